@@ -1,0 +1,62 @@
+# Targets that contributors and CI share. `make help` lists them.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+# The torch requirement of the project is a range; this picks the build to install.
+# On a machine with an NVIDIA GPU use e.g. `make install TORCH=torch`.
+TORCH ?= torch==2.13.0
+PYTEST_ARGS ?=
+
+export NO_MKDOCS_2_WARNING := 1
+
+.PHONY: help install lint typecheck test test-docs docs serve cuda-check bench clean
+
+help:
+	@echo "install    create $(VENV) and install ptnotes with all extras"
+	@echo "lint       ruff check + ruff format --check"
+	@echo "typecheck  mypy --strict"
+	@echo "test       every test: unit tests, docstring examples, every block of the site"
+	@echo "test-docs  only the blocks of the site (pytest docs/)"
+	@echo "docs       mkdocs build --strict into site/"
+	@echo "serve      mkdocs serve on http://127.0.0.1:8000"
+	@echo "cuda-check the whole suite with CUDA, printing a table (on a GPU machine)"
+	@echo "bench      the benchmarks under benchmarks/"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet "$(TORCH)"
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $@
+
+install: $(VENV)/.installed
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: install
+	$(BIN)/mypy
+
+test: install
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+test-docs: install
+	$(BIN)/pytest docs/ $(PYTEST_ARGS)
+
+docs: install
+	$(BIN)/mkdocs build --strict
+
+serve: install
+	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
+
+cuda-check: install
+	$(BIN)/python scripts/cuda_check.py
+
+bench: install
+	$(BIN)/python benchmarks/bench_docs.py
+	$(BIN)/python benchmarks/bench_focal_loss.py
+
+clean:
+	rm -rf $(VENV) site .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -1,0 +1,62 @@
+"""How much `pytest docs/` costs over its floor, importing torch; and the strict build.
+
+Runs each command a few times in a fresh process, on the same machine in one run, and prints
+the median wall times and the ratio of `pytest docs/` to `python -c "import torch, numpy"`
+(target: at most 1.5). Run from the repository root: ``python benchmarks/bench_docs.py``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def wall_time(command: list[str]) -> float:
+    start = time.perf_counter()
+    done = subprocess.run(
+        command,
+        cwd=ROOT,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        capture_output=True,
+        text=True,
+    )
+    elapsed = time.perf_counter() - start
+    if done.returncode != 0:
+        sys.exit(f"{' '.join(command)} failed:\n{done.stdout}\n{done.stderr}")
+    return elapsed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--repeat", type=int, default=5, help="runs per command (median)")
+    args = parser.parse_args()
+    python = sys.executable
+    with tempfile.TemporaryDirectory() as site:
+        commands = {
+            "import torch, numpy (floor)": [python, "-c", "import torch, numpy"],
+            "pytest docs/": [python, "-m", "pytest", "docs/", "-q", "-p", "no:cacheprovider"],
+            "mkdocs build --strict": [python, "-m", "mkdocs", "build", "--strict", "-q", "-d", site],
+        }
+        medians = {}
+        for name, command in commands.items():
+            wall_time(command)  # warm the file cache
+            medians[name] = statistics.median(wall_time(command) for _ in range(args.repeat))
+    floor = medians["import torch, numpy (floor)"]
+    print(f"{'command':<30} {'median s':>9} {'x floor':>8}")
+    for name, seconds in medians.items():
+        print(f"{name:<30} {seconds:>9.2f} {seconds / floor:>8.2f}")
+    ratio = medians["pytest docs/"] / floor
+    verdict = "meets" if ratio <= 1.5 else "misses"
+    print(f"\npytest docs/ / import floor = {ratio:.2f} ({verdict} the target of 1.5)")
+
+
+if __name__ == "__main__":
+    main()

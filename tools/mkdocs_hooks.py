@@ -1,0 +1,90 @@
+"""MkDocs hooks of the ptnotes site (``hooks:`` in ``mkdocs.yml``).
+
+They only rewrite Markdown that the build already has; they never execute a snippet.
+
+* Note pages: a byline from the post's front matter under the page title, and an anchor on
+  each erratum (its ``diff`` fence gets the id ``erratum-…``).
+* ``errata.md``: the list of every erratum, generated from the note pages.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from typing import Any
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.files import Files
+from mkdocs.structure.pages import Page
+
+from notesite.pages import PageError, find_additions, page_errata
+
+ERRATA_MARKER = "<!-- ptnotes:errata -->"
+
+
+def _byline(post: dict[str, Any]) -> str:
+    title = html.escape(str(post.get("title", "")))
+    subtitle = html.escape(str(post.get("subtitle", "")))
+    date = html.escape(str(post.get("date", "")).split(" ")[0])
+    return (
+        f'<p class="post-byline">From the post <em>{title}</em> ({subtitle}), '
+        f'written <time datetime="{date}">{date}</time>.</p>'
+    )
+
+
+def _anchor_errata(markdown: str, page: str) -> str:
+    """Give each erratum's explanation paragraph the id ``erratum-…`` (attr_list)."""
+    lines = markdown.splitlines()
+    errata = {e.line - 1: e for e in page_errata(markdown, page)}
+    for addition in find_additions(lines, page):
+        erratum = errata.get(addition.start)
+        if erratum is None:
+            continue
+        in_fence = False
+        last_text = None
+        for i in range(addition.start + 1, addition.end):
+            stripped = lines[i].strip()
+            if stripped.startswith("```"):
+                in_fence = not in_fence
+            elif not in_fence and stripped:
+                last_text = i
+            elif not in_fence and last_text is not None:
+                break
+        if last_text is None:
+            raise PageError(f"{page}:{addition.start + 1}: expected the erratum to say why")
+        indent = lines[last_text][: len(lines[last_text]) - len(lines[last_text].lstrip())]
+        lines[last_text] += f"\n{indent}{{: #{erratum.slug} }}"
+    return "\n".join(lines) + "\n"
+
+
+def _errata_table(files: Files) -> str:
+    rows = []
+    for file in sorted(files.documentation_pages(), key=lambda f: f.src_uri):
+        if not file.src_uri.startswith("notes/"):
+            continue
+        for erratum in page_errata(file.content_string, file.src_uri):
+            title = re.sub(r"^erratum:?\s*", "", erratum.title, flags=re.IGNORECASE)
+            original = " ".join(line.strip() for line in erratum.original)
+            rows.append(
+                f"| [{title}]({file.src_uri}#{erratum.slug}) | `{file.src_uri}` line "
+                f"{erratum.line} | `` {original} `` |"
+            )
+    if not rows:
+        return "No erratum: every snippet of the notes runs as written.\n"
+    header = "| Erratum | Where | The original |\n| --- | --- | --- |\n"
+    return f"{len(rows)} errata.\n\n{header}" + "\n".join(rows) + "\n"
+
+
+def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    """Add the byline and erratum anchors to note pages; fill in the errata list."""
+    src = page.file.src_uri
+    if ERRATA_MARKER in markdown:
+        markdown = markdown.replace(ERRATA_MARKER, _errata_table(files))
+    post = page.meta.get("post")
+    if src.startswith("notes/") and isinstance(post, dict):
+        markdown = _anchor_errata(markdown, src)
+        if src != "notes/index.md":
+            markdown = re.sub(
+                r"^(# .+)$", lambda m: f"{m[1]}\n\n{_byline(post)}", markdown, count=1, flags=re.M
+            )
+    return markdown
