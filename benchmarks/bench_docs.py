@@ -43,7 +43,7 @@ def main() -> None:
         commands = {
             "import torch, numpy (floor)": [python, "-c", "import torch, numpy"],
             "pytest docs/": [python, "-m", "pytest", "docs/", "-q", "-p", "no:cacheprovider"],
-            "mkdocs build --strict": [python, "-m", "mkdocs", "build", "--strict", "-q", "-d", site],
+            "mkdocs build --strict": [python, "-m", "mkdocs", "build", "--strict", "-d", site],
         }
         medians = {}
         for name, command in commands.items():

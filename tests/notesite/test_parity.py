@@ -19,7 +19,7 @@ pytestmark = pytest.mark.slow
 
 def mkdocs_build(config_file: Path, site_dir: Path) -> None:
     done = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-f", str(config_file), "-d", str(site_dir)],
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config_file), "-d", str(site_dir)],
         cwd=config_file.parent,
         env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
         capture_output=True,

@@ -86,3 +86,6 @@ def pytest_collection_finish(session: pytest.Session) -> None:
         return
     if not any(getattr(getattr(item, "obj", None), "is_hypothesis_test", False) for item in session.items):
         session.config.pluginmanager.unregister(plugin)
+
+
+pytest_plugins = ["notesite.recording"]

@@ -1,0 +1,302 @@
+"""Recorded outputs of the site's Python blocks, and where each block was verified.
+
+Each Markdown page with Python blocks has a record file, ``outputs/<page>.txt`` (for
+``docs/notes/misc.md``: ``outputs/notes/misc.md.txt``), written by
+``pytest docs/ --update-outputs`` and compared with every run. The format is plain text, one
+entry per block, in page order::
+
+    @@ block 2 · code 77aa0b12c3d4 · line 22
+    verified cpu: torch 2.13.0 · 2026-11-26
+    verified cuda: NVIDIA H100 80GB HBM3 · torch 2.13.0 · 2026-11-26
+    stdout:
+    | tensor([1, 2])
+    result:
+    | 3
+
+A block is identified by the hash of its own code (``code``, with ``#k`` for the k-th block
+of the same code on the page); ``block`` and ``line`` are for the reader. ``stdout`` is what
+the block printed; ``result`` is the repr of a bare last expression, as a notebook shows it.
+``skipped cpu: …`` records a block that cannot run on a CPU-only machine.
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import re
+import sys
+import tempfile
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+#: Where the records live, relative to the repository root.
+RECORDS_DIR = "outputs"
+HEADER = "# Recorded outputs of {page}. Regenerate: pytest docs/ --update-outputs\n"
+ENTRY = re.compile(r"^@@ block (?P<block>\d+) · code (?P<key>[0-9a-f]{12}(?:#\d+)?) · line (?P<line>\d+)$")
+VERIFIED = re.compile(r"^verified (?P<device>cpu|cuda): (?P<text>.+)$")
+SKIPPED = re.compile(r"^skipped (?P<device>cpu|cuda): (?P<text>.+)$")
+ROOT = Path(__file__).resolve().parents[2]
+
+
+class RecordError(ValueError):
+    """A record file that cannot be read (names the file, line and block)."""
+
+
+@dataclass
+class Entry:
+    """The record of one block."""
+
+    key: str
+    block: int
+    line: int
+    stdout: str | None = None
+    result: str | None = None
+    verified: dict[str, str] = field(default_factory=dict)
+    skipped: dict[str, str] = field(default_factory=dict)
+
+    def shown(self) -> str:
+        """The text a reader sees as the block's output (empty when it shows nothing)."""
+        parts = [self.stdout or ""]
+        if self.result is not None:
+            parts.append(self.result + "\n")
+        return "".join(parts)
+
+
+def code_hash(code: str) -> str:
+    """The 12-hex-digit hash that identifies a block by its own code."""
+    return hashlib.sha256(code.rstrip("\n").encode("utf-8")).hexdigest()[:12]
+
+
+def block_keys(codes: list[str]) -> list[str]:
+    """Keys of a page's blocks, in order: the code hash, ``#k`` for the k-th repeat."""
+    seen: dict[str, int] = {}
+    keys = []
+    for code in codes:
+        digest = code_hash(code)
+        seen[digest] = seen.get(digest, 0) + 1
+        keys.append(digest if seen[digest] == 1 else f"{digest}#{seen[digest]}")
+    return keys
+
+
+def record_path(page: Path, docs_dir: Path, root: Path = ROOT) -> Path:
+    """The record file of a page under ``docs_dir``."""
+    return root / RECORDS_DIR / f"{page.relative_to(docs_dir).as_posix()}.txt"
+
+
+def normalise(text: str) -> str:
+    """Make output machine-independent: addresses, this checkout's path, temp paths."""
+    text = re.sub(r"0x[0-9a-fA-F]{6,}", "0x…", text)
+    text = text.replace(str(ROOT), "<repo>")
+    text = text.replace(tempfile.gettempdir(), "<tmp>")
+    return text
+
+
+def _content(lines: list[str]) -> str:
+    return "".join(line[2:] + "\n" if line.startswith("| ") else "\n" for line in lines)
+
+
+def parse(text: str, path: Path | str) -> list[Entry]:
+    """Read a record file.
+
+    Args:
+        text: The file's text.
+        path: The file's name, for error messages.
+
+    Returns:
+        Its entries, in page order.
+
+    Raises:
+        RecordError: If a line is not part of the format (names the file, line and block).
+    """
+    entries: list[Entry] = []
+    section: list[str] | None = None
+    sections: dict[str, list[str]] = {}
+
+    def close() -> None:
+        if entries:
+            entry = entries[-1]
+            if "stdout" in sections:
+                entry.stdout = _content(sections["stdout"])
+            if "result" in sections:
+                entry.result = _content(sections["result"]).removesuffix("\n")
+
+    for number, line in enumerate(text.splitlines(), start=1):
+        where = f"{path}:{number}"
+        block = f" (block {entries[-1].block})" if entries else ""
+        if line.startswith("# ") and not entries:
+            continue
+        if match := ENTRY.match(line):
+            close()
+            entries.append(Entry(match["key"], int(match["block"]), int(match["line"])))
+            sections, section = {}, None
+        elif not entries:
+            raise RecordError(f"{where}: expected '@@ block N · code HASH · line L', got {line!r}")
+        elif line in ("stdout:", "result:"):
+            section = sections.setdefault(line[:-1], [])
+        elif section is not None and (line.startswith("| ") or line == "|"):
+            section.append(line if line != "|" else "| ")
+        elif section is None and (match := VERIFIED.match(line)):
+            entries[-1].verified[match["device"]] = match["text"]
+        elif section is None and (match := SKIPPED.match(line)):
+            entries[-1].skipped[match["device"]] = match["text"]
+        else:
+            raise RecordError(
+                f"{where}{block}: expected 'verified cpu|cuda: …', 'skipped cpu|cuda: …', "
+                f"'stdout:', 'result:' or an output line starting with '| ', got {line!r}"
+            )
+    close()
+    keys = [entry.key for entry in entries]
+    duplicates = sorted({key for key in keys if keys.count(key) > 1})
+    if duplicates:
+        raise RecordError(f"{path}: expected each block once, got {duplicates} more than once")
+    return entries
+
+
+def dump(entries: list[Entry], page: str) -> str:
+    """Write entries in the record format (the inverse of :func:`parse`)."""
+    out = [HEADER.format(page=page)]
+    for entry in entries:
+        out.append(f"@@ block {entry.block} · code {entry.key} · line {entry.line}\n")
+        for device in ("cpu", "cuda"):
+            if device in entry.skipped:
+                out.append(f"skipped {device}: {entry.skipped[device]}\n")
+            if device in entry.verified:
+                out.append(f"verified {device}: {entry.verified[device]}\n")
+        for name, value in (("stdout", entry.stdout), ("result", entry.result)):
+            if value is None:
+                continue
+            out.append(f"{name}:\n")
+            body = value if name == "stdout" else value + "\n"
+            out.extend(f"| {line}".rstrip(" ") + "\n" if line else "|\n" for line in body.splitlines())
+    return "".join(out)
+
+
+def load(path: Path) -> list[Entry]:
+    """Read a record file; a missing file has no entries."""
+    if not path.exists():
+        return []
+    return parse(path.read_text(encoding="utf-8"), path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)
+
+
+def merge(
+    old: list[Entry], current_keys: list[tuple[str, int, int]], new: dict[str, Entry]
+) -> list[Entry]:
+    """The entries of a page after a run: new ones win, stale ones go.
+
+    Args:
+        old: The entries on file.
+        current_keys: ``(key, block number, line)`` of every block now on the page.
+        new: The entries this run produced, by key.
+
+    Returns:
+        One entry per block now on the page that has one, in page order.
+    """
+    by_key = {entry.key: entry for entry in old}
+    merged = []
+    for key, block, line in current_keys:
+        entry = new.get(key)
+        previous = by_key.get(key)
+        if entry is None:
+            if previous is not None:
+                merged.append(replace(previous, block=block, line=line))
+            continue
+        if previous is not None:
+            # Keep what this run did not redo, e.g. the CUDA verification on a CPU run.
+            entry = replace(
+                entry,
+                verified={**previous.verified, **entry.verified},
+                skipped={k: v for k, v in {**previous.skipped, **entry.skipped}.items()
+                         if k not in entry.verified},
+            )
+        merged.append(replace(entry, block=block, line=line))
+    return merged
+
+
+def run_block(own_code: str, prefix: str, filename: str, namespace: dict[str, object]) -> tuple[str, str | None]:
+    """Run a block like a notebook cell and return what it printed and its last value.
+
+    The prefix (the code of the blocks it continues from) runs first with its output
+    discarded; then the block's own code, whose stdout is captured. If the block ends with
+    a bare expression whose value is not None, its repr is the result.
+
+    Args:
+        own_code: The block's code, preceded by newlines so line numbers match the page.
+        prefix: The code of the blocks it continues from (may be empty).
+        filename: The page's path, for tracebacks.
+        namespace: The globals to run in.
+
+    Returns:
+        The normalised stdout and the repr of the last expression (or None).
+    """
+    import contextlib
+    import io
+
+    if prefix.strip():
+        with contextlib.redirect_stdout(io.StringIO()):
+            exec(compile(prefix, filename, "exec", dont_inherit=True), namespace)
+    tree = ast.parse(own_code, filename)
+    last = None
+    if tree.body and isinstance(tree.body[-1], ast.Expr):
+        last = ast.Expression(tree.body.pop().value)
+    buffer = io.StringIO()
+    result = None
+    with contextlib.redirect_stdout(buffer):
+        exec(compile(tree, filename, "exec", dont_inherit=True), namespace)
+        if last is not None:
+            value = eval(compile(last, filename, "eval", dont_inherit=True), namespace)
+            if value is not None:
+                result = normalise(repr(value))
+    sys.stdout.flush()
+    return normalise(buffer.getvalue()), result
+
+
+def see_comments(code: str) -> list[tuple[int, str]]:
+    """The outputs a block announces in comments: ``# See`` then ``# <expected>`` lines.
+
+    Args:
+        code: The block's code.
+
+    Returns:
+        ``(line of the statement that shows it, expected text)`` pairs, 1-based lines.
+    """
+    lines = code.splitlines()
+    found = []
+    i = 0
+    while i < len(lines):
+        if lines[i].strip() != "# See":
+            i += 1
+            continue
+        j = i + 1
+        expected = []
+        while j < len(lines) and (lines[j].lstrip().startswith("#") or not lines[j].strip()):
+            expected.append(lines[j].lstrip()[1:] if lines[j].strip() else "")
+            j += 1
+        found.append((j + 1, "\n".join(expected)))
+        i = j
+    return found
+
+
+def statement_outputs(code: str, filename: str) -> dict[int, str]:
+    """Run code statement by statement; what each top-level statement showed, by line.
+
+    A statement shows what it prints, and a bare expression also the repr of its value
+    (as a notebook does).
+    """
+    import contextlib
+    import io
+
+    namespace: dict[str, object] = {}
+    shown = {}
+    for statement in ast.parse(code, filename).body:
+        buffer = io.StringIO()
+        with contextlib.redirect_stdout(buffer):
+            if isinstance(statement, ast.Expr):
+                expression = ast.Expression(statement.value)
+                value = eval(compile(expression, filename, "eval"), namespace)
+                if value is not None:
+                    print(repr(value))
+            else:
+                module = ast.Module([statement], type_ignores=[])
+                exec(compile(module, filename, "exec"), namespace)
+        shown[statement.lineno] = buffer.getvalue()
+    return shown
