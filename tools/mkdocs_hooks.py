@@ -16,9 +16,8 @@ import functools
 import html
 import re
 from collections.abc import Callable
-from typing import Any, TypeVar, cast
-
 from pathlib import Path
+from typing import Any, TypeVar, cast
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError

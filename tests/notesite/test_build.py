@@ -74,7 +74,9 @@ def test_an_unresolved_reference_fails(project: Path) -> None:
 
 def test_a_hand_edited_record_fails_with_a_clear_error(project: Path) -> None:
     record = project / "outputs" / "notes" / "misc.md.txt"
-    record.write_text(record.read_text(encoding="utf-8").replace("stdout:", "stdout?", 1), encoding="utf-8")
+    record.write_text(
+        record.read_text(encoding="utf-8").replace("stdout:", "stdout?", 1), encoding="utf-8"
+    )
     done = build(project)
     assert done.returncode == 1
     assert "outputs/notes/misc.md.txt:" in done.stderr
@@ -84,7 +86,12 @@ def test_a_hand_edited_record_fails_with_a_clear_error(project: Path) -> None:
 
 def test_a_stale_record_fails_the_build(project: Path) -> None:
     page = project / "docs" / "notes" / "misc.md"
-    page.write_text(page.read_text(encoding="utf-8").replace("print(predicted_test)", "print(predicted_test.sum())"), encoding="utf-8")
+    page.write_text(
+        page.read_text(encoding="utf-8").replace(
+            "print(predicted_test)", "print(predicted_test.sum())"
+        ),
+        encoding="utf-8",
+    )
     done = build(project)
     assert done.returncode == 1
     assert "notes/misc.md: expected a recorded output for block(s) [2]" in done.stderr

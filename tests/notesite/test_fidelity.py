@@ -50,7 +50,12 @@ def test_a_fixed_typo_fails(repo_copy: Path) -> None:
 
 
 def test_an_added_line_outside_an_addition_fails(repo_copy: Path) -> None:
-    edit(repo_copy, "docs/notes/misc.md", "# Misc\n", "# Misc\n\nA sentence the author never wrote.\n")
+    edit(
+        repo_copy,
+        "docs/notes/misc.md",
+        "# Misc\n",
+        "# Misc\n\nA sentence the author never wrote.\n",
+    )
     report = check_repository(repo_copy)
     assert "+A sentence the author never wrote." in report.diff
 
@@ -67,8 +72,15 @@ def test_a_correction_without_its_erratum_fails(repo_copy: Path) -> None:
 
 
 def test_an_erratum_whose_correction_is_not_on_the_page_is_an_error(repo_copy: Path) -> None:
-    edit(repo_copy, COMPONENTS, "+probs = torch.nn.functional.softmax(model_preds", "+probs = F.softmax(x")
-    with pytest.raises(PageError, match=r"neural-network-model-components.md:\d+: expected the erratum's"):
+    edit(
+        repo_copy,
+        COMPONENTS,
+        "+probs = torch.nn.functional.softmax(model_preds",
+        "+probs = F.softmax(x",
+    )
+    with pytest.raises(
+        PageError, match=r"neural-network-model-components.md:\d+: expected the erratum's"
+    ):
         check_repository(repo_copy)
 
 
@@ -86,4 +98,12 @@ def test_changed_metadata_fails(repo_copy: Path) -> None:
 
 def test_fence_options_and_heading_levels_are_structure_not_words() -> None:
     page = "# Title\n\n## Sub\n\n```python continuation fixture:cuda\nx = 1\n```\n"
-    assert rebuild_page(page, "p.md") == ["## Title", "", "### Sub", "", "```python", "x = 1", "```"]
+    assert rebuild_page(page, "p.md") == [
+        "## Title",
+        "",
+        "### Sub",
+        "",
+        "```python",
+        "x = 1",
+        "```",
+    ]

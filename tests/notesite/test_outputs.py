@@ -18,7 +18,9 @@ DOCS = ROOT / "docs"
 
 
 def md_pages() -> list[Path]:
-    return [p for p in sorted(DOCS.rglob("*.md")) if python_blocks(p.read_text(encoding="utf-8"), p)]
+    return [
+        p for p in sorted(DOCS.rglob("*.md")) if python_blocks(p.read_text(encoding="utf-8"), p)
+    ]
 
 
 # --- the records in the repository ---
@@ -39,7 +41,11 @@ def test_the_notes_expected_output_comments_are_right() -> None:
     checked = 0
     for page in md_pages():
         for test in extract_fence_tests(
-            pytest_parser(), page.read_text(encoding="utf-8"), 0, page, fence_syntax=FenceSyntax.superfences
+            pytest_parser(),
+            page.read_text(encoding="utf-8"),
+            0,
+            page,
+            fence_syntax=FenceSyntax.superfences,
         ):
             announced = outputs.see_comments(test.source)
             if not announced:
@@ -53,10 +59,14 @@ def test_the_notes_expected_output_comments_are_right() -> None:
 
 def test_a_wrong_expected_output_comment_is_caught() -> None:
     page = DOCS / "notes" / "neural-network-model-components.md"
-    text = page.read_text(encoding="utf-8").replace("# tensor([[[[0.4502, 0.5498, 0.3775]]]])", "# tensor([[[[0.4502, 0.5498, 0.3776]]]])")
+    text = page.read_text(encoding="utf-8").replace(
+        "# tensor([[[[0.4502, 0.5498, 0.3775]]]])", "# tensor([[[[0.4502, 0.5498, 0.3776]]]])"
+    )
     source = next(
         t.source
-        for t in extract_fence_tests(pytest_parser(), text, 0, page, fence_syntax=FenceSyntax.superfences)
+        for t in extract_fence_tests(
+            pytest_parser(), text, 0, page, fence_syntax=FenceSyntax.superfences
+        )
         if "# See" in t.source
     )
     shown = outputs.statement_outputs(source, str(page))
@@ -123,7 +133,9 @@ BLOCK = '<div class="language-python highlight"><pre><span></span><code>{}</code
 
 def test_outputs_and_badges_go_under_their_block() -> None:
     page = "<p>a</p>" + BLOCK.format("print(1)") + "<p>b</p>"
-    entry = outputs.Entry(outputs.code_hash("print(1)"), 1, 1, "1\n", None, {"cpu": "torch 2.13.0 · 2026-11-26"})
+    entry = outputs.Entry(
+        outputs.code_hash("print(1)"), 1, 1, "1\n", None, {"cpu": "torch 2.13.0 · 2026-11-26"}
+    )
     html = render.render_page(page, [entry], "page.md")
     assert html.index("</code></pre></div>") < html.index("ptn-output") < html.index("<p>b</p>")
     assert "✓ CPU · torch 2.13" in html
@@ -131,7 +143,15 @@ def test_outputs_and_badges_go_under_their_block() -> None:
 
 
 def test_a_cuda_verification_shows_the_gpu() -> None:
-    entry = outputs.Entry("k", 1, 1, None, None, {"cuda": "NVIDIA H100 · torch 2.13.0 · 2026-11-26"}, {"cpu": "needs a CUDA GPU"})
+    entry = outputs.Entry(
+        "k",
+        1,
+        1,
+        None,
+        None,
+        {"cuda": "NVIDIA H100 · torch 2.13.0 · 2026-11-26"},
+        {"cpu": "needs a CUDA GPU"},
+    )
     badges = render.badges(entry)
     assert "✓ CUDA (NVIDIA H100)" in badges
     assert "CPU: skipped (needs a CUDA GPU)" in badges
@@ -139,14 +159,18 @@ def test_a_cuda_verification_shows_the_gpu() -> None:
 
 
 def test_a_block_without_record_fails_the_build() -> None:
-    with pytest.raises(render.RenderError, match=r"page.md: expected a recorded output for block\(s\) \[1\]"):
+    with pytest.raises(
+        render.RenderError, match=r"page.md: expected a recorded output for block\(s\) \[1\]"
+    ):
         render.render_page(BLOCK.format("print(1)"), [], "page.md")
 
 
 def test_a_record_for_a_block_that_no_longer_exists_fails_the_build() -> None:
     entry = outputs.Entry(outputs.code_hash("print(1)"), 1, 1, "1\n")
     gone = outputs.Entry(outputs.code_hash("print(2)"), 2, 5, "2\n")
-    with pytest.raises(render.RenderError, match=r"block 2 \(code [0-9a-f]{12}\) that no longer exist"):
+    with pytest.raises(
+        render.RenderError, match=r"block 2 \(code [0-9a-f]{12}\) that no longer exist"
+    ):
         render.render_page(BLOCK.format("print(1)"), [entry, gone], "page.md")
 
 
@@ -155,9 +179,23 @@ def test_a_record_for_a_block_that_no_longer_exists_fails_the_build() -> None:
 
 def run(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "pytest", "-p", "no:randomly", "-p", "no:cacheprovider",
-         "-c", "pyproject.toml", "-p", "notesite.pytest_plugin", "--outputs-root", str(project),
-         str(project / "docs"), *args],
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-p",
+            "no:randomly",
+            "-p",
+            "no:cacheprovider",
+            "-c",
+            "pyproject.toml",
+            "-p",
+            "notesite.pytest_plugin",
+            "--outputs-root",
+            str(project),
+            str(project / "docs"),
+            *args,
+        ],
         cwd=ROOT,
         capture_output=True,
         text=True,

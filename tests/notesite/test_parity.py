@@ -19,7 +19,17 @@ pytestmark = pytest.mark.slow
 
 def mkdocs_build(config_file: Path, site_dir: Path) -> None:
     done = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config_file), "-d", str(site_dir)],
+        [
+            sys.executable,
+            "-m",
+            "mkdocs",
+            "build",
+            "--strict",
+            "-f",
+            str(config_file),
+            "-d",
+            str(site_dir),
+        ],
         cwd=config_file.parent,
         env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
         capture_output=True,
@@ -59,7 +69,7 @@ def test_the_notes_blocks_are_all_shown_and_collected(built_site: Path) -> None:
         "probs = torch.nn.functional.softmax(model_preds, dim=1)",
         "reshaped_tensor = tensor_b.reshape(tensor_a.shape)",
         "print(torch.unique(target))",
-        'torch.set_printoptions(profile="full")  # Set print options to \'full\'',
+        "torch.set_printoptions(profile=\"full\")  # Set print options to 'full'",
         "summary(model, input_size=(channels, height, width))",
         "class MyDummy(torch.nn.Module):",
         "class MyModule(torch.nn.Module):",
@@ -120,7 +130,9 @@ def test_small_site_with_the_project_settings_passes(tmp_path: Path) -> None:
 
 def test_fence_options_without_relaxed_headers_are_caught(tmp_path: Path) -> None:
     tmp = small_site(
-        tmp_path, {"index.md": SETUP_AND_SNIPPET}, **{"pymdownx.superfences": {"relaxed_headers": False}}
+        tmp_path,
+        {"index.md": SETUP_AND_SNIPPET},
+        **{"pymdownx.superfences": {"relaxed_headers": False}},
     )
     problems = check(tmp)
     assert len(problems) == 1

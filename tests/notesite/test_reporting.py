@@ -15,8 +15,21 @@ pytestmark = pytest.mark.slow
 
 def run_pytest(page: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "pytest", "-rs", "-p", "no:randomly", "-p", "no:cacheprovider",
-         "-c", "pyproject.toml", "-p", "notesite.pytest_plugin", str(page)],
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-rs",
+            "-p",
+            "no:randomly",
+            "-p",
+            "no:cacheprovider",
+            "-c",
+            "pyproject.toml",
+            "-p",
+            "notesite.pytest_plugin",
+            str(page),
+        ],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -44,7 +57,9 @@ def test_a_broken_snippet_in_a_setup_box_names_its_line(tmp_path: Path) -> None:
 @pytest.mark.skipif(torch.cuda.is_available(), reason="shows the CPU-only behaviour")
 def test_a_cuda_block_skips_with_its_reason_on_cpu(tmp_path: Path) -> None:
     page = tmp_path / "cuda.md"
-    page.write_text("# CUDA\n\n```python fixture:cuda\nimport torch\ntorch.ones(1).to('cuda')\n```\n")
+    page.write_text(
+        "# CUDA\n\n```python fixture:cuda\nimport torch\ntorch.ones(1).to('cuda')\n```\n"
+    )
     done = run_pytest(page)
     assert done.returncode == 0
     assert "1 skipped" in done.stdout

@@ -11,7 +11,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.slow
 
-LEAKY_THEN_CHECKING = '''# Two blocks
+LEAKY_THEN_CHECKING = """# Two blocks
 
 ```python
 import torch
@@ -31,12 +31,22 @@ assert torch.get_default_dtype() == torch.float32, "default dtype leaked"
 assert torch.is_grad_enabled(), "grad mode leaked"
 assert torch.initial_seed() == 67280421310721, "seed leaked"
 ```
-'''
+"""
 
 
 def run_pytest(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-c", "pyproject.toml", *args],
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "-c",
+            "pyproject.toml",
+            *args,
+        ],
         cwd=ROOT,
         capture_output=True,
         text=True,

@@ -132,7 +132,9 @@ def compare(original_body: str, rebuilt: Sequence[str]) -> Report:
     return Report(False, "\n".join(diff))
 
 
-def check_metadata(original_meta: dict[str, Any], page_meta: dict[str, Any], page: str) -> list[str]:
+def check_metadata(
+    original_meta: dict[str, Any], page_meta: dict[str, Any], page: str
+) -> list[str]:
     """Problems with a note page's metadata against the original front matter.
 
     Args:
@@ -192,7 +194,10 @@ def check_repository(root: Path, docs_dir: Path | None = None) -> Report:
     docs = docs_dir or root / "docs"
     original_text = (root / "notes-original" / "pytorch-basics.md").read_text(encoding="utf-8")
     original_meta, original_body = split_front_matter(original_text, "notes-original")
-    pages = [(name, (docs / name).read_text(encoding="utf-8")) for name in note_pages(root / "mkdocs.yml")]
+    pages = [
+        (name, (docs / name).read_text(encoding="utf-8"))
+        for name in note_pages(root / "mkdocs.yml")
+    ]
     problems = []
     for name, text in pages:
         problems += check_metadata(original_meta, split_front_matter(text, name)[0], name)

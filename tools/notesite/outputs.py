@@ -32,7 +32,9 @@ from pathlib import Path
 #: Where the records live, relative to the repository root.
 RECORDS_DIR = "outputs"
 HEADER = "# Recorded outputs of {page}. Regenerate: pytest docs/ --update-outputs\n"
-ENTRY = re.compile(r"^@@ block (?P<block>\d+) · code (?P<key>[0-9a-f]{12}(?:#\d+)?) · line (?P<line>\d+)$")
+ENTRY = re.compile(
+    r"^@@ block (?P<block>\d+) · code (?P<key>[0-9a-f]{12}(?:#\d+)?) · line (?P<line>\d+)$"
+)
 VERIFIED = re.compile(r"^verified (?P<device>cpu|cuda): (?P<text>.+)$")
 SKIPPED = re.compile(r"^skipped (?P<device>cpu|cuda): (?P<text>.+)$")
 ROOT = Path(__file__).resolve().parents[2]
@@ -167,7 +169,9 @@ def dump(entries: list[Entry], page: str) -> str:
                 continue
             out.append(f"{name}:\n")
             body = value if name == "stdout" else value + "\n"
-            out.extend(f"| {line}".rstrip(" ") + "\n" if line else "|\n" for line in body.splitlines())
+            out.extend(
+                f"| {line}".rstrip(" ") + "\n" if line else "|\n" for line in body.splitlines()
+            )
     return "".join(out)
 
 
@@ -175,7 +179,10 @@ def load(path: Path) -> list[Entry]:
     """Read a record file; a missing file has no entries."""
     if not path.exists():
         return []
-    return parse(path.read_text(encoding="utf-8"), path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)
+    return parse(
+        path.read_text(encoding="utf-8"),
+        path.relative_to(ROOT) if path.is_relative_to(ROOT) else path,
+    )
 
 
 def merge(
@@ -205,14 +212,19 @@ def merge(
             entry = replace(
                 entry,
                 verified={**previous.verified, **entry.verified},
-                skipped={k: v for k, v in {**previous.skipped, **entry.skipped}.items()
-                         if k not in entry.verified},
+                skipped={
+                    k: v
+                    for k, v in {**previous.skipped, **entry.skipped}.items()
+                    if k not in entry.verified
+                },
             )
         merged.append(replace(entry, block=block, line=line))
     return merged
 
 
-def run_block(own_code: str, prefix: str, filename: str, namespace: dict[str, object]) -> tuple[str, str | None]:
+def run_block(
+    own_code: str, prefix: str, filename: str, namespace: dict[str, object]
+) -> tuple[str, str | None]:
     """Run a block like a notebook cell and return what it printed and its last value.
 
     The prefix (the code of the blocks it continues from) runs first with its output
@@ -236,8 +248,9 @@ def run_block(own_code: str, prefix: str, filename: str, namespace: dict[str, ob
             exec(compile(prefix, filename, "exec", dont_inherit=True), namespace)
     tree = ast.parse(own_code, filename)
     last = None
-    if tree.body and isinstance(tree.body[-1], ast.Expr):
-        last = ast.Expression(tree.body.pop().value)
+    if tree.body and isinstance(final := tree.body[-1], ast.Expr):
+        tree.body.pop()
+        last = ast.Expression(final.value)
     buffer = io.StringIO()
     result = None
     with contextlib.redirect_stdout(buffer):

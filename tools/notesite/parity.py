@@ -2,7 +2,8 @@
 
 :func:`collected_blocks` asks pytest (in a subprocess, with the project's configuration)
 which Python blocks it collects; :func:`rendered_blocks` reads the highlighted Python blocks
-(``div.language-python``, from ``pymdownx.highlight``'s ``pygments_lang_class``) of a built
+(``div.language-python``, from ``pymdownx.highlight``'s ``pygments_lang_class``;
+mkdocstrings' signatures, ``div.doc-signature``, are not examples) of a built
 page; :func:`compare_site` matches them page by page. A note page must show exactly its
 collected blocks, in order; an API page (``::: ptnotes.mod``) must show exactly the
 docstring examples collected from ``src/ptnotes/mod.py``, in any order.
@@ -88,7 +89,7 @@ def rendered_blocks(html_file: Path) -> list[Block]:
     soup = BeautifulSoup(html_file.read_text(encoding="utf-8"), "html.parser")
     article = soup.select_one("article.md-content__inner") or soup
     blocks = []
-    for div in article.select("div.language-python.highlight"):
+    for div in article.select("div.language-python.highlight:not(.doc-signature)"):
         code = div.find("code")
         text = code.get_text() if code else div.get_text()
         blocks.append(Block(f"{html_file.name}", text.rstrip("\n")))
@@ -113,14 +114,20 @@ class Mismatch:
 
     def describe(self) -> str:
         """A readable account: the counts and the first differing block."""
-        lines = [f"{self.page}: the site shows {len(self.shown)} Python block(s), pytest runs {len(self.run)}"]
+        lines = [
+            f"{self.page}: the site shows {len(self.shown)} Python block(s), "
+            f"pytest runs {len(self.run)}"
+        ]
         for i in range(max(len(self.shown), len(self.run))):
             shown = self.shown[i].code if i < len(self.shown) else "<none>"
             run = self.run[i].code if i < len(self.run) else "<none>"
             if shown != run:
                 origin = self.run[i].origin if i < len(self.run) else "<not collected>"
-                lines += [f"  first difference at block {i + 1} ({origin}):",
-                          f"    shown: {shown[:200]!r}", f"    run:   {run[:200]!r}"]
+                lines += [
+                    f"  first difference at block {i + 1} ({origin}):",
+                    f"    shown: {shown[:200]!r}",
+                    f"    run:   {run[:200]!r}",
+                ]
                 break
         return "\n".join(lines)
 

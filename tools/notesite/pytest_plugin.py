@@ -31,7 +31,7 @@ def pytest_markdown_docs_markdown_it() -> MarkdownIt:
 
 def reset_torch_state() -> None:
     """Put torch's global state back to that of a fresh interpreter."""
-    torch.set_printoptions(profile="default")
+    torch.set_printoptions(profile="default")  # type: ignore[no-untyped-call]
     torch.set_default_dtype(torch.float32)
     torch.set_grad_enabled(True)
     if torch.is_anomaly_enabled():
@@ -84,7 +84,9 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     plugin = session.config.pluginmanager.get_plugin("hypothesispytest")
     if plugin is None:
         return
-    if not any(getattr(getattr(item, "obj", None), "is_hypothesis_test", False) for item in session.items):
+    if not any(
+        getattr(getattr(item, "obj", None), "is_hypothesis_test", False) for item in session.items
+    ):
         session.config.pluginmanager.unregister(plugin)
 
 

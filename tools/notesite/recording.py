@@ -52,6 +52,7 @@ class State:
 
     @classmethod
     def configure(cls, config: pytest.Config) -> None:
+        """Read the options of this session and forget the pages of the last one."""
         cls.update = bool(config.getoption("update_outputs"))
         cls.provenance = bool(config.getoption("record_provenance")) or cls.update
         root = config.getoption("outputs_root")
@@ -60,6 +61,7 @@ class State:
 
     @classmethod
     def page(cls, path: Path) -> Page | None:
+        """The blocks and records of a Markdown page under ``docs/``; None for anything else."""
         path = path.resolve()
         docs = cls.root / "docs"
         if path.suffix != ".md" or not path.is_relative_to(docs):
@@ -70,7 +72,8 @@ class State:
             record = _outputs.record_path(path, docs, cls.root)
             entries = {e.key: e for e in _outputs.load(record)}
             by_line = {
-                line: (key, i + 1) for i, ((line, _), key) in enumerate(zip(blocks, keys, strict=True))
+                line: (key, i + 1)
+                for i, ((line, _), key) in enumerate(zip(blocks, keys, strict=True))
             }
             cls.pages[path] = Page(path, record, by_line, entries)
         return cls.pages[path]
@@ -141,8 +144,7 @@ class RecordingRunner(DefaultRunner):
         if recorded.shown() != entry.shown():
             raise OutputMismatch(
                 f"block {block} of {page.path.name} printed something else than its record "
-                f"({_shown_path(page.record)}); {update}\n"
-                + _diff(recorded.shown(), entry.shown())
+                f"({_shown_path(page.record)}); {update}\n" + _diff(recorded.shown(), entry.shown())
             )
 
 
@@ -177,7 +179,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     skipped = call.excinfo is not None and call.excinfo.errisinstance(pytest.skip.Exception)
     if skipped and call.when == "setup":
         device, _ = _where()
-        reason = str(call.excinfo.value.msg) if call.excinfo else ""  # type: ignore[union-attr]
+        reason = str(getattr(call.excinfo.value, "msg", "")) if call.excinfo else ""
         page.new[key] = _outputs.Entry(key, block, definition.start_line, skipped={device: reason})
     elif call.when == "call" and call.excinfo is not None:
         page.new.pop(key, None)
@@ -201,8 +203,13 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
                 if key in page.entries and entry.verified:
                     kept = page.entries[key]
                     fresh[key] = _outputs.Entry(
-                        key, kept.block, kept.line, kept.stdout, kept.result,
-                        {**kept.verified, **entry.verified}, kept.skipped,
+                        key,
+                        kept.block,
+                        kept.line,
+                        kept.stdout,
+                        kept.result,
+                        {**kept.verified, **entry.verified},
+                        kept.skipped,
                     )
             page.new = fresh
         ordered = sorted(page.keys.items())

@@ -1,0 +1,40 @@
+"""MkDocs hooks of the claims' checks (``hooks:`` in ``mkdocs.yml``).
+
+Like ``mkdocs_hooks.py``, they only rewrite Markdown the build already has.
+
+* Note pages: an anchor on each check (``check-…``, ``check-cuda-…``) and precise note
+  (``precisely-…``), on the sentence that opens its box.
+* ``verification.md``: the list of every claim of the notes with its page and status,
+  generated from the note pages (:mod:`notesite.claims`).
+"""
+
+from __future__ import annotations
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.files import Files
+from mkdocs.structure.pages import Page
+
+from notesite.claims import NotePage, anchor_boxes, nav_note_pages, page_title, verification_table
+
+VERIFICATION_MARKER = "<!-- ptnotes:verification -->"
+
+
+def _note_pages(config: MkDocsConfig, files: Files) -> list[NotePage]:
+    pages = []
+    for src_uri in nav_note_pages(config["nav"]):
+        file = files.get_file_from_path(src_uri)
+        if file is None:
+            continue
+        text = file.content_string
+        pages.append(NotePage(src_uri, page_title(text, src_uri), text))
+    return pages
+
+
+def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    """Anchor the checks and precise notes of note pages; fill in the verification list."""
+    src = page.file.src_uri
+    if VERIFICATION_MARKER in markdown:
+        markdown = markdown.replace(VERIFICATION_MARKER, verification_table(_note_pages(config, files)))
+    if src.startswith("notes/") and src != "notes/index.md":
+        markdown = anchor_boxes(markdown, src)
+    return markdown
