@@ -11,10 +11,19 @@ Like ``mkdocs_hooks.py``, they only rewrite Markdown the build already has.
 from __future__ import annotations
 
 from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
-from notesite.claims import NotePage, anchor_boxes, nav_note_pages, page_title, verification_table
+from notesite.claims import (
+    NotePage,
+    anchor_boxes,
+    nav_note_pages,
+    page_claims,
+    page_title,
+    verification_table,
+)
+from notesite.pages import PageError
 
 VERIFICATION_MARKER = "<!-- ptnotes:verification -->"
 
@@ -31,10 +40,20 @@ def _note_pages(config: MkDocsConfig, files: Files) -> list[NotePage]:
 
 
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-    """Anchor the checks and precise notes of note pages; fill in the verification list."""
+    """Anchor the checks and precise notes of note pages; fill in the verification list.
+
+    Raises:
+        PluginError: If a check, precise note or erratum breaks the conventions (the message
+            names the page and line).
+    """
     src = page.file.src_uri
-    if VERIFICATION_MARKER in markdown:
-        markdown = markdown.replace(VERIFICATION_MARKER, verification_table(_note_pages(config, files)))
-    if src.startswith("notes/") and src != "notes/index.md":
-        markdown = anchor_boxes(markdown, src)
+    try:
+        if VERIFICATION_MARKER in markdown:
+            table = verification_table(_note_pages(config, files))
+            markdown = markdown.replace(VERIFICATION_MARKER, table)
+        if src.startswith("notes/") and src != "notes/index.md":
+            page_claims(page.file.content_string, src)  # errors name the line in the file
+            markdown = anchor_boxes(markdown, src)
+    except PageError as error:
+        raise PluginError(str(error)) from None
     return markdown

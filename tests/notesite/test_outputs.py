@@ -239,3 +239,47 @@ def test_a_cpu_run_never_records_a_cuda_verification(tmp_path: Path) -> None:
     assert "verified cpu: torch" in text
     assert "skipped cpu: needs a CUDA GPU" in text
     assert "cuda:" not in text.replace("skipped cpu: needs a CUDA GPU", "")
+
+
+FAKE_CUDA = """
+import pytest
+import torch
+
+from notesite import recording
+
+
+@pytest.fixture
+def cuda():
+    return torch.device("cpu")
+
+
+recording._where = lambda: ("cuda", "Fake GPU · torch 9.9.0 · 2026-01-01")
+"""
+
+
+@pytest.mark.slow
+def test_a_cuda_only_block_gets_its_output_from_the_cuda_run(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "page.md").write_text("# Page\n\n```python fixture:cuda\nprint('on the GPU')\n```\n")
+    record = tmp_path / "outputs" / "page.md.txt"
+
+    assert run(tmp_path, "--update-outputs").returncode == 0
+    assert "skipped cpu: needs a CUDA GPU" in record.read_text()
+    assert "on the GPU" not in record.read_text()
+
+    (docs / "conftest.py").write_text(FAKE_CUDA)  # a run where the block can run
+    cuda_run = run(tmp_path, "--record-provenance")
+    assert cuda_run.returncode == 0, cuda_run.stdout
+    (docs / "conftest.py").unlink()
+    text = record.read_text()
+    assert "verified cuda: Fake GPU · torch 9.9.0 · 2026-01-01" in text
+    assert "| on the GPU" in text
+
+    # Later CPU runs skip it, and even an update keeps the CUDA output and verification.
+    assert run(tmp_path).returncode == 0
+    assert run(tmp_path, "--update-outputs").returncode == 0
+    entry = outputs.load(record)[0]
+    assert entry.stdout == "on the GPU\n"
+    assert entry.verified == {"cuda": "Fake GPU · torch 9.9.0 · 2026-01-01"}
+    assert "✓ CUDA (Fake GPU)" in render.badges(entry)

@@ -23,6 +23,7 @@ the site, and :func:`verification_table` lists every claim with its status.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -49,9 +50,16 @@ PRECISE_NOTE = "precise note"
 ERRATUM = "erratum"
 
 
+#: The longest anchor slug, in characters; a longer one is cut at a word boundary.
+SLUG_LENGTH = 50
+
+
 def slugify(text: str) -> str:
-    """The anchor form of a title: lower case, runs of other characters turned into ``-``."""
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    """The anchor form of a title: lower case, other characters turned into ``-``, kept short."""
+    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    if len(slug) > SLUG_LENGTH:
+        slug = slug[: SLUG_LENGTH + 1].rsplit("-", 1)[0]
+    return slug
 
 
 @dataclass(frozen=True)
@@ -173,8 +181,8 @@ def parse_check(addition: Addition, page: str) -> Check:
     Raises:
         PageError: If the title is not "Checked: …" or "Checked on CUDA: …", if the box does
             not open with a sentence, or if it does not hold exactly one ``python`` fence,
-            with ``fixture:cuda`` exactly when the title says CUDA and without
-            ``continuation`` (a check stands alone).
+            with ``fixture:cuda`` exactly when the title says CUDA, without ``continuation``
+            (a check stands alone) and without two blank lines in a row.
     """
     where = f"{page}:{addition.start + 1}"
     title = addition.title
@@ -192,11 +200,18 @@ def parse_check(addition: Addition, page: str) -> Check:
     fences = _fences(addition.body)
     if len(fences) != 1 or not fences[0][0].split() or fences[0][0].split()[0] != "python":
         got = [info or "<no language>" for info, _ in fences] or "none"
-        raise PageError(f"{where}: expected the check to hold exactly one ```python fence, got {got}")
+        raise PageError(
+            f"{where}: expected the check to hold exactly one ```python fence, got {got}"
+        )
     info, code = fences[0]
     options = info.split()[1:]
     if "continuation" in options:
         raise PageError(f"{where}: expected the check to stand alone, without `continuation`")
+    if any(not a.strip() and not b.strip() for a, b in itertools.pairwise(code)):
+        raise PageError(
+            f"{where}: expected no two blank lines in a row in the check's code (inside a box, "
+            "the site would show them as one, and the page would differ from what pytest runs)"
+        )
     if cuda != (CUDA_OPTION in options):
         expected = f"```python {CUDA_OPTION}" if cuda else "```python without fixture:cuda"
         raise PageError(f"{where}: expected {expected} under the title {title!r}, got ```{info}")
@@ -219,7 +234,9 @@ def parse_note(addition: Addition, page: str) -> Note:
     """
     where = f"{page}:{addition.start + 1}"
     if not addition.title.startswith(NOTE_PREFIX) or not addition.title[len(NOTE_PREFIX) :].strip():
-        raise PageError(f'{where}: expected a precise note titled "{NOTE_PREFIX} …", got {addition.title!r}')
+        raise PageError(
+            f'{where}: expected a precise note titled "{NOTE_PREFIX} …", got {addition.title!r}'
+        )
     paragraph_end = _opening_paragraph(addition, where, "precise note")
     return Note(page, addition.start + 1, addition.title, paragraph_end + 1)
 
@@ -258,7 +275,11 @@ def claims_of_lines(lines: list[str], page: str) -> list[Claim]:
         elif addition.kind == "info":
             note = parse_note(addition, page)
             register(note.slug, note.line)
-            if previous is None or previous_claim is None or not _adjacent(lines, previous, addition):
+            if (
+                previous is None
+                or previous_claim is None
+                or not _adjacent(lines, previous, addition)
+            ):
                 raise PageError(
                     f"{page}:{note.line}: expected the precise note right after the check "
                     "of its claim"
@@ -303,7 +324,8 @@ def anchor_boxes(markdown: str, page: str) -> str:
     """
     lines = markdown.splitlines()
     for claim in claims_of_lines(lines, page):
-        for box in [*claim.checks, *claim.notes]:
+        boxes: list[Check | Note] = [*claim.checks, *claim.notes]
+        for box in boxes:
             at = box.paragraph_end - 1
             indent = lines[at][: len(lines[at]) - len(lines[at].lstrip())]
             lines[at] += f"\n{indent}{{: #{box.slug} }}"

@@ -208,6 +208,10 @@ def merge(
                 merged.append(replace(previous, block=block, line=line))
             continue
         if previous is not None:
+            if entry.stdout is None and entry.result is None and not entry.verified:
+                # Skipped here (e.g. a CUDA block on a CPU-only machine): keep the output
+                # that a run where it could run recorded.
+                entry = replace(entry, stdout=previous.stdout, result=previous.result)
             # Keep what this run did not redo, e.g. the CUDA verification on a CPU run.
             entry = replace(
                 entry,

@@ -141,6 +141,11 @@ class RecordingRunner(DefaultRunner):
                 f"block {block} of {page.path.name} changed since its output was recorded in "
                 f"{_shown_path(page.record)}; {update}\n{diff}"
             )
+        if recorded.skipped and not recorded.verified:
+            # Recorded where it could only be skipped (a CUDA block on a CPU-only machine):
+            # there is no output to compare with yet; this run's is recorded with the
+            # provenance (see pytest_sessionfinish).
+            return
         if recorded.shown() != entry.shown():
             raise OutputMismatch(
                 f"block {block} of {page.path.name} printed something else than its record "
@@ -200,8 +205,19 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
             # Provenance only: keep the recorded outputs, add where the block passed.
             fresh = {}
             for key, entry in page.new.items():
-                if key in page.entries and entry.verified:
-                    kept = page.entries[key]
+                kept = page.entries.get(key)
+                if kept is not None and kept.skipped and not kept.verified and entry.verified:
+                    # First run where the block could run: record its output too.
+                    fresh[key] = _outputs.Entry(
+                        key,
+                        kept.block,
+                        kept.line,
+                        entry.stdout,
+                        entry.result,
+                        entry.verified,
+                        kept.skipped,
+                    )
+                elif kept is not None and entry.verified:
                     fresh[key] = _outputs.Entry(
                         key,
                         kept.block,

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from notesite import outputs as _outputs
+from notesite.claims import page_claims
 from notesite.markdown import python_blocks
 from notesite.pages import find_additions
 
@@ -122,14 +123,22 @@ class Totals:
     skipped_cpu: int
     verified_cuda: int
     claims: int
+    claims_checked: int
     errata: int
 
 
 def totals(docs_dir: Path, root: Path) -> Totals:
     """Count the Python blocks of every page and what their records say."""
-    blocks = executed = skipped = cuda = claims = errata = 0
+    blocks = executed = skipped = cuda = claims = checked = errata = 0
     for page in sorted(docs_dir.rglob("*.md")):
         text = page.read_text(encoding="utf-8")
+        name = page.relative_to(docs_dir).as_posix()
+        for addition in find_additions(text.splitlines(), name):
+            errata += addition.kind == "erratum"
+        if name.startswith("notes/"):
+            for claim in page_claims(text, name):
+                claims += claim.erratum is None
+                checked += bool(claim.checks)
         codes = [code for _, code in python_blocks(text, page)]
         if not codes:
             continue
@@ -143,10 +152,7 @@ def totals(docs_dir: Path, root: Path) -> Totals:
             executed += "cpu" in entry.verified
             skipped += "cpu" in entry.skipped
             cuda += "cuda" in entry.verified
-        for addition in find_additions(text.splitlines(), page.name):
-            claims += addition.kind == "success"
-            errata += addition.kind == "erratum"
-    return Totals(blocks, executed, skipped, cuda, claims, errata)
+    return Totals(blocks, executed, skipped, cuda, claims, checked, errata)
 
 
 def totals_table(t: Totals) -> str:
@@ -156,7 +162,8 @@ def totals_table(t: Totals) -> str:
         ("executed on CPU, output recorded", t.executed_cpu),
         ("skipped on CPU (need a CUDA GPU)", t.skipped_cpu),
         ("verified on CUDA", t.verified_cuda),
-        ("claims of the notes checked", t.claims),
+        ("claims of the notes", t.claims),
+        ("claims checked by an executed block", t.claims_checked),
         ("errata", t.errata),
     ]
     body = "\n".join(f"| {name} | {value} |" for name, value in rows)
