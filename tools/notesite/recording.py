@@ -116,6 +116,11 @@ class RecordingRunner(DefaultRunner):
                     f"show output; assert instead), got:\n{stdout}"
                 )
             return
+        if test.start_line not in page.keys:
+            raise OutputMismatch(
+                f"{page.path.name} changed while the tests ran (no block starts at line "
+                f"{test.start_line} any more): run them again"
+            )
         key, block = page.keys[test.start_line]
         entry = _outputs.Entry(key, block, test.start_line, stdout or None, result)
         page.new[key] = entry
@@ -178,8 +183,8 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     if definition is None:
         return
     page = State.page(Path(definition.source_path))
-    if page is None:
-        return
+    if page is None or definition.start_line not in page.keys:
+        return  # not a page of the site, or it changed while the tests ran
     key, block = page.keys[definition.start_line]
     skipped = call.excinfo is not None and call.excinfo.errisinstance(pytest.skip.Exception)
     if skipped and call.when == "setup":
