@@ -9,7 +9,7 @@ PYTEST_ARGS ?=
 
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: help install lint typecheck test test-docs docs serve cuda-check bench clean
+.PHONY: help install lint typecheck test test-docs docs serve cuda-check bench bench-lighthouse clean
 
 help:
 	@echo "install    create $(VENV) and install ptnotes with all extras"
@@ -21,6 +21,7 @@ help:
 	@echo "serve      mkdocs serve on http://127.0.0.1:8000"
 	@echo "cuda-check the whole suite with CUDA, printing a table (on a GPU machine)"
 	@echo "bench      the benchmarks under benchmarks/"
+	@echo "bench-lighthouse  Lighthouse scores and page weights of the built site (needs npm, Chromium)"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -57,6 +58,10 @@ cuda-check: install
 bench: install
 	$(BIN)/python benchmarks/bench_docs.py
 	$(BIN)/python benchmarks/bench_focal_loss.py
+
+bench-lighthouse: install
+	cd benchmarks/lighthouse && npm ci --no-audit --no-fund
+	$(BIN)/python benchmarks/bench_lighthouse.py
 
 clean:
 	rm -rf $(VENV) site .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -1,0 +1,52 @@
+// ptnotes: accessibility fixes to markup that Material for MkDocs builds in the browser, where
+// the templates in overrides/ cannot reach it. axe-core checks every page for them
+// (tests/browser/test_browser_accessibility.py).
+(function () {
+  "use strict";
+
+  // 1. Material wraps each code block's copy button, and the tags of each search result, in
+  // an unnamed <nav>: a page with several of them has several navigation landmarks that a
+  // screen reader cannot tell apart (landmark-unique), and none of them is navigation.
+  // Material creates them when it sets up a page or shows search results: hence the observer.
+  var WRAPPERS = "nav.md-code__nav:not([role]), .md-search-result nav.md-tags:not([role])";
+  function demote() {
+    document.querySelectorAll(WRAPPERS).forEach(function (nav) {
+      nav.setAttribute("role", "none");
+    });
+  }
+  new MutationObserver(demote).observe(document.documentElement, {
+    childList: true,
+    subtree: true,
+  });
+  demote();
+
+  // 2. A region that scrolls sideways must take the keyboard focus, or a keyboard cannot
+  // scroll it (scrollable-region-focusable). With content.lazy, Material gives a code block
+  // too wide for the page its tabindex only when the block scrolls into view (and only on a
+  // device that can hover: elsewhere a11y.css wraps long lines); it never gives one to the
+  // wrapper of a table too wide for the page. Give both at once: measure every candidate
+  // first, then write, so that the page is laid out once. A collapsed box's content has no
+  // width until the box opens, hence the toggle listener.
+  var SCROLLERS = "pre > code:not([tabindex]), .md-typeset__scrollwrap:not([tabindex])";
+  function focusable(root) {
+    var wide = [];
+    root.querySelectorAll(SCROLLERS).forEach(function (region) {
+      if (region.scrollWidth > region.clientWidth) wide.push(region);
+    });
+    wide.forEach(function (region) {
+      region.setAttribute("tabindex", "0");
+    });
+  }
+  document.addEventListener(
+    "toggle",
+    function (event) {
+      if (event.target.open) focusable(event.target);
+    },
+    true
+  );
+  if (window.document$) {
+    window.document$.subscribe(function () {
+      focusable(document);
+    });
+  }
+})();

@@ -1,0 +1,198 @@
+"""Browser tests: the built site as readers meet it, in a real Chromium.
+
+One strict build per session, served on 127.0.0.1 under the path of ``site_url`` (as GitHub
+Pages serves it, 404 page included), one headless Chromium per session driven by Playwright,
+a fresh browser context per test. Chromium runs with a host-resolver rule that maps every
+host but 127.0.0.1 to "not found", so neither the pages nor the browser itself can reach
+anything else; every request is logged (``.artifacts/browser/requests.log``) and checked.
+
+A failing test leaves a full-page screenshot of each page it had open in
+``.artifacts/browser/`` (git-ignored).
+
+The tests skip, saying why, only where no Chromium is installed: install Debian's
+(``apt-get install chromium``) or set ``PTNOTES_CHROMIUM`` to a Chromium binary.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import re
+import subprocess
+import sys
+import threading
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+import pytest
+from sitebrowser import (
+    ARTIFACTS,
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    HOST,
+    ROOT,
+    TIMEOUT_MS,
+    Browsing,
+    Site,
+    SiteHandler,
+    Traffic,
+    base_path,
+)
+
+try:
+    from playwright.sync_api import sync_playwright
+except ImportError:  # the `test` extra installs it; without it the browser tests skip
+    sync_playwright = None  # type: ignore[assignment]
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, BrowserContext, Page, Playwright
+
+PAGES_KEY = pytest.StashKey[list["Page"]]()
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Path:
+    if sync_playwright is None:
+        pytest.skip("Playwright is not installed: pip install -e '.[test]'")
+    if not CHROMIUM.is_file():
+        pytest.skip(
+            f"no Chromium at {CHROMIUM}: apt-get install chromium, or set PTNOTES_CHROMIUM "
+            "to a Chromium binary"
+        )
+    return CHROMIUM
+
+
+@pytest.fixture(scope="session")
+def built_site(chromium: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The site, built once per session with ``mkdocs build --strict``."""
+    out = tmp_path_factory.mktemp("browser") / "site"
+    done = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(out)],
+        cwd=ROOT,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        pytest.fail(f"mkdocs build --strict failed:\n{done.stderr}", pytrace=False)
+    return out
+
+
+@pytest.fixture(scope="session")
+def site(built_site: Path) -> Iterator[Site]:
+    """The built site on http://127.0.0.1:PORT/<path of site_url>, for the session."""
+    handler = type("Handler", (SiteHandler,), {"prefix": base_path()})
+    server = http.server.ThreadingHTTPServer(
+        (HOST, 0), functools.partial(handler, directory=str(built_site))
+    )
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield Site(built_site, f"http://{HOST}:{server.server_port}{base_path()}")
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+@pytest.fixture(scope="session")
+def browser(chromium: Path) -> Iterator[Browser]:
+    """One headless Chromium for the whole session."""
+    assert sync_playwright is not None
+    driver: Playwright = sync_playwright().start()
+    try:
+        instance = driver.chromium.launch(
+            executable_path=str(chromium), args=CHROMIUM_ARGS, headless=True
+        )
+        try:
+            yield instance
+        finally:
+            instance.close()
+    finally:
+        driver.stop()
+
+
+@pytest.fixture(scope="session")
+def request_log() -> Iterator[list[str]]:
+    """Every request of the session (host, method, URL), kept in the artifacts."""
+    log: list[str] = []
+    yield log
+    if log:
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        (ARTIFACTS / "requests.log").write_text("\n".join(log) + "\n", encoding="utf-8")
+
+
+@pytest.fixture
+def browse(
+    browser: Browser, site: Site, request: pytest.FixtureRequest, request_log: list[str]
+) -> Iterator[Callable[..., Browsing]]:
+    """Opens browser contexts for this test: ``browse(color_scheme="dark")``."""
+    contexts: list[BrowserContext] = []
+    pages = request.node.stash.setdefault(PAGES_KEY, [])
+
+    def open_context(**options: Any) -> Browsing:
+        options.setdefault("viewport", {"width": 1280, "height": 900})
+        context = browser.new_context(**options)
+        context.set_default_timeout(TIMEOUT_MS)
+        traffic = Traffic()
+
+        def on_request(req: Any) -> None:
+            traffic.requests.append(req.url)
+            request_log.append(f"{urlsplit(req.url).hostname}\t{req.method} {req.url}")
+
+        def on_response(resp: Any) -> None:
+            if resp.status >= 400:
+                traffic.bad_status.append(f"{resp.status} {resp.url}")
+
+        def on_console(msg: Any) -> None:
+            if msg.type == "error":
+                traffic.console_errors.append(f"{msg.text} ({msg.location.get('url')})")
+
+        context.on("request", on_request)
+        context.on("response", on_response)
+        context.on("requestfailed", lambda req: traffic.failed.append(f"{req.url}: {req.failure}"))
+        context.on("console", on_console)
+        context.on("weberror", lambda err: traffic.page_errors.append(str(err.error)))
+        context.on("page", lambda new_page: pages.append(new_page))
+        contexts.append(context)
+        return Browsing(context, traffic)
+
+    yield open_context
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(browse: Callable[..., Browsing]) -> Page:
+    """A page in a fresh context with the light colour scheme."""
+    return browse(color_scheme="light").new_page()
+
+
+def _artifact_name(nodeid: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]+", "_", nodeid).strip("_")[:150]
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    """On a failure, keep a full-page screenshot of each page the test had open."""
+    report: pytest.TestReport = yield
+    pages = item.stash.get(PAGES_KEY, [])
+    if report.failed and report.when in {"setup", "call"} and pages:
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        saved = []
+        for number, open_page in enumerate(pages, start=1):
+            if open_page.is_closed():
+                continue
+            path = ARTIFACTS / f"{_artifact_name(item.nodeid)}-{number}.png"
+            try:
+                open_page.screenshot(path=str(path), full_page=True, timeout=TIMEOUT_MS)
+            except Exception as error:  # a screenshot must not hide the failure
+                saved.append(f"no screenshot of {open_page.url}: {error}")
+            else:
+                saved.append(f"{path.relative_to(ROOT)}  ({open_page.url})")
+        report.sections.append(("browser screenshots", "\n".join(saved)))
+    return report  # type: ignore[return-value]

@@ -1,0 +1,199 @@
+"""Helpers of the browser tests: the site's pages, its server, a context's traffic.
+
+The fixtures that use them live in ``conftest.py`` next to this module.
+"""
+
+from __future__ import annotations
+
+import http.server
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+import yaml
+
+if TYPE_CHECKING:
+    from playwright.sync_api import BrowserContext, Page
+
+ROOT = Path(__file__).resolve().parents[2]
+DOCS = ROOT / "docs"
+ARTIFACTS = ROOT / ".artifacts" / "browser"
+CHROMIUM = Path(os.environ.get("PTNOTES_CHROMIUM", "/usr/bin/chromium"))
+HOST = "127.0.0.1"
+#: Debian's Chromium, headless and offline. The last flag keeps Chromium itself, not only
+#: the pages, from resolving any host but 127.0.0.1 (without it, it still calls Google).
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    f"--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE {HOST}",
+]
+TIMEOUT_MS = 15_000
+
+
+class _IgnoreTags(yaml.SafeLoader):
+    """Reads mkdocs.yml whatever ``!!python/…`` or ``!ENV`` tags it may hold."""
+
+
+_IgnoreTags.add_multi_constructor("", lambda loader, suffix, node: None)
+
+
+def mkdocs_config() -> dict[str, Any]:
+    config: dict[str, Any] = yaml.load(  # a SafeLoader that drops unknown tags
+        (ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_IgnoreTags
+    )
+    return config
+
+
+def page_url(src: str) -> str:
+    """The URL path, relative to the site root, of the page built from ``docs/<src>``."""
+    stem = src.removesuffix(".md")
+    if stem == "index":
+        return ""
+    return stem.removesuffix("/index") + "/"
+
+
+def markdown_pages(section: str = "") -> list[str]:
+    """The Markdown files under ``docs/<section>``, relative to docs/."""
+    return sorted(p.relative_to(DOCS).as_posix() for p in (DOCS / section).rglob("*.md"))
+
+
+def site_pages() -> list[str]:
+    """Every page of the site (each Markdown file under docs/), as its URL path."""
+    return [page_url(src) for src in markdown_pages()]
+
+
+def nav_pages() -> list[str]:
+    """The Markdown files that ``nav`` in mkdocs.yml lists, in order."""
+    found: list[str] = []
+
+    def walk(node: Any) -> None:
+        if isinstance(node, str) and node.endswith(".md"):
+            found.append(node)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+        elif isinstance(node, dict):
+            for value in node.values():
+                walk(value)
+
+    walk(mkdocs_config().get("nav", []))
+    return found
+
+
+def base_path() -> str:
+    """The path the site is served under: that of ``site_url`` (``/ptnotes/``)."""
+    path = urlsplit(str(mkdocs_config().get("site_url") or "/")).path or "/"
+    return path if path.endswith("/") else path + "/"
+
+
+@dataclass
+class Site:
+    """The built site, served on 127.0.0.1."""
+
+    root: Path
+    url: str  # http://127.0.0.1:PORT/ptnotes/
+
+    def __call__(self, path: str = "") -> str:
+        return self.url + path
+
+
+class SiteHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves the site under ``prefix``, and 404.html for what is not there, as Pages does."""
+
+    prefix = "/"
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+    def send_head(self) -> Any:
+        path = urlsplit(self.path).path
+        if not path.startswith(self.prefix):
+            return self._not_found()
+        self.path = "/" + path[len(self.prefix) :]
+        local = Path(self.translate_path(self.path))
+        if not (local.is_file() or (local / "index.html").is_file()):
+            return self._not_found()
+        return super().send_head()
+
+    def _not_found(self) -> None:
+        body = (Path(self.directory) / "404.html").read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+
+def local(url: str) -> bool:
+    """Whether a request stays on the site's host (or never leaves the browser)."""
+    parts = urlsplit(url)
+    return parts.scheme in {"data", "blob", "about"} or parts.hostname == HOST
+
+
+@dataclass
+class Traffic:
+    """What a browser context did: every request, and everything that went wrong."""
+
+    requests: list[str] = field(default_factory=list)
+    console_errors: list[str] = field(default_factory=list)
+    page_errors: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+    bad_status: list[str] = field(default_factory=list)
+
+    def hosts(self) -> set[str]:
+        return {urlsplit(url).hostname or url for url in self.requests}
+
+    def problems(self, *, allow_status: tuple[str, ...] = ()) -> list[str]:
+        """Each console error, page error, failed request, HTTP error and foreign request."""
+        found = [f"console error: {text}" for text in self.console_errors]
+        found += [f"page error: {text}" for text in self.page_errors]
+        # A request the browser cancels because the page moved on (net::ERR_ABORTED) is no
+        # failure of the site; any other failed request is.
+        found += [f"failed request: {text}" for text in self.failed if "ERR_ABORTED" not in text]
+        found += [f"HTTP error: {text}" for text in self.bad_status if text not in allow_status]
+        found += [f"request to another host: {url}" for url in self.requests if not local(url)]
+        return found
+
+
+@dataclass
+class Browsing:
+    """A browser context of one test, and its traffic."""
+
+    context: BrowserContext
+    traffic: Traffic
+
+    def new_page(self) -> Page:
+        return self.context.new_page()
+
+
+def goto(page: Page, url: str, *, idle: bool = False) -> None:
+    """Open ``url`` and wait until Material's scripts have set the page up."""
+    page.goto(url, wait_until="networkidle" if idle else "load")
+    page.wait_for_function("() => typeof window.document$ !== 'undefined'")
+
+
+def click_nav_link(page: Page, url: str) -> None:
+    """Click the visible link to ``url`` in the site's navigation, and wait for the page."""
+    found = page.evaluate(
+        """url => {
+            document.querySelectorAll('[data-ptnotes-target]')
+              .forEach(a => a.removeAttribute('data-ptnotes-target'));
+            const link = [...document.querySelectorAll('.md-nav--primary a.md-nav__link')]
+              .find(a => a.href === url && a.offsetParent !== null);
+            if (link) link.setAttribute('data-ptnotes-target', '');
+            return Boolean(link);
+        }""",
+        url,
+    )
+    assert found, f"no visible link to {url} in the navigation of {page.url}"
+    page.locator("[data-ptnotes-target]").click()
+    page.wait_for_url(url)

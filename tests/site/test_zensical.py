@@ -1,0 +1,198 @@
+"""Zensical, Material for MkDocs' successor, builds this site from the same mkdocs.yml.
+
+Zensical ignores what it does not support without a word, so only a comparison proves parity.
+The test builds a copy of the project three times: ``mkdocs build --strict``, the same without
+the build hooks (``hooks: []``), and ``zensical build --strict``. Page by page it compares the
+headings (h1-h3), the code blocks, the API entries (mkdocstrings' ``doc-heading`` objects), the
+anchors, permalinks, tags, links (autorefs' cross-references included) and text of each
+page's article.
+
+The differences are exactly those docs/zensical.md documents, and each of them must still
+occur: Zensical does not run ``hooks:`` (its pages are those of MkDocs without hooks, and the
+hooks do add to the pages), plus the short list of layout and file differences below. Any
+other difference fails the test.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from importlib.metadata import version
+from pathlib import Path
+from urllib.parse import urljoin
+
+import pytest
+from bs4 import BeautifulSoup
+
+ROOT = Path(__file__).resolve().parents[2]
+DOC = ROOT / "docs" / "zensical.md"
+pytestmark = pytest.mark.slow
+
+#: Zensical puts the skip link's target, ``<a id="__skip">``, inside each page's article.
+ZENSICAL_ONLY_ANCHORS = {"__skip"}
+#: On the tags index, the heading of each tag has no permalink (the ``¶`` link) in Zensical.
+TAG_PERMALINK = re.compile(r"^#tag:")
+#: Files (outside the theme's own assets) that only one of the builds writes.
+ONLY_MKDOCS_FILES = {
+    "assets/_mkdocstrings.css",  # Zensical's stylesheet has mkdocstrings' styles built in
+    "search/search_index.json",  # Zensical's search index is search.json
+    "sitemap.xml.gz",
+    "tags.json",
+}
+ONLY_ZENSICAL_FILES = {"search.json"}
+#: The theme's own assets, named after a content hash: they differ by design.
+THEME_ASSET = re.compile(
+    r"^assets/(javascripts/(bundle\.|workers/|lunr/|LICENSE)|stylesheets/(main|palette|classic/|modern/))"
+)
+IGNORED = shutil.ignore_patterns(
+    ".git", ".venv", "venv", "node_modules", "site", ".artifacts", ".cache", "__pycache__",
+    ".pytest_cache", ".mypy_cache", ".ruff_cache", ".hypothesis",
+)  # fmt: skip
+
+
+@dataclass
+class Page:
+    """What the comparison reads from one page's article."""
+
+    headings: list[tuple[str, str]] = field(default_factory=list)
+    code: list[str] = field(default_factory=list)
+    api: list[str] = field(default_factory=list)
+    anchors: set[str] = field(default_factory=set)
+    permalinks: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    links: list[tuple[str, str]] = field(default_factory=list)
+    text: str = ""
+
+
+def read(html: Path, url: str) -> Page:
+    soup = BeautifulSoup(html.read_text(encoding="utf-8"), "html.parser")
+    article = soup.select_one("article") or soup
+    page = Page()
+    page.permalinks = [str(a.get("href")) for a in article.select("a.headerlink")]
+    for link in article.select("a.headerlink"):
+        link.decompose()
+    # A page's tags: compared as a list, apart from the text, since the themes place them
+    # differently (see docs/zensical.md).
+    for tags in article.select("nav.md-tags"):
+        page.tags += [tag.get_text(strip=True) for tag in tags.select(".md-tag")]
+        tags.decompose()
+    page.headings = [
+        (h.name, " ".join(h.get_text(" ", strip=True).split()))
+        for h in article.find_all(["h1", "h2", "h3"])
+    ]
+    page.code = [pre.get_text() for pre in article.find_all("pre")]
+    page.api = [str(h.get("id")) for h in article.select(".doc-heading")]
+    page.anchors = {str(e["id"]) for e in article.find_all(id=True)}
+    # Where each link leads, resolved (MkDocs writes `#x` where Zensical writes `./#x`).
+    page.links = [
+        (urljoin(url, str(a["href"])), " ".join(a.get_text(" ", strip=True).split()))
+        for a in article.find_all("a", href=True)
+    ]
+    page.text = "\n".join(article.get_text("\n", strip=True).splitlines())
+    return page
+
+
+def site_files(site: Path) -> set[str]:
+    return {p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file()}
+
+
+def pages(site: Path) -> dict[str, Page]:
+    return {
+        rel: read(site / rel, urljoin("https://site.test/", rel.removesuffix("index.html")))
+        for rel in sorted(site_files(site))
+        if rel.endswith(".html")
+    }
+
+
+@dataclass
+class Builds:
+    mkdocs: Path
+    no_hooks: Path
+    zensical: Path
+
+
+def run(command: list[str], cwd: Path) -> None:
+    done = subprocess.run(
+        command,
+        cwd=cwd,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, f"{' '.join(command)} failed:\n{done.stdout}\n{done.stderr}"
+
+
+@pytest.fixture(scope="module")
+def builds(tmp_path_factory: pytest.TempPathFactory) -> Builds:
+    zensical = Path(sys.executable).parent / "zensical"
+    if not zensical.is_file():
+        pytest.fail("zensical is not installed: pip install -e '.[test]'")
+    tmp = tmp_path_factory.mktemp("zensical")
+    project = tmp / "project"
+    shutil.copytree(ROOT, project, ignore=IGNORED)
+    (project / "mkdocs-no-hooks.yml").write_text("INHERIT: mkdocs.yml\nhooks: []\n")
+    mkdocs = [sys.executable, "-m", "mkdocs", "build", "--strict"]
+    run([*mkdocs, "-d", str(tmp / "mkdocs")], project)
+    run([*mkdocs, "-f", "mkdocs-no-hooks.yml", "-d", str(tmp / "no-hooks")], project)
+    # Zensical writes to site_dir (site/ of the copy); it has no option to write elsewhere.
+    run([str(zensical), "build", "--strict", "-f", "mkdocs.yml"], project)
+    return Builds(tmp / "mkdocs", tmp / "no-hooks", project / "site")
+
+
+def test_zensical_builds_the_same_pages(builds: Builds) -> None:
+    built = {b: {f for f in site_files(b) if f.endswith(".html")} for b in vars(builds).values()}
+    assert built[builds.zensical] == built[builds.mkdocs]
+    assert len(built[builds.mkdocs]) > 10
+
+
+def test_page_by_page_zensical_shows_what_mkdocs_shows_without_hooks(builds: Builds) -> None:
+    """Same headings, code blocks, API entries, tags, links, text; anchors but Zensical's."""
+    expected, got = pages(builds.no_hooks), pages(builds.zensical)
+    differences = []
+    for rel, want in expected.items():
+        have = got[rel]
+        for aspect in ["headings", "code", "api", "tags", "links", "text"]:
+            if getattr(have, aspect) != getattr(want, aspect):
+                differences.append(f"{rel}: {aspect} differ")
+        if have.anchors - want.anchors != ZENSICAL_ONLY_ANCHORS or want.anchors - have.anchors:
+            differences.append(
+                f"{rel}: anchors only in Zensical {sorted(have.anchors - want.anchors)}, "
+                f"only in MkDocs {sorted(want.anchors - have.anchors)}"
+            )
+        if have.permalinks != [p for p in want.permalinks if not TAG_PERMALINK.match(p)]:
+            differences.append(f"{rel}: permalinks differ")
+        if rel == "tags/index.html" and not any(map(TAG_PERMALINK.match, want.permalinks)):
+            differences.append(f"{rel}: MkDocs has no tag permalinks any more")
+    assert differences == [], "new differences: document them in docs/zensical.md"
+
+
+def test_what_the_hooks_add_is_what_zensical_lacks(builds: Builds) -> None:
+    """Zensical ignores `hooks:`: every page the hooks change differs, and only by additions."""
+    full, bare, zen = pages(builds.mkdocs), pages(builds.no_hooks), pages(builds.zensical)
+    changed = [rel for rel in full if full[rel] != bare[rel]]
+    assert changed, "the hooks change no page: update docs/zensical.md"
+    for rel in changed:
+        assert full[rel].headings == zen[rel].headings, rel
+        assert full[rel].api == zen[rel].api, rel
+        assert zen[rel].anchors - ZENSICAL_ONLY_ANCHORS <= full[rel].anchors, rel
+        blocks = iter(full[rel].code)  # Zensical's code blocks, in order, among MkDocs' ones
+        assert all(block in blocks for block in zen[rel].code), rel
+
+
+def test_the_files_besides_the_pages_differ_as_documented(builds: Builds) -> None:
+    def ours(site: Path) -> set[str]:
+        return {f for f in site_files(site) if not f.endswith(".html") and not THEME_ASSET.match(f)}
+
+    mkdocs, zensical = ours(builds.mkdocs), ours(builds.zensical)
+    assert mkdocs - zensical == ONLY_MKDOCS_FILES
+    assert zensical - mkdocs == ONLY_ZENSICAL_FILES
+
+
+def test_the_documented_differences_name_this_version_of_zensical() -> None:
+    text = " ".join(DOC.read_text(encoding="utf-8").split())
+    assert f"Zensical {version('zensical')}" in text, "rerun this test and update the page"
