@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+
+from notesite.testing import mkdocs_build
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.slow
@@ -25,49 +24,39 @@ def project(tmp_path: Path) -> Path:
     return copy
 
 
-def build(project: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(project / "site")],
-        cwd=project,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-        capture_output=True,
-        text=True,
-    )
-
-
 def append(page: Path, text: str) -> None:
     page.write_text(page.read_text(encoding="utf-8") + text, encoding="utf-8")
 
 
 def test_the_project_builds_strictly(project: Path) -> None:
-    done = build(project)
+    done = mkdocs_build(project, project / "site")
     assert done.returncode == 0, done.stderr
 
 
 def test_a_broken_internal_link_fails(project: Path) -> None:
     append(project / "docs" / "notes" / "misc.md", "\n[gone](no-such-page.md)\n")
-    done = build(project)
+    done = mkdocs_build(project, project / "site")
     assert done.returncode == 1
     assert "no-such-page.md" in done.stderr
 
 
 def test_a_broken_anchor_fails(project: Path) -> None:
     append(project / "docs" / "errata.md", "\n[gone](notes/misc.md#no-such-anchor)\n")
-    done = build(project)
+    done = mkdocs_build(project, project / "site")
     assert done.returncode == 1
     assert "no-such-anchor" in done.stderr
 
 
 def test_a_page_missing_from_nav_fails(project: Path) -> None:
     (project / "docs" / "notes" / "orphan.md").write_text("# Orphan\n", encoding="utf-8")
-    done = build(project)
+    done = mkdocs_build(project, project / "site")
     assert done.returncode == 1
     assert "notes/orphan.md" in done.stderr
 
 
 def test_an_unresolved_reference_fails(project: Path) -> None:
     append(project / "docs" / "notes" / "misc.md", "\nSee [`nope`][ptnotes.no_such_helper].\n")
-    done = build(project)
+    done = mkdocs_build(project, project / "site")
     assert done.returncode == 1
     assert "ptnotes.no_such_helper" in done.stderr
 
@@ -77,7 +66,7 @@ def test_a_hand_edited_record_fails_with_a_clear_error(project: Path) -> None:
     record.write_text(
         record.read_text(encoding="utf-8").replace("stdout:", "stdout?", 1), encoding="utf-8"
     )
-    done = build(project)
+    done = mkdocs_build(project, project / "site")
     assert done.returncode == 1
     assert "outputs/notes/misc.md.txt:" in done.stderr
     assert "(block 2): expected 'verified cpu|cuda: …'" in done.stderr
@@ -92,6 +81,6 @@ def test_a_stale_record_fails_the_build(project: Path) -> None:
         ),
         encoding="utf-8",
     )
-    done = build(project)
+    done = mkdocs_build(project, project / "site")
     assert done.returncode == 1
     assert "notes/misc.md: expected a recorded output for block(s) [2]" in done.stderr

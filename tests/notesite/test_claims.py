@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -28,6 +25,7 @@ from notesite.claims import (
 from notesite.fidelity import note_pages, rebuild_page
 from notesite.pages import PageError, page_errata
 from notesite.parity import collected_blocks
+from notesite.testing import mkdocs_build, pytest_run_page
 from verification_hooks import VERIFICATION_MARKER
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -253,35 +251,12 @@ PLANTED = (
 )
 
 
-def run_pytest(page: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pytest",
-            "-rs",
-            "-p",
-            "no:randomly",
-            "-p",
-            "no:cacheprovider",
-            "-c",
-            "pyproject.toml",
-            "-p",
-            "notesite.pytest_plugin",
-            str(page),
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-    )
-
-
 @pytest.mark.slow
 def test_a_check_of_a_false_claim_fails_when_run(tmp_path: Path) -> None:
     page = tmp_path / "planted.md"
     page.write_text(PLANTED, encoding="utf-8")
     assert len(page_claims(PLANTED, "planted.md")) == 2
-    done = run_pytest(page)
+    done = pytest_run_page(str(page))
     assert done.returncode == 1, done.stdout
     assert "1 failed, 1 passed" in done.stdout
     assert f'File "{page}", line 22' in done.stdout
@@ -294,23 +269,13 @@ def test_a_cuda_check_skips_with_its_reason_on_cpu(tmp_path: Path) -> None:
     page = tmp_path / "cuda.md"
     body = "On a GPU:\n\n```python fixture:cuda\nimport torch\n\ntorch.ones(1).to('cuda')\n```\n"
     page.write_text("# CUDA\n\n" + box("Checked on CUDA: a claim", body), encoding="utf-8")
-    done = run_pytest(page)
+    done = pytest_run_page(str(page))
     assert done.returncode == 0, done.stdout
     assert "1 skipped" in done.stdout
     assert "needs a CUDA GPU" in done.stdout
 
 
 # --- the built site ---
-
-
-def mkdocs_build(project: Path, site: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(site)],
-        cwd=project,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-        capture_output=True,
-        text=True,
-    )
 
 
 @pytest.mark.slow

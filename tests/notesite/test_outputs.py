@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -12,6 +11,7 @@ from pytest_markdown_docs.plugin import FenceSyntax, extract_fence_tests
 
 from notesite import outputs, render
 from notesite.markdown import pytest_parser, python_blocks
+from notesite.testing import pytest_run_page
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"
@@ -178,28 +178,7 @@ def test_a_record_for_a_block_that_no_longer_exists_fails_the_build() -> None:
 
 
 def run(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pytest",
-            "-p",
-            "no:randomly",
-            "-p",
-            "no:cacheprovider",
-            "-c",
-            "pyproject.toml",
-            "-p",
-            "notesite.pytest_plugin",
-            "--outputs-root",
-            str(project),
-            str(project / "docs"),
-            *args,
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-    )
+    return pytest_run_page("--outputs-root", str(project), str(project / "docs"), *args)
 
 
 @pytest.mark.slow

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -12,36 +9,21 @@ import pytest
 import yaml
 
 from notesite.parity import collected_blocks, compare_site, rendered_blocks
+from notesite.testing import mkdocs_build
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.slow
 
 
-def mkdocs_build(config_file: Path, site_dir: Path) -> None:
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "mkdocs",
-            "build",
-            "--strict",
-            "-f",
-            str(config_file),
-            "-d",
-            str(site_dir),
-        ],
-        cwd=config_file.parent,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-        capture_output=True,
-        text=True,
-    )
+def check_build(project: Path, site: Path) -> None:
+    done = mkdocs_build(project, site)
     assert done.returncode == 0, done.stderr
 
 
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     site = tmp_path_factory.mktemp("site")
-    mkdocs_build(ROOT / "mkdocs.yml", site)
+    check_build(ROOT, site)
     return site
 
 
@@ -102,7 +84,7 @@ def small_site(tmp_path: Path, pages: dict[str, str], **markdown_changes: Any) -
     for name, text in pages.items():
         (tmp_path / "docs" / name).write_text(text, encoding="utf-8")
     (tmp_path / "mkdocs.yml").write_text(yaml.safe_dump(small), encoding="utf-8")
-    mkdocs_build(tmp_path / "mkdocs.yml", tmp_path / "site")
+    check_build(tmp_path, tmp_path / "site")
     return tmp_path
 
 

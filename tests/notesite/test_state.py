@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+
+from notesite.testing import pytest_run
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.slow
@@ -34,25 +34,6 @@ assert torch.initial_seed() == 67280421310721, "seed leaked"
 """
 
 
-def run_pytest(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pytest",
-            "-q",
-            "-p",
-            "no:cacheprovider",
-            "-c",
-            "pyproject.toml",
-            *args,
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-    )
-
-
 @pytest.mark.parametrize(
     "order",
     [
@@ -64,7 +45,7 @@ def run_pytest(*args: str) -> subprocess.CompletedProcess[str]:
     ],
 )
 def test_the_docs_pass_in_any_order(order: list[str]) -> None:
-    done = run_pytest("docs/", *order)
+    done = pytest_run("docs/", *order)
     assert done.returncode == 0, done.stdout[-3000:]
     assert " passed" in done.stdout
 
@@ -74,7 +55,7 @@ def test_the_fixture_stops_a_planted_leak(tmp_path: Path, reverse: bool) -> None
     page = tmp_path / "leaky.md"
     page.write_text(LEAKY_THEN_CHECKING, encoding="utf-8")
     extra = ["--reverse"] if reverse else []
-    done = run_pytest(str(page), "-p", "no:randomly", "-p", "notesite.pytest_plugin", *extra)
+    done = pytest_run(str(page), "-p", "no:randomly", "-p", "notesite.pytest_plugin", *extra)
     assert done.returncode == 0, done.stdout[-3000:]
     assert "2 passed" in done.stdout
 
@@ -82,6 +63,6 @@ def test_the_fixture_stops_a_planted_leak(tmp_path: Path, reverse: bool) -> None
 def test_without_the_fixture_the_planted_leak_fails(tmp_path: Path) -> None:
     page = tmp_path / "leaky.md"
     page.write_text(LEAKY_THEN_CHECKING, encoding="utf-8")
-    done = run_pytest(str(page), "-p", "no:randomly", "--noconftest")
+    done = pytest_run(str(page), "-p", "no:randomly", "--noconftest")
     assert done.returncode == 1, done.stdout[-3000:]
     assert "print options leaked" in done.stdout
