@@ -18,12 +18,11 @@ from mkdocs.structure.pages import Page
 from notesite.claims import (
     NotePage,
     anchor_boxes,
-    nav_note_pages,
     page_claims,
     page_title,
     verification_table,
 )
-from notesite.pages import PageError
+from notesite.pages import PageError, nav_note_pages
 
 VERIFICATION_MARKER = "<!-- ptnotes:verification -->"
 

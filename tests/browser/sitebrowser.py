@@ -14,6 +14,8 @@ from urllib.parse import urlsplit
 
 import yaml
 
+from notesite import pages
+
 if TYPE_CHECKING:
     from playwright.sync_api import BrowserContext, Page
 
@@ -72,20 +74,7 @@ def site_pages() -> list[str]:
 
 def nav_pages() -> list[str]:
     """The Markdown files that ``nav`` in mkdocs.yml lists, in order."""
-    found: list[str] = []
-
-    def walk(node: Any) -> None:
-        if isinstance(node, str) and node.endswith(".md"):
-            found.append(node)
-        elif isinstance(node, list):
-            for item in node:
-                walk(item)
-        elif isinstance(node, dict):
-            for value in node.values():
-                walk(value)
-
-    walk(mkdocs_config().get("nav", []))
-    return found
+    return pages.nav_pages(mkdocs_config().get("nav", []))
 
 
 def base_path() -> str:

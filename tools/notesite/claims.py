@@ -386,18 +386,3 @@ def verification_table(pages: Sequence[NotePage]) -> str:
             f"({page.src_uri}) | {' · '.join(claim.statuses)} |"
         )
     return "\n".join(lines) + "\n"
-
-
-def nav_note_pages(nav: object) -> list[str]:
-    """The note pages (``notes/…``, index excluded) of an MkDocs ``nav``, in its order."""
-    found: list[str] = []
-    if isinstance(nav, str):
-        if nav.startswith("notes/") and not nav.endswith("index.md"):
-            found.append(nav)
-    elif isinstance(nav, list):
-        for item in nav:
-            found += nav_note_pages(item)
-    elif isinstance(nav, dict):
-        for value in nav.values():
-            found += nav_note_pages(value)
-    return found

@@ -15,7 +15,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from notesite.pages import FENCE_OPEN, PageError, find_additions, parse_erratum, split_front_matter
+from notesite.pages import (
+    FENCE_OPEN,
+    PageError,
+    find_additions,
+    nav_note_pages,
+    parse_erratum,
+    split_front_matter,
+)
 
 HEADING = re.compile(r"^(?P<hashes>#{1,5}) ")
 #: The keys of the original front matter that every note page carries as metadata.
@@ -164,21 +171,7 @@ def note_pages(mkdocs_yml: Path) -> list[str]:
     import yaml
 
     config = yaml.safe_load(mkdocs_yml.read_text(encoding="utf-8"))
-    found: list[str] = []
-
-    def walk(node: Any) -> None:
-        if isinstance(node, str):
-            if node.startswith("notes/") and not node.endswith("index.md"):
-                found.append(node)
-        elif isinstance(node, list):
-            for item in node:
-                walk(item)
-        elif isinstance(node, dict):
-            for value in node.values():
-                walk(value)
-
-    walk(config["nav"])
-    return found
+    return nav_note_pages(config["nav"])
 
 
 def check_repository(root: Path, docs_dir: Path | None = None) -> Report:

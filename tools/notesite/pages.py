@@ -205,3 +205,19 @@ def page_errata(text: str, page: str) -> list[Erratum]:
         for addition in find_additions(text.splitlines(), page)
         if addition.kind == "erratum"
     ]
+
+
+def nav_pages(nav: object) -> list[str]:
+    """The Markdown files an MkDocs ``nav`` lists, in its order."""
+    if isinstance(nav, str):
+        return [nav] if nav.endswith(".md") else []
+    found: list[str] = []
+    items = nav.values() if isinstance(nav, dict) else nav if isinstance(nav, list) else []
+    for item in items:
+        found += nav_pages(item)
+    return found
+
+
+def nav_note_pages(nav: object) -> list[str]:
+    """The note pages (``notes/…``, index excluded) of an MkDocs ``nav``, in its order."""
+    return [p for p in nav_pages(nav) if p.startswith("notes/") and not p.endswith("index.md")]
