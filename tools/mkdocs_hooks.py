@@ -2,8 +2,8 @@
 
 They only rewrite Markdown that the build already has; they never execute a snippet.
 
-* Note pages: a byline from the post's front matter under the page title, and an anchor on
-  each erratum (its ``diff`` fence gets the id ``erratum-…``).
+* Note pages: a byline from the post's front matter under the page title (the anchors of
+  the boxes come from ``verification_hooks.py``).
 * ``errata.md``: the list of every erratum, generated from the note pages.
 * Every page with Python blocks: each block's recorded output (collapsed) and badges saying
   where it was verified, from the records in ``outputs/`` that ``pytest docs/`` writes.
@@ -26,7 +26,7 @@ from mkdocs.structure.pages import Page
 
 from notesite import outputs, render
 from notesite.markdown import python_blocks
-from notesite.pages import PageError, find_additions, page_errata
+from notesite.pages import PageError, page_errata
 
 ERRATA_MARKER = "<!-- ptnotes:errata -->"
 SUMMARY_MARKER = "<!-- ptnotes:summary -->"
@@ -41,31 +41,6 @@ def _byline(post: dict[str, Any]) -> str:
         f'<p class="post-byline">From the post <em>{title}</em> ({subtitle}), '
         f'written <time datetime="{date}">{date}</time>.</p>'
     )
-
-
-def _anchor_errata(markdown: str, page: str) -> str:
-    """Give each erratum's explanation paragraph the id ``erratum-…`` (attr_list)."""
-    lines = markdown.splitlines()
-    errata = {e.line - 1: e for e in page_errata(markdown, page)}
-    for addition in find_additions(lines, page):
-        erratum = errata.get(addition.start)
-        if erratum is None:
-            continue
-        in_fence = False
-        last_text = None
-        for i in range(addition.start + 1, addition.end):
-            stripped = lines[i].strip()
-            if stripped.startswith("```"):
-                in_fence = not in_fence
-            elif not in_fence and stripped:
-                last_text = i
-            elif not in_fence and last_text is not None:
-                break
-        if last_text is None:
-            raise PageError(f"{page}:{addition.start + 1}: expected the erratum to say why")
-        indent = lines[last_text][: len(lines[last_text]) - len(lines[last_text].lstrip())]
-        lines[last_text] += f"\n{indent}{{: #{erratum.slug} }}"
-    return "\n".join(lines) + "\n"
 
 
 def _errata_table(files: Files) -> str:
@@ -112,12 +87,10 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
         totals = render.totals(Path(config.docs_dir), ROOT)
         markdown = markdown.replace(SUMMARY_MARKER, render.totals_table(totals))
     post = page.meta.get("post")
-    if src.startswith("notes/") and isinstance(post, dict):
-        markdown = _anchor_errata(markdown, src)
-        if src != "notes/index.md":
-            markdown = re.sub(
-                r"^(# .+)$", lambda m: f"{m[1]}\n\n{_byline(post)}", markdown, count=1, flags=re.M
-            )
+    if src.startswith("notes/") and src != "notes/index.md" and isinstance(post, dict):
+        markdown = re.sub(
+            r"^(# .+)$", lambda m: f"{m[1]}\n\n{_byline(post)}", markdown, count=1, flags=re.M
+        )
     return markdown
 
 

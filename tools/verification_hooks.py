@@ -3,7 +3,8 @@
 Like ``mkdocs_hooks.py``, they only rewrite Markdown the build already has.
 
 * Note pages: an anchor on each check (``check-…``, ``check-cuda-…``) and precise note
-  (``precisely-…``), on the sentence that opens its box.
+  (``precisely-…``), on the sentence that opens its box, and on each erratum
+  (``erratum-…``), on the sentence that says why.
 * ``verification.md``: the list of every claim of the notes with its page and status,
   generated from the note pages (:mod:`notesite.claims`).
 """

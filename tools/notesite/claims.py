@@ -320,16 +320,38 @@ def anchor_boxes(markdown: str, page: str) -> str:
         page: The page's name, for error messages.
 
     Returns:
-        The body with a ``{: #slug }`` line after each box's opening sentence.
+        The body with a ``{: #slug }`` line after each box's opening sentence (after an
+        erratum's explanation).
     """
     lines = markdown.splitlines()
+    additions = {addition.start: addition for addition in find_additions(lines, page)}
     for claim in claims_of_lines(lines, page):
         boxes: list[Check | Note] = [*claim.checks, *claim.notes]
-        for box in boxes:
-            at = box.paragraph_end - 1
+        targets = [(box.paragraph_end - 1, box.slug) for box in boxes]
+        if claim.erratum is not None:
+            box = additions[claim.erratum.line - 1]
+            targets.append((_explanation_end(lines, box, page), claim.erratum.slug))
+        for at, slug in targets:
             indent = lines[at][: len(lines[at]) - len(lines[at].lstrip())]
-            lines[at] += f"\n{indent}{{: #{box.slug} }}"
+            lines[at] += f"\n{indent}{{: #{slug} }}"
     return "\n".join(lines) + "\n"
+
+
+def _explanation_end(lines: list[str], erratum: Addition, page: str) -> int:
+    """The index of the last line of the paragraph that says why, after the erratum's diff."""
+    in_fence = False
+    last = None
+    for i in range(erratum.start + 1, erratum.end):
+        stripped = lines[i].strip()
+        if stripped.startswith("```"):
+            in_fence = not in_fence
+        elif not in_fence and stripped:
+            last = i
+        elif not in_fence and last is not None:
+            break
+    if last is None:
+        raise PageError(f"{page}:{erratum.start + 1}: expected the erratum to say why")
+    return last
 
 
 @dataclass(frozen=True)
