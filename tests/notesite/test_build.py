@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
-from notesite.testing import mkdocs_build
+from notesite.testing import copy_project, mkdocs_build
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.slow
@@ -15,13 +14,7 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    copy = tmp_path / "project"
-    copy.mkdir()
-    for name in ["mkdocs.yml", "CONTRIBUTING.md", "README.md"]:
-        shutil.copy(ROOT / name, copy / name)
-    for name in ["docs", "tools", "src", "overrides", "outputs"]:
-        shutil.copytree(ROOT / name, copy / name, ignore=shutil.ignore_patterns("__pycache__"))
-    return copy
+    return copy_project(tmp_path / "project")
 
 
 def append(page: Path, text: str) -> None:

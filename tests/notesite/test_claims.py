@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -25,7 +24,7 @@ from notesite.claims import (
 from notesite.fidelity import note_pages, rebuild_page
 from notesite.pages import PageError, page_errata
 from notesite.parity import collected_blocks
-from notesite.testing import mkdocs_build, pytest_run_page
+from notesite.testing import copy_project, mkdocs_build, pytest_run_page
 from verification_hooks import VERIFICATION_MARKER
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -302,15 +301,7 @@ def test_the_built_verification_page_links_every_claim_to_its_box(tmp_path: Path
 
 @pytest.mark.slow
 def test_a_check_without_code_fails_the_build_naming_its_line(tmp_path: Path) -> None:
-    project = tmp_path / "project"
-    project.mkdir()
-    for name in ["mkdocs.yml", "CONTRIBUTING.md", "README.md"]:
-        shutil.copy(ROOT / name, project / name)
-    for name in ["docs", "tools", "src", "overrides", "outputs"]:
-        if (ROOT / name).exists():
-            shutil.copytree(
-                ROOT / name, project / name, ignore=shutil.ignore_patterns("__pycache__")
-            )
+    project = copy_project(tmp_path / "project")
     misc = project / "docs" / "notes" / "misc.md"
     text = misc.read_text(encoding="utf-8")
     misc.write_text(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -54,3 +55,13 @@ def mkdocs_build(
         text=True,
         check=False,
     )
+
+
+def copy_project(dest: Path) -> Path:
+    """Copy what a strict build of the site reads into ``dest`` (created), and return it."""
+    dest.mkdir(parents=True)
+    for name in ["mkdocs.yml", "CONTRIBUTING.md", "README.md"]:
+        shutil.copy(ROOT / name, dest / name)
+    for name in ["docs", "tools", "src", "overrides", "outputs"]:
+        shutil.copytree(ROOT / name, dest / name, ignore=shutil.ignore_patterns("__pycache__"))
+    return dest
