@@ -22,22 +22,20 @@ the block printed; ``result`` is the repr of a bare last expression, as a notebo
 from __future__ import annotations
 
 import ast
-import hashlib
 import re
 import sys
 import tempfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-#: Where the records live, relative to the repository root.
-RECORDS_DIR = "outputs"
+from notesite.model import code_hash
+
 HEADER = "# Recorded outputs of {page}. Regenerate: pytest docs/ --update-outputs\n"
 ENTRY = re.compile(
     r"^@@ block (?P<block>\d+) · code (?P<key>[0-9a-f]{12}(?:#\d+)?) · line (?P<line>\d+)$"
 )
 VERIFIED = re.compile(r"^verified (?P<device>cpu|cuda): (?P<text>.+)$")
 SKIPPED = re.compile(r"^skipped (?P<device>cpu|cuda): (?P<text>.+)$")
-ROOT = Path(__file__).resolve().parents[2]
 
 
 class RecordError(ValueError):
@@ -64,31 +62,11 @@ class Entry:
         return "".join(parts)
 
 
-def code_hash(code: str) -> str:
-    """The 12-hex-digit hash that identifies a block by its own code."""
-    return hashlib.sha256(code.rstrip("\n").encode("utf-8")).hexdigest()[:12]
-
-
-def block_keys(codes: list[str]) -> list[str]:
-    """Keys of a page's blocks, in order: the code hash, ``#k`` for the k-th repeat."""
-    seen: dict[str, int] = {}
-    keys = []
-    for code in codes:
-        digest = code_hash(code)
-        seen[digest] = seen.get(digest, 0) + 1
-        keys.append(digest if seen[digest] == 1 else f"{digest}#{seen[digest]}")
-    return keys
-
-
-def record_path(page: Path, docs_dir: Path, root: Path = ROOT) -> Path:
-    """The record file of a page under ``docs_dir``."""
-    return root / RECORDS_DIR / f"{page.relative_to(docs_dir).as_posix()}.txt"
-
-
-def normalise(text: str) -> str:
-    """Make output machine-independent: addresses, this checkout's path, temp paths."""
+def normalise(text: str, root: Path | None = None) -> str:
+    """Make output machine-independent: addresses, the project's path, temp paths."""
     text = re.sub(r"0x[0-9a-fA-F]{6,}", "0x…", text)
-    text = text.replace(str(ROOT), "<repo>")
+    if root is not None:
+        text = text.replace(str(root), "<repo>")
     text = text.replace(tempfile.gettempdir(), "<tmp>")
     return text
 
@@ -175,14 +153,12 @@ def dump(entries: list[Entry], page: str) -> str:
     return "".join(out)
 
 
-def load(path: Path) -> list[Entry]:
-    """Read a record file; a missing file has no entries."""
+def load(path: Path, root: Path | None = None) -> list[Entry]:
+    """Read a record file (named from ``root`` in messages); a missing file has no entries."""
     if not path.exists():
         return []
-    return parse(
-        path.read_text(encoding="utf-8"),
-        path.relative_to(ROOT) if path.is_relative_to(ROOT) else path,
-    )
+    shown = path.relative_to(root) if root is not None and path.is_relative_to(root) else path
+    return parse(path.read_text(encoding="utf-8"), shown.as_posix())
 
 
 def merge(
@@ -227,7 +203,11 @@ def merge(
 
 
 def run_block(
-    own_code: str, prefix: str, filename: str, namespace: dict[str, object]
+    own_code: str,
+    prefix: str,
+    filename: str,
+    namespace: dict[str, object],
+    root: Path | None = None,
 ) -> tuple[str, str | None]:
     """Run a block like a notebook cell and return what it printed and its last value.
 
@@ -240,6 +220,7 @@ def run_block(
         prefix: The code of the blocks it continues from (may be empty).
         filename: The page's path, for tracebacks.
         namespace: The globals to run in.
+        root: The project root, written ``<repo>`` in the output.
 
     Returns:
         The normalised stdout and the repr of the last expression (or None).
@@ -262,9 +243,9 @@ def run_block(
         if last is not None:
             value = eval(compile(last, filename, "eval", dont_inherit=True), namespace)
             if value is not None:
-                result = normalise(repr(value))
+                result = normalise(repr(value), root)
     sys.stdout.flush()
-    return normalise(buffer.getvalue()), result
+    return normalise(buffer.getvalue(), root), result
 
 
 def see_comments(code: str) -> list[tuple[int, str]]:

@@ -1,7 +1,7 @@
 """The fidelity gate: the note pages, less the site's additions, are the original notes.
 
 :func:`rebuild_notes` takes the note pages in navigation order, drops every addition
-(:mod:`notesite.pages`), reverts every erratum, undoes the structural changes the pages may
+(:mod:`notesite.model`), reverts every erratum, undoes the structural changes the pages may
 make (headings one level up, fence options for pytest), and joins the pages. :func:`compare`
 then compares the result with the original, line by line, whitespace-normalised.
 """
@@ -15,16 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from notesite.pages import (
-    FENCE_OPEN,
-    PageError,
-    find_additions,
-    nav_note_pages,
-    parse_erratum,
-    split_front_matter,
-)
+from notesite.model import Page, PageError, fence_options, parse_page
+from notesite.project import Project
 
-HEADING = re.compile(r"^(?P<hashes>#{1,5}) ")
 #: The keys of the original front matter that every note page carries as metadata.
 POST_KEYS = ("title", "subtitle", "date")
 
@@ -47,12 +40,11 @@ def _find_last(haystack: list[str], needle: list[str]) -> int:
     return -1
 
 
-def rebuild_page(text: str, page: str) -> list[str]:
+def rebuild_page(page: Page) -> list[str]:
     """The author's text of one note page: additions dropped, errata reverted.
 
     Args:
-        text: The page's text, front matter included.
-        page: The page's name, for error messages.
+        page: The page's model.
 
     Returns:
         The page's lines as the author wrote them (up to whitespace).
@@ -60,54 +52,45 @@ def rebuild_page(text: str, page: str) -> list[str]:
     Raises:
         PageError: If an erratum's correction is not found above it on the page.
     """
-    _, body = split_front_matter(text, page)
-    offset = len(text.splitlines()) - len(body.splitlines())
-    lines = body.splitlines()
-    additions = {a.start: a for a in find_additions(lines, page)}
+    additions = {addition.start: addition for addition in page.additions}
+    errata = {erratum.line - 1: erratum for erratum in page.errata}
+    fences = {fence.start: fence for fence in page.fences}
+    headings = {line for line, _ in page.headings}
     out: list[str] = []
-    i = 0
-    in_fence: str | None = None
-    while i < len(lines):
+    i = page.body_start
+    while i < len(page.lines):
         addition = additions.get(i)
         if addition is not None:
-            if addition.kind == "erratum":
-                erratum = parse_erratum(addition, page)
+            erratum = errata.get(i)
+            if erratum is not None:
                 corrected = normalised_lines(erratum.corrected)
                 at = _find_last(out, corrected)
                 if at < 0:
                     raise PageError(
-                        f"{page}:{addition.start + offset + 1}: expected the erratum's '+' lines "
+                        f"{page.src_uri}:{erratum.line}: expected the erratum's '+' lines "
                         f"above it on the page, got none matching {erratum.corrected!r}"
                     )
                 out[at : at + len(corrected)] = erratum.original
             i = addition.end
             continue
-        line = lines[i]
-        fence = FENCE_OPEN.match(line)
-        if in_fence is None and fence:
-            in_fence = fence["fence"]
-            info = fence["info"].strip()
-            if info.startswith("{"):
-                info = info.strip("{}").split()[0].lstrip(".") if info.strip("{}") else ""
-            else:
-                info = info.split()[0] if info else ""
-            line = f"{fence['indent']}{in_fence}{info}"
-        elif in_fence is not None and line.strip().startswith(in_fence):
-            in_fence = None
-        elif in_fence is None:
-            heading = HEADING.match(line)
-            if heading:
-                line = "#" + line
+        line = page.lines[i]
+        fence = fences.get(i)
+        if fence is not None:
+            options = fence_options(fence.info)
+            marker = line.strip()[: len(line.strip()) - len(line.strip().lstrip("`~"))]
+            line = " " * fence.indent + marker + (options[0] if options else "")
+        elif i in headings:
+            line = "#" + line
         out.append(line)
         i += 1
     return out
 
 
-def rebuild_notes(pages: Sequence[tuple[str, str]]) -> list[str]:
-    """Join the rebuilt pages (name, text), in order, into the notes' body."""
+def rebuild_notes(pages: Sequence[Page]) -> list[str]:
+    """Join the rebuilt pages, in order, into the notes' body."""
     out: list[str] = []
-    for name, text in pages:
-        out.extend(rebuild_page(text, name))
+    for page in pages:
+        out.extend(rebuild_page(page))
     return out
 
 
@@ -166,34 +149,23 @@ def check_metadata(
     return problems
 
 
-def note_pages(mkdocs_yml: Path) -> list[str]:
-    """The note pages (``notes/…``, index excluded) in navigation order."""
-    import yaml
-
-    config = yaml.safe_load(mkdocs_yml.read_text(encoding="utf-8"))
-    return nav_note_pages(config["nav"])
-
-
-def check_repository(root: Path, docs_dir: Path | None = None) -> Report:
-    """Run the whole gate on a checkout: metadata of every note page, then the text.
+def check_project(project: Project, original: str = "pytorch-basics.md") -> Report:
+    """Run the whole gate: metadata of every note page, then the text.
 
     Args:
-        root: The repository root (holds ``mkdocs.yml`` and ``notes-original/``).
-        docs_dir: The docs folder to read the pages from (default ``root / "docs"``).
+        project: The project (its note pages in nav order, its originals folder).
+        original: The file of the original notes in the originals folder.
 
     Returns:
         The report.
     """
-    docs = docs_dir or root / "docs"
-    original_text = (root / "notes-original" / "pytorch-basics.md").read_text(encoding="utf-8")
-    original_meta, original_body = split_front_matter(original_text, "notes-original")
-    pages = [
-        (name, (docs / name).read_text(encoding="utf-8"))
-        for name in note_pages(root / "mkdocs.yml")
-    ]
+    original_text = (project.originals_dir / original).read_text(encoding="utf-8")
+    original_page = parse_page(original_text, f"{project.originals_dir.name}/{original}", note=False)
+    original_body = "\n".join(original_page.lines[original_page.body_start :])
+    pages = project.notes()
     problems = []
-    for name, text in pages:
-        problems += check_metadata(original_meta, split_front_matter(text, name)[0], name)
+    for page in pages:
+        problems += check_metadata(original_page.meta, page.meta, page.src_uri)
     report = compare(original_body, rebuild_notes(pages))
     if problems:
         return Report(False, "\n".join([*problems, report.diff]).strip())

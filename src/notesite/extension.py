@@ -1,0 +1,181 @@
+"""The Python-Markdown extension that puts the site's verification on its pages.
+
+List it in ``mkdocs.yml`` under ``markdown_extensions:`` (MkDocs and Zensical both run
+it)::
+
+    markdown_extensions:
+      - notesite:
+          docs_dir: docs
+          outputs_dir: outputs
+          originals_dir: notes-original
+
+For each page it is given, it finds the page file under ``docs_dir`` whose body it is,
+reads its model (:mod:`notesite.model`), and adds, before any other processing:
+
+* on a note page, the byline under the title and an anchor on each check, precise note and
+  erratum (the sentence that opens the box, as an ``attr_list`` id);
+* under each Python block, its recorded output (collapsed) and the badges saying where it
+  was verified, from ``outputs_dir``;
+* in place of ``<!-- ptnotes:errata -->``, ``<!-- ptnotes:verification -->`` and
+  ``<!-- ptnotes:summary -->``, the list of errata, the list of claims and the site's
+  totals, computed from every note page in nav order.
+
+It never executes a snippet. A broken page or record stops the build with a message that
+names the file and line.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from markdown import Markdown
+from markdown.extensions import Extension
+from markdown.preprocessors import Preprocessor
+
+from notesite import site
+from notesite.model import Page, PageError
+from notesite.outputs import RecordError
+from notesite.project import DEFAULTS, Project, find_root
+
+#: Runs after Python-Markdown's whitespace normalisation (30), before fences are read (25).
+PRIORITY = 29
+
+
+def _build_error(message: str) -> Exception:
+    """The error a builder reports without a traceback (MkDocs' PluginError where present)."""
+    try:
+        from mkdocs.exceptions import PluginError
+    except ImportError:  # pragma: no cover - another builder
+        return SiteError(message)
+    return PluginError(message)
+
+
+class SiteError(ValueError):
+    """A page or record the extension cannot render (names the file and line)."""
+
+
+def _normalised(text: str) -> str:
+    return re.sub(r"(?m)^[ \t]+$", "", text.expandtabs(4)).strip()
+
+
+class NotesitePreprocessor(Preprocessor):
+    """Adds bylines, anchors, outputs, badges, lists and totals to a page's Markdown."""
+
+    def __init__(self, md: Markdown, project: Project) -> None:
+        """Render the pages of ``project``."""
+        super().__init__(md)
+        self.project = project
+
+    def run(self, lines: list[str]) -> list[str]:
+        """Add what the site shows to the page these lines are."""
+        try:
+            return self._run(lines)
+        except (PageError, RecordError, site.RenderError) as error:
+            raise _build_error(str(error)) from None
+
+    def _find(self, lines: list[str]) -> tuple[Page, int] | None:
+        """The page these lines are the body of, and the offset of its lines in the file."""
+        text = _normalised("\n".join(lines))
+        if not text:
+            return None
+        for src_uri in self.project.nav:
+            if not (self.project.docs_dir / src_uri).is_file():
+                continue
+            page = self.project.page(src_uri)
+            body = page.lines[page.body_start :]
+            if _normalised("\n".join(body)) != text:
+                continue
+            first_here = next(i for i, line in enumerate(lines) if line.strip())
+            first_there = next(i for i, line in enumerate(body) if line.strip())
+            return page, page.body_start + first_there - first_here
+        return None
+
+    def _run(self, lines: list[str]) -> list[str]:
+        found = self._find(lines)
+        inserts: list[tuple[int, list[str]]] = []  # (index to insert before, lines)
+        if found is not None:
+            page, offset = found
+            inserts = self._page_inserts(page, offset)
+        for at, new in sorted(inserts, key=lambda pair: pair[0], reverse=True):
+            lines[at:at] = new
+        return self._markers(lines)
+
+    def _stash(self, html: str) -> str:
+        return self.md.htmlStash.store(html)
+
+    def _page_inserts(self, page: Page, offset: int) -> list[tuple[int, list[str]]]:
+        inserts: list[tuple[int, list[str]]] = []
+        lines = page.lines
+
+        def after(line: int, new: list[str]) -> None:
+            inserts.append((line + 1 - offset, new))
+
+        post = page.meta.get("post")
+        if page.is_note and isinstance(post, dict):
+            h1 = next((line for line, level in page.headings if level == 1), None)
+            if h1 is not None:
+                after(h1, ["", self._stash(site.byline(post)), ""])
+        for claim in page.claims:
+            targets = [(box.paragraph_end - 1, box.slug) for box in [*claim.checks, *claim.notes]]
+            if claim.erratum is not None:
+                targets.append((claim.erratum.explanation_end - 1, claim.erratum.slug))
+            for at, slug in targets:
+                indent = " " * (len(lines[at]) - len(lines[at].lstrip(" ")))
+                after(at, [f"{indent}{{: #{slug} }}"])
+        if page.blocks:
+            entries = site.block_entries(page, self.project)
+            for block, entry in zip(page.blocks, entries, strict=True):
+                shown = site.output_box(entry) + site.badges(entry)
+                indent = " " * block.fence.indent
+                after(block.fence.end - 1, ["", indent + self._stash(shown), ""])
+        return inserts
+
+    def _markers(self, lines: list[str]) -> list[str]:
+        replacements = {
+            site.ERRATA_MARKER: lambda: site.errata_table(self.project.notes()),
+            site.VERIFICATION_MARKER: lambda: site.verification_table(self.project.notes()),
+            site.SUMMARY_MARKER: lambda: site.totals_table(site.totals(self.project)),
+        }
+        out: list[str] = []
+        for line in lines:
+            make = replacements.get(line.strip())
+            out.extend(make().splitlines() if make else [line])
+        return out
+
+
+class NotesiteExtension(Extension):
+    """The ``notesite`` Markdown extension (see the module's docs for its settings)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        """Take the settings: ``docs_dir``, ``outputs_dir``, ``originals_dir``, ``root``."""
+        self.config = {
+            "root": ["", "the project root (default: the folder of mkdocs.yml, from the cwd up)"],
+            "docs_dir": [DEFAULTS["docs_dir"], "the Markdown pages, relative to the root"],
+            "outputs_dir": [DEFAULTS["outputs_dir"], "the recorded outputs"],
+            "originals_dir": [DEFAULTS["originals_dir"], "the posts as their authors wrote them"],
+        }
+        super().__init__(**kwargs)
+
+    def project(self) -> Project | None:
+        """The project these settings name (None where no root is found)."""
+        settings = self.getConfigs()
+        root = Path(settings["root"]) if settings["root"] else find_root()
+        if root is None:
+            return None
+        return Project.at(
+            root,
+            {key: settings[key] for key in ("docs_dir", "outputs_dir", "originals_dir")},
+        )
+
+    def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 - Python-Markdown's name
+        """Register the preprocessor."""
+        project = self.project()
+        if project is not None:
+            md.preprocessors.register(NotesitePreprocessor(md, project), "notesite", PRIORITY)
+
+
+def makeExtension(**kwargs: Any) -> NotesiteExtension:  # noqa: N802 - Python-Markdown's name
+    """Python-Markdown's entry point for ``notesite``."""
+    return NotesiteExtension(**kwargs)

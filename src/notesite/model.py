@@ -1,0 +1,707 @@
+"""The page model: each Markdown page of the site, parsed once.
+
+A page is parsed with :func:`parser`, the markdown-it parser that pytest-markdown-docs also
+uses to collect the page's Python blocks (the plugin hands it over through the
+``pytest_markdown_docs_markdown_it`` hook), with the admonition (``!!!``/``???``) and content
+tab (``===``) plugins, so a fence inside a box is seen by both. :func:`parse_page` turns the
+tokens into a :class:`Page`:
+
+* its **blocks**: every fence, and among them the Python blocks pytest runs, with their line,
+  options, own code, continuation chain and whether they need CUDA;
+* the **site's additions**: each admonition is one, of a kind (:data:`KINDS`); nothing else on
+  a note page is the site's;
+* the **claims** of a note page: each check (``Checked: …``), with its precise notes
+  (``Precisely: …``), and each erratum.
+
+Every gate, page and count reads this model; no other code scans the Markdown for fences.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import itertools
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+from markdown_it import MarkdownIt
+from markdown_it.rules_block import StateBlock
+from markdown_it.token import Token
+from mdit_py_plugins.admon import admon_plugin
+from mdit_py_plugins.front_matter import front_matter_plugin
+
+#: The admonition kinds that mark the site's additions: kind -> (role, what it is for).
+ADMONITION_KINDS: dict[str, str] = {
+    "example": "setup for the next snippet, or the same lesson on CPU",
+    "erratum": "a correction of the notes, quoting the original",
+    "tip": "a pointer to the ptnotes helper of the lesson",
+    "success": "an executed check of a claim of the notes",
+    "info": "a precise note beside a check",
+}
+
+SETUP = "setup"
+CPU_LESSON = "cpu lesson"
+ERRATUM_KIND = "erratum"
+CHECK_KIND = "check"
+NOTE_KIND = "precise note"
+HELPER = "helper pointer"
+#: The roles of the site's additions, as the model names them.
+KINDS = (SETUP, CPU_LESSON, ERRATUM_KIND, CHECK_KIND, NOTE_KIND, HELPER)
+
+CPU_PREFIX = "Checked:"
+CUDA_PREFIX = "Checked on CUDA:"
+NOTE_PREFIX = "Precisely:"
+#: The fence option that runs a block with the ``cuda`` fixture (skipped without a GPU).
+CUDA_OPTION = "fixture:cuda"
+PYTHON_LANGS = ("py", "python", "python3")
+#: The longest anchor slug, in characters; a longer one is cut at a word boundary.
+SLUG_LENGTH = 50
+
+
+class PageError(ValueError):
+    """A page breaks the conventions of the site (the message names the file and line)."""
+
+
+# --- the parser ---------------------------------------------------------------------------
+
+
+def _tab(state: StateBlock, start_line: int, end_line: int, silent: bool) -> bool:
+    """A content tab of ``pymdownx.tabbed`` (``=== "Title"``, body indented by four)."""
+    if state.sCount[start_line] - state.blkIndent >= 4:
+        return False
+    start = state.bMarks[start_line] + state.tShift[start_line]
+    line = state.src[start : state.eMarks[start_line]]
+    match = re.match(r'^===[+!]{0,2} +"(?P<title>[^"]*)"\s*$', line)
+    if not match:
+        return False
+    if silent:
+        return True
+    old = (state.parentType, state.lineMax, state.blkIndent)
+    state.parentType = "tab"  # type: ignore[assignment]
+    indent = state.sCount[start_line] + 4
+    next_line = start_line + 1
+    while next_line < end_line:
+        empty = state.isEmpty(next_line)
+        if not empty and state.sCount[next_line] < indent:
+            break
+        next_line += 1
+    state.lineMax = next_line
+    state.blkIndent = indent
+    token = state.push("tab_open", "div", 1)
+    token.block, token.map, token.info = True, [start_line, next_line], match["title"]
+    state.md.block.tokenize(state, start_line + 1, next_line)
+    token = state.push("tab_close", "div", -1)
+    token.block = True
+    state.parentType, state.lineMax, state.blkIndent = old
+    state.line = next_line
+    return True
+
+
+class PageParser(MarkdownIt):
+    """CommonMark with admonitions, content tabs and front matter; remembers its last pages.
+
+    pytest-markdown-docs and the model ask it for the tokens of the same page text: the text
+    is parsed once.
+    """
+
+    def __init__(self) -> None:
+        """Set up the parser with its plugins."""
+        super().__init__("commonmark")
+        self.use(admon_plugin).use(front_matter_plugin)
+        self.block.ruler.before(
+            "fence", "tab", _tab, {"alt": ["paragraph", "reference", "blockquote", "list"]}
+        )
+        self._cache: dict[str, list[Token]] = {}
+
+    def parse(self, src: str, env: Any = None) -> list[Token]:
+        """The tokens of ``src`` (parsed once per text)."""
+        if env is not None:
+            return super().parse(src, env)
+        key = hashlib.sha256(src.encode("utf-8")).hexdigest()
+        if key not in self._cache:
+            if len(self._cache) > 512:
+                self._cache.clear()
+            self._cache[key] = super().parse(src)
+        return self._cache[key]
+
+
+@functools.cache
+def parser() -> PageParser:
+    """The one parser of the site's Markdown (shared with pytest-markdown-docs)."""
+    return PageParser()
+
+
+# --- the model ----------------------------------------------------------------------------
+
+
+def code_hash(code: str) -> str:
+    """The 12-hex-digit hash that identifies a block by its own code."""
+    return hashlib.sha256(code.rstrip("\n").encode("utf-8")).hexdigest()[:12]
+
+
+def block_keys(codes: Sequence[str]) -> list[str]:
+    """Keys of a page's blocks, in order: the code hash, ``#k`` for the k-th repeat."""
+    seen: dict[str, int] = {}
+    keys = []
+    for code in codes:
+        digest = code_hash(code)
+        seen[digest] = seen.get(digest, 0) + 1
+        keys.append(digest if seen[digest] == 1 else f"{digest}#{seen[digest]}")
+    return keys
+
+
+def fence_options(info: str) -> list[str]:
+    """A fence's language and options, in either form (``python x`` or ``{.python x}``).
+
+    The same reading as pytest-markdown-docs' ``--markdown-docs-syntax=superfences``.
+    """
+    info = info.strip()
+    if not info.startswith("{"):
+        return info.split()
+    parts = info.strip("{}").split()
+    lang = next((part for part in parts if part.startswith(".")), None)
+    if lang is not None:
+        parts.remove(lang)
+        parts.insert(0, lang[1:])
+    return parts
+
+
+@dataclass(frozen=True)
+class Fence:
+    """A fenced block of any language: lines ``start`` to ``end`` (0-based, end exclusive)."""
+
+    start: int
+    end: int
+    indent: int
+    info: str
+    code: str
+
+    @property
+    def lang(self) -> str:
+        """The fence's language ('' when it has none)."""
+        options = fence_options(self.info)
+        return options[0] if options else ""
+
+    @property
+    def options(self) -> list[str]:
+        """The fence's options after the language."""
+        return fence_options(self.info)[1:]
+
+
+@dataclass(frozen=True)
+class Block:
+    """A Python block that pytest runs.
+
+    ``line`` is the line of its opening fence (1-based), as pytest-markdown-docs names
+    the item (``[line:N]``; its code starts on the next line); ``number`` is its place among the page's blocks
+    (1-based); ``key`` identifies its recorded output (the hash of its own code, ``#k`` for
+    the k-th block of the same code on the page); ``continues`` holds the numbers of the
+    blocks it continues from; ``addition`` the kind of the site's addition it stands in
+    (None for the author's own block).
+    """
+
+    number: int
+    line: int
+    fence: Fence
+    key: str
+    continues: tuple[int, ...]
+    addition: str | None
+
+    @property
+    def code(self) -> str:
+        """The block's own code."""
+        return self.fence.code
+
+    @property
+    def options(self) -> list[str]:
+        """Its fence options (``continuation``, ``fixture:cuda``, …)."""
+        return self.fence.options
+
+    @property
+    def cuda(self) -> bool:
+        """Whether it needs a CUDA GPU (runs with the ``cuda`` fixture)."""
+        return CUDA_OPTION in self.options
+
+
+@dataclass(frozen=True)
+class Addition:
+    """An admonition added by the site: lines ``start`` to ``end`` (0-based, end exclusive)."""
+
+    kind: str
+    admonition: str
+    title: str
+    start: int
+    end: int
+    indent: int
+    body: list[str] = field(repr=False)
+    paragraphs: list[tuple[int, int]] = field(repr=False)
+    fences: list[Fence] = field(repr=False)
+
+
+@dataclass(frozen=True)
+class Erratum:
+    """One erratum: the original lines, their correction, and where the box stands."""
+
+    page: str
+    line: int
+    title: str
+    original: list[str]
+    corrected: list[str]
+    explanation: str
+    explanation_end: int
+
+    @property
+    def slug(self) -> str:
+        """The anchor id of this erratum on its page."""
+        text = re.sub(r"^erratum:?\s*", "", self.title, flags=re.IGNORECASE)
+        return "erratum-" + re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+    @property
+    def short_title(self) -> str:
+        """The title without its "Erratum:" prefix."""
+        return re.sub(r"^erratum:?\s*", "", self.title, flags=re.IGNORECASE)
+
+
+def slugify(text: str) -> str:
+    """The anchor form of a title: lower case, other characters turned into ``-``, kept short."""
+    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    if len(slug) > SLUG_LENGTH:
+        slug = slug[: SLUG_LENGTH + 1].rsplit("-", 1)[0]
+    return slug
+
+
+@dataclass(frozen=True)
+class Check:
+    """One check box: the claim it checks, its code, and whether it needs CUDA.
+
+    ``line`` is the box's line (1-based); ``paragraph_end`` the line (1-based) of the last
+    line of its opening sentence, which carries the box's anchor on the site.
+    """
+
+    page: str
+    line: int
+    claim: str
+    cuda: bool
+    code: str
+    paragraph_end: int
+
+    @property
+    def slug(self) -> str:
+        """The anchor id of this check on its page."""
+        return ("check-cuda-" if self.cuda else "check-") + slugify(self.claim)
+
+
+@dataclass(frozen=True)
+class Note:
+    """A precise note (``info`` box, "Precisely: …") beside a check."""
+
+    page: str
+    line: int
+    title: str
+    paragraph_end: int
+
+    @property
+    def slug(self) -> str:
+        """The anchor id of this note on its page."""
+        return "precisely-" + slugify(self.title[len(NOTE_PREFIX) :])
+
+
+CHECKED_ON_CPU = "checked on CPU"
+CHECKED_ON_CUDA = "checked on CUDA"
+PRECISE_NOTE = "precise note"
+ERRATUM = "erratum"
+
+
+@dataclass
+class Claim:
+    """A claim of the notes: its checks and precise notes, or the erratum that corrects it."""
+
+    page: str
+    line: int
+    text: str
+    checks: list[Check] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
+    erratum: Erratum | None = None
+
+    @property
+    def anchor(self) -> str:
+        """The anchor of the claim's first box on its page."""
+        if self.erratum is not None:
+            return self.erratum.slug
+        return self.checks[0].slug
+
+    @property
+    def statuses(self) -> list[str]:
+        """``checked on CPU``, ``checked on CUDA``, ``precise note`` or ``erratum``, as they apply.
+
+        ``checked on CUDA`` says that a check of the claim runs on a CUDA GPU, not that it
+        ran on one.
+        """
+        if self.erratum is not None:
+            return [ERRATUM]
+        found = []
+        if any(not check.cuda for check in self.checks):
+            found.append(CHECKED_ON_CPU)
+        if any(check.cuda for check in self.checks):
+            found.append(CHECKED_ON_CUDA)
+        if self.notes:
+            found.append(PRECISE_NOTE)
+        return found
+
+
+@dataclass
+class Page:
+    """One Markdown page of the site, parsed.
+
+    Line numbers are 0-based indexes into :attr:`lines` unless a field says 1-based.
+    """
+
+    src_uri: str
+    text: str
+    meta: dict[str, Any]
+    body_start: int
+    lines: list[str]
+    title: str
+    headings: list[tuple[int, int]]  # (line, level)
+    fences: list[Fence]
+    blocks: list[Block]
+    additions: list[Addition]
+    errata: list[Erratum]
+    claims: list[Claim]
+
+    @property
+    def is_note(self) -> bool:
+        """Whether this is a page of the notes (``notes/…``, the index excluded)."""
+        return self.src_uri.startswith("notes/") and not self.src_uri.endswith("index.md")
+
+    def additions_of(self, kind: str) -> list[Addition]:
+        """The site's additions of one kind (:data:`KINDS`), in page order."""
+        return [addition for addition in self.additions if addition.kind == kind]
+
+    def addition_at(self, line: int) -> Addition | None:
+        """The addition that holds a line (0-based), if any."""
+        return next((a for a in self.additions if a.start <= line < a.end), None)
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
+
+
+def _admonition_kind(tag: str, title: str) -> str:
+    if tag == "example":
+        return CPU_LESSON if title.startswith("The same lesson") else SETUP
+    return {
+        "erratum": ERRATUM_KIND,
+        "success": CHECK_KIND,
+        "info": NOTE_KIND,
+        "tip": HELPER,
+    }[tag]
+
+
+def _title(info: str) -> str:
+    match = re.match(r'^\s*[\w-]+(?:\s+"(?P<title>.*)")?\s*$', info)
+    return (match["title"] or "") if match else ""
+
+
+def _fence(token: Token, lines: list[str]) -> Fence:
+    assert token.map is not None
+    start, end = token.map
+    return Fence(start, end, _indent(lines[start]), token.info, token.content)
+
+
+def parse_page(text: str, src_uri: str, *, note: bool | None = None) -> Page:
+    """Parse a page of the site into its model.
+
+    Args:
+        text: The page's text, front matter included.
+        src_uri: The page's path under the docs folder (``notes/misc.md``), for messages.
+        note: Whether the page is a note page (default: from ``src_uri``), whose
+            admonitions must all be additions of the site.
+
+    Returns:
+        The page.
+
+    Raises:
+        PageError: If the front matter is not a mapping, an admonition is of an unknown
+            kind, or a check, precise note or erratum breaks the conventions (the message
+            names the page and line).
+    """
+    tokens = parser().parse(text)
+    lines = text.splitlines()
+    meta: dict[str, Any] = {}
+    body_start = 0
+    fences: list[Fence] = []
+    headings: list[tuple[int, int]] = []
+    additions: list[Addition] = []
+    open_additions: list[tuple[Token, int]] = []  # admonition_open, depth
+    depth = 0
+    title = ""
+    for i, token in enumerate(tokens):
+        if token.type == "front_matter" and token.map:
+            loaded = yaml.safe_load(token.content) or {}
+            if not isinstance(loaded, dict):
+                raise PageError(
+                    f"{src_uri}:1: expected the front matter to be a mapping, got {loaded!r}"
+                )
+            meta, body_start = loaded, token.map[1]
+        elif token.type == "fence" and token.map:
+            fences.append(_fence(token, lines))
+        elif token.type == "heading_open" and token.map and depth == 0:
+            headings.append((token.map[0], int(token.tag[1])))
+            if token.tag == "h1" and not title:
+                title = tokens[i + 1].content
+        elif token.type == "admonition_open":
+            if depth == 0:
+                open_additions.append((token, len(fences)))
+            depth += 1
+        elif token.type == "admonition_close":
+            depth -= 1
+            if depth == 0:
+                opened, first_fence = open_additions.pop()
+                additions.append(_addition(opened, fences[first_fence:], lines, src_uri, tokens))
+    is_note = (
+        note
+        if note is not None
+        else (src_uri.startswith("notes/") and not src_uri.endswith("index.md"))
+    )
+    if is_note:
+        for addition in additions:
+            if not addition.kind:
+                raise PageError(
+                    f"{src_uri}:{addition.start + 1}: expected an admonition of one of the kinds "
+                    f"{sorted(ADMONITION_KINDS)} (the site's additions), got "
+                    f"{addition.admonition!r}"
+                )
+    blocks = _blocks(fences, additions)
+    errata = [_erratum(a, src_uri, lines) for a in additions if a.kind == ERRATUM_KIND and is_note]
+    claims = _claims(additions, errata, lines, src_uri) if is_note else []
+    return Page(
+        src_uri,
+        text,
+        meta,
+        body_start,
+        lines,
+        title or src_uri,
+        headings,
+        fences,
+        blocks,
+        additions,
+        errata,
+        claims,
+    )
+
+
+def _addition(
+    opened: Token, fences: list[Fence], lines: list[str], src_uri: str, tokens: list[Token]
+) -> Addition:
+    assert opened.map is not None
+    start, end = opened.map
+    while end > start + 1 and not lines[end - 1].strip():
+        end -= 1
+    indent = _indent(lines[start])
+    tag = str(opened.meta.get("tag", ""))
+    title = _title(opened.info)
+    kind = _admonition_kind(tag, title) if tag in ADMONITION_KINDS else ""
+    body = [ln[indent + 4 :] if ln.strip() else "" for ln in lines[start + 1 : end]]
+    # The paragraphs directly in the box (not in a nested box), as (first, last) lines.
+    paragraphs = []
+    level = opened.level
+    index = tokens.index(opened)
+    for token in tokens[index + 1 :]:
+        if token.type == "admonition_close" and token.level == level:
+            break
+        if token.type == "paragraph_open" and token.map and token.level == level + 1:
+            paragraphs.append((token.map[0], token.map[1] - 1))
+    return Addition(kind, tag, title, start, end, indent, body, paragraphs, fences)
+
+
+def _blocks(fences: list[Fence], additions: list[Addition]) -> list[Block]:
+    python = [
+        fence
+        for fence in fences
+        if (options := fence_options(fence.info))
+        and options[0] in PYTHON_LANGS
+        and "notest" not in options[1:]
+    ]
+    blocks: list[Block] = []
+    chain: list[int] = []
+    for fence, key in zip(python, block_keys([f.code for f in python]), strict=True):
+        number = len(blocks) + 1
+        if "continuation" not in fence.options:
+            chain = []
+        holder = next((a for a in additions if a.start <= fence.start < a.end), None)
+        blocks.append(
+            Block(
+                number,
+                fence.start + 1,
+                fence,
+                key,
+                tuple(chain),
+                holder.kind if holder else None,
+            )
+        )
+        chain = [*chain, number]
+    return blocks
+
+
+def _erratum(addition: Addition, page: str, lines: list[str]) -> Erratum:
+    where = f"{page}:{addition.start + 1}"
+    if not addition.title.lower().startswith("erratum"):
+        raise PageError(f'{where}: expected an erratum title "Erratum: …", got {addition.title!r}')
+    diffs = [fence for fence in addition.fences if fence.lang == "diff"]
+    if len(diffs) != 1:
+        raise PageError(
+            f"{where}: expected the erratum to hold a ```diff fence with the original "
+            "('-' lines) and the correction ('+' lines)"
+        )
+    original: list[str] = []
+    corrected: list[str] = []
+    for line in diffs[0].code.splitlines():
+        if line.startswith("-"):
+            original.append(line[1:])
+        elif line.startswith("+"):
+            corrected.append(line[1:])
+        elif line.strip():
+            raise PageError(
+                f"{where}: expected only '-' and '+' lines in the erratum's diff, got {line!r}"
+            )
+    if not original or not corrected:
+        raise PageError(
+            f"{where}: expected the erratum to hold a ```diff fence with the original "
+            "('-' lines) and the correction ('+' lines)"
+        )
+    after = [p for p in addition.paragraphs if p[0] > diffs[0].start] or addition.paragraphs
+    if not after:
+        raise PageError(f"{where}: expected the erratum to say why")
+    explanation = " ".join(
+        " ".join(lines[i].strip() for i in range(first, last + 1))
+        for first, last in addition.paragraphs
+    )
+    return Erratum(
+        page,
+        addition.start + 1,
+        addition.title,
+        original,
+        corrected,
+        " ".join(explanation.split()),
+        after[0][1] + 1,
+    )
+
+
+def _opening(addition: Addition, where: str, what: str) -> int:
+    """The line (1-based) of the last line of the box's opening sentence."""
+    first_fence = addition.fences[0].start if addition.fences else addition.end
+    if not addition.paragraphs or addition.paragraphs[0][0] > first_fence:
+        raise PageError(f"{where}: expected the {what} to open with a sentence, before any code")
+    return addition.paragraphs[0][1] + 1
+
+
+def _check(addition: Addition, page: str) -> Check:
+    where = f"{page}:{addition.start + 1}"
+    title = addition.title
+    if title.startswith(CUDA_PREFIX):
+        cuda, claim = True, title[len(CUDA_PREFIX) :].strip()
+    elif title.startswith(CPU_PREFIX):
+        cuda, claim = False, title[len(CPU_PREFIX) :].strip()
+    else:
+        raise PageError(
+            f'{where}: expected a check title "{CPU_PREFIX} …" or "{CUDA_PREFIX} …", got {title!r}'
+        )
+    if not claim:
+        raise PageError(f"{where}: expected the check's title to state the claim it checks")
+    paragraph_end = _opening(addition, where, "check")
+    fences = addition.fences
+    if len(fences) != 1 or fences[0].lang != "python":
+        got = [fence.info.strip() or "<no language>" for fence in fences] or "none"
+        raise PageError(
+            f"{where}: expected the check to hold exactly one ```python fence, got {got}"
+        )
+    fence = fences[0]
+    if "continuation" in fence.options:
+        raise PageError(f"{where}: expected the check to stand alone, without `continuation`")
+    code = fence.code.splitlines()
+    if any(not a.strip() and not b.strip() for a, b in itertools.pairwise(code)):
+        raise PageError(
+            f"{where}: expected no two blank lines in a row in the check's code (inside a box, "
+            "the site would show them as one, and the page would differ from what pytest runs)"
+        )
+    if cuda != (CUDA_OPTION in fence.options):
+        expected = f"```python {CUDA_OPTION}" if cuda else "```python without fixture:cuda"
+        raise PageError(
+            f"{where}: expected {expected} under the title {title!r}, got ```{fence.info.strip()}"
+        )
+    return Check(page, addition.start + 1, claim, cuda, fence.code, paragraph_end)
+
+
+def _note(addition: Addition, page: str) -> Note:
+    where = f"{page}:{addition.start + 1}"
+    if not addition.title.startswith(NOTE_PREFIX) or not addition.title[len(NOTE_PREFIX) :].strip():
+        raise PageError(
+            f'{where}: expected a precise note titled "{NOTE_PREFIX} …", got {addition.title!r}'
+        )
+    return Note(page, addition.start + 1, addition.title, _opening(addition, where, "precise note"))
+
+
+def _claims(
+    additions: list[Addition], errata: list[Erratum], lines: list[str], page: str
+) -> list[Claim]:
+    claims: list[Claim] = []
+    by_text: dict[str, Claim] = {}
+    previous: Addition | None = None
+    previous_claim: Claim | None = None
+    slugs: dict[str, int] = {}
+    errata_at = {erratum.line - 1: erratum for erratum in errata}
+
+    def register(slug: str, line: int) -> None:
+        if slug in slugs:
+            raise PageError(
+                f"{page}:{line}: expected a title of its own, got the anchor #{slug} "
+                f"of the box on line {slugs[slug]} again"
+            )
+        slugs[slug] = line
+
+    for addition in additions:
+        claim: Claim | None = None
+        if addition.kind == CHECK_KIND:
+            check = _check(addition, page)
+            register(check.slug, check.line)
+            claim = by_text.get(check.claim)
+            if claim is None:
+                claim = Claim(page, check.line, check.claim)
+                by_text[check.claim] = claim
+                claims.append(claim)
+            claim.checks.append(check)
+        elif addition.kind == NOTE_KIND:
+            note = _note(addition, page)
+            register(note.slug, note.line)
+            adjacent = previous is not None and all(
+                not line.strip() for line in lines[previous.end : addition.start]
+            )
+            if previous_claim is None or not adjacent:
+                raise PageError(
+                    f"{page}:{note.line}: expected the precise note right after the check "
+                    "of its claim"
+                )
+            claim = previous_claim
+            claim.notes.append(note)
+        elif addition.kind == ERRATUM_KIND:
+            erratum = errata_at[addition.start]
+            claims.append(Claim(page, addition.start + 1, erratum.title, erratum=erratum))
+        previous, previous_claim = addition, claim
+    return claims
+
+
+def nav_pages(nav: object) -> list[str]:
+    """The Markdown files an MkDocs ``nav`` lists, in its order."""
+    if isinstance(nav, str):
+        return [nav] if nav.endswith(".md") else []
+    found: list[str] = []
+    items: Sequence[object] | Iterator[object] = (
+        iter(nav.values()) if isinstance(nav, dict) else nav if isinstance(nav, list) else []
+    )
+    for item in items:
+        found += nav_pages(item)
+    return found

@@ -1,0 +1,146 @@
+"""The project: where its pages, records and originals are, and its pages in nav order.
+
+The project root is the folder that holds ``mkdocs.yml``; it is found one way only,
+:func:`find_root`. The settings are those of the ``notesite`` entry under
+``markdown_extensions:`` in ``mkdocs.yml`` (the same entry both builders pass to the
+extension), so the pytest plugin and the build read one configuration.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from notesite.model import Page, PageError, nav_pages, parse_page
+
+CONFIG = "mkdocs.yml"
+EXTENSION = "notesite"
+DEFAULTS = {"docs_dir": "docs", "outputs_dir": "outputs", "originals_dir": "notes-original"}
+
+
+class _Loader(yaml.SafeLoader):
+    """A YAML loader that reads MkDocs' tags (``!ENV``, ``!!python/name:…``) as plain values."""
+
+
+def _any_tag(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Any:
+    if isinstance(node, yaml.ScalarNode):
+        return loader.construct_scalar(node)
+    if isinstance(node, yaml.SequenceNode):
+        return loader.construct_sequence(node)
+    return loader.construct_mapping(node)  # type: ignore[arg-type]
+
+
+_Loader.add_multi_constructor("", _any_tag)
+_Loader.add_multi_constructor("!", _any_tag)
+_Loader.add_multi_constructor("tag:yaml.org,2002:python/", _any_tag)
+
+
+def find_root(start: Path | None = None) -> Path | None:
+    """The project root: the nearest folder, from ``start`` (default: cwd) up, with mkdocs.yml."""
+    here = (start or Path.cwd()).resolve()
+    for folder in [here, *here.parents]:
+        if (folder / CONFIG).is_file():
+            return folder
+    return None
+
+
+def read_config(root: Path) -> dict[str, Any]:
+    """The project's ``mkdocs.yml``, as data."""
+    loaded = yaml.load((root / CONFIG).read_text(encoding="utf-8"), Loader=_Loader)  # noqa: S506
+    return loaded if isinstance(loaded, dict) else {}
+
+
+def extension_settings(config: dict[str, Any]) -> dict[str, Any] | None:
+    """The settings of the ``notesite`` Markdown extension in a config (None if not listed)."""
+    for entry in config.get("markdown_extensions") or []:
+        if entry == EXTENSION:
+            return {}
+        if isinstance(entry, dict) and EXTENSION in entry:
+            return dict(entry[EXTENSION] or {})
+    return None
+
+
+@dataclass(frozen=True)
+class Project:
+    """A site's folders, and its pages in navigation order."""
+
+    root: Path
+    docs_dir: Path
+    outputs_dir: Path
+    originals_dir: Path
+    nav: tuple[str, ...]
+
+    @classmethod
+    def at(cls, root: Path, settings: dict[str, Any] | None = None) -> Project:
+        """The project whose ``mkdocs.yml`` is in ``root`` (settings: the extension's)."""
+        root = root.resolve()
+        config = read_config(root) if (root / CONFIG).is_file() else {}
+        chosen = {**DEFAULTS, **(extension_settings(config) or {}), **(settings or {})}
+        docs = root / str(chosen["docs_dir"])
+        nav = nav_pages(config.get("nav")) if config.get("nav") else _all_pages(docs)
+        return cls(
+            root,
+            docs,
+            root / str(chosen["outputs_dir"]),
+            root / str(chosen["originals_dir"]),
+            tuple(nav),
+        )
+
+    @property
+    def note_pages(self) -> list[str]:
+        """The note pages (``notes/…``, index pages excluded), in nav order."""
+        return [p for p in self.nav if p.startswith("notes/") and not p.endswith("index.md")]
+
+    def page(self, src_uri: str) -> Page:
+        """The model of a page under the docs folder (parsed once per content)."""
+        return load_page(self.docs_dir / src_uri, src_uri)
+
+    def pages(self) -> list[Page]:
+        """Every page in nav order."""
+        return [self.page(src) for src in self.nav if (self.docs_dir / src).is_file()]
+
+    def notes(self) -> list[Page]:
+        """The note pages' models, in nav order."""
+        return [self.page(src) for src in self.note_pages]
+
+    def src_uri(self, path: Path) -> str | None:
+        """The path of a file under the docs folder (None if it is not under it)."""
+        path = path.resolve()
+        if not path.is_relative_to(self.docs_dir.resolve()):
+            return None
+        return path.relative_to(self.docs_dir.resolve()).as_posix()
+
+    def record_path(self, src_uri: str) -> Path:
+        """The record file of a page (``outputs/<page>.txt``)."""
+        return self.outputs_dir / f"{src_uri}.txt"
+
+
+def _all_pages(docs: Path) -> list[str]:
+    return sorted(p.relative_to(docs).as_posix() for p in docs.rglob("*.md")) if docs.is_dir() else []
+
+
+_PAGES: dict[tuple[str, str], tuple[int, int, Page]] = {}
+
+
+def load_page(path: Path, src_uri: str) -> Page:
+    """The model of the page file at ``path``; parsed again only when the file changes."""
+    try:
+        stat = path.stat()
+    except OSError as error:
+        raise PageError(f"{src_uri}: expected a readable page, got {error}") from None
+    key = (str(path.resolve()), src_uri)
+    cached = _PAGES.get(key)
+    if cached is not None and cached[:2] == (stat.st_mtime_ns, stat.st_size):
+        return cached[2]
+    page = parse_page(path.read_text(encoding="utf-8"), src_uri)
+    _PAGES[key] = (stat.st_mtime_ns, stat.st_size, page)
+    return page
+
+
+def project_for(start: Path | None = None) -> Project | None:
+    """The project around ``start`` (default: cwd), or None where there is no mkdocs.yml."""
+    root = find_root(start)
+    return Project.at(root) if root is not None else None

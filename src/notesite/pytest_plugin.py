@@ -1,0 +1,40 @@
+"""The pytest plugin of notesite (entry point ``pytest11``); inert until ``--notesite``.
+
+Installed with the package, it only adds its options to every pytest run. A project turns
+it on with ``--notesite`` (in ``addopts``, next to pytest-markdown-docs' ``--markdown-docs``);
+then :class:`notesite.session.NotesitePlugin` runs for the session (see :mod:`notesite.session`).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """Add ``--notesite``, ``--update-outputs`` and ``--record-provenance``."""
+    group = parser.getgroup("notesite")
+    group.addoption(
+        "--notesite",
+        action="store_true",
+        help="run the site's pages with notesite: shared parser, fresh torch state per test, "
+        "cuda/device fixtures, recorded outputs",
+    )
+    group.addoption(
+        "--update-outputs",
+        action="store_true",
+        help="rewrite the recorded outputs (with --notesite)",
+    )
+    group.addoption(
+        "--record-provenance",
+        action="store_true",
+        help="record where the blocks that passed were verified: device, torch, date "
+        "(with --notesite)",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Turn the plugin on for this session when ``--notesite`` is given."""
+    if config.getoption("notesite"):
+        from notesite.session import NotesitePlugin
+
+        config.pluginmanager.register(NotesitePlugin(config), "notesite-session")

@@ -1,0 +1,363 @@
+"""What the pytest plugin (:mod:`notesite.pytest_plugin`) does in a session.
+
+With ``--notesite`` (put it in ``addopts`` next to ``--markdown-docs``):
+
+* pytest-markdown-docs parses the pages with the site's parser (:func:`notesite.model.parser`),
+  so it sees fences inside admonitions and content tabs, and shares the page model's tokens;
+* every test, Markdown blocks included, starts from the state of a fresh interpreter (print
+  options, default dtype, grad mode, RNG seeds) and restores it afterwards, so no block leaks
+  state into the next whatever the order;
+* the ``cuda`` fixture (``python fixture:cuda`` fences) skips, saying "needs a CUDA GPU",
+  where there is none, and the ``device`` fixture parametrizes a test over the devices present;
+* every block of a page runs like a notebook cell and its output is compared with its record
+  (:mod:`notesite.outputs`); ``--update-outputs`` rewrites the records, and
+  ``--record-provenance`` adds where the blocks that passed were verified.
+
+The project is the folder of ``mkdocs.yml`` around pytest's rootdir; its settings are those of
+the ``notesite`` Markdown extension there. The session's state lives in ``config.stash``.
+"""
+
+from __future__ import annotations
+
+import datetime
+import difflib
+import gc
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from notesite import model
+from notesite import outputs as _outputs
+from notesite.project import Project, find_root
+
+NEEDS_CUDA = "needs a CUDA GPU"
+#: The seed of torch's default generators in a fresh interpreter.
+TORCH_DEFAULT_SEED = 67280421310721
+
+
+class OutputMismatch(AssertionError):
+    """A block printed something else than its record."""
+
+
+@dataclass
+class PageRun:
+    """The blocks of one page and what this run learned about them."""
+
+    page: model.Page
+    record: Path
+    entries: dict[str, _outputs.Entry]
+    new: dict[str, _outputs.Entry] = field(default_factory=dict)
+
+    def block(self, line: int) -> model.Block | None:
+        """The block whose code starts on ``line`` (1-based), as pytest-markdown-docs counts."""
+        return next((b for b in self.page.blocks if b.line == line), None)
+
+
+@dataclass
+class State:
+    """What one session knows: its options, its project, and the pages that ran."""
+
+    update: bool
+    provenance: bool
+    project: Project | None
+    pages: dict[Path, PageRun] = field(default_factory=dict)
+
+    def page(self, path: Path) -> PageRun | None:
+        """The run of a page of the project's docs; None for any other file."""
+        if self.project is None or path.suffix != ".md":
+            return None
+        src_uri = self.project.src_uri(path)
+        if src_uri is None:
+            return None
+        path = path.resolve()
+        if path not in self.pages:
+            page = self.project.page(src_uri)
+            record = self.project.record_path(src_uri)
+            entries = {e.key: e for e in _outputs.load(record, self.project.root)}
+            self.pages[path] = PageRun(page, record, entries)
+        return self.pages[path]
+
+    def shown(self, path: Path) -> str:
+        """A path as messages show it: from the project root."""
+        root = self.project.root if self.project else None
+        return path.relative_to(root).as_posix() if root and path.is_relative_to(root) else str(path)
+
+
+STATE = pytest.StashKey[State]()
+
+
+def _where() -> tuple[str, str]:
+    import torch
+
+    today = datetime.datetime.now(datetime.timezone.utc).date().isoformat()
+    if torch.cuda.is_available():
+        return "cuda", f"{torch.cuda.get_device_name()} · torch {torch.__version__} · {today}"
+    return "cpu", f"torch {torch.__version__} · {today}"
+
+
+def _diff(expected: str, got: str) -> str:
+    lines = difflib.unified_diff(
+        expected.splitlines(), got.splitlines(), "recorded output", "this run", lineterm=""
+    )
+    return "\n".join(lines)
+
+
+def reset_torch_state() -> None:
+    """Put torch's global state back to that of a fresh interpreter."""
+    import torch
+
+    torch.set_printoptions(profile="default")  # type: ignore[no-untyped-call]
+    torch.set_default_dtype(torch.float32)
+    torch.set_grad_enabled(True)
+    if torch.is_anomaly_enabled():
+        torch.autograd.set_detect_anomaly(False)
+    if torch.are_deterministic_algorithms_enabled():  # the setter imports torch._inductor
+        torch.use_deterministic_algorithms(False)
+    # torch.manual_seed() would do, but it records a traceback for CUDA's lazy seeding on
+    # every call (3 ms); seed each generator directly instead.
+    torch.default_generator.manual_seed(TORCH_DEFAULT_SEED)
+    if torch.cuda.is_available():
+        torch.cuda.manual_seed_all(TORCH_DEFAULT_SEED)
+
+
+#: The ``device`` fixture's parameters; the CUDA one is marked ``cuda`` and skips, saying
+#: why, where no CUDA GPU is present.
+DEVICES = [
+    pytest.param("cpu", id="cpu"),
+    pytest.param("cuda", id="cuda", marks=pytest.mark.cuda),
+]
+
+
+class RecordingRunner:
+    """pytest-markdown-docs' default runner, capturing each block's output and checking it.
+
+    Installed for the session by :class:`NotesitePlugin` (pytest-markdown-docs' runners are
+    a private API: the ``test`` extra bounds its version to the tested range).
+    """
+
+    def __init__(self, state: State, fallback: Any) -> None:
+        """Record into ``state``; ``fallback`` renders failures (the runner it replaces)."""
+        self.state = state
+        self.fallback = fallback
+
+    def repr_failure(self, test: Any, excinfo: Any, style: Any = None) -> Any:
+        """Render a failure like pytest-markdown-docs does (page and line of the code)."""
+        return self.fallback.repr_failure(test, excinfo, style)
+
+    def runtest(self, test: Any, args: dict[str, Any], **_: Any) -> None:
+        """Run a block, then compare its output with the record (or keep it to write)."""
+        state = self.state
+        lines = test.source.split("\n")
+        prefix = "\n".join(lines[: test.start_line])
+        own = "\n" * test.start_line + "\n".join(lines[test.start_line :])
+        filename = str(test.source_path)
+        root = state.project.root if state.project else None
+        stdout, result = _outputs.run_block(own, prefix, filename, args, root)
+        run = state.page(Path(test.source_path))
+        if run is None:
+            if Path(test.source_path).suffix == ".py" and stdout:
+                raise OutputMismatch(
+                    "expected a docstring example to print nothing (the API pages do not "
+                    f"show output; assert instead), got:\n{stdout}"
+                )
+            return
+        block = run.block(test.start_line)
+        if block is None:
+            raise OutputMismatch(
+                f"{run.page.src_uri} changed while the tests ran (no block starts at line "
+                f"{test.start_line} any more): run them again"
+            )
+        entry = _outputs.Entry(block.key, block.number, block.line, stdout or None, result)
+        run.new[block.key] = entry
+        if state.update:
+            return
+        recorded = run.entries.get(block.key)
+        name = Path(test.source_path).name
+        update = "if the change is right, run `pytest docs/ --update-outputs`"
+        if recorded is None:
+            # The block is new or its code changed: compare with the record at its place.
+            current = {b.key for b in run.page.blocks}
+            previous = next(
+                (
+                    e
+                    for e in run.entries.values()
+                    if e.block == block.number and e.key not in current
+                ),
+                None,
+            )
+            if previous is None:
+                raise OutputMismatch(
+                    f"expected a recorded output for block {block.number} of {name} in "
+                    f"{state.shown(run.record)}, got none: record it with "
+                    "`pytest docs/ --update-outputs`"
+                )
+            diff = _diff(previous.shown(), entry.shown()) or "(the output is unchanged)"
+            raise OutputMismatch(
+                f"block {block.number} of {name} changed since its output was recorded in "
+                f"{state.shown(run.record)}; {update}\n{diff}"
+            )
+        if recorded.skipped and not recorded.verified:
+            # Recorded where it could only be skipped (a CUDA block on a CPU-only machine):
+            # there is no output to compare with yet; this run's is recorded with the
+            # provenance (see pytest_sessionfinish).
+            return
+        if recorded.shown() != entry.shown():
+            raise OutputMismatch(
+                f"block {block.number} of {name} printed something else than its record "
+                f"({state.shown(run.record)}); {update}\n"
+                + _diff(recorded.shown(), entry.shown())
+            )
+
+
+class NotesitePlugin:
+    """The hooks and fixtures of a session run with ``--notesite``."""
+
+    def __init__(self, config: pytest.Config) -> None:
+        """Set up the session's state in ``config.stash``."""
+        import torch  # noqa: F401 - imported once, before the collector freezes its objects
+
+        # torch's import leaves about a million objects for the garbage collector to walk
+        # on every full collection; none of them is garbage.
+        gc.freeze()
+        root = find_root(Path(str(config.rootpath)))
+        update = bool(config.getoption("update_outputs"))
+        config.stash[STATE] = State(
+            update=update,
+            provenance=bool(config.getoption("record_provenance")) or update,
+            project=Project.at(root) if root is not None else None,
+        )
+        self.config = config
+        self._replaced: Any = None
+
+    @property
+    def state(self) -> State:
+        """This session's state."""
+        return self.config.stash[STATE]
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_markdown_docs_markdown_it(self) -> Any:
+        """Parse Markdown like the site does (fences in admonitions and tabs included)."""
+        return model.parser()
+
+    def pytest_sessionstart(self, session: pytest.Session) -> None:
+        """Install the recording runner as pytest-markdown-docs' default, for this session."""
+        from pytest_markdown_docs import _runners
+
+        self._replaced = _runners._default_runner
+        _runners._default_runner = RecordingRunner(self.state, self._replaced)
+
+    def pytest_unconfigure(self, config: pytest.Config) -> None:
+        """Give pytest-markdown-docs its own runner back."""
+        if self._replaced is not None:
+            from pytest_markdown_docs import _runners
+
+            _runners._default_runner = self._replaced
+
+    @pytest.fixture(autouse=True)
+    def _fresh_torch_state(self) -> Iterator[None]:
+        reset_torch_state()
+        yield
+        reset_torch_state()
+
+    @pytest.fixture
+    def cuda(self) -> Any:
+        """The CUDA device; skips the test (or Markdown block) where none is present."""
+        import torch
+
+        if not torch.cuda.is_available():
+            pytest.skip(NEEDS_CUDA)
+        return torch.device("cuda")
+
+    @pytest.fixture(params=DEVICES)
+    def device(self, request: pytest.FixtureRequest) -> Any:
+        """Each device present: CPU always, CUDA where available (else skipped with reason)."""
+        import torch
+
+        if request.param == "cuda" and not torch.cuda.is_available():
+            pytest.skip(NEEDS_CUDA)
+        return torch.device(request.param)
+
+    def pytest_collection_finish(self, session: pytest.Session) -> None:
+        """Drop Hypothesis' reporting plugin from a run that collected no Hypothesis test.
+
+        Its terminal summary imports all of Hypothesis (about 0.8 s), which would otherwise
+        be the largest cost of ``pytest docs/`` after importing torch.
+        """
+        plugin = session.config.pluginmanager.get_plugin("hypothesispytest")
+        if plugin is None:
+            return
+        if not any(
+            getattr(getattr(item, "obj", None), "is_hypothesis_test", False)
+            for item in session.items
+        ):
+            session.config.pluginmanager.unregister(plugin)
+
+    def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo[None]) -> None:
+        """Note a skipped block (e.g. needs a CUDA GPU) and drop a failed one from the update."""
+        definition = getattr(item, "test_definition", None)
+        if definition is None:
+            return
+        run = self.state.page(Path(definition.source_path))
+        block = run.block(definition.start_line) if run is not None else None
+        if run is None or block is None:
+            return  # not a page of the site, or it changed while the tests ran
+        skipped = call.excinfo is not None and call.excinfo.errisinstance(pytest.skip.Exception)
+        if skipped and call.when == "setup":
+            device, _ = _where()
+            reason = str(getattr(call.excinfo.value, "msg", "")) if call.excinfo else ""
+            run.new[block.key] = _outputs.Entry(
+                block.key, block.number, block.line, skipped={device: reason}
+            )
+        elif call.when == "call" and call.excinfo is not None:
+            run.new.pop(block.key, None)
+        elif call.when == "call" and block.key in run.new and self.state.provenance:
+            device, where = _where()
+            run.new[block.key].verified[device] = where
+
+    def pytest_sessionfinish(self, session: pytest.Session) -> None:
+        """Write the records of the pages that ran, when asked to."""
+        state = self.state
+        if not (state.update or state.provenance) or state.project is None:
+            return
+        for run in state.pages.values():
+            if run.new:
+                _write_record(run, state, state.project)
+
+
+def _write_record(run: PageRun, state: State, project: Project) -> None:
+    old = list(run.entries.values())
+    if not state.update:
+        # Provenance only: keep the recorded outputs, add where the block passed.
+        fresh = {}
+        for key, entry in run.new.items():
+            kept = run.entries.get(key)
+            if kept is not None and kept.skipped and not kept.verified and entry.verified:
+                # First run where the block could run: record its output too.
+                fresh[key] = _outputs.Entry(
+                    key,
+                    kept.block,
+                    kept.line,
+                    entry.stdout,
+                    entry.result,
+                    entry.verified,
+                    kept.skipped,
+                )
+            elif kept is not None and entry.verified:
+                fresh[key] = _outputs.Entry(
+                    key,
+                    kept.block,
+                    kept.line,
+                    kept.stdout,
+                    kept.result,
+                    {**kept.verified, **entry.verified},
+                    kept.skipped,
+                )
+        run.new = fresh
+    current = [(b.key, b.number, b.line) for b in run.page.blocks]
+    merged = _outputs.merge(old, current, run.new)
+    run.record.parent.mkdir(parents=True, exist_ok=True)
+    name = (project.docs_dir / run.page.src_uri).relative_to(project.root).as_posix()
+    run.record.write_text(_outputs.dump(merged, name), encoding="utf-8")

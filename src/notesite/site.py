@@ -1,0 +1,211 @@
+"""What the site shows that the pages do not hold: outputs, badges, bylines, lists, totals.
+
+Everything here is computed from the page model (:mod:`notesite.model`) and the records
+(:mod:`notesite.outputs`); the build never executes a snippet. The Markdown extension
+(:mod:`notesite.extension`) puts it on the pages, in MkDocs and Zensical alike.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from notesite import outputs as _outputs
+from notesite.model import (
+    CHECKED_ON_CPU,
+    CHECKED_ON_CUDA,
+    ERRATUM,
+    PRECISE_NOTE,
+    Page,
+)
+from notesite.project import Project
+
+ERRATA_MARKER = "<!-- ptnotes:errata -->"
+SUMMARY_MARKER = "<!-- ptnotes:summary -->"
+VERIFICATION_MARKER = "<!-- ptnotes:verification -->"
+
+
+class RenderError(ValueError):
+    """The records do not match the page (a missing or stale record)."""
+
+
+def _short_torch(text: str) -> str:
+    match = re.search(r"torch (\d+\.\d+)", text)
+    return f"torch {match[1]}" if match else text
+
+
+def badges(entry: _outputs.Entry | None) -> str:
+    """The badges of one block: where it was verified, from its record."""
+    if entry is None:
+        return ""
+    spans = []
+    if "cpu" in entry.verified:
+        cpu = entry.verified["cpu"]
+        spans.append(("ok", f"✓ CPU · {_short_torch(cpu)}", f"Executed on CPU: {cpu}"))
+    elif "cpu" in entry.skipped:
+        reason = entry.skipped["cpu"]
+        spans.append(("skip", f"CPU: skipped ({reason})", f"Skipped on CPU: {reason}"))
+    if "cuda" in entry.verified:
+        cuda = entry.verified["cuda"]
+        gpu = cuda.split(" · ")[0]
+        spans.append(("ok", f"✓ CUDA ({gpu})", f"Executed on CUDA: {cuda}"))
+    else:
+        spans.append(("pending", "CUDA: not yet verified", "No CUDA run has verified this block"))
+    inner = " ".join(
+        f'<span class="ptn-badge ptn-badge--{kind}" title="{html.escape(title)}">'
+        f"{html.escape(text)}</span>"
+        for kind, text, title in spans
+    )
+    return f'<p class="ptn-badges">{inner}</p>'
+
+
+def output_box(entry: _outputs.Entry | None) -> str:
+    """A collapsed "Output" box for a block that prints or ends with a value."""
+    if entry is None or not entry.shown():
+        return ""
+    text = html.escape(entry.shown().rstrip("\n"))
+    return (
+        '<details class="ptn-output"><summary>Output</summary>'
+        f'<pre class="ptn-console"><code>{text}</code></pre></details>'
+    )
+
+
+def block_entries(page: Page, project: Project) -> list[_outputs.Entry]:
+    """The record of each Python block of a page, in block order.
+
+    Raises:
+        RenderError: If a block has no record, or a record has no block.
+    """
+    record = project.record_path(page.src_uri)
+    entries = _outputs.load(record, project.root)
+    by_key = {entry.key: entry for entry in entries}
+    keys = [block.key for block in page.blocks]
+    missing = [block.number for block in page.blocks if block.key not in by_key]
+    if missing:
+        raise RenderError(
+            f"{page.src_uri}: expected a recorded output for block(s) {missing}, got none: "
+            "run `pytest docs/ --update-outputs`"
+        )
+    stale = [entry for entry in entries if entry.key not in keys]
+    if stale:
+        listed = ", ".join(f"block {e.block} (code {e.key})" for e in stale)
+        raise RenderError(
+            f"{page.src_uri}: the record holds {listed} that no longer exist on the page: "
+            "run `pytest docs/ --update-outputs`"
+        )
+    return [by_key[key] for key in keys]
+
+
+def byline(post: dict[str, Any]) -> str:
+    """The line under a note page's title: the post it comes from and its date."""
+    title = html.escape(str(post.get("title", "")))
+    subtitle = html.escape(str(post.get("subtitle", "")))
+    date = html.escape(str(post.get("date", "")).split(" ")[0])
+    return (
+        f'<p class="post-byline">From the post <em>{title}</em> ({subtitle}), '
+        f'written <time datetime="{date}">{date}</time>.</p>'
+    )
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", r"\|")
+
+
+def errata_table(pages: list[Page]) -> str:
+    """The Markdown list of every erratum of the note pages, in nav order."""
+    rows = []
+    for page in pages:
+        for erratum in page.errata:
+            original = " ".join(line.strip() for line in erratum.original)
+            rows.append(
+                f"| [{_cell(erratum.short_title)}]({page.src_uri}#{erratum.slug}) | "
+                f"`{page.src_uri}` line {erratum.line} | `` {_cell(original)} `` |"
+            )
+    if not rows:
+        return "No erratum: every snippet of the notes runs as written.\n"
+    header = "| Erratum | Where | The original |\n| --- | --- | --- |\n"
+    return f"{len(rows)} errata.\n\n{header}" + "\n".join(rows) + "\n"
+
+
+def verification_table(pages: list[Page]) -> str:
+    """The Markdown list of every claim of the note pages, its page, status and link.
+
+    Args:
+        pages: The note pages, in navigation order; links are relative to the docs root.
+
+    Returns:
+        A summary sentence and a table with one row per claim.
+    """
+    rows = [(page, claim) for page in pages for claim in page.claims]
+    if not rows:
+        return "No claim is checked yet.\n"
+    counts = {
+        status: sum(status in claim.statuses for _, claim in rows)
+        for status in (CHECKED_ON_CPU, CHECKED_ON_CUDA, PRECISE_NOTE, ERRATUM)
+    }
+    summary = (
+        f"{len(rows)} claims on {len(pages)} pages: {counts[CHECKED_ON_CPU]} checked on CPU, "
+        f"{counts[CHECKED_ON_CUDA]} checked on CUDA, {counts[PRECISE_NOTE]} with a precise "
+        f"note, {counts[ERRATUM]} corrected by an erratum."
+    )
+    lines = [summary, "", "| Claim | Page | Status |", "| --- | --- | --- |"]
+    for page, claim in rows:
+        text = re.sub(r"^erratum:?\s*", "", claim.text, flags=re.IGNORECASE)
+        lines.append(
+            f"| [{_cell(text)}]({page.src_uri}#{claim.anchor}) | [{_cell(page.title)}]"
+            f"({page.src_uri}) | {' · '.join(claim.statuses)} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+@dataclass(frozen=True)
+class Totals:
+    """The site's totals, from the pages and the records."""
+
+    blocks: int
+    executed_cpu: int
+    skipped_cpu: int
+    verified_cuda: int
+    claims: int
+    claims_checked: int
+    errata: int
+
+
+def totals(project: Project) -> Totals:
+    """Count the Python blocks of every page and what their records say."""
+    blocks = executed = skipped = cuda = claims = checked = errata = 0
+    for page in project.pages():
+        errata += len(page.errata)
+        for claim in page.claims:
+            claims += claim.erratum is None
+            checked += bool(claim.checks)
+        if not page.blocks:
+            continue
+        blocks += len(page.blocks)
+        record = project.record_path(page.src_uri)
+        by_key = {e.key: e for e in _outputs.load(record, project.root)}
+        for block in page.blocks:
+            entry = by_key.get(block.key)
+            if entry is None:
+                continue
+            executed += "cpu" in entry.verified
+            skipped += "cpu" in entry.skipped
+            cuda += "cuda" in entry.verified
+    return Totals(blocks, executed, skipped, cuda, claims, checked, errata)
+
+
+def totals_table(t: Totals) -> str:
+    """The totals as a Markdown table for the home page."""
+    rows = [
+        ("Python blocks on the site", t.blocks),
+        ("executed on CPU, output recorded", t.executed_cpu),
+        ("skipped on CPU (need a CUDA GPU)", t.skipped_cpu),
+        ("verified on CUDA", t.verified_cuda),
+        ("claims of the notes", t.claims),
+        ("claims checked by an executed block", t.claims_checked),
+        ("errata", t.errata),
+    ]
+    body = "\n".join(f"| {name} | {value} |" for name, value in rows)
+    return f"| What | Count |\n| --- | ---: |\n{body}\n"
