@@ -599,7 +599,7 @@ def _opening(addition: Addition, where: str, what: str) -> int:
     return addition.paragraphs[0][1] + 1
 
 
-def _check(addition: Addition, page: str) -> Check:
+def _check(addition: Addition, page: str, lines: list[str]) -> Check:
     where = f"{page}:{addition.start + 1}"
     title = addition.title
     if title.startswith(CUDA_PREFIX):
@@ -623,7 +623,9 @@ def _check(addition: Addition, page: str) -> Check:
     if "continuation" in fence.options:
         raise PageError(f"{where}: expected the check to stand alone, without `continuation`")
     code = fence.code.splitlines()
-    if any(not a.strip() and not b.strip() for a, b in itertools.pairwise(code)):
+    closing = lines[fence.end - 1].strip() if fence.end - 1 > fence.start else ""
+    closed = bool(closing) and set(closing) <= {"`", "~"} and len(closing) >= 3
+    if not closed or any(not a.strip() and not b.strip() for a, b in itertools.pairwise(code)):
         raise PageError(
             f"{where}: expected no two blank lines in a row in the check's code (inside a box, "
             "the site would show them as one, and the page would differ from what pytest runs)"
@@ -666,7 +668,7 @@ def _claims(
     for addition in additions:
         claim: Claim | None = None
         if addition.kind == CHECK_KIND:
-            check = _check(addition, page)
+            check = _check(addition, page, lines)
             register(check.slug, check.line)
             claim = by_text.get(check.claim)
             if claim is None:

@@ -40,6 +40,7 @@ from sitebrowser import (
     SiteHandler,
     Traffic,
     base_path,
+    screenshot,
 )
 
 try:
@@ -172,27 +173,16 @@ def page(browse: Callable[..., Browsing]) -> Page:
     return browse(color_scheme="light").new_page()
 
 
-def _artifact_name(nodeid: str) -> str:
-    return re.sub(r"[^A-Za-z0-9_.-]+", "_", nodeid).strip("_")[:150]
-
-
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
     """On a failure, keep a full-page screenshot of each page the test had open."""
     report: pytest.TestReport = yield
     pages = item.stash.get(PAGES_KEY, [])
     if report.failed and report.when in {"setup", "call"} and pages:
-        ARTIFACTS.mkdir(parents=True, exist_ok=True)
-        saved = []
-        for number, open_page in enumerate(pages, start=1):
-            if open_page.is_closed():
-                continue
-            path = ARTIFACTS / f"{_artifact_name(item.nodeid)}-{number}.png"
-            try:
-                open_page.screenshot(path=str(path), full_page=True, timeout=TIMEOUT_MS)
-            except Exception as error:  # a screenshot must not hide the failure
-                saved.append(f"no screenshot of {open_page.url}: {error}")
-            else:
-                saved.append(f"{path.relative_to(ROOT)}  ({open_page.url})")
+        saved = [
+            screenshot(open_page, f"{item.nodeid}-{number}")
+            for number, open_page in enumerate(pages, start=1)
+            if not open_page.is_closed()
+        ]
         report.sections.append(("browser screenshots", "\n".join(saved)))
     return report  # type: ignore[return-value]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import http.server
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -14,7 +15,7 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from notesite import pages
+from notesite.model import nav_pages as _nav_pages
 
 if TYPE_CHECKING:
     from playwright.sync_api import BrowserContext, Page
@@ -74,7 +75,7 @@ def site_pages() -> list[str]:
 
 def nav_pages() -> list[str]:
     """The Markdown files that ``nav`` in mkdocs.yml lists, in order."""
-    return pages.nav_pages(mkdocs_config().get("nav", []))
+    return _nav_pages(mkdocs_config().get("nav", []))
 
 
 def base_path() -> str:
@@ -138,6 +139,17 @@ class Traffic:
     failed: list[str] = field(default_factory=list)
     bad_status: list[str] = field(default_factory=list)
 
+    def clear(self) -> None:
+        """Forget what was seen so far: the next page's traffic is checked on its own."""
+        for seen in (
+            self.requests,
+            self.console_errors,
+            self.page_errors,
+            self.failed,
+            self.bad_status,
+        ):
+            seen.clear()
+
     def hosts(self) -> set[str]:
         return {urlsplit(url).hostname or url for url in self.requests}
 
@@ -162,6 +174,26 @@ class Browsing:
 
     def new_page(self) -> Page:
         return self.context.new_page()
+
+
+def artifact_name(text: str) -> str:
+    """``text`` (a test id, a page's key) as a file name in the artifacts."""
+    return re.sub(r"[^A-Za-z0-9_.-]+", "_", text).strip("_")[:150]
+
+
+def screenshot(page: Page, name: str) -> str:
+    """A full-page screenshot of ``page`` as it is now, as ``ARTIFACTS/<name>.png``.
+
+    Returns a line to report: the file and the page's URL, or why there is no screenshot (a
+    screenshot must not hide the failure it documents).
+    """
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / f"{artifact_name(name)}.png"
+    try:
+        page.screenshot(path=str(path), full_page=True, timeout=TIMEOUT_MS)
+    except Exception as error:
+        return f"no screenshot of {page.url}: {error}"
+    return f"{path.relative_to(ROOT)}  ({page.url})"
 
 
 def goto(page: Page, url: str, *, idle: bool = False) -> None:

@@ -1,79 +1,44 @@
-"""The strict build fails on a broken link, a page missing from nav, an unresolved reference."""
+"""The strict build fails on a broken link or anchor, an orphan page, an unresolved
+reference, and a page or record the extension cannot render (without a traceback)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from subprocess import CompletedProcess
 
 import pytest
 
-from notesite.testing import copy_project, mkdocs_build
-
-ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.slow
 
-
-@pytest.fixture
-def project(tmp_path: Path) -> Path:
-    return copy_project(tmp_path / "project")
+Build = Callable[[Path, Path], CompletedProcess[str]]
 
 
 def append(page: Path, text: str) -> None:
     page.write_text(page.read_text(encoding="utf-8") + text, encoding="utf-8")
 
 
-def test_the_project_builds_strictly(project: Path) -> None:
-    done = mkdocs_build(project, project / "site")
-    assert done.returncode == 0, done.stderr
-
-
-def test_a_broken_internal_link_fails(project: Path) -> None:
-    append(project / "docs" / "notes" / "misc.md", "\n[gone](no-such-page.md)\n")
-    done = mkdocs_build(project, project / "site")
+def test_every_warning_fails_the_strict_build(project_copy: Path, mkdocs_build: Build) -> None:
+    """Four planted faults in one build: strict mode reports each, then fails."""
+    docs = project_copy / "docs"
+    append(docs / "notes" / "misc.md", "\n[gone](no-such-page.md)\n")
+    append(docs / "errata.md", "\n[gone](notes/misc.md#no-such-anchor)\n")
+    (docs / "notes" / "orphan.md").write_text("# Orphan\n", encoding="utf-8")
+    append(docs / "cuda.md", "\nSee [`nope`][ptnotes.no_such_helper].\n")
+    done = mkdocs_build(project_copy, project_copy / "site")
     assert done.returncode == 1
-    assert "no-such-page.md" in done.stderr
+    for fault in ["no-such-page.md", "no-such-anchor", "notes/orphan.md", "ptnotes.no_such_helper"]:
+        assert fault in done.stderr, fault
 
 
-def test_a_broken_anchor_fails(project: Path) -> None:
-    append(project / "docs" / "errata.md", "\n[gone](notes/misc.md#no-such-anchor)\n")
-    done = mkdocs_build(project, project / "site")
+def test_a_broken_check_fails_the_build_naming_its_line(
+    project_copy: Path, mkdocs_build: Build
+) -> None:
+    misc = project_copy / "docs" / "notes" / "misc.md"
+    text = misc.read_text(encoding="utf-8")
+    box = '??? success "Checked: nothing"\n    Trust me.\n'
+    misc.write_text(text.replace("# Misc\n", "# Misc\n\n" + box, 1), encoding="utf-8")
+    done = mkdocs_build(project_copy, project_copy / "site")
     assert done.returncode == 1
-    assert "no-such-anchor" in done.stderr
-
-
-def test_a_page_missing_from_nav_fails(project: Path) -> None:
-    (project / "docs" / "notes" / "orphan.md").write_text("# Orphan\n", encoding="utf-8")
-    done = mkdocs_build(project, project / "site")
-    assert done.returncode == 1
-    assert "notes/orphan.md" in done.stderr
-
-
-def test_an_unresolved_reference_fails(project: Path) -> None:
-    append(project / "docs" / "notes" / "misc.md", "\nSee [`nope`][ptnotes.no_such_helper].\n")
-    done = mkdocs_build(project, project / "site")
-    assert done.returncode == 1
-    assert "ptnotes.no_such_helper" in done.stderr
-
-
-def test_a_hand_edited_record_fails_with_a_clear_error(project: Path) -> None:
-    record = project / "outputs" / "notes" / "misc.md.txt"
-    record.write_text(
-        record.read_text(encoding="utf-8").replace("stdout:", "stdout?", 1), encoding="utf-8"
-    )
-    done = mkdocs_build(project, project / "site")
-    assert done.returncode == 1
-    assert "outputs/notes/misc.md.txt:" in done.stderr
-    assert "(block 2): expected 'verified cpu|cuda: …'" in done.stderr
+    assert "notes/misc.md:12: expected the check to hold exactly one ```python" in done.stderr
     assert "Traceback" not in done.stderr
-
-
-def test_a_stale_record_fails_the_build(project: Path) -> None:
-    page = project / "docs" / "notes" / "misc.md"
-    page.write_text(
-        page.read_text(encoding="utf-8").replace(
-            "print(predicted_test)", "print(predicted_test.sum())"
-        ),
-        encoding="utf-8",
-    )
-    done = mkdocs_build(project, project / "site")
-    assert done.returncode == 1
-    assert "notes/misc.md: expected a recorded output for block(s) [2]" in done.stderr

@@ -1,36 +1,38 @@
-"""Recorded outputs: compared on every run, rewritten on demand, shown on the site."""
+"""Recorded outputs: the record format, and the outputs that the notes announce."""
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 import pytest
-import torch
-from pytest_markdown_docs.plugin import FenceSyntax, extract_fence_tests
 
-from notesite import outputs, render
-from notesite.markdown import pytest_parser, python_blocks
-from notesite.testing import pytest_run_page
+from notesite import outputs
+from notesite.model import block_keys
+from notesite.project import Project
 
 ROOT = Path(__file__).resolve().parents[2]
-DOCS = ROOT / "docs"
+PROJECT = Project.at(ROOT)
 
 
-def md_pages() -> list[Path]:
-    return [
-        p for p in sorted(DOCS.rglob("*.md")) if python_blocks(p.read_text(encoding="utf-8"), p)
-    ]
+def pages_with_blocks() -> list[str]:
+    return [src for src in PROJECT.nav if PROJECT.page(src).blocks]
+
+
+def chained_source(page: object, number: int) -> str:
+    """A block's code after the code of the blocks it continues from (as pytest runs it)."""
+    blocks = page.blocks  # type: ignore[attr-defined]
+    block = blocks[number - 1]
+    return "\n".join(blocks[n - 1].code for n in (*block.continues, number))
 
 
 # --- the records in the repository ---
 
 
-@pytest.mark.parametrize("page", md_pages(), ids=lambda p: p.relative_to(DOCS).as_posix())
-def test_every_block_has_a_record_and_every_record_a_block(page: Path) -> None:
-    codes = [code for _, code in python_blocks(page.read_text(encoding="utf-8"), page)]
-    entries = outputs.load(outputs.record_path(page, DOCS, ROOT))
-    assert [e.key for e in entries] == outputs.block_keys(codes), (
+@pytest.mark.parametrize("src_uri", pages_with_blocks())
+def test_every_block_has_a_record_and_every_record_a_block(src_uri: str) -> None:
+    page = PROJECT.page(src_uri)
+    entries = outputs.load(PROJECT.record_path(src_uri), PROJECT.root)
+    assert [e.key for e in entries] == [b.key for b in page.blocks], (
         "records out of date: run `pytest docs/ --update-outputs`"
     )
     for entry in entries:
@@ -39,37 +41,32 @@ def test_every_block_has_a_record_and_every_record_a_block(page: Path) -> None:
 
 def test_the_notes_expected_output_comments_are_right() -> None:
     checked = 0
-    for page in md_pages():
-        for test in extract_fence_tests(
-            pytest_parser(),
-            page.read_text(encoding="utf-8"),
-            0,
-            page,
-            fence_syntax=FenceSyntax.superfences,
-        ):
-            announced = outputs.see_comments(test.source)
+    for src_uri in pages_with_blocks():
+        page = PROJECT.page(src_uri)
+        for block in page.blocks:
+            source = chained_source(page, block.number)
+            announced = outputs.see_comments(source)
             if not announced:
                 continue
-            shown = outputs.statement_outputs(test.source, str(page))
+            shown = outputs.statement_outputs(source, src_uri)
             for line, expected in announced:
-                assert " ".join(shown[line].split()) == " ".join(expected.split()), (page, line)
+                assert " ".join(shown[line].split()) == " ".join(expected.split()), (src_uri, line)
                 checked += 1
     assert checked == 2  # the two "# See" comments of the focal-loss note
 
 
 def test_a_wrong_expected_output_comment_is_caught() -> None:
-    page = DOCS / "notes" / "neural-network-model-components.md"
-    text = page.read_text(encoding="utf-8").replace(
+    from notesite.model import parse_page
+
+    src_uri = "notes/neural-network-model-components.md"
+    text = PROJECT.page(src_uri).text.replace(
         "# tensor([[[[0.4502, 0.5498, 0.3775]]]])", "# tensor([[[[0.4502, 0.5498, 0.3776]]]])"
     )
+    page = parse_page(text, src_uri)
     source = next(
-        t.source
-        for t in extract_fence_tests(
-            pytest_parser(), text, 0, page, fence_syntax=FenceSyntax.superfences
-        )
-        if "# See" in t.source
+        chained_source(page, b.number) for b in page.blocks if "# See" in b.code
     )
-    shown = outputs.statement_outputs(source, str(page))
+    shown = outputs.statement_outputs(source, src_uri)
     wrong = [
         (line, expected)
         for line, expected in outputs.see_comments(source)
@@ -123,142 +120,10 @@ def test_a_duplicated_entry_is_an_error() -> None:
 
 def test_machine_specific_text_is_normalised() -> None:
     text = f"<object at 0x7f3a2b1c4d50> in {ROOT}/docs"
-    assert outputs.normalise(text) == "<object at 0x…> in <repo>/docs"
+    assert outputs.normalise(text, ROOT) == "<object at 0x…> in <repo>/docs"
 
 
-# --- rendering on the site ---
-
-BLOCK = '<div class="language-python highlight"><pre><span></span><code>{}</code></pre></div>'
-
-
-def test_outputs_and_badges_go_under_their_block() -> None:
-    page = "<p>a</p>" + BLOCK.format("print(1)") + "<p>b</p>"
-    entry = outputs.Entry(
-        outputs.code_hash("print(1)"), 1, 1, "1\n", None, {"cpu": "torch 2.13.0 · 2026-11-26"}
-    )
-    html = render.render_page(page, [entry], "page.md")
-    assert html.index("</code></pre></div>") < html.index("ptn-output") < html.index("<p>b</p>")
-    assert "✓ CPU · torch 2.13" in html
-    assert "CUDA: not yet verified" in html
-
-
-def test_a_cuda_verification_shows_the_gpu() -> None:
-    entry = outputs.Entry(
-        "k",
-        1,
-        1,
-        None,
-        None,
-        {"cuda": "NVIDIA H100 · torch 2.13.0 · 2026-11-26"},
-        {"cpu": "needs a CUDA GPU"},
-    )
-    badges = render.badges(entry)
-    assert "✓ CUDA (NVIDIA H100)" in badges
-    assert "CPU: skipped (needs a CUDA GPU)" in badges
-    assert "not yet verified" not in badges
-
-
-def test_a_block_without_record_fails_the_build() -> None:
-    with pytest.raises(
-        render.RenderError, match=r"page.md: expected a recorded output for block\(s\) \[1\]"
-    ):
-        render.render_page(BLOCK.format("print(1)"), [], "page.md")
-
-
-def test_a_record_for_a_block_that_no_longer_exists_fails_the_build() -> None:
-    entry = outputs.Entry(outputs.code_hash("print(1)"), 1, 1, "1\n")
-    gone = outputs.Entry(outputs.code_hash("print(2)"), 2, 5, "2\n")
-    with pytest.raises(
-        render.RenderError, match=r"block 2 \(code [0-9a-f]{12}\) that no longer exist"
-    ):
-        render.render_page(BLOCK.format("print(1)"), [entry, gone], "page.md")
-
-
-# --- the whole cycle, in a scratch project ---
-
-
-def run(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return pytest_run_page("--outputs-root", str(project), str(project / "docs"), *args)
-
-
-@pytest.mark.slow
-def test_a_changed_output_fails_with_a_diff_until_updated(tmp_path: Path) -> None:
-    page = tmp_path / "docs" / "page.md"
-    page.parent.mkdir()
-    page.write_text("# Page\n\n```python\nprint(40 + 2)\n```\n")
-
-    first = run(tmp_path)
-    assert first.returncode == 1
-    assert "expected a recorded output for block 1 of page.md" in first.stdout
-
-    assert run(tmp_path, "--update-outputs").returncode == 0
-    record = tmp_path / "outputs" / "page.md.txt"
-    assert "| 42\n" in record.read_text()
-    assert run(tmp_path).returncode == 0
-
-    page.write_text(page.read_text().replace("40 + 2", "40 + 3"))
-    changed = run(tmp_path)
-    assert changed.returncode == 1
-    assert "-42\n+43" in changed.stdout
-
-    assert run(tmp_path, "--update-outputs").returncode == 0
-    assert run(tmp_path).returncode == 0
-    assert "| 43\n" in record.read_text()
-
-
-@pytest.mark.slow
-@pytest.mark.skipif(torch.cuda.is_available(), reason="shows the CPU-only behaviour")
-def test_a_cpu_run_never_records_a_cuda_verification(tmp_path: Path) -> None:
-    page = tmp_path / "docs" / "page.md"
-    page.parent.mkdir()
-    page.write_text("# Page\n\n```python\nprint(1)\n```\n\n```python fixture:cuda\nprint(2)\n```\n")
-    assert run(tmp_path, "--update-outputs").returncode == 0
-    assert run(tmp_path, "--record-provenance").returncode == 0
-    text = (tmp_path / "outputs" / "page.md.txt").read_text()
-    assert "verified cpu: torch" in text
-    assert "skipped cpu: needs a CUDA GPU" in text
-    assert "cuda:" not in text.replace("skipped cpu: needs a CUDA GPU", "")
-
-
-FAKE_CUDA = """
-import pytest
-import torch
-
-from notesite import recording
-
-
-@pytest.fixture
-def cuda():
-    return torch.device("cpu")
-
-
-recording._where = lambda: ("cuda", "Fake GPU · torch 9.9.0 · 2026-01-01")
-"""
-
-
-@pytest.mark.slow
-def test_a_cuda_only_block_gets_its_output_from_the_cuda_run(tmp_path: Path) -> None:
-    docs = tmp_path / "docs"
-    docs.mkdir()
-    (docs / "page.md").write_text("# Page\n\n```python fixture:cuda\nprint('on the GPU')\n```\n")
-    record = tmp_path / "outputs" / "page.md.txt"
-
-    assert run(tmp_path, "--update-outputs").returncode == 0
-    assert "skipped cpu: needs a CUDA GPU" in record.read_text()
-    assert "on the GPU" not in record.read_text()
-
-    (docs / "conftest.py").write_text(FAKE_CUDA)  # a run where the block can run
-    cuda_run = run(tmp_path, "--record-provenance")
-    assert cuda_run.returncode == 0, cuda_run.stdout
-    (docs / "conftest.py").unlink()
-    text = record.read_text()
-    assert "verified cuda: Fake GPU · torch 9.9.0 · 2026-01-01" in text
-    assert "| on the GPU" in text
-
-    # Later CPU runs skip it, and even an update keeps the CUDA output and verification.
-    assert run(tmp_path).returncode == 0
-    assert run(tmp_path, "--update-outputs").returncode == 0
-    entry = outputs.load(record)[0]
-    assert entry.stdout == "on the GPU\n"
-    assert entry.verified == {"cuda": "Fake GPU · torch 9.9.0 · 2026-01-01"}
-    assert "✓ CUDA (Fake GPU)" in render.badges(entry)
+def test_repeated_code_gets_numbered_keys() -> None:
+    keys = block_keys(["print(1)", "print(2)", "print(1)\n"])
+    assert keys[0] != keys[1]
+    assert keys[2] == keys[0] + "#2"

@@ -1,0 +1,133 @@
+"""The parity gate: the Python blocks a page shows are the blocks pytest runs from it.
+
+Three readings of each page must agree:
+
+* the page model's Python blocks (:mod:`notesite.model`);
+* the blocks pytest-markdown-docs collected (their own code: the code of the blocks they
+  continue from left out), passed in by the caller from a real collection;
+* the highlighted Python blocks of the built page (``div.language-python``, from
+  ``pymdownx.highlight``'s ``pygments_lang_class``; mkdocstrings' signatures,
+  ``div.doc-signature``, are not examples).
+
+A page must show exactly its blocks, in order; an API page (``::: ptnotes.mod``) must show
+exactly the docstring examples collected from the module's file, in any order.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from bs4 import BeautifulSoup
+
+from notesite.model import Page
+from notesite.project import Project
+
+DIRECTIVE = re.compile(r"^::: +(?P<module>[\w.]+)\s*$", re.M)
+
+
+def own_code(source: str, start_line: int) -> str:
+    """The own code of a collected block (pytest-markdown-docs prefixes what it continues)."""
+    return "\n".join(source.split("\n")[start_line:]).rstrip("\n")
+
+
+def rendered_blocks(html_file: Path) -> list[str]:
+    """The highlighted Python blocks of a built page's content, in page order."""
+    soup = BeautifulSoup(html_file.read_text(encoding="utf-8"), "html.parser")
+    article = soup.select_one("article") or soup
+    blocks = []
+    for div in article.select("div.language-python.highlight:not(.doc-signature)"):
+        code = div.find("code")
+        text = code.get_text() if code else div.get_text()
+        blocks.append(text.rstrip("\n"))
+    return blocks
+
+
+def page_html(site_dir: Path, src_uri: str) -> Path:
+    """The HTML file a builder writes for ``src_uri`` (directory URLs)."""
+    stem = src_uri[: -len(".md")]
+    if stem == "index" or stem.endswith("/index"):
+        return site_dir / (stem + ".html")
+    return site_dir / stem / "index.html"
+
+
+def api_modules(page: Page, src_dir: Path) -> list[Path]:
+    """The module files whose docstrings an API page renders (``::: pkg.mod`` lines)."""
+    files = []
+    for match in DIRECTIVE.finditer(page.text):
+        parts = match["module"].split(".")
+        module_file = src_dir.joinpath(*parts).with_suffix(".py")
+        if not module_file.exists():
+            module_file = src_dir.joinpath(*parts, "__init__.py")
+        files.append(module_file.resolve())
+    return files
+
+
+@dataclass(frozen=True)
+class Mismatch:
+    """A page whose readings of its Python blocks differ."""
+
+    page: str
+    readings: dict[str, list[str]]
+
+    def describe(self) -> str:
+        """A readable account: the counts and the first differing block."""
+        counts = ", ".join(f"{name} {len(codes)}" for name, codes in self.readings.items())
+        lines = [f"{self.page}: Python blocks: {counts}"]
+        names = list(self.readings)
+        longest = max(len(codes) for codes in self.readings.values())
+        for i in range(longest):
+            at = {n: self.readings[n][i] if i < len(self.readings[n]) else "<none>" for n in names}
+            if len(set(at.values())) > 1:
+                lines.append(f"  first difference at block {i + 1}:")
+                lines += [f"    {name}: {code[:200]!r}" for name, code in at.items()]
+                break
+        return "\n".join(lines)
+
+
+def compare_page(readings: Mapping[str, Sequence[str]], ordered: bool) -> bool:
+    """Whether the readings of a page's blocks agree (as lists, or as multisets)."""
+    values = [list(codes) for codes in readings.values()]
+    if ordered:
+        return all(v == values[0] for v in values)
+    return all(Counter(v) == Counter(values[0]) for v in values)
+
+
+def compare_site(
+    project: Project,
+    site_dir: Path,
+    collected: Mapping[Path, Sequence[str]],
+    src_dir: Path | None = None,
+) -> list[Mismatch]:
+    """Compare every page of a built site with its model and with what pytest collected.
+
+    Args:
+        project: The project (its pages in nav order).
+        site_dir: The built site.
+        collected: The own code of the blocks pytest collected, by resolved file path (pages
+            and module files).
+        src_dir: The folder of the packages that ``:::`` directives name (default
+            ``root / "src"``).
+
+    Returns:
+        One mismatch per page that differs; empty when the gate passes.
+    """
+    src = src_dir or project.root / "src"
+    mismatches = []
+    for page in project.pages():
+        path = (project.docs_dir / page.src_uri).resolve()
+        shown = rendered_blocks(page_html(site_dir, page.src_uri))
+        modules = api_modules(page, src)
+        run = list(collected.get(path, []))
+        model = [block.code.rstrip("\n") for block in page.blocks]
+        for module in modules:
+            run += collected.get(module, [])
+        readings = {"model": model, "pytest": run, "site": shown}
+        if modules:  # the docstring examples are the module's, not the page's
+            readings = {"pytest": run, "site": shown}
+        if not compare_page(readings, ordered=not modules):
+            mismatches.append(Mismatch(page.src_uri, readings))
+    return mismatches

@@ -1,0 +1,78 @@
+"""Fixtures shared by the whole suite: the project, one strict build of the site per session.
+
+The site is built once (``mkdocs build --strict``, never ``-q``: it hides the warnings) and
+shared by the parity gate, the Zensical comparison and the browser tests. ``pytester`` runs
+pytest in-process on scratch pages, as pytest-markdown-docs' own tests do.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from notesite.project import Project
+
+pytest_plugins = ["pytester"]
+
+ROOT = Path(__file__).resolve().parents[1]
+#: What a strict build of the site reads.
+PROJECT_FILES = ["mkdocs.yml", "CONTRIBUTING.md", "README.md"]
+PROJECT_DIRS = ["docs", "src", "overrides", "outputs", "notes-original"]
+
+
+def run_mkdocs(project: Path, site: Path) -> subprocess.CompletedProcess[str]:
+    """``mkdocs build --strict`` of ``project`` into ``site``."""
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(site)],
+        cwd=project,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+@pytest.fixture(scope="session")
+def root() -> Path:
+    """The repository root."""
+    return ROOT
+
+
+@pytest.fixture(scope="session")
+def project() -> Project:
+    """The repository's site project (its pages in nav order)."""
+    return Project.at(ROOT)
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The site, built once per session with ``mkdocs build --strict``."""
+    site = tmp_path_factory.mktemp("built") / "site"
+    done = run_mkdocs(ROOT, site)
+    if done.returncode != 0:
+        pytest.fail(f"mkdocs build --strict failed:\n{done.stderr}", pytrace=False)
+    return site
+
+
+@pytest.fixture
+def mkdocs_build() -> Callable[[Path, Path], subprocess.CompletedProcess[str]]:
+    """Builds a project strictly: ``mkdocs_build(project, site)``."""
+    return run_mkdocs
+
+
+@pytest.fixture
+def project_copy(tmp_path: Path) -> Path:
+    """A copy of what the gates and a strict build read, to plant faults in."""
+    dest = tmp_path / "project"
+    dest.mkdir()
+    for name in PROJECT_FILES:
+        shutil.copy(ROOT / name, dest / name)
+    for name in PROJECT_DIRS:
+        shutil.copytree(ROOT / name, dest / name, ignore=shutil.ignore_patterns("__pycache__"))
+    return dest

@@ -1,0 +1,124 @@
+"""The Markdown extension: what MkDocs and Zensical both show, from the model and records."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+from typing import Any
+
+import markdown
+import pytest
+from bs4 import BeautifulSoup
+from mkdocs.exceptions import PluginError
+from mkdocs.utils.meta import get_data
+
+from notesite.project import Project, read_config
+
+ROOT = Path(__file__).resolve().parents[2]
+PROJECT = Project.at(ROOT)
+
+
+def converter(root: Path = ROOT) -> markdown.Markdown:
+    """A Markdown converter with the project's extensions, as a builder sets it up."""
+    names: list[str] = []
+    configs: dict[str, Any] = {}
+    for entry in read_config(root)["markdown_extensions"]:
+        name = entry if isinstance(entry, str) else next(iter(entry))
+        names.append(name)
+        if isinstance(entry, dict) and entry[name]:
+            configs[name] = dict(entry[name])
+        if name == "notesite":
+            configs.setdefault(name, {})["root"] = str(root)
+    return markdown.Markdown(extensions=names, extension_configs=configs)
+
+
+def render(src_uri: str, root: Path = ROOT) -> BeautifulSoup:
+    text = (root / "docs" / src_uri).read_text(encoding="utf-8")
+    body, _ = get_data(text)  # as MkDocs hands it over: front matter stripped
+    return BeautifulSoup(converter(root).convert(body), "html.parser")
+
+
+def test_the_project_lists_the_extension_and_no_hooks() -> None:
+    config = read_config(ROOT)
+    assert "hooks" not in config
+    assert any(isinstance(e, dict) and "notesite" in e for e in config["markdown_extensions"])
+
+
+@pytest.mark.parametrize("src_uri", PROJECT.note_pages)
+def test_a_note_page_gets_its_byline_anchors_outputs_and_badges(src_uri: str) -> None:
+    page = PROJECT.page(src_uri)
+    soup = render(src_uri)
+    assert soup.select_one("h1 + p.post-byline") is not None
+    codes = soup.select("div.language-python")
+    badges = soup.select("p.ptn-badges")
+    assert len(codes) == len(badges) == len(page.blocks)
+    for code, badge in zip(codes, badges, strict=True):
+        following = code.find_next(class_="ptn-badges")
+        assert following is badge, "each block's badges come right after it"
+    for claim in page.claims:
+        for slug in [c.slug for c in claim.checks] + [n.slug for n in claim.notes]:
+            anchored = soup.find(id=slug)
+            assert anchored is not None, slug
+            assert anchored.find_parent(["details", "div"], class_=["success", "info"])
+        if claim.erratum is not None:
+            assert soup.find(id=claim.erratum.slug) is not None
+
+
+def test_the_markers_become_the_lists_and_the_totals() -> None:
+    errata = render("errata.md")
+    assert len(errata.select("table tbody tr")) == sum(len(p.errata) for p in PROJECT.notes())
+    verification = render("verification.md")
+    rows = verification.select("table tbody tr")
+    assert len(rows) == sum(len(p.claims) for p in PROJECT.notes())
+    home = render("index.md")
+    cells = {
+        row.find_all("td")[0].get_text(): row.find_all("td")[1].get_text()
+        for row in home.select("table tbody tr")
+    }
+    assert cells["Python blocks on the site"] == str(sum(len(p.blocks) for p in PROJECT.pages()))
+    assert "<!-- ptnotes" not in str(home) + str(errata) + str(verification)
+
+
+def test_text_that_is_no_page_is_left_alone() -> None:
+    html = converter().convert("An example:\n\n```python\nx = 1\n```\n")
+    assert "ptn-badges" not in html
+    assert "language-python" in html
+
+
+@pytest.fixture
+def scratch(tmp_path: Path) -> Path:
+    for name in ["docs", "outputs"]:
+        shutil.copytree(ROOT / name, tmp_path / name)
+    shutil.copy(ROOT / "mkdocs.yml", tmp_path / "mkdocs.yml")
+    return tmp_path
+
+
+def test_a_hand_edited_record_stops_the_build_naming_file_line_and_block(scratch: Path) -> None:
+    record = scratch / "outputs" / "notes" / "misc.md.txt"
+    record.write_text(record.read_text().replace("stdout:", "stdout?", 1), encoding="utf-8")
+    with pytest.raises(PluginError, match=r"outputs/notes/misc.md.txt:\d+ \(block 2\): expected"):
+        render("notes/misc.md", scratch)
+
+
+def test_a_stale_record_stops_the_build(scratch: Path) -> None:
+    page = scratch / "docs" / "notes" / "misc.md"
+    page.write_text(
+        page.read_text().replace("print(predicted_test)", "print(predicted_test.sum())"),
+        encoding="utf-8",
+    )
+    with pytest.raises(PluginError, match=r"notes/misc.md: expected a recorded output for block"):
+        render("notes/misc.md", scratch)
+
+
+def test_the_root_is_found_from_the_working_folder(scratch: Path) -> None:
+    here = Path.cwd()
+    os.chdir(scratch / "docs" / "notes")
+    try:
+        from notesite.extension import NotesiteExtension
+
+        project = NotesiteExtension().project()
+    finally:
+        os.chdir(here)
+    assert project is not None
+    assert project.root == scratch.resolve()

@@ -1,0 +1,236 @@
+"""The page model: one parse of each page, read by every gate, page and count."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from pytest_markdown_docs.plugin import FenceSyntax, extract_fence_tests
+
+from notesite.model import (
+    CHECK_KIND,
+    CHECKED_ON_CPU,
+    CHECKED_ON_CUDA,
+    CPU_LESSON,
+    ERRATUM_KIND,
+    HELPER,
+    NOTE_KIND,
+    PRECISE_NOTE,
+    SETUP,
+    Claim,
+    PageError,
+    parse_page,
+    parser,
+)
+from notesite.project import Project
+
+ROOT = Path(__file__).resolve().parents[2]
+PROJECT = Project.at(ROOT)
+
+
+def box(title: str, body: str, kind: str = "success", marker: str = "???") -> str:
+    indented = "".join(f"    {line}\n" if line else "\n" for line in body.splitlines())
+    return f'{marker} {kind} "{title}"\n{indented}'
+
+
+CHECK_BODY = "Two and two make four:\n\n```python\nassert 2 + 2 == 4\n```\n"
+
+
+def claims_of(markdown: str) -> list[Claim]:
+    return parse_page(markdown, "notes/page.md").claims
+
+
+# --- the pages of the repository ---
+
+
+@pytest.mark.parametrize("src_uri", PROJECT.nav)
+def test_the_model_has_exactly_the_blocks_pytest_markdown_docs_collects(src_uri: str) -> None:
+    """The same parser, the same rules: the blocks are those pytest-markdown-docs collects."""
+    page = PROJECT.page(src_uri)
+    tests = list(
+        extract_fence_tests(
+            parser(),
+            page.text,
+            0,
+            PROJECT.docs_dir / src_uri,
+            fence_syntax=FenceSyntax.superfences,
+        )
+    )
+    assert [(b.line, b.code) for b in page.blocks] == [
+        (t.start_line, "\n".join(t.source.split("\n")[t.start_line :])) for t in tests
+    ]
+
+
+def test_the_parser_parses_each_text_once() -> None:
+    text = (ROOT / "docs" / "notes" / "misc.md").read_text(encoding="utf-8")
+    assert parser().parse(text) is parser().parse(text)
+
+
+def test_the_notes_have_their_additions_by_kind() -> None:
+    kinds = [a.kind for page in PROJECT.notes() for a in page.additions]
+    counts = {kind: kinds.count(kind) for kind in set(kinds)}
+    assert counts[SETUP] >= 9
+    assert counts[CPU_LESSON] >= 1
+    assert counts[ERRATUM_KIND] >= 4
+    assert counts[HELPER] >= 5
+    assert counts[CHECK_KIND] == sum(len(c.checks) for p in PROJECT.notes() for c in p.claims)
+    assert counts[NOTE_KIND] == sum(len(c.notes) for p in PROJECT.notes() for c in p.claims)
+
+
+def test_each_block_knows_its_chain_and_device() -> None:
+    page = PROJECT.page("notes/data-type-conversions.md")
+    cuda = [block for block in page.blocks if block.cuda and block.addition is None]
+    assert len(cuda) == 1
+    (lesson,) = cuda
+    assert lesson.continues, "the CUDA lesson continues from its setup"
+    setup = page.blocks[lesson.continues[-1] - 1]
+    assert setup.addition == SETUP
+
+
+# --- planted pages ---
+
+
+def test_fences_in_admonitions_and_tabs_are_blocks() -> None:
+    text = (
+        '# Page\n\n??? example "Setup"\n    ```python\n    x = 1\n    ```\n\n'
+        '=== "Tab"\n\n    ```python continuation\n    print(x)\n    ```\n'
+    )
+    page = parse_page(text, "page.md")
+    assert [(b.line, b.code, b.continues) for b in page.blocks] == [
+        (4, "x = 1\n", ()),
+        (10, "print(x)\n", (1,)),
+    ]
+
+
+def test_an_admonition_of_an_unknown_kind_on_a_note_page_is_an_error() -> None:
+    with pytest.raises(PageError, match=r"notes/page.md:3: expected an admonition of one of"):
+        parse_page('# Page\n\n!!! warning "Careful"\n    Text.\n', "notes/page.md")
+    assert parse_page('# Page\n\n!!! warning "Careful"\n    Text.\n', "guide.md").additions
+
+
+def test_front_matter_that_is_not_a_mapping_is_an_error() -> None:
+    with pytest.raises(PageError, match="expected the front matter to be a mapping, got"):
+        parse_page("---\n- a list\n---\n\n# Page\n", "notes/page.md")
+
+
+def test_a_check_without_a_python_block_is_an_error() -> None:
+    page = "# Page\n\nA claim.\n\n" + box("Checked: a claim", "Trust me.\n")
+    with pytest.raises(PageError, match=r"page.md:5: expected the check to hold exactly one"):
+        claims_of(page)
+
+
+@pytest.mark.parametrize(
+    ("title", "body", "error"),
+    [
+        pytest.param(
+            "Checked: two blocks",
+            CHECK_BODY + "\n```python\nassert True\n```\n",
+            "exactly one ```python fence, got ['python', 'python']",
+            id="two-blocks",
+        ),
+        pytest.param(
+            "Checked: text",
+            "Read this:\n\n```text\n4\n```\n",
+            "exactly one ```python fence, got ['text']",
+            id="not-python",
+        ),
+        pytest.param(
+            "Checked: no sentence",
+            "```python\nassert True\n```\n",
+            "expected the check to open with a sentence",
+            id="no-sentence",
+        ),
+        pytest.param(
+            "Proven: a claim", CHECK_BODY, 'expected a check title "Checked: …"', id="title"
+        ),
+        pytest.param(
+            "Checked on CUDA: a claim",
+            CHECK_BODY,
+            "expected ```python fixture:cuda under the title",
+            id="cuda-title-cpu-block",
+        ),
+        pytest.param(
+            "Checked: a claim",
+            CHECK_BODY.replace("```python", "```python fixture:cuda"),
+            "expected ```python without fixture:cuda",
+            id="cpu-title-cuda-block",
+        ),
+        pytest.param(
+            "Checked: a claim",
+            CHECK_BODY.replace("```python", "```python continuation"),
+            "expected the check to stand alone",
+            id="continuation",
+        ),
+        pytest.param(
+            "Checked: a claim",
+            CHECK_BODY.replace("```python\n", "```python\nimport torch\n\n\n"),
+            "expected no two blank lines in a row",
+            id="two-blank-lines",
+        ),
+    ],
+)
+def test_a_check_that_breaks_the_conventions_is_an_error(title: str, body: str, error: str) -> None:
+    with pytest.raises(PageError, match=re.escape(error)):
+        claims_of("# Page\n\n" + box(title, body))
+
+
+def test_a_precise_note_stands_right_after_a_check() -> None:
+    note = box("Precisely: it is 4", "Exactly four.\n", kind="info", marker="!!!")
+    assert len(claims_of(box("Checked: a claim", CHECK_BODY) + "\n" + note)[0].notes) == 1
+    with pytest.raises(PageError, match=r"page.md:3: expected the precise note right after"):
+        claims_of("# Page\n\n" + note)
+    with pytest.raises(PageError, match="right after the check"):
+        claims_of(box("Checked: a claim", CHECK_BODY) + "\nAuthor's text.\n\n" + note)
+    with pytest.raises(PageError, match='expected a precise note titled "Precisely: …"'):
+        claims_of(box("Checked: a claim", CHECK_BODY) + "\n" + note.replace("Precisely", "Note"))
+
+
+def test_a_cpu_and_a_cuda_check_of_one_claim_make_one_claim() -> None:
+    cuda_body = CHECK_BODY.replace("```python", "```python fixture:cuda")
+    page = box("Checked: a claim", CHECK_BODY) + "\n" + box("Checked on CUDA: a claim", cuda_body)
+    (claim,) = claims_of(page)
+    assert claim.statuses == [CHECKED_ON_CPU, CHECKED_ON_CUDA]
+    assert [check.slug for check in claim.checks] == ["check-a-claim", "check-cuda-a-claim"]
+    note = box("Precisely: more", "Said precisely.\n", kind="info", marker="!!!")
+    (claim,) = claims_of(page + "\n" + note)
+    assert claim.statuses == [CHECKED_ON_CPU, CHECKED_ON_CUDA, PRECISE_NOTE]
+
+
+def test_two_checks_with_one_title_are_an_error() -> None:
+    twice = box("Checked: a claim", CHECK_BODY) + "\n" + box("Checked: a claim", CHECK_BODY)
+    with pytest.raises(PageError, match="got the anchor #check-a-claim of the box on line 1"):
+        claims_of(twice)
+
+
+def test_a_check_is_anchored_on_the_end_of_its_opening_sentence() -> None:
+    check = box("Checked: four", "Two and two\nmake four:\n\n```python\nassert 2 + 2 == 4\n```\n")
+    page = "- A claim.\n\n" + "".join(f"    {line}\n" for line in check.splitlines())
+    (claim,) = claims_of(page)
+    assert page.splitlines()[claim.checks[0].paragraph_end - 1] == "        make four:"
+
+
+def test_long_titles_give_short_anchors() -> None:
+    title = "Checked: " + " ".join(["word"] * 30)
+    (claim,) = claims_of(box(title, CHECK_BODY))
+    assert claim.anchor.startswith("check-word-word")
+    assert len(claim.anchor) <= 56
+
+
+@pytest.mark.parametrize(
+    ("body", "error"),
+    [
+        pytest.param("No diff here.\n", "expected the erratum to hold a ```diff fence", id="no-diff"),
+        pytest.param(
+            "```diff\n-old\n```\n\nWhy.\n", "the original ('-' lines) and the correction", id="no-+"
+        ),
+        pytest.param(
+            "```diff\n-old\nnew\n```\n\nWhy.\n", "expected only '-' and '+' lines", id="bare-line"
+        ),
+    ],
+)
+def test_an_erratum_that_breaks_the_conventions_is_an_error(body: str, error: str) -> None:
+    with pytest.raises(PageError, match=re.escape(error)):
+        claims_of("# Page\n\nnew\n\n" + box("Erratum: old", body, kind="erratum", marker="!!!"))
+    with pytest.raises(PageError, match='expected an erratum title "Erratum: …"'):
+        claims_of(box("Fix: old", "```diff\n-a\n+b\n```\n\nWhy.\n", kind="erratum", marker="!!!"))

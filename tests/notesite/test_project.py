@@ -1,0 +1,41 @@
+"""Nothing kept by hand: the pages, the API pages and the nav follow the package and the notes."""
+
+from __future__ import annotations
+
+import pkgutil
+from pathlib import Path
+
+import ptnotes
+from notesite.parity import DIRECTIVE
+from notesite.project import Project, find_root
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_each_public_module_has_exactly_one_api_page_in_the_nav(project: Project) -> None:
+    modules = {
+        f"ptnotes.{m.name}"
+        for m in pkgutil.iter_modules(ptnotes.__path__)
+        if not m.name.startswith("_")
+    }
+    documented: dict[str, list[str]] = {}
+    for src_uri in project.nav:
+        for match in DIRECTIVE.finditer(project.page(src_uri).text):
+            documented.setdefault(match["module"], []).append(src_uri)
+    assert set(documented) == modules
+    assert all(len(pages) == 1 for pages in documented.values()), documented
+    on_disk = {p.relative_to(project.docs_dir).as_posix() for p in project.docs_dir.rglob("*.md")}
+    assert {page for pages in documented.values() for page in pages} <= on_disk
+
+
+def test_the_root_is_the_folder_of_mkdocs_yml(tmp_path: Path) -> None:
+    assert find_root(ROOT / "docs" / "notes") == ROOT
+    assert find_root(tmp_path) is None or (find_root(tmp_path) or tmp_path) != ROOT
+
+
+def test_the_note_pages_are_the_nav_s_pages_under_notes(project: Project) -> None:
+    assert project.note_pages
+    assert all(page.startswith("notes/") for page in project.note_pages)
+    listed = project.page("notes/index.md").text
+    for page in project.notes():
+        assert f"]({page.src_uri.removeprefix('notes/')})" in listed, page.src_uri

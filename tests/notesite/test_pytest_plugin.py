@@ -1,0 +1,233 @@
+"""The pytest plugin, in-process with ``pytester`` (as pytest-markdown-docs tests its own)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import torch
+
+from notesite import outputs, session
+
+ROOT = Path(__file__).resolve().parents[2]
+ADDOPTS = "--markdown-docs --markdown-docs-syntax=superfences -p no:randomly -p no:cacheprovider"
+CPU_ONLY = pytest.mark.skipif(torch.cuda.is_available(), reason="shows the CPU-only behaviour")
+
+
+def setup(pytester: pytest.Pytester, notesite: bool = True) -> None:
+    pytester.makeini(f"[pytest]\naddopts = {ADDOPTS}{' --notesite' * notesite}\n")
+    pytester.makefile(".yml", mkdocs="site_name: scratch\n")
+    pytester.mkdir("docs")
+
+
+def page(pytester: pytest.Pytester, text: str, name: str = "page.md") -> Path:
+    path = pytester.path / "docs" / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+# --- inert until enabled ---
+
+
+def test_without_notesite_the_plugin_adds_nothing(pytester: pytest.Pytester) -> None:
+    setup(pytester, notesite=False)
+    page(pytester, "# P\n\n```python fixture:cuda\nprint(1)\n```\n\n```python\nprint(2)\n```\n")
+    result = pytester.runpytest_inprocess()
+    result.assert_outcomes(passed=1, errors=1)
+    result.stdout.fnmatch_lines(["*fixture 'cuda' not found*"])
+    assert not (pytester.path / "outputs").exists()
+
+
+# --- what a contributor sees ---
+
+
+def test_a_broken_snippet_names_its_page_and_line(pytester: pytest.Pytester) -> None:
+    setup(pytester)
+    path = page(pytester, "# Broken\n\nSome text.\n\n```python\nx = 1\ny = x + undefined_name\n```\n")
+    result = pytester.runpytest_inprocess("--update-outputs")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        [f'*File "{path}", line 7*', "*NameError: name 'undefined_name' is not defined*"]
+    )
+
+
+def test_a_broken_snippet_in_a_setup_box_names_its_line(pytester: pytest.Pytester) -> None:
+    setup(pytester)
+    path = page(pytester, '# Broken\n\n??? example "Setup"\n    ```python\n    1 / 0\n    ```\n')
+    result = pytester.runpytest_inprocess("--update-outputs")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines([f'*File "{path}", line 5*', "*ZeroDivisionError*"])
+
+
+def test_a_check_of_a_false_claim_fails_at_its_line(pytester: pytest.Pytester) -> None:
+    setup(pytester)
+    check = (
+        '- A claim.\n\n    ??? success "Checked: `torch.arange(0, 3)` includes the end"\n'
+        "        It would give 0 to 3:\n\n        ```python\n        import torch\n\n"
+        "        assert torch.arange(0, 3).tolist() == [0, 1, 2, 3]\n        ```\n"
+    )
+    path = page(pytester, "# Planted\n\n" + check, "notes/planted.md")
+    result = pytester.runpytest_inprocess("--update-outputs")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines([f'*File "{path}", line 11*', "*AssertionError*"])
+
+
+@CPU_ONLY
+def test_a_cuda_block_skips_with_its_reason_on_cpu(pytester: pytest.Pytester) -> None:
+    setup(pytester)
+    page(pytester, "# CUDA\n\n```python fixture:cuda\nimport torch\ntorch.ones(1).to('cuda')\n```\n")
+    result = pytester.runpytest_inprocess("-rs", "--update-outputs")
+    result.assert_outcomes(skipped=1)
+    result.stdout.fnmatch_lines(["*needs a CUDA GPU*"])
+
+
+# --- recorded outputs ---
+
+
+def test_a_changed_output_fails_with_a_diff_until_updated(pytester: pytest.Pytester) -> None:
+    setup(pytester)
+    path = page(pytester, "# Page\n\n```python\nprint(40 + 2)\n```\n")
+    record = pytester.path / "outputs" / "page.md.txt"
+
+    first = pytester.runpytest_inprocess()
+    first.assert_outcomes(failed=1)
+    first.stdout.fnmatch_lines(["*expected a recorded output for block 1 of page.md*"])
+
+    pytester.runpytest_inprocess("--update-outputs").assert_outcomes(passed=1)
+    assert "| 42\n" in record.read_text()
+    pytester.runpytest_inprocess().assert_outcomes(passed=1)
+
+    path.write_text(path.read_text().replace("40 + 2", "40 + 3"))
+    changed = pytester.runpytest_inprocess()
+    changed.assert_outcomes(failed=1)
+    changed.stdout.fnmatch_lines(["*-42*", "*+43*"])
+
+    pytester.runpytest_inprocess("--update-outputs").assert_outcomes(passed=1)
+    pytester.runpytest_inprocess().assert_outcomes(passed=1)
+    assert "| 43\n" in record.read_text()
+
+
+def test_a_docstring_example_must_not_print(pytester: pytest.Pytester) -> None:
+    setup(pytester)
+    pytester.makepyfile(
+        mod='def f():\n    """Add.\n\n    ```python\n    print(1)\n    ```\n    """\n'
+    )
+    result = pytester.runpytest_inprocess("mod.py")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["*expected a docstring example to print nothing*"])
+
+
+@CPU_ONLY
+def test_a_cpu_run_never_records_a_cuda_verification(pytester: pytest.Pytester) -> None:
+    setup(pytester)
+    page(pytester, "# Page\n\n```python\nprint(1)\n```\n\n```python fixture:cuda\nprint(2)\n```\n")
+    pytester.runpytest_inprocess("--update-outputs").assert_outcomes(passed=1, skipped=1)
+    pytester.runpytest_inprocess("--record-provenance").assert_outcomes(passed=1, skipped=1)
+    text = (pytester.path / "outputs" / "page.md.txt").read_text()
+    assert "verified cpu: torch" in text
+    assert "skipped cpu: needs a CUDA GPU" in text
+    assert "cuda:" not in text.replace("skipped cpu: needs a CUDA GPU", "")
+
+
+FAKE_CUDA = """
+import pytest
+import torch
+
+
+@pytest.fixture
+def cuda():
+    return torch.device("cpu")
+"""
+
+
+def test_a_cuda_only_block_gets_its_output_from_the_cuda_run(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    setup(pytester)
+    page(pytester, "# Page\n\n```python fixture:cuda\nprint('on the GPU')\n```\n")
+    record = pytester.path / "outputs" / "page.md.txt"
+    if not torch.cuda.is_available():
+        pytester.runpytest_inprocess("--update-outputs").assert_outcomes(skipped=1)
+        assert "skipped cpu: needs a CUDA GPU" in record.read_text()
+        assert "on the GPU" not in record.read_text()
+
+    (pytester.path / "docs" / "conftest.py").write_text(FAKE_CUDA)  # a run where it runs
+    with monkeypatch.context() as patched:
+        patched.setattr(session, "_where", lambda: ("cuda", "Fake GPU · torch 9.9.0 · 2026-01-01"))
+        pytester.runpytest_inprocess("--record-provenance").assert_outcomes(passed=1)
+    (pytester.path / "docs" / "conftest.py").unlink()
+    text = record.read_text()
+    assert "verified cuda: Fake GPU · torch 9.9.0 · 2026-01-01" in text
+    assert "| on the GPU" in text
+
+    if not torch.cuda.is_available():
+        # Later CPU runs skip it, and even an update keeps the CUDA output and verification.
+        pytester.runpytest_inprocess().assert_outcomes(skipped=1)
+        pytester.runpytest_inprocess("--update-outputs").assert_outcomes(skipped=1)
+        entry = outputs.load(record)[0]
+        assert entry.stdout == "on the GPU\n"
+        assert entry.verified == {"cuda": "Fake GPU · torch 9.9.0 · 2026-01-01"}
+
+
+# --- no state leaks from one block to the next ---
+
+LEAKY_THEN_CHECKING = """# Two blocks
+
+```python
+import torch
+
+torch.set_printoptions(profile="full")
+torch.set_default_dtype(torch.float64)
+torch.set_grad_enabled(False)
+torch.manual_seed(1)
+```
+
+```python
+import torch
+from torch._tensor_str import PRINT_OPTS
+
+assert PRINT_OPTS.threshold == 1000, "print options leaked"
+assert torch.get_default_dtype() == torch.float32, "default dtype leaked"
+assert torch.is_grad_enabled(), "grad mode leaked"
+assert torch.initial_seed() == 67280421310721, "seed leaked"
+```
+"""
+
+
+@pytest.mark.parametrize("reverse", [False, True], ids=["file-order", "reversed"])
+def test_the_fixture_stops_a_planted_leak(pytester: pytest.Pytester, reverse: bool) -> None:
+    setup(pytester)
+    page(pytester, LEAKY_THEN_CHECKING)
+    extra = ["--reverse"] if reverse else []
+    pytester.runpytest_inprocess("--update-outputs", *extra).assert_outcomes(passed=2)
+
+
+def test_without_the_plugin_the_planted_leak_fails(pytester: pytest.Pytester) -> None:
+    setup(pytester, notesite=False)
+    page(pytester, LEAKY_THEN_CHECKING)
+    try:
+        result = pytester.runpytest_inprocess()
+    finally:
+        session.reset_torch_state()  # the planted leak ran in this process
+    result.assert_outcomes(passed=1, failed=1)
+    result.stdout.fnmatch_lines(["*print options leaked*"])
+
+
+@pytest.mark.parametrize(
+    "order",
+    [
+        pytest.param(["-p", "no:randomly"], id="file-order"),
+        pytest.param(["-p", "no:randomly", "--reverse"], id="reversed"),
+        pytest.param(["--randomly-seed=1"], id="random-1"),
+        pytest.param(["--randomly-seed=2"], id="random-2"),
+        pytest.param(["--randomly-seed=3"], id="random-3"),
+    ],
+)
+def test_the_docs_pass_in_any_order(pytester: pytest.Pytester, order: list[str]) -> None:
+    result = pytester.runpytest_inprocess(
+        "-c", str(ROOT / "pyproject.toml"), "--rootdir", str(ROOT), str(ROOT / "docs"), *order
+    )
+    outcomes = result.parseoutcomes()
+    assert outcomes.get("failed", 0) == outcomes.get("errors", 0) == 0, result.stdout.str()
+    assert outcomes["passed"] > 50

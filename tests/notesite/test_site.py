@@ -1,0 +1,115 @@
+"""What the site shows beside the pages: badges, outputs, the lists and the totals."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from notesite import outputs, site
+from notesite.model import code_hash, parse_page
+from notesite.project import Project
+
+ROOT = Path(__file__).resolve().parents[2]
+PROJECT = Project.at(ROOT)
+
+
+def test_badges_say_where_a_block_was_verified() -> None:
+    entry = outputs.Entry(code_hash("print(1)"), 1, 1, "1\n", None, {"cpu": "torch 2.13.0 · x"})
+    assert "✓ CPU · torch 2.13" in site.badges(entry)
+    assert "CUDA: not yet verified" in site.badges(entry)
+    assert "1" in site.output_box(entry)
+    assert site.output_box(outputs.Entry("k", 1, 1)) == ""
+
+
+def test_a_cuda_verification_shows_the_gpu() -> None:
+    entry = outputs.Entry(
+        "k",
+        1,
+        1,
+        None,
+        None,
+        {"cuda": "NVIDIA H100 · torch 2.13.0 · 2026-11-26"},
+        {"cpu": "needs a CUDA GPU"},
+    )
+    badges = site.badges(entry)
+    assert "✓ CUDA (NVIDIA H100)" in badges
+    assert "CPU: skipped (needs a CUDA GPU)" in badges
+    assert "not yet verified" not in badges
+
+
+def scratch(tmp_path: Path, page: str, record: str | None) -> Project:
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "page.md").write_text(page, encoding="utf-8")
+    (tmp_path / "mkdocs.yml").write_text("site_name: s\nnav:\n  - page.md\n", encoding="utf-8")
+    if record is not None:
+        (tmp_path / "outputs").mkdir()
+        (tmp_path / "outputs" / "page.md.txt").write_text(record, encoding="utf-8")
+    return Project.at(tmp_path)
+
+
+def test_a_block_without_record_is_an_error(tmp_path: Path) -> None:
+    project = scratch(tmp_path, "# P\n\n```python\nprint(1)\n```\n", None)
+    with pytest.raises(
+        site.RenderError, match=r"page.md: expected a recorded output for block\(s\) \[1\]"
+    ):
+        site.block_entries(project.page("page.md"), project)
+
+
+def test_a_record_for_a_block_that_no_longer_exists_is_an_error(tmp_path: Path) -> None:
+    entries = [
+        outputs.Entry(code_hash("print(1)"), 1, 3, "1\n"),
+        outputs.Entry(code_hash("print(2)"), 2, 5, "2\n"),
+    ]
+    record = outputs.dump(entries, "docs/page.md")
+    project = scratch(tmp_path, "# P\n\n```python\nprint(1)\n```\n", record)
+    with pytest.raises(site.RenderError, match=r"block 2 \(code [0-9a-f]{12}\) that no longer"):
+        site.block_entries(project.page("page.md"), project)
+
+
+def test_the_errata_list_follows_nav_order_and_quotes_the_original() -> None:
+    table = site.errata_table(PROJECT.notes())
+    errata = [(p.src_uri, e) for p in PROJECT.notes() for e in p.errata]
+    rows = [line for line in table.splitlines() if line.startswith("| [")]
+    assert len(rows) == len(errata) > 0
+    for row, (src_uri, erratum) in zip(rows, errata, strict=True):
+        assert f"]({src_uri}#{erratum.slug})" in row
+        assert erratum.original[0].strip()[:20] in row
+    assert site.errata_table([]).startswith("No erratum")
+
+
+def test_the_verification_list_has_a_row_per_claim_with_its_statuses() -> None:
+    pages = PROJECT.notes()
+    table = site.verification_table(pages)
+    rows = [line for line in table.splitlines() if line.startswith("| [")]
+    claims = [(p, c) for p in pages for c in p.claims]
+    assert len(rows) == len(claims) > 0
+    for row, (page, claim) in zip(rows, claims, strict=True):
+        assert f"]({page.src_uri}#{claim.anchor})" in row
+        assert row.endswith(f"| {' · '.join(claim.statuses)} |")
+    assert table.startswith(f"{len(claims)} claims on {len(pages)} pages: ")
+
+
+def test_the_totals_count_the_model_and_the_records(tmp_path: Path) -> None:
+    entries = [
+        outputs.Entry(code_hash("print(1)"), 1, 3, "1\n", verified={"cpu": "torch 2 · d"}),
+        outputs.Entry(code_hash("x = 2"), 2, 7, skipped={"cpu": "needs a CUDA GPU"}),
+    ]
+    page = "# P\n\n```python\nprint(1)\n```\n\n```python fixture:cuda\nx = 2\n```\n"
+    project = scratch(tmp_path, page, outputs.dump(entries, "docs/page.md"))
+    totals = site.totals(project)
+    assert (totals.blocks, totals.executed_cpu, totals.skipped_cpu, totals.verified_cuda) == (
+        2,
+        1,
+        1,
+        0,
+    )
+    table = site.totals_table(totals)
+    assert "| Python blocks on the site | 2 |" in table
+
+
+def test_the_byline_names_the_post() -> None:
+    meta = parse_page(PROJECT.page("notes/misc.md").text, "notes/misc.md").meta
+    line = site.byline(meta["post"])
+    assert "Deep Learning - PyTorch Basics" in line
+    assert '<time datetime="2022-01-28">' in line
