@@ -57,6 +57,7 @@ cuda-check: install
 
 bench: install
 	$(BIN)/python benchmarks/bench_docs.py
+	$(BIN)/python benchmarks/bench_scale.py
 	$(BIN)/python benchmarks/bench_focal_loss.py
 
 bench-lighthouse: install

@@ -35,7 +35,7 @@ from markdown.extensions import Extension
 from markdown.preprocessors import Preprocessor
 
 from notesite import site
-from notesite.model import Page, PageError
+from notesite.model import Check, Note, Page, PageError
 from notesite.outputs import RecordError
 from notesite.project import DEFAULTS, Project, find_root
 
@@ -103,7 +103,7 @@ class NotesitePreprocessor(Preprocessor):
         return self._markers(lines)
 
     def _stash(self, html: str) -> str:
-        return self.md.htmlStash.store(html)
+        return str(self.md.htmlStash.store(html))
 
     def _page_inserts(self, page: Page, offset: int) -> list[tuple[int, list[str]]]:
         inserts: list[tuple[int, list[str]]] = []
@@ -118,7 +118,8 @@ class NotesitePreprocessor(Preprocessor):
             if h1 is not None:
                 after(h1, ["", self._stash(site.byline(post)), ""])
         for claim in page.claims:
-            targets = [(box.paragraph_end - 1, box.slug) for box in [*claim.checks, *claim.notes]]
+            boxes: list[Check | Note] = [*claim.checks, *claim.notes]
+            targets = [(box.paragraph_end - 1, box.slug) for box in boxes]
             if claim.erratum is not None:
                 targets.append((claim.erratum.explanation_end - 1, claim.erratum.slug))
             for at, slug in targets:
@@ -169,13 +170,13 @@ class NotesiteExtension(Extension):
             {key: settings[key] for key in ("docs_dir", "outputs_dir", "originals_dir")},
         )
 
-    def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 - Python-Markdown's name
+    def extendMarkdown(self, md: Markdown) -> None:
         """Register the preprocessor."""
         project = self.project()
         if project is not None:
             md.preprocessors.register(NotesitePreprocessor(md, project), "notesite", PRIORITY)
 
 
-def makeExtension(**kwargs: Any) -> NotesiteExtension:  # noqa: N802 - Python-Markdown's name
+def makeExtension(**kwargs: Any) -> NotesiteExtension:
     """Python-Markdown's entry point for ``notesite``."""
     return NotesiteExtension(**kwargs)

@@ -9,10 +9,8 @@ then compares the result with the original, line by line, whitespace-normalised.
 from __future__ import annotations
 
 import difflib
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from notesite.model import Page, PageError, fence_options, parse_page
@@ -160,7 +158,9 @@ def check_project(project: Project, original: str = "pytorch-basics.md") -> Repo
         The report.
     """
     original_text = (project.originals_dir / original).read_text(encoding="utf-8")
-    original_page = parse_page(original_text, f"{project.originals_dir.name}/{original}", note=False)
+    original_page = parse_page(
+        original_text, f"{project.originals_dir.name}/{original}", note=False
+    )
     original_body = "\n".join(original_page.lines[original_page.body_start :])
     pages = project.notes()
     problems = []

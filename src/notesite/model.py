@@ -80,7 +80,7 @@ def _tab(state: StateBlock, start_line: int, end_line: int, silent: bool) -> boo
     if silent:
         return True
     old = (state.parentType, state.lineMax, state.blkIndent)
-    state.parentType = "tab"  # type: ignore[assignment]
+    state.parentType = "tab"
     indent = state.sCount[start_line] + 4
     next_line = start_line + 1
     while next_line < end_line:
@@ -195,12 +195,12 @@ class Fence:
 class Block:
     """A Python block that pytest runs.
 
-    ``line`` is the line of its opening fence (1-based), as pytest-markdown-docs names
-    the item (``[line:N]``; its code starts on the next line); ``number`` is its place among the page's blocks
-    (1-based); ``key`` identifies its recorded output (the hash of its own code, ``#k`` for
-    the k-th block of the same code on the page); ``continues`` holds the numbers of the
-    blocks it continues from; ``addition`` the kind of the site's addition it stands in
-    (None for the author's own block).
+    ``line`` is the line of its opening fence (1-based), as pytest-markdown-docs names the
+    item (``[line:N]``; its code starts on the next line); ``number`` is its place among the
+    page's blocks (1-based); ``key`` identifies its recorded output (the hash of its own
+    code, ``#k`` for the k-th block of the same code on the page); ``continues`` holds the
+    numbers of the blocks it continues from; ``addition`` the kind of the site's addition it
+    stands in (None for the author's own block).
     """
 
     number: int

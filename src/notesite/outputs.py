@@ -28,8 +28,6 @@ import tempfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from notesite.model import code_hash
-
 HEADER = "# Recorded outputs of {page}. Regenerate: pytest docs/ --update-outputs\n"
 ENTRY = re.compile(
     r"^@@ block (?P<block>\d+) · code (?P<key>[0-9a-f]{12}(?:#\d+)?) · line (?P<line>\d+)$"

@@ -30,7 +30,7 @@ def _any_tag(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Any:
         return loader.construct_scalar(node)
     if isinstance(node, yaml.SequenceNode):
         return loader.construct_sequence(node)
-    return loader.construct_mapping(node)  # type: ignore[arg-type]
+    return loader.construct_mapping(node)
 
 
 _Loader.add_multi_constructor("", _any_tag)
@@ -49,7 +49,7 @@ def find_root(start: Path | None = None) -> Path | None:
 
 def read_config(root: Path) -> dict[str, Any]:
     """The project's ``mkdocs.yml``, as data."""
-    loaded = yaml.load((root / CONFIG).read_text(encoding="utf-8"), Loader=_Loader)  # noqa: S506
+    loaded = yaml.load((root / CONFIG).read_text(encoding="utf-8"), Loader=_Loader)
     return loaded if isinstance(loaded, dict) else {}
 
 
@@ -119,7 +119,9 @@ class Project:
 
 
 def _all_pages(docs: Path) -> list[str]:
-    return sorted(p.relative_to(docs).as_posix() for p in docs.rglob("*.md")) if docs.is_dir() else []
+    return (
+        sorted(p.relative_to(docs).as_posix() for p in docs.rglob("*.md")) if docs.is_dir() else []
+    )
 
 
 _PAGES: dict[tuple[str, str], tuple[int, int, Page]] = {}

@@ -83,7 +83,9 @@ class State:
     def shown(self, path: Path) -> str:
         """A path as messages show it: from the project root."""
         root = self.project.root if self.project else None
-        return path.relative_to(root).as_posix() if root and path.is_relative_to(root) else str(path)
+        return (
+            path.relative_to(root).as_posix() if root and path.is_relative_to(root) else str(path)
+        )
 
 
 STATE = pytest.StashKey[State]()
@@ -131,7 +133,7 @@ DEVICES = [
 ]
 
 
-class RecordingRunner:
+class RecordingRunner:  # a pytest_markdown_docs._runners._Runner
     """pytest-markdown-docs' default runner, capturing each block's output and checking it.
 
     Installed for the session by :class:`NotesitePlugin` (pytest-markdown-docs' runners are
@@ -207,8 +209,7 @@ class RecordingRunner:
         if recorded.shown() != entry.shown():
             raise OutputMismatch(
                 f"block {block.number} of {name} printed something else than its record "
-                f"({state.shown(run.record)}); {update}\n"
-                + _diff(recorded.shown(), entry.shown())
+                f"({state.shown(run.record)}); {update}\n" + _diff(recorded.shown(), entry.shown())
             )
 
 
@@ -247,7 +248,7 @@ class NotesitePlugin:
         from pytest_markdown_docs import _runners
 
         self._replaced = _runners._default_runner
-        _runners._default_runner = RecordingRunner(self.state, self._replaced)
+        _runners._default_runner = RecordingRunner(self.state, self._replaced)  # type: ignore[assignment]
 
     def pytest_unconfigure(self, config: pytest.Config) -> None:
         """Give pytest-markdown-docs its own runner back."""

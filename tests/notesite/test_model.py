@@ -220,7 +220,9 @@ def test_long_titles_give_short_anchors() -> None:
 @pytest.mark.parametrize(
     ("body", "error"),
     [
-        pytest.param("No diff here.\n", "expected the erratum to hold a ```diff fence", id="no-diff"),
+        pytest.param(
+            "No diff here.\n", "expected the erratum to hold a ```diff fence", id="no-diff"
+        ),
         pytest.param(
             "```diff\n-old\n```\n\nWhy.\n", "the original ('-' lines) and the correction", id="no-+"
         ),

@@ -63,9 +63,7 @@ def test_a_wrong_expected_output_comment_is_caught() -> None:
         "# tensor([[[[0.4502, 0.5498, 0.3775]]]])", "# tensor([[[[0.4502, 0.5498, 0.3776]]]])"
     )
     page = parse_page(text, src_uri)
-    source = next(
-        chained_source(page, b.number) for b in page.blocks if "# See" in b.code
-    )
+    source = next(chained_source(page, b.number) for b in page.blocks if "# See" in b.code)
     shown = outputs.statement_outputs(source, src_uri)
     wrong = [
         (line, expected)

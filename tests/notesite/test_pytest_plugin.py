@@ -44,7 +44,9 @@ def test_without_notesite_the_plugin_adds_nothing(pytester: pytest.Pytester) -> 
 
 def test_a_broken_snippet_names_its_page_and_line(pytester: pytest.Pytester) -> None:
     setup(pytester)
-    path = page(pytester, "# Broken\n\nSome text.\n\n```python\nx = 1\ny = x + undefined_name\n```\n")
+    path = page(
+        pytester, "# Broken\n\nSome text.\n\n```python\nx = 1\ny = x + undefined_name\n```\n"
+    )
     result = pytester.runpytest_inprocess("--update-outputs")
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(
@@ -76,7 +78,9 @@ def test_a_check_of_a_false_claim_fails_at_its_line(pytester: pytest.Pytester) -
 @CPU_ONLY
 def test_a_cuda_block_skips_with_its_reason_on_cpu(pytester: pytest.Pytester) -> None:
     setup(pytester)
-    page(pytester, "# CUDA\n\n```python fixture:cuda\nimport torch\ntorch.ones(1).to('cuda')\n```\n")
+    page(
+        pytester, "# CUDA\n\n```python fixture:cuda\nimport torch\ntorch.ones(1).to('cuda')\n```\n"
+    )
     result = pytester.runpytest_inprocess("-rs", "--update-outputs")
     result.assert_outcomes(skipped=1)
     result.stdout.fnmatch_lines(["*needs a CUDA GPU*"])

@@ -1,0 +1,117 @@
+"""How `pytest docs/` and the strict build scale with the number of note pages.
+
+Builds scratch copies of the project whose note pages are copied 1x, 4x and 16x (each copy a
+page of its own in the nav, with its own record), then times, in fresh processes, `pytest
+docs/` and `mkdocs build` on each (not strict: the copies repeat the headings that the API
+pages link to, which autorefs warns about), and prints per block and per page costs. Targets:
+the per-block cost of `pytest docs/` at 16x within 1.2x of the cost at 1x (no quadratic step),
+and `pytest docs/` at 1x within 1.1x of the `import torch, numpy` floor.
+
+Run from the repository root: ``python benchmarks/bench_scale.py [--repeat 3]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import yaml
+
+from notesite.project import Project
+
+ROOT = Path(__file__).resolve().parents[1]
+FACTORS = (1, 4, 16)
+
+
+def wall_time(command: list[str], cwd: Path) -> float:
+    start = time.perf_counter()
+    done = subprocess.run(
+        command,
+        cwd=cwd,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    elapsed = time.perf_counter() - start
+    if done.returncode != 0:
+        sys.exit(f"{' '.join(command)} failed in {cwd}:\n{done.stdout[-3000:]}\n{done.stderr}")
+    return elapsed
+
+
+def scaled_copy(dest: Path, factor: int) -> tuple[int, int]:
+    """A copy of the project with every note page ``factor`` times; (blocks, pages)."""
+    for name in ["mkdocs.yml", "pyproject.toml", "README.md", "CONTRIBUTING.md"]:
+        shutil.copy(ROOT / name, dest / name)
+    for name in ["docs", "src", "overrides", "outputs", "notes-original"]:
+        shutil.copytree(ROOT / name, dest / name, ignore=shutil.ignore_patterns("__pycache__"))
+    project = Project.at(dest)
+    config = yaml.safe_load((dest / "mkdocs.yml").read_text(encoding="utf-8"))
+    added = []
+    for src_uri in project.note_pages:
+        for k in range(2, factor + 1):
+            copy = src_uri.replace(".md", f"-{k}.md")
+            shutil.copy(project.docs_dir / src_uri, project.docs_dir / copy)
+            shutil.copy(project.record_path(src_uri), project.record_path(copy))
+            added.append(copy)
+    for section in config["nav"]:
+        if isinstance(section, dict) and "Notes" in section:
+            section["Notes"] += added
+    (dest / "mkdocs.yml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+    project = Project.at(dest)
+    blocks = sum(len(page.blocks) for page in project.pages())
+    return blocks, len(project.nav)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--repeat", type=int, default=3, help="runs per command (median)")
+    args = parser.parse_args()
+    python = sys.executable
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        floor_cmd = [python, "-c", "import torch, numpy"]
+        wall_time(floor_cmd, ROOT)
+        floor = statistics.median(wall_time(floor_cmd, ROOT) for _ in range(args.repeat))
+        for factor in FACTORS:
+            dest = Path(tmp) / f"x{factor}"
+            dest.mkdir()
+            blocks, pages = scaled_copy(dest, factor)
+            pytest_cmd = [python, "-m", "pytest", "docs/", "-q", "-p", "no:cacheprovider"]
+            # Not --strict: the copies repeat the notes' headings, which the API pages link to.
+            build_cmd = [python, "-m", "mkdocs", "build", "-d", str(dest / "site")]
+            wall_time(pytest_cmd, dest)  # warm the file cache
+            test_s = statistics.median(wall_time(pytest_cmd, dest) for _ in range(args.repeat))
+            build_s = statistics.median(wall_time(build_cmd, dest) for _ in range(args.repeat))
+            rows.append((factor, pages, blocks, test_s, build_s))
+    print(f"import torch, numpy (floor): {floor:.2f} s\n")
+    header = (
+        f"{'scale':>5} {'pages':>6} {'blocks':>7} {'pytest docs/ s':>15} {'ms/block':>9} "
+        f"{'over floor ms/block':>20} {'build s':>8} {'ms/page':>8}"
+    )
+    print(header)
+    for factor, pages, blocks, test_s, build_s in rows:
+        print(
+            f"{factor:>4}x {pages:>6} {blocks:>7} {test_s:>15.2f} {1000 * test_s / blocks:>9.1f} "
+            f"{1000 * (test_s - floor) / blocks:>20.1f} {build_s:>8.2f} "
+            f"{1000 * build_s / pages:>8.1f}"
+        )
+    base, top = rows[0], rows[-1]
+    per_block = ((top[3] - floor) / top[2]) / ((base[3] - floor) / base[2])
+    per_page = (top[4] / top[1]) / (base[4] / base[1])
+    print(
+        f"\nper-block cost of pytest docs/ over the floor, {top[0]}x / 1x: {per_block:.2f} "
+        f"(target <= 1.2)\nper-page cost of the build, {top[0]}x / 1x: {per_page:.2f}\n"
+        f"pytest docs/ at 1x / import floor: {base[3] / floor:.2f} (target <= 1.1)"
+    )
+
+
+if __name__ == "__main__":
+    main()
