@@ -40,8 +40,11 @@ lint: install
 typecheck: install
 	$(BIN)/mypy
 
+# Two processes: the browser tests wait on Chromium while the others compute.
+TEST_WORKERS ?= 2
+
 test: install
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 test-docs: install
 	$(BIN)/pytest docs/ $(PYTEST_ARGS)

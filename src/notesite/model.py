@@ -228,11 +228,17 @@ class Block:
 
 @dataclass(frozen=True)
 class Addition:
-    """An admonition added by the site: lines ``start`` to ``end`` (0-based, end exclusive)."""
+    """An admonition added by the site: lines ``start`` to ``end`` (0-based, end exclusive).
+
+    ``kind`` is its role (:data:`KINDS`; empty for an admonition of another type, allowed
+    outside note pages), ``admonition`` its type (``success``, ``example``, …) and
+    ``collapsible`` whether it is a ``???`` box.
+    """
 
     kind: str
     admonition: str
     title: str
+    collapsible: bool
     start: int
     end: int
     indent: int
@@ -515,7 +521,8 @@ def _addition(
             break
         if token.type == "paragraph_open" and token.map and token.level == level + 1:
             paragraphs.append((token.map[0], token.map[1] - 1))
-    return Addition(kind, tag, title, start, end, indent, body, paragraphs, fences)
+    collapsible = opened.markup.startswith("?")
+    return Addition(kind, tag, title, collapsible, start, end, indent, body, paragraphs, fences)
 
 
 def _blocks(fences: list[Fence], additions: list[Addition]) -> list[Block]:

@@ -1,13 +1,17 @@
 """Browser tests: the built site as readers meet it, in a real Chromium.
 
-One strict build per session, served on 127.0.0.1 under the path of ``site_url`` (as GitHub
-Pages serves it, 404 page included), one headless Chromium per session driven by Playwright,
-a fresh browser context per test. Chromium runs with a host-resolver rule that maps every
-host but 127.0.0.1 to "not found", so neither the pages nor the browser itself can reach
-anything else; every request is logged (``.artifacts/browser/requests.log``) and checked.
+The session's one strict build (``built_site`` in tests/conftest.py), served on 127.0.0.1
+under the path of ``site_url`` (as GitHub Pages serves it, 404 page included), one headless
+Chromium per session driven by Playwright,
+fresh browser contexts for each test (a test that goes through many pages takes one tab
+through all of them, not a context per page: a context costs time). Chromium runs with a
+host-resolver rule that maps every host but 127.0.0.1 to "not found", so neither the pages
+nor the browser itself can reach anything else; every request is logged
+(``.artifacts/browser/requests.log``) and checked.
 
 A failing test leaves a full-page screenshot of each page it had open in
-``.artifacts/browser/`` (git-ignored).
+``.artifacts/browser/`` (git-ignored); a test that goes through many pages also keeps one of
+each of the first few failing pages as it was checked (``sitebrowser.screenshot``).
 
 The tests skip, saying why, only where no Chromium is installed: install Debian's
 (``apt-get install chromium``) or set ``PTNOTES_CHROMIUM`` to a Chromium binary.
@@ -17,10 +21,6 @@ from __future__ import annotations
 
 import functools
 import http.server
-import os
-import re
-import subprocess
-import sys
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -33,7 +33,6 @@ from sitebrowser import (
     CHROMIUM,
     CHROMIUM_ARGS,
     HOST,
-    ROOT,
     TIMEOUT_MS,
     Browsing,
     Site,
@@ -67,24 +66,7 @@ def chromium() -> Path:
 
 
 @pytest.fixture(scope="session")
-def built_site(chromium: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The site, built once per session with ``mkdocs build --strict``."""
-    out = tmp_path_factory.mktemp("browser") / "site"
-    done = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(out)],
-        cwd=ROOT,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if done.returncode != 0:
-        pytest.fail(f"mkdocs build --strict failed:\n{done.stderr}", pytrace=False)
-    return out
-
-
-@pytest.fixture(scope="session")
-def site(built_site: Path) -> Iterator[Site]:
+def site(chromium: Path, built_site: Path) -> Iterator[Site]:
     """The built site on http://127.0.0.1:PORT/<path of site_url>, for the session."""
     handler = type("Handler", (SiteHandler,), {"prefix": base_path()})
     server = http.server.ThreadingHTTPServer(

@@ -199,6 +199,11 @@ def screenshot(page: Page, name: str) -> str:
 def goto(page: Page, url: str, *, idle: bool = False) -> None:
     """Open ``url`` and wait until Material's scripts have set the page up."""
     page.goto(url, wait_until="networkidle" if idle else "load")
+    set_up(page)
+
+
+def set_up(page: Page) -> None:
+    """Wait until Material's scripts have set the page up."""
     page.wait_for_function("() => typeof window.document$ !== 'undefined'")
 
 

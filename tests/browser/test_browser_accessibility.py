@@ -5,6 +5,13 @@ default rules, best practices included; none is disabled. Every page is checked 
 and on a phone with the navigation drawer open, and every collapsed box is opened first, so
 the code and text inside them are checked too; so is the search dialog with results. The
 fixes of Material's own violations are in ``overrides/`` (see ``overrides/main.html``).
+
+The checks share the session's browser: one context per colour scheme and device (a test
+each), with axe in every page it loads (an init script), and one tab in each that goes through
+every page of the site in turn. On a phone, the contrast of the article's text is left to the
+laptop's run of the same scheme (see ``PHONE_RUN``).
+Every problem is collected, keyed by (scheme, device, page), and all of them are reported at
+the end, each with its key, with a screenshot of the first few failing pages as axe saw them.
 """
 
 from __future__ import annotations
@@ -16,38 +23,15 @@ from typing import Any
 
 import pytest
 from playwright.sync_api import Page
-from sitebrowser import Browsing, Site, goto, site_pages
+from sitebrowser import Browsing, Site, goto, screenshot, site_pages
 
 pytestmark = pytest.mark.browser
 
-SCHEMES = ["light", "dark"]
-
-
-@cache
-def axe_script() -> str:
-    return files("axe_playwright_python").joinpath("axe.min.js").read_text(encoding="utf-8")
-
-
-def violations(page: Page, context: str = "document") -> list[str]:
-    """axe-core's violations on the page as it is now, one line per element."""
-    page.add_script_tag(content=axe_script())
-    result: dict[str, Any] = page.evaluate(
-        f"async () => await axe.run({context}, {{resultTypes: ['violations']}})"
-    )
-    return [
-        f"{v['id']} ({v['impact']}) {', '.join(map(str, node['target']))}: "
-        + "; ".join(check["message"] for check in node["any"] + node["all"] + node["none"])
-        for v in result["violations"]
-        for node in v["nodes"]
-    ]
-
-
-def open_every_box(page: Page) -> None:
-    page.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true })")
-
+#: The colour scheme a reader's system asks for, and the one the page must then show.
+SCHEMES = {"light": "default", "dark": "slate"}
 
 #: A laptop, and a phone with the navigation drawer open.
-DEVICES = {
+DEVICES: dict[str, dict[str, Any]] = {
     "desktop": {"viewport": {"width": 1280, "height": 900}},
     "phone": {
         "viewport": {"width": 412, "height": 823},
@@ -57,40 +41,185 @@ DEVICES = {
     },
 }
 
+MISSING = "no-such-page/"  # served the 404 page
+SEARCH_TERMS = ["tensor", "focal_loss"]
+#: At most this many failing pages get a screenshot of what axe saw (each takes a second).
+SCREENSHOTS = 10
 
-@pytest.mark.parametrize("path", [*site_pages(), "no-such-page/"], ids=lambda p: p or "home")
+#: (colour scheme, device, page): what one axe run checked.
+Key = tuple[str, str, str]
+
+
+@cache
+def axe_script() -> str:
+    return files("axe_playwright_python").joinpath("axe.min.js").read_text(encoding="utf-8")
+
+
+def tab(browse: Callable[..., Browsing], scheme: str, device: str) -> Page:
+    """A page in a new context of ``scheme`` and ``device``, with axe in every page it loads."""
+    browsing = browse(color_scheme=scheme, **DEVICES[device])
+    browsing.context.add_init_script(axe_script())
+    return browsing.new_page()
+
+
+def shown_scheme(page: Page, scheme: str) -> list[str]:
+    """A problem if the page does not show the colour scheme the reader's system asks for."""
+    shown = page.locator("body").get_attribute("data-md-color-scheme")
+    return [] if shown == SCHEMES[scheme] else [f"shows colour scheme {shown!r}, not the {scheme}"]
+
+
+def open_every_box(page: Page) -> None:
+    page.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true })")
+
+
+#: What a phone's run leaves to the laptop's: the contrast of the article's text, which depends
+#: only on the theme's colours and the text's size and weight. Both devices set the text in the
+#: same sizes (checked by ``typeset_sizes``), so the laptop's check of it holds for the phone;
+#: the contrast of everything else (header, drawer, footer) is checked on the phone too.
+PHONE_RUN = """async () => {
+    const options = {resultTypes: ['violations']};
+    const rest = await axe.run(document, {...options, rules: {'color-contrast': {enabled: false}}});
+    const outside = await axe.run({exclude: [['article']]},
+        {...options, runOnly: {type: 'rule', values: ['color-contrast']}});
+    return {violations: [...rest.violations, ...outside.violations],
+            passes: rest.passes.length + outside.passes.length};
+}"""
+FULL_RUN = """async () => {
+    const result = await axe.run(document, {resultTypes: ['violations']});
+    return {violations: result.violations, passes: result.passes.length};
+}"""
+#: The sizes of the article's text (root, body text, headings, code) as the page sets them.
+TYPESET_SIZES = """() => ['html', 'article p', 'article h1', 'article h2', 'article code']
+    .map(selector => document.querySelector(selector))
+    .map(element => element ? getComputedStyle(element).fontSize : null)"""
+
+
+def typeset_sizes(page: Page) -> list[str | None]:
+    """The font sizes of the article's text on the page as it is now."""
+    sizes: list[str | None] = page.evaluate(TYPESET_SIZES)
+    return sizes
+
+
+def axe_violations(page: Page, run: str = FULL_RUN) -> list[str]:
+    """axe-core's violations on the page as it is now, one line per element."""
+    result: dict[str, Any] = page.evaluate(run)
+    found = [
+        f"{v['id']} ({v['impact']}) {', '.join(map(str, node['target']))}: "
+        + "; ".join(check["message"] for check in node["any"] + node["all"] + node["none"])
+        for v in result["violations"]
+        for node in v["nodes"]
+    ]
+    # No rule passed: axe checked nothing (an empty page, a broken run), which is no pass.
+    if result["passes"] == 0:
+        found.append("axe found no rule that passes: it checked nothing")
+    return found
+
+
+class Findings:
+    """Each (colour scheme, device, page) checked, with its problems, and screenshots."""
+
+    def __init__(self, screenshots: int = SCREENSHOTS) -> None:
+        self.problems: dict[Key, list[str]] = {}
+        self.shots: list[str] = []
+        self.screenshots = screenshots
+
+    def check(self, page: Page, key: Key) -> None:
+        """The colour scheme the page shows, and axe's violations on it as it is now."""
+        scheme, device, _ = key
+        found = shown_scheme(page, scheme)
+        found += axe_violations(page, PHONE_RUN if device == "phone" else FULL_RUN)
+        self.problems[key] = found
+        if found and len(self.shots) < self.screenshots:
+            self.shots.append(screenshot(page, "axe-" + "-".join(key)))
+
+    def report(self) -> str:
+        """Each problem with its key, then the screenshots of the pages that have any."""
+        lines = [
+            f"{scheme}, {device}, /{what}: {problem}"
+            for (scheme, device, what), found in self.problems.items()
+            for problem in found
+        ]
+        if self.shots:
+            lines += ["", "screenshots of pages as axe saw them:", *self.shots]
+        return "\n".join(lines)
+
+
 @pytest.mark.parametrize("device", list(DEVICES))
-@pytest.mark.parametrize("scheme", SCHEMES)
-def test_the_page_has_no_accessibility_violation(
-    browse: Callable[..., Browsing], site: Site, scheme: str, device: str, path: str
+@pytest.mark.parametrize("scheme", list(SCHEMES))
+def test_no_page_has_an_accessibility_violation(
+    browse: Callable[..., Browsing], site: Site, scheme: str, device: str
 ) -> None:
-    page = browse(color_scheme=scheme, **DEVICES[device]).new_page()
-    if path == "no-such-page/":  # the 404 page
-        page.goto(site(path))
-    else:
-        goto(page, site(path))
-    assert page.locator("body").get_attribute("data-md-color-scheme") == (
-        "slate" if scheme == "dark" else "default"
-    )
-    if device == "phone":
-        page.locator(".md-header label[for=__drawer]").click()
-        page.locator(".md-sidebar--primary .md-nav__title[for=__drawer]").wait_for()
-    open_every_box(page)
-    found = violations(page)
-    assert not found, "\n".join(found)
+    """Every page, and the 404 page, in a colour scheme on a laptop or on a phone.
+
+    One tab goes through every page (one test per scheme and device, so that a parallel run
+    can share them out).
+    """
+    findings = Findings()
+    page = tab(browse, scheme, device)
+    if device == "phone":  # the premise of PHONE_RUN: the same text sizes as on the laptop
+        laptop = tab(browse, scheme, "desktop")
+        kinds = ["", next(p for p in site_pages() if p.startswith("notes/") and p != "notes/")]
+        for path in [*kinds, next(p for p in site_pages() if p.startswith("api/") and p != "api/")]:
+            goto(page, site(path))
+            goto(laptop, site(path))
+            assert typeset_sizes(page) == typeset_sizes(laptop), path
+        laptop.close()
+    for path in [*site_pages(), MISSING]:
+        if path == MISSING:  # the 404 page
+            page.goto(site(path))
+        else:
+            goto(page, site(path))
+        if device == "phone":
+            page.locator(".md-header label[for=__drawer]").click()
+            page.locator(".md-sidebar--primary .md-nav__title[for=__drawer]").wait_for()
+        open_every_box(page)
+        findings.check(page, (scheme, device, path))
+
+    # Each page was checked, or the test is broken.
+    assert len(findings.problems) == len(site_pages()) + 1
+    if any(findings.problems.values()):
+        pytest.fail(findings.report(), pytrace=False)
 
 
-@pytest.mark.parametrize("term", ["tensor", "focal_loss"])
-@pytest.mark.parametrize("scheme", SCHEMES)
 def test_the_search_dialog_with_results_has_no_accessibility_violation(
-    browse: Callable[..., Browsing], site: Site, scheme: str, term: str
+    browse: Callable[..., Browsing], site: Site
 ) -> None:
-    page = browse(color_scheme=scheme).new_page()
-    goto(page, site("notes/"))
-    search = page.locator(".md-search__input")
-    search.click()
-    search.press_sequentially(term, delay=40)
-    page.locator(".md-search-result__item").first.wait_for()
-    page.wait_for_load_state("networkidle")
-    found = violations(page)
-    assert not found, "\n".join(found)
+    findings = Findings()
+    for scheme in SCHEMES:
+        page = tab(browse, scheme, "desktop")
+        for term in SEARCH_TERMS:
+            goto(page, site("notes/"))
+            search = page.locator(".md-search__input")
+            search.click()
+            search.press_sequentially(term, delay=40)  # Material's search listens for keyup
+            page.locator(".md-search-result__item").first.wait_for()
+            page.wait_for_load_state("networkidle")
+            findings.check(page, (scheme, "desktop", f"notes/, searched for {term!r}"))
+
+    assert len(findings.problems) == len(SCHEMES) * len(SEARCH_TERMS)
+    if any(findings.problems.values()):
+        pytest.fail(findings.report(), pytrace=False)
+
+
+def test_the_checks_find_a_planted_violation_and_a_wrong_scheme(
+    browse: Callable[..., Browsing], site: Site
+) -> None:
+    """The checks above can fail: they report an image without alt text, and a page in the
+    dark scheme where the light one is expected, each under its key."""
+    findings = Findings(screenshots=0)
+    page = tab(browse, "dark", "phone")
+    goto(page, site("api/"))
+    page.evaluate(
+        """() => {
+            const image = document.createElement('img');
+            image.src = 'data:,';
+            image.id = 'planted';
+            document.querySelector('article').append(image);
+        }"""
+    )
+    findings.check(page, ("light", "phone", "api/"))
+    report = findings.report().splitlines()
+    assert report[0] == "light, phone, /api/: shows colour scheme 'slate', not the light"
+    assert any(
+        line.startswith("light, phone, /api/: image-alt (critical) #planted:") for line in report
+    ), report

@@ -2,38 +2,24 @@
 
 from __future__ import annotations
 
-import re
-import textwrap
 from collections.abc import Callable
 from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import Page
-from sitebrowser import DOCS, Browsing, Site, click_nav_link, goto, markdown_pages, page_url
+from sitebrowser import ROOT, Browsing, Site, click_nav_link, goto, page_url
+
+from notesite.project import Project
 
 pytestmark = pytest.mark.browser
 
-NOTE_PAGES = [src for src in markdown_pages("notes") if src != "notes/index.md"]
+PROJECT = Project.at(ROOT)
+NOTE_PAGES = PROJECT.note_pages
 
 
-def source_fences(src: str, language: str = "python") -> list[str]:
-    """The code of each ``language`` fence of ``docs/<src>``, dedented, in page order."""
-    lines = (DOCS / src).read_text(encoding="utf-8").splitlines()
-    fences, i = [], 0
-    opening = re.compile(rf"^(\s*)(`{{3,}}){re.escape(language)}\b")
-    while i < len(lines):
-        match = opening.match(lines[i])
-        i += 1
-        if not match:
-            continue
-        ticks = match.group(2)
-        body = []
-        while i < len(lines) and lines[i].strip() != ticks:
-            body.append(lines[i])
-            i += 1
-        i += 1
-        fences.append(textwrap.dedent("\n".join(body)).strip("\n"))
-    return fences
+def source_fences(src: str) -> list[str]:
+    """The code of each Python block of ``docs/<src>`` (the page model's), in page order."""
+    return [block.code.strip("\n") for block in PROJECT.page(src).blocks]
 
 
 @pytest.mark.parametrize(
@@ -70,24 +56,33 @@ def test_the_copy_button_copies_exactly_the_code_of_its_block(
     page = browsing.new_page()
     copied = 0
     for src in NOTE_PAGES:
-        fences = source_fences(src)
+        fences = [fence.rstrip() for fence in source_fences(src)]
         goto(page, site(page_url(src)))
         page.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true })")
         blocks = page.locator("article div.language-python.highlight")
-        assert blocks.count() > 0, src
-        for index in range(blocks.count()):
+        # What each block shows, read at once: copying changes none of it.
+        shown = blocks.evaluate_all(
+            "blocks => blocks.map(b => b.querySelector('pre > code').innerText)"
+        )
+        assert len(shown) > 0, src
+        page.evaluate("navigator.clipboard.writeText('')")
+        for index, text_shown in enumerate(shown):
             block = blocks.nth(index)
-            shown = block.locator("pre > code").evaluate("code => code.innerText")
-            page.evaluate("navigator.clipboard.writeText('')")
-            block.scroll_into_view_if_needed()
-            block.hover()
+            block.hover()  # scrolls the block into view first
             block.locator("button.md-code__button[data-md-type=copy]").click()
-            page.wait_for_function("async () => (await navigator.clipboard.readText()) !== ''")
-            text = page.evaluate("navigator.clipboard.readText()")
+            # Wait for the copy, read it, and empty the clipboard for the next block.
+            text = page.wait_for_function(
+                """async () => {
+                    const text = await navigator.clipboard.readText();
+                    if (text === '') return false;
+                    await navigator.clipboard.writeText('');
+                    return text;
+                }"""
+            ).json_value()
             where = f"{src}, python block {index + 1}"
             # Material copies the code's text without trailing whitespace.
-            assert text == shown.rstrip(), where
-            assert text in [fence.rstrip() for fence in fences], f"{where}: not in the source"
+            assert text == text_shown.rstrip(), where
+            assert text in fences, f"{where}: not in the source"
             copied += 1
     assert copied >= len(NOTE_PAGES)
 
@@ -159,9 +154,10 @@ def test_collapsed_boxes_open_and_close(page: Page, site: Site) -> None:
     # Every kind of collapsed box the note pages declare (``??? example``, ``??? success``)
     # was tried, and the recorded outputs' boxes; errata boxes stay open.
     declared = {
-        match[1]
-        for src in NOTE_PAGES
-        for match in re.finditer(r"^\s*\?\?\?\+?\s+([\w-]+)", (DOCS / src).read_text(), re.M)
+        addition.admonition
+        for page in PROJECT.notes()
+        for addition in page.additions
+        if addition.collapsible
     }
     assert "example" in declared
     assert declared <= kinds, f"kinds of boxes not tried: {declared - kinds}"

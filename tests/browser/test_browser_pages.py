@@ -17,6 +17,8 @@ from sitebrowser import (
     mkdocs_config,
     nav_pages,
     page_url,
+    screenshot,
+    set_up,
 )
 
 pytestmark = pytest.mark.browser
@@ -30,22 +32,54 @@ def built_title(site: Site, src: str) -> str:
     return heading.get_text().replace("¶", "").strip()
 
 
-@pytest.mark.parametrize("src", markdown_pages(), ids=lambda src: page_url(src) or "home")
-def test_the_page_loads_cleanly_and_its_edit_link_points_at_its_markdown(
-    browse: Callable[..., Browsing], site: Site, src: str
-) -> None:
-    browsing = browse(color_scheme="light")
-    page = browsing.new_page()
-    goto(page, site(page_url(src)), idle=True)
-    assert page.locator("article h1").first.is_visible()
-    assert browsing.traffic.problems() == []
-    assert browsing.traffic.hosts() == {HOST}
+#: Pages loaded side by side, each in a context of its own (a lane): most of a page's load is
+#: the wait for the network to stay idle for half a second, and the lanes' waits overlap.
+LANES = 4
+#: At most this many failing pages get a screenshot as they were checked.
+SCREENSHOTS = 10
 
+
+def loaded_cleanly(browsing: Browsing, page: Page, src: str, edit: str) -> list[str]:
+    """What is wrong with the page, loaded from ``docs/<src>``: it must show its title, load
+    without an error, ask nothing of another host, and link to its Markdown to edit it."""
+    found = [] if page.locator("article h1").first.is_visible() else ["no visible title (h1)"]
+    found += browsing.traffic.problems()
+    if browsing.traffic.hosts() != {HOST}:
+        found.append(f"requests to hosts {sorted(browsing.traffic.hosts())}, not only {HOST}")
+    link = page.locator("article a.md-content__button[rel=edit]")
+    if (href := link.get_attribute("href")) != f"{edit}/{src}":
+        found.append(f"edit link to {href}, not {edit}/{src}")
+    if not link.is_visible():
+        found.append("the edit link is not visible")
+    return found
+
+
+def test_every_page_loads_cleanly_and_its_edit_link_points_at_its_markdown(
+    browse: Callable[..., Browsing], site: Site
+) -> None:
     config = mkdocs_config()
     edit = str(config["repo_url"]).rstrip("/") + "/" + str(config["edit_uri"]).strip("/")
-    link = page.locator("article a.md-content__button[rel=edit]")
-    assert link.get_attribute("href") == f"{edit}/{src}"
-    assert link.is_visible()
+    lanes = [browse(color_scheme="light") for _ in range(LANES)]
+    tabs = [browsing.new_page() for browsing in lanes]
+    sources = markdown_pages()
+    found: dict[str, list[str]] = {}
+    shots: list[str] = []
+    for first in range(0, len(sources), LANES):
+        batch = list(zip(lanes, tabs, sources[first : first + LANES], strict=False))
+        for browsing, page, src in batch:
+            browsing.traffic.clear()  # each page's traffic is checked on its own
+            page.goto(site(page_url(src)), wait_until="commit")
+        for browsing, page, src in batch:
+            page.wait_for_load_state("networkidle")
+            set_up(page)
+            found[src] = loaded_cleanly(browsing, page, src, edit)
+            if found[src] and len(shots) < SCREENSHOTS:
+                shots.append(screenshot(page, f"loads-{src}"))
+
+    assert list(found) == sources  # every page was checked
+    failing = [f"{src}: {problem}" for src, problems in found.items() for problem in problems]
+    if failing:
+        pytest.fail("\n".join([*failing, "", *shots]), pytrace=False)
 
 
 def test_a_missing_page_gets_the_404_page_with_its_styles(

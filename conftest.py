@@ -15,12 +15,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from filelock import FileLock
 
 from notesite.project import Project
 
 pytest_plugins = ["pytester"]
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parent
 #: What a strict build of the site reads.
 PROJECT_FILES = ["mkdocs.yml", "CONTRIBUTING.md", "README.md"]
 PROJECT_DIRS = ["docs", "src", "overrides", "outputs", "notes-original"]
@@ -52,11 +53,19 @@ def project() -> Project:
 
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The site, built once per session with ``mkdocs build --strict``."""
-    site = tmp_path_factory.mktemp("built") / "site"
-    done = run_mkdocs(ROOT, site)
-    if done.returncode != 0:
-        pytest.fail(f"mkdocs build --strict failed:\n{done.stderr}", pytrace=False)
+    """The site, built once per test run with ``mkdocs build --strict``.
+
+    With pytest-xdist, the workers share one build (the first one builds, under a lock).
+    """
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent
+    site = base / "built-site"
+    with FileLock(f"{site}.lock"):
+        if not (site / "index.html").is_file():
+            done = run_mkdocs(ROOT, site)
+            if done.returncode != 0:
+                pytest.fail(f"mkdocs build --strict failed:\n{done.stderr}", pytrace=False)
     return site
 
 
