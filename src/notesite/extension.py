@@ -41,6 +41,8 @@ from notesite.project import DEFAULTS, Project, find_root
 
 #: Runs after Python-Markdown's whitespace normalisation (30), before fences are read (25).
 PRIORITY = 29
+#: Marks an insert that replaces the line it stands before.
+_DROP = "\x00drop"
 
 
 def _build_error(message: str) -> Exception:
@@ -58,6 +60,11 @@ class SiteError(ValueError):
 
 def _normalised(text: str) -> str:
     return re.sub(r"(?m)^[ \t]+$", "", text.expandtabs(4)).strip()
+
+
+def new_is_replace(new: list[str]) -> bool:
+    """Whether an insert replaces the line it stands before."""
+    return bool(new) and new[-1] == _DROP
 
 
 class NotesitePreprocessor(Preprocessor):
@@ -98,8 +105,14 @@ class NotesitePreprocessor(Preprocessor):
         if found is not None:
             page, offset = found
             inserts = self._page_inserts(page, offset)
-        for at, new in sorted(inserts, key=lambda pair: pair[0], reverse=True):
-            lines[at:at] = new
+        # From the bottom up; at one place, a replaced line first, then what goes before it.
+        for at, new in sorted(
+            inserts, key=lambda pair: (pair[0], new_is_replace(pair[1])), reverse=True
+        ):
+            if new[-1] == _DROP:  # replaces the line at `at`
+                lines[at : at + 1] = new[:-1]
+            else:
+                lines[at:at] = new
         return self._markers(lines)
 
     def _stash(self, html: str) -> str:
@@ -118,6 +131,9 @@ class NotesitePreprocessor(Preprocessor):
             if h1 is not None:
                 after(h1, ["", self._stash(site.byline(post)), ""])
         for claim in page.claims:
+            for check in claim.checks:
+                if check.cuda:
+                    self._retitle(lines, check, page, offset, inserts)
             boxes: list[Check | Note] = [*claim.checks, *claim.notes]
             targets = [(box.paragraph_end - 1, box.slug) for box in boxes]
             if claim.erratum is not None:
@@ -128,15 +144,38 @@ class NotesitePreprocessor(Preprocessor):
         if page.blocks:
             entries = site.block_entries(page, self.project)
             for block, entry in zip(page.blocks, entries, strict=True):
-                shown = site.output_box(entry) + site.badges(entry)
+                shown = site.output_box(entry) + site.badges(entry, cuda=block.cuda)
                 indent = " " * block.fence.indent
                 after(block.fence.end - 1, ["", indent + self._stash(shown), ""])
         return inserts
 
+    def _retitle(
+        self,
+        lines: list[str],
+        check: Check,
+        page: Page,
+        offset: int,
+        inserts: list[tuple[int, list[str]]],
+    ) -> None:
+        """Show a CUDA check for what it is: not yet run, or where a CUDA run verified it."""
+        at = check.line - 1
+        verified = site.cuda_verification(check, page, self.project)
+        line = lines[at]
+        indent = line[: len(line) - len(line.lstrip(" "))]
+        marker = line.strip().split()[0]
+        if verified is None:
+            new = f'{indent}{marker} {site.CUDA_PENDING} "{site.CUDA_PENDING_TITLE} {check.claim}"'
+        else:
+            new = f'{indent}{marker} success "Checked on CUDA ({verified}): {check.claim}"'
+        # Replace the box's first line: an insert before it, and the old line dropped.
+        inserts.append((at - offset, [new, _DROP]))
+
     def _markers(self, lines: list[str]) -> list[str]:
         replacements = {
             site.ERRATA_MARKER: lambda: site.errata_table(self.project.notes()),
-            site.VERIFICATION_MARKER: lambda: site.verification_table(self.project.notes()),
+            site.VERIFICATION_MARKER: lambda: site.verification_table(
+                self.project.notes(), self.project
+            ),
             site.SUMMARY_MARKER: lambda: site.totals_table(site.totals(self.project)),
         }
         out: list[str] = []

@@ -284,7 +284,8 @@ class Check:
     """One check box: the claim it checks, its code, and whether it needs CUDA.
 
     ``line`` is the box's line (1-based); ``paragraph_end`` the line (1-based) of the last
-    line of its opening sentence, which carries the box's anchor on the site.
+    line of its opening sentence, which carries the box's anchor on the site; ``block_line``
+    the :attr:`Block.line` of its code.
     """
 
     page: str
@@ -293,6 +294,7 @@ class Check:
     cuda: bool
     code: str
     paragraph_end: int
+    block_line: int = 0
 
     @property
     def slug(self) -> str:
@@ -642,7 +644,7 @@ def _check(addition: Addition, page: str, lines: list[str]) -> Check:
         raise PageError(
             f"{where}: expected {expected} under the title {title!r}, got ```{fence.info.strip()}"
         )
-    return Check(page, addition.start + 1, claim, cuda, fence.code, paragraph_end)
+    return Check(page, addition.start + 1, claim, cuda, fence.code, paragraph_end, fence.start + 1)
 
 
 def _note(addition: Addition, page: str) -> Note:

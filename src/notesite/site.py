@@ -18,6 +18,8 @@ from notesite.model import (
     CHECKED_ON_CUDA,
     ERRATUM,
     PRECISE_NOTE,
+    Check,
+    Claim,
     Page,
 )
 from notesite.project import Project
@@ -36,8 +38,11 @@ def _short_torch(text: str) -> str:
     return f"torch {match[1]}" if match else text
 
 
-def badges(entry: _outputs.Entry | None) -> str:
-    """The badges of one block: where it was verified, from its record."""
+def badges(entry: _outputs.Entry | None, cuda: bool = False) -> str:
+    """The badges of one block: where it was verified, from its record.
+
+    A block that needs a CUDA GPU (``cuda``) and that no CUDA run verified says so apart.
+    """
     if entry is None:
         return ""
     spans = []
@@ -51,6 +56,14 @@ def badges(entry: _outputs.Entry | None) -> str:
         cuda = entry.verified["cuda"]
         gpu = cuda.split(" · ")[0]
         spans.append(("ok", f"✓ CUDA ({gpu})", f"Executed on CUDA: {cuda}"))
+    elif cuda:
+        spans.append(
+            (
+                "cuda-pending",
+                "CUDA block — not yet run on a GPU",
+                "This block needs a CUDA GPU, and no recorded CUDA run has run it yet",
+            )
+        )
     else:
         spans.append(("pending", "CUDA: not yet verified", "No CUDA run has verified this block"))
     inner = " ".join(
@@ -98,6 +111,40 @@ def block_entries(page: Page, project: Project) -> list[_outputs.Entry]:
     return [by_key[key] for key in keys]
 
 
+#: The title of a CUDA check that no recorded CUDA run has verified, before its claim.
+CUDA_PENDING_TITLE = "CUDA check — not yet run on a GPU:"
+#: Its admonition type (its own colour and icon on the site).
+CUDA_PENDING = "cuda-pending"
+#: Its status on the Verification page.
+CUDA_WRITTEN = "CUDA check written, not yet run"
+
+
+def cuda_verification(check: Check, page: Page, project: Project) -> str | None:
+    """Where a recorded CUDA run verified a CUDA check: "GPU · torch … · date", or None."""
+    block = next((b for b in page.blocks if b.line == check.block_line), None)
+    if block is None:
+        return None
+    entries = {e.key: e for e in _outputs.load(project.record_path(page.src_uri), project.root)}
+    entry = entries.get(block.key)
+    return entry.verified.get("cuda") if entry is not None else None
+
+
+def claim_statuses(claim: Claim, page: Page, project: Project) -> list[str]:
+    """A claim's statuses for the Verification page; a CUDA check says whether it ran."""
+    statuses = []
+    for status in claim.statuses:
+        if status != CHECKED_ON_CUDA:
+            statuses.append(status)
+            continue
+        verified = [
+            where
+            for check in claim.checks
+            if check.cuda and (where := cuda_verification(check, page, project))
+        ]
+        statuses.append(f"{CHECKED_ON_CUDA} ({verified[0]})" if verified else CUDA_WRITTEN)
+    return statuses
+
+
 def byline(post: dict[str, Any]) -> str:
     """The line under a note page's title: the post it comes from and its date."""
     title = html.escape(str(post.get("title", "")))
@@ -129,33 +176,39 @@ def errata_table(pages: list[Page]) -> str:
     return f"{len(rows)} errata.\n\n{header}" + "\n".join(rows) + "\n"
 
 
-def verification_table(pages: list[Page]) -> str:
+def verification_table(pages: list[Page], project: Project) -> str:
     """The Markdown list of every claim of the note pages, its page, status and link.
 
     Args:
         pages: The note pages, in navigation order; links are relative to the docs root.
+        project: The project (its records say which CUDA checks a CUDA run verified).
 
     Returns:
         A summary sentence and a table with one row per claim.
     """
-    rows = [(page, claim) for page in pages for claim in page.claims]
+    rows = [
+        (page, claim, claim_statuses(claim, page, project))
+        for page in pages
+        for claim in page.claims
+    ]
     if not rows:
         return "No claim is checked yet.\n"
-    counts = {
-        status: sum(status in claim.statuses for _, claim in rows)
-        for status in (CHECKED_ON_CPU, CHECKED_ON_CUDA, PRECISE_NOTE, ERRATUM)
-    }
+
+    def count(prefix: str) -> int:
+        return sum(any(s.startswith(prefix) for s in statuses) for _, _, statuses in rows)
+
     summary = (
-        f"{len(rows)} claims on {len(pages)} pages: {counts[CHECKED_ON_CPU]} checked on CPU, "
-        f"{counts[CHECKED_ON_CUDA]} checked on CUDA, {counts[PRECISE_NOTE]} with a precise "
-        f"note, {counts[ERRATUM]} corrected by an erratum."
+        f"{len(rows)} claims on {len(pages)} pages: {count(CHECKED_ON_CPU)} checked on CPU, "
+        f"{count(CHECKED_ON_CUDA)} checked on CUDA, {count(CUDA_WRITTEN)} with a "
+        f"{CUDA_WRITTEN.lower().replace('cuda', 'CUDA')}, {count(PRECISE_NOTE)} with a precise "
+        f"note, {count(ERRATUM)} corrected by an erratum."
     )
     lines = [summary, "", "| Claim | Page | Status |", "| --- | --- | --- |"]
-    for page, claim in rows:
+    for page, claim, statuses in rows:
         text = re.sub(r"^erratum:?\s*", "", claim.text, flags=re.IGNORECASE)
         lines.append(
             f"| [{_cell(text)}]({page.src_uri}#{claim.anchor}) | [{_cell(page.title)}]"
-            f"({page.src_uri}) | {' · '.join(claim.statuses)} |"
+            f"({page.src_uri}) | {' · '.join(statuses)} |"
         )
     return "\n".join(lines) + "\n"
 

@@ -19,9 +19,6 @@ The tests skip, saying why, only where no Chromium is installed: install Debian'
 
 from __future__ import annotations
 
-import functools
-import http.server
-import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -32,14 +29,12 @@ from sitebrowser import (
     ARTIFACTS,
     CHROMIUM,
     CHROMIUM_ARGS,
-    HOST,
     TIMEOUT_MS,
     Browsing,
     Site,
-    SiteHandler,
     Traffic,
-    base_path,
     screenshot,
+    serve,
 )
 
 try:
@@ -68,18 +63,8 @@ def chromium() -> Path:
 @pytest.fixture(scope="session")
 def site(chromium: Path, built_site: Path) -> Iterator[Site]:
     """The built site on http://127.0.0.1:PORT/<path of site_url>, for the session."""
-    handler = type("Handler", (SiteHandler,), {"prefix": base_path()})
-    server = http.server.ThreadingHTTPServer(
-        (HOST, 0), functools.partial(handler, directory=str(built_site))
-    )
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield Site(built_site, f"http://{HOST}:{server.server_port}{base_path()}")
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
+    with serve(built_site) as served:
+        yield served
 
 
 @pytest.fixture(scope="session")

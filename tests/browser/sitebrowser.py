@@ -5,9 +5,13 @@ The fixtures that use them live in ``conftest.py`` next to this module.
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import http.server
 import os
 import re
+import threading
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -121,6 +125,23 @@ class SiteHandler(http.server.SimpleHTTPRequestHandler):
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(body)
+
+
+@contextlib.contextmanager
+def serve(built: Path) -> Iterator[Site]:
+    """Serve a built site on http://127.0.0.1:PORT/<path of site_url> while in the block."""
+    handler = type("Handler", (SiteHandler,), {"prefix": base_path()})
+    server = http.server.ThreadingHTTPServer(
+        (HOST, 0), functools.partial(handler, directory=str(built))
+    )
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield Site(built, f"http://{HOST}:{server.server_port}{base_path()}")
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
 
 
 def local(url: str) -> bool:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 from pathlib import Path
 from typing import Any
@@ -13,6 +12,7 @@ from bs4 import BeautifulSoup
 from mkdocs.exceptions import PluginError
 from mkdocs.utils.meta import get_data
 
+from notesite import outputs
 from notesite.project import Project, read_config
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -60,7 +60,9 @@ def test_a_note_page_gets_its_byline_anchors_outputs_and_badges(src_uri: str) ->
         for slug in [c.slug for c in claim.checks] + [n.slug for n in claim.notes]:
             anchored = soup.find(id=slug)
             assert anchored is not None, slug
-            assert anchored.find_parent(["details", "div"], class_=["success", "info"])
+            assert anchored.find_parent(
+                ["details", "div"], class_=["success", "info", "cuda-pending"]
+            )
         if claim.erratum is not None:
             assert soup.find(id=claim.erratum.slug) is not None
 
@@ -111,14 +113,57 @@ def test_a_stale_record_stops_the_build(scratch: Path) -> None:
         render("notes/misc.md", scratch)
 
 
-def test_the_root_is_found_from_the_working_folder(scratch: Path) -> None:
-    here = Path.cwd()
-    os.chdir(scratch / "docs" / "notes")
-    try:
-        from notesite.extension import NotesiteExtension
+def test_the_root_is_found_from_the_working_folder(
+    scratch: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from notesite.extension import NotesiteExtension
 
-        project = NotesiteExtension().project()
-    finally:
-        os.chdir(here)
+    monkeypatch.chdir(scratch / "docs" / "notes")
+    project = NotesiteExtension().project()
     assert project is not None
     assert project.root == scratch.resolve()
+
+
+# --- a CUDA check shows whether a CUDA run verified it ---
+
+CONVERSIONS = "notes/data-type-conversions.md"
+
+
+def cuda_boxes(soup: BeautifulSoup) -> tuple[list[str], list[str]]:
+    """The titles of the pending CUDA checks, and of the verified ones."""
+    pending = [d.summary.get_text() for d in soup.select("details.cuda-pending")]
+    verified = [
+        d.summary.get_text()
+        for d in soup.select("details.success")
+        if d.summary.get_text().startswith("Checked on CUDA (")
+    ]
+    return pending, verified
+
+
+def test_a_cuda_check_no_cuda_run_verified_looks_pending(scratch: Path) -> None:
+    pending, verified = cuda_boxes(render(CONVERSIONS, scratch))
+    cuda_checks = [c for claim in PROJECT.page(CONVERSIONS).claims for c in claim.checks if c.cuda]
+    assert len(pending) == len(cuda_checks) > 0
+    assert verified == []
+    assert all(title.startswith("CUDA check — not yet run on a GPU: ") for title in pending)
+    table = render("verification.md", scratch).get_text()
+    assert "CUDA check written, not yet run" in table
+
+
+def test_a_cuda_check_a_cuda_run_verified_shows_the_gpu(scratch: Path) -> None:
+    """A faked CUDA record in a scratch copy: the check shows as checked, with the GPU."""
+    page = PROJECT.page(CONVERSIONS)
+    check = next(c for claim in page.claims for c in claim.checks if c.cuda)
+    block = next(b for b in page.blocks if b.line == check.block_line)
+    record = scratch / "outputs" / f"{CONVERSIONS}.txt"
+    entries = outputs.load(record)
+    for entry in entries:
+        if entry.key == block.key:
+            entry.verified["cuda"] = "Fake GPU · torch 9.9.0 · 2026-01-01"
+    record.write_text(outputs.dump(entries, f"docs/{CONVERSIONS}"), encoding="utf-8")
+    pending, verified = cuda_boxes(render(CONVERSIONS, scratch))
+    shown_claim = check.claim.replace("`", "")  # the title's code spans, as text
+    assert verified == [f"Checked on CUDA (Fake GPU · torch 9.9.0 · 2026-01-01): {shown_claim}"]
+    assert len(pending) == len([c for cl in page.claims for c in cl.checks if c.cuda]) - 1
+    table = render("verification.md", scratch).get_text()
+    assert "checked on CUDA (Fake GPU · torch 9.9.0 · 2026-01-01)" in table

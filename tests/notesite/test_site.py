@@ -80,13 +80,15 @@ def test_the_errata_list_follows_nav_order_and_quotes_the_original() -> None:
 
 def test_the_verification_list_has_a_row_per_claim_with_its_statuses() -> None:
     pages = PROJECT.notes()
-    table = site.verification_table(pages)
+    table = site.verification_table(pages, PROJECT)
     rows = [line for line in table.splitlines() if line.startswith("| [")]
     claims = [(p, c) for p in pages for c in p.claims]
     assert len(rows) == len(claims) > 0
     for row, (page, claim) in zip(rows, claims, strict=True):
         assert f"]({page.src_uri}#{claim.anchor})" in row
-        assert row.endswith(f"| {' · '.join(claim.statuses)} |")
+        assert row.endswith(f"| {' · '.join(site.claim_statuses(claim, page, PROJECT))} |")
+        if any(check.cuda for check in claim.checks):
+            assert site.CUDA_WRITTEN in row or "checked on CUDA (" in row
     assert table.startswith(f"{len(claims)} claims on {len(pages)} pages: ")
 
 
@@ -113,3 +115,12 @@ def test_the_byline_names_the_post() -> None:
     line = site.byline(meta["post"])
     assert "Deep Learning - PyTorch Basics" in line
     assert '<time datetime="2022-01-28">' in line
+
+
+def test_a_cuda_block_no_cuda_run_verified_says_so_apart() -> None:
+    entry = outputs.Entry("k", 1, 1, skipped={"cpu": "needs a CUDA GPU"})
+    assert "CUDA block — not yet run on a GPU" in site.badges(entry, cuda=True)
+    assert "ptn-badge--cuda-pending" in site.badges(entry, cuda=True)
+    assert "CUDA block" not in site.badges(entry, cuda=False)
+    entry.verified["cuda"] = "Fake GPU · torch 9.9.0 · 2026-01-01"
+    assert "✓ CUDA (Fake GPU)" in site.badges(entry, cuda=True)
