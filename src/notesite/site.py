@@ -53,9 +53,9 @@ def badges(entry: _outputs.Entry | None, cuda: bool = False) -> str:
         reason = entry.skipped["cpu"]
         spans.append(("skip", f"CPU: skipped ({reason})", f"Skipped on CPU: {reason}"))
     if "cuda" in entry.verified:
-        cuda = entry.verified["cuda"]
-        gpu = cuda.split(" · ")[0]
-        spans.append(("ok", f"✓ CUDA ({gpu})", f"Executed on CUDA: {cuda}"))
+        where = entry.verified["cuda"]
+        gpu = where.split(" · ")[0]
+        spans.append(("ok", f"✓ CUDA ({gpu})", f"Executed on CUDA: {where}"))
     elif cuda:
         spans.append(
             (
