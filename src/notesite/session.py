@@ -326,6 +326,10 @@ class NotesitePlugin:
         for run in state.pages.values():
             if run.new:
                 _write_record(run, state, state.project)
+        if state.update:
+            from notesite.notebook import write_notebooks
+
+            write_notebooks(state.project)  # the notebooks show the records' outputs
 
 
 def _write_record(run: PageRun, state: State, project: Project) -> None:

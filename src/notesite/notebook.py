@@ -1,0 +1,216 @@
+"""A Jupyter notebook per note page, generated from the page model (nbformat 4).
+
+The notebook is the page a reader can run: the page's prose as Markdown cells (the notes
+verbatim), each of the site's additions as a Markdown cell marked as the site's, and every
+Python block of the page as a code cell, in page order, with its recorded output. The checks
+stay inline, as optional cells tagged ``check``; a cell that needs a CUDA GPU is tagged
+``cuda`` and preceded by a one-line note; the first cell installs what Colab lacks, tagged
+``colab`` so that offline runs skip it.
+
+Notebooks live in the repository (Colab opens them from there), under the docs folder (the
+builders publish them with the site), and are kept current like the records: the tests fail on
+a stale one, and ``pytest docs/ --update-outputs`` writes them anew.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import textwrap
+from typing import Any
+
+from notesite import outputs as _outputs
+from notesite.model import (
+    CHECK_KIND,
+    CPU_LESSON,
+    ERRATUM_KIND,
+    HELPER,
+    NOTE_KIND,
+    SETUP,
+    Addition,
+    Block,
+    Page,
+)
+from notesite.project import Project
+
+#: The folder of the notebooks, under the docs folder.
+NOTEBOOKS = "notebooks"
+#: What Colab lacks of the notes' imports, installed by the first cell there.
+COLAB_PACKAGES = ("torchsummary",)
+#: The tags of the cells that an offline CPU run skips (see :func:`offline_skips`).
+COLAB_TAG = "colab"
+CUDA_TAG = "cuda"
+CHECK_TAG = "check"
+#: How each addition is announced in its Markdown cell.
+LABELS = {
+    SETUP: "Setup (added by the site)",
+    CPU_LESSON: "The same lesson on a CPU-only machine (added by the site)",
+    ERRATUM_KIND: "Erratum (added by the site)",
+    CHECK_KIND: "Check, optional (added by the site)",
+    NOTE_KIND: "Precise note (added by the site)",
+    HELPER: "In ptnotes (added by the site)",
+}
+CUDA_NOTE = (
+    "*The next cell needs a CUDA GPU* (on Colab: Runtime → Change runtime type → a GPU); "
+    "without one it fails, and the other cells still run."
+)
+
+
+def notebook_path(project: Project, src_uri: str) -> str:
+    """A note page's notebook, relative to the docs folder (``notebooks/<page>.ipynb``)."""
+    return f"{NOTEBOOKS}/{src_uri.removeprefix('notes/').removesuffix('.md')}.ipynb"
+
+
+def _cell_id(*parts: str) -> str:
+    return hashlib.sha256("\x00".join(parts).encode("utf-8")).hexdigest()[:12]
+
+
+def _markdown(text: str, *, key: str) -> dict[str, Any]:
+    return {
+        "cell_type": "markdown",
+        "id": _cell_id("md", key, text),
+        "metadata": {},
+        "source": text.strip("\n"),
+    }
+
+
+def _code(block: Block, entry: _outputs.Entry | None, tags: list[str]) -> dict[str, Any]:
+    cell_outputs: list[dict[str, Any]] = []
+    if entry is not None and entry.stdout:
+        cell_outputs.append({"name": "stdout", "output_type": "stream", "text": entry.stdout})
+    if entry is not None and entry.result is not None:
+        cell_outputs.append(
+            {
+                "data": {"text/plain": entry.result},
+                "execution_count": None,
+                "metadata": {},
+                "output_type": "execute_result",
+            }
+        )
+    return {
+        "cell_type": "code",
+        "execution_count": None,
+        "id": _cell_id("code", block.key),
+        "metadata": {"tags": tags, "ptnotes": {"block": block.number, "key": block.key}},
+        "outputs": cell_outputs,
+        "source": block.code.rstrip("\n"),
+    }
+
+
+def _dedent(lines: list[str]) -> str:
+    return textwrap.dedent("\n".join(lines))
+
+
+def _addition_cells(
+    addition: Addition, page: Page, blocks: dict[int, Block], entries: dict[str, Any]
+) -> list[dict[str, Any]]:
+    """An addition: its label and text as a Markdown cell, its Python blocks as code cells."""
+    cells: list[dict[str, Any]] = []
+    text: list[str] = [f"> **{LABELS.get(addition.kind, 'Added by the site')}**"]
+    if addition.title:
+        text.append(f"> *{addition.title}*")
+    text.append(">")
+    i = addition.start + 1
+    while i < addition.end:
+        block = blocks.get(i)
+        if block is not None:
+            cells.append(_markdown("\n".join(text).rstrip("> \n"), key=f"{addition.start}:{i}"))
+            text = []
+            tags = [CHECK_TAG] if addition.kind == CHECK_KIND else []
+            if block.cuda:
+                cells.append(_markdown(CUDA_NOTE, key=f"cuda:{block.key}"))
+                tags.append(CUDA_TAG)
+            cells.append(_code(block, entries.get(block.key), tags))
+            i = block.fence.end
+            continue
+        line = page.lines[i][addition.indent + 4 :] if page.lines[i].strip() else ""
+        text.append(f"> {line}".rstrip())
+        i += 1
+    if [line for line in text if line.strip("> ")]:
+        cells.append(_markdown("\n".join(text), key=f"{addition.start}:end"))
+    return cells
+
+
+def build_notebook(page: Page, project: Project) -> dict[str, Any]:
+    """The notebook of a note page (nbformat 4.5, as a JSON-ready mapping)."""
+    entries = {
+        e.key: e for e in _outputs.load(project.record_path(page.src_uri), project.root)
+    }
+    blocks = {block.fence.start: block for block in page.blocks}
+    additions = {addition.start: addition for addition in page.additions}
+    post = page.meta.get("post") if isinstance(page.meta.get("post"), dict) else {}
+    intro = (
+        f"*From the post **{post.get('title', '')}**, written "
+        f"{str(post.get('date', '')).split(' ')[0]}: the section **{page.title}**, word for "
+        "word. What the site adds is set apart in quoted cells marked *added by the site*; "
+        "the checks are optional cells tagged `check`, inline under the claims they check; "
+        "a cell that needs a CUDA GPU is tagged `cuda`.*"
+    )
+    install = " ".join(COLAB_PACKAGES)
+    cells: list[dict[str, Any]] = [
+        _markdown(intro, key="intro"),
+        {
+            "cell_type": "code",
+            "execution_count": None,
+            "id": _cell_id("install", install),
+            "metadata": {"tags": [COLAB_TAG]},
+            "outputs": [],
+            "source": f"# On Colab: install what it lacks (offline runs skip this cell).\n"
+            f"%pip install --quiet {install}",
+        },
+    ]
+    prose: list[str] = []
+
+    def flush() -> None:
+        if any(line.strip() for line in prose):
+            cells.append(_markdown(_dedent(prose), key=f"prose:{len(cells)}"))
+        prose.clear()
+
+    i = page.body_start
+    while i < len(page.lines):
+        addition = additions.get(i)
+        if addition is not None:
+            flush()
+            cells += _addition_cells(addition, page, blocks, entries)
+            i = addition.end
+            continue
+        block = blocks.get(i)
+        if block is not None:
+            flush()
+            if block.cuda:
+                cells.append(_markdown(CUDA_NOTE, key=f"cuda:{block.key}"))
+            cells.append(_code(block, entries.get(block.key), [CUDA_TAG] if block.cuda else []))
+            i = block.fence.end
+            continue
+        prose.append(page.lines[i])
+        i += 1
+    flush()
+    return {
+        "cells": cells,
+        "metadata": {
+            "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
+            "language_info": {"name": "python"},
+            "ptnotes": {"page": page.src_uri},
+        },
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+
+
+def dumps(notebook: dict[str, Any]) -> str:
+    """A notebook as its file holds it (stable: sorted keys, one space indent)."""
+    return json.dumps(notebook, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def write_notebooks(project: Project) -> list[str]:
+    """Write the notebook of every note page; return the paths written (under docs)."""
+    written = []
+    for page in project.notes():
+        path = notebook_path(project, page.src_uri)
+        target = project.docs_dir / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        text = dumps(build_notebook(page, project))
+        if not target.exists() or target.read_text(encoding="utf-8") != text:
+            target.write_text(text, encoding="utf-8")
+            written.append(path)
+    return written

@@ -1,0 +1,107 @@
+"""A notebook per note page: current, valid nbformat 4, and it runs to the records' outputs."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from typing import Any
+
+import nbformat
+import pytest
+import torch
+
+from notesite import outputs
+from notesite.notebook import (
+    COLAB_TAG,
+    CUDA_TAG,
+    build_notebook,
+    dumps,
+    notebook_path,
+    write_notebooks,
+)
+from notesite.project import Project
+
+ROOT = Path(__file__).resolve().parents[2]
+PROJECT = Project.at(ROOT)
+
+
+@pytest.mark.parametrize("src_uri", PROJECT.note_pages)
+def test_the_notebook_is_current_and_valid(src_uri: str) -> None:
+    path = PROJECT.docs_dir / notebook_path(PROJECT, src_uri)
+    expected = dumps(build_notebook(PROJECT.page(src_uri), PROJECT))
+    assert path.is_file(), f"no notebook {path}: run `pytest docs/ --update-outputs`"
+    assert path.read_text(encoding="utf-8") == expected, (
+        f"{path.relative_to(ROOT)} is stale: run `pytest docs/ --update-outputs`"
+    )
+    nbformat.validate(nbformat.reads(expected, as_version=4))
+
+
+def test_every_block_is_a_cell_in_page_order_and_the_prose_is_the_page_s() -> None:
+    for page in PROJECT.notes():
+        notebook = build_notebook(page, PROJECT)
+        keys = [
+            cell["metadata"]["ptnotes"]["key"]
+            for cell in notebook["cells"]
+            if "ptnotes" in cell["metadata"]
+        ]
+        assert keys == [block.key for block in page.blocks], page.src_uri
+        markdown = "\n".join(c["source"] for c in notebook["cells"] if c["cell_type"] == "markdown")
+        assert f"# {page.title}" in markdown
+        cuda = [c for c in notebook["cells"] if CUDA_TAG in c["metadata"].get("tags", [])]
+        assert len(cuda) == sum(block.cuda for block in page.blocks)
+
+
+def test_a_stale_notebook_is_written_anew(tmp_path: Path, project_copy: Path) -> None:
+    project = Project.at(project_copy)
+    target = project.docs_dir / notebook_path(project, project.note_pages[0])
+    target.write_text("{}", encoding="utf-8")
+    written = write_notebooks(project)
+    assert written == [notebook_path(project, project.note_pages[0])]
+    assert target.read_text(encoding="utf-8") == dumps(
+        build_notebook(project.page(project.note_pages[0]), project)
+    )
+
+
+def offline(notebook: dict[str, Any]) -> Any:
+    """The notebook as an offline CPU run takes it: Colab's and (without a GPU) CUDA cells off."""
+    skipped = {COLAB_TAG} | (set() if torch.cuda.is_available() else {CUDA_TAG})
+    node = nbformat.from_dict(copy.deepcopy(notebook))
+    for cell in node.cells:
+        tags = cell.metadata.get("tags", [])
+        if skipped & set(tags):
+            cell.metadata["tags"] = [*tags, "skip-execution"]
+        if cell.cell_type == "code" and "ptnotes" in cell.metadata:
+            cell.outputs = []
+    return node
+
+
+def shown(cell: Any) -> str:
+    """What a code cell showed: what it printed, then the repr of its last expression."""
+    text = "".join(o.get("text", "") for o in cell.outputs if o.output_type == "stream")
+    for output in cell.outputs:
+        if output.output_type == "error":
+            return f"error: {output.ename}: {output.evalue}"
+        if output.output_type == "execute_result":
+            text += output.data["text/plain"] + "\n"
+    return outputs.normalise(text, ROOT)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("src_uri", PROJECT.note_pages)
+def test_the_notebook_runs_and_shows_the_recorded_outputs(src_uri: str) -> None:
+    from nbclient import NotebookClient
+
+    page = PROJECT.page(src_uri)
+    notebook = offline(build_notebook(page, PROJECT))
+    NotebookClient(notebook, timeout=120, kernel_name="python3", allow_errors=False).execute(
+        cwd=str(ROOT)
+    )
+    records = {e.key: e for e in outputs.load(PROJECT.record_path(src_uri), ROOT)}
+    compared = 0
+    for cell in notebook.cells:
+        meta = cell.metadata.get("ptnotes")
+        if meta is None or "skip-execution" in cell.metadata.get("tags", []):
+            continue
+        assert shown(cell) == records[meta["key"]].shown(), f"{src_uri}, block {meta['block']}"
+        compared += 1
+    assert compared == sum(not block.cuda for block in page.blocks) > 0
