@@ -26,6 +26,7 @@ names the file and line.
 
 from __future__ import annotations
 
+import posixpath
 import re
 from pathlib import Path
 from typing import Any
@@ -36,6 +37,7 @@ from markdown.preprocessors import Preprocessor
 
 from notesite import site
 from notesite.model import Check, Note, Page, PageError
+from notesite.notebook import notebook_path
 from notesite.outputs import RecordError
 from notesite.project import DEFAULTS, Project, find_root
 
@@ -129,7 +131,9 @@ class NotesitePreprocessor(Preprocessor):
         if page.is_note and isinstance(post, dict):
             h1 = next((line for line, level in page.headings if level == 1), None)
             if h1 is not None:
-                after(h1, ["", self._stash(site.byline(post)), ""])
+                after(h1, ["", self._stash(site.byline(post)), "", *self._actions(page), ""])
+            author = site.as_written_html(page, self.project)
+            inserts.append((len(lines) - offset, ["", self._stash(author), ""]))
         for claim in page.claims:
             for check in claim.checks:
                 if check.cuda:
@@ -148,6 +152,23 @@ class NotesitePreprocessor(Preprocessor):
                 indent = " " * block.fence.indent
                 after(block.fence.end - 1, ["", indent + self._stash(shown), ""])
         return inserts
+
+    def _actions(self, page: Page) -> list[str]:
+        """The page's actions: its notebook, Colab, its source, and the "As written" switch."""
+        notebook = notebook_path(self.project, page.src_uri)
+        docs = self.project.docs_dir.relative_to(self.project.root).as_posix()
+        links = [
+            f"[Download notebook]({posixpath.relpath(notebook, posixpath.dirname(page.src_uri))})"
+            f'{{ download="{posixpath.basename(notebook)}" }}'
+        ]
+        colab = self.project.colab_url(f"{docs}/{notebook}")
+        if colab:
+            links.append(f"[Open in Colab]({colab})")
+        source = self.project.source_url(f"{docs}/{page.src_uri}")
+        if source:
+            links.append(f"[View source]({source})")
+        switch = self._stash(site.AS_WRITTEN_SWITCH)
+        return [" · ".join([*links, switch]), "{: .ptn-actions }"]
 
     def _retitle(
         self,

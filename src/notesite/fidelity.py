@@ -31,6 +31,10 @@ def normalised_lines(text: str | Sequence[str]) -> list[str]:
     return [normalise(line) for line in lines if line.strip()]
 
 
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
+
+
 def _find_last(haystack: list[str], needle: list[str]) -> int:
     for start in range(len(haystack) - len(needle), -1, -1):
         if [normalise(h) for h in haystack[start : start + len(needle)]] == needle:
@@ -68,7 +72,12 @@ def rebuild_page(page: Page) -> list[str]:
                         f"{page.src_uri}:{erratum.line}: expected the erratum's '+' lines "
                         f"above it on the page, got none matching {erratum.corrected!r}"
                     )
-                out[at : at + len(corrected)] = erratum.original
+                # The diff's lines sit at the box's margin; put them back at the page's.
+                shift = _indent(out[at]) - _indent(erratum.corrected[0])
+                out[at : at + len(corrected)] = [
+                    " " * max(shift, 0) + line if line.strip() else line
+                    for line in erratum.original
+                ]
             i = addition.end
             continue
         line = page.lines[i]

@@ -133,12 +133,11 @@ def _addition_cells(
 
 def build_notebook(page: Page, project: Project) -> dict[str, Any]:
     """The notebook of a note page (nbformat 4.5, as a JSON-ready mapping)."""
-    entries = {
-        e.key: e for e in _outputs.load(project.record_path(page.src_uri), project.root)
-    }
+    entries = {e.key: e for e in _outputs.load(project.record_path(page.src_uri), project.root)}
     blocks = {block.fence.start: block for block in page.blocks}
     additions = {addition.start: addition for addition in page.additions}
-    post = page.meta.get("post") if isinstance(page.meta.get("post"), dict) else {}
+    meta_post = page.meta.get("post")
+    post: dict[str, Any] = meta_post if isinstance(meta_post, dict) else {}
     intro = (
         f"*From the post **{post.get('title', '')}**, written "
         f"{str(post.get('date', '')).split(' ')[0]}: the section **{page.title}**, word for "

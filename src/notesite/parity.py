@@ -39,6 +39,8 @@ def rendered_blocks(html_file: Path) -> list[str]:
     soup = BeautifulSoup(html_file.read_text(encoding="utf-8"), "html.parser")
     article = soup.select_one("article") or soup
     blocks = []
+    for author in article.select(".ptn-as-written"):  # the author's section, not run as is
+        author.decompose()
     for div in article.select("div.language-python.highlight:not(.doc-signature)"):
         code = div.find("code")
         text = code.get_text() if code else div.get_text()

@@ -72,6 +72,8 @@ class Project:
     outputs_dir: Path
     originals_dir: Path
     nav: tuple[str, ...]
+    repo_url: str = ""
+    edit_uri: str = ""
 
     @classmethod
     def at(cls, root: Path, settings: dict[str, Any] | None = None) -> Project:
@@ -87,6 +89,28 @@ class Project:
             root / str(chosen["outputs_dir"]),
             root / str(chosen["originals_dir"]),
             tuple(nav),
+            str(config.get("repo_url") or "").rstrip("/"),
+            str(config.get("edit_uri") or ""),
+        )
+
+    def source_url(self, path: str) -> str | None:
+        """The address of a file of the repository on its host (None without ``repo_url``).
+
+        The branch is the one ``edit_uri`` names (``edit/<branch>/docs/``), else ``main``.
+        """
+        if not self.repo_url:
+            return None
+        parts = [part for part in self.edit_uri.split("/") if part]
+        branch = parts[1] if len(parts) > 1 and parts[0] in {"edit", "blob"} else "main"
+        return f"{self.repo_url}/blob/{branch}/{path}"
+
+    def colab_url(self, path: str) -> str | None:
+        """The address at which Colab opens a notebook of a GitHub repository (or None)."""
+        source = self.source_url(path)
+        if source is None or not source.startswith("https://github.com/"):
+            return None
+        return "https://colab.research.google.com/github/" + source.removeprefix(
+            "https://github.com/"
         )
 
     @property

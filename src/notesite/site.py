@@ -262,3 +262,41 @@ def totals_table(t: Totals) -> str:
     ]
     body = "\n".join(f"| {name} | {value} |" for name, value in rows)
     return f"| What | Count |\n| --- | ---: |\n{body}\n"
+
+
+#: The switch between the page and the section as its author wrote it (see as-written.js).
+AS_WRITTEN_SWITCH = (
+    '<button type="button" class="ptn-as-written-switch md-button" aria-pressed="false">'
+    "As written</button>"
+)
+#: The Markdown extensions of the project that the author's section is not rendered with.
+NOT_FOR_THE_AUTHOR = {"notesite", "toc", "pymdownx.snippets"}
+
+
+def as_written_html(page: Page, project: Project) -> str:
+    """The section as its author wrote it (the site's additions left out, errata reverted).
+
+    Rendered with the project's Markdown settings, hidden until the reader asks for it with
+    the "As written" switch. Its headings have no ids, so the page's anchors stay unique.
+    """
+    import markdown
+
+    from notesite.fidelity import rebuild_page
+    from notesite.project import read_config
+
+    names: list[str] = []
+    configs: dict[str, Any] = {}
+    for entry in read_config(project.root).get("markdown_extensions") or []:
+        name = entry if isinstance(entry, str) else next(iter(entry))
+        if name in NOT_FOR_THE_AUTHOR:
+            continue
+        names.append(name)
+        if isinstance(entry, dict) and entry[name]:
+            configs[name] = dict(entry[name])
+    body = markdown.Markdown(extensions=names, extension_configs=configs).convert(
+        "\n".join(rebuild_page(page))
+    )
+    return (
+        '<section class="ptn-as-written" hidden aria-label="The section as its author wrote it">'
+        f"{body}</section>"
+    )

@@ -57,7 +57,8 @@ READ_CLIPBOARD = """async () => {
 #: Bring each Python block after the first into view, click its copy button, and read what
 #: each copied.
 COPY_EACH = """async count => {
-    const blocks = [...document.querySelectorAll('article div.language-python.highlight')];
+    const blocks = [...document.querySelectorAll(
+        'article div.language-python.highlight:not(.ptn-as-written *)')];
     const copied = [];
     const wait = () => new Promise(resolve => setTimeout(resolve, 5));
     for (const block of blocks.slice(1, count)) {
@@ -89,7 +90,7 @@ def test_the_copy_button_copies_exactly_the_code_of_its_block(
         fences = [fence.rstrip() for fence in source_fences(src)]
         goto(page, site(page_url(src)))
         page.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true })")
-        blocks = page.locator("article div.language-python.highlight")
+        blocks = page.locator("article div.language-python.highlight:not(.ptn-as-written *)")
         # What each block shows, read at once: copying changes none of it.
         shown = blocks.evaluate_all(
             "blocks => blocks.map(b => b.querySelector('pre > code').innerText)"

@@ -50,7 +50,7 @@ def test_a_note_page_gets_its_byline_anchors_outputs_and_badges(src_uri: str) ->
     page = PROJECT.page(src_uri)
     soup = render(src_uri)
     assert soup.select_one("h1 + p.post-byline") is not None
-    codes = soup.select("div.language-python")
+    codes = soup.select("div.language-python:not(.ptn-as-written *)")
     badges = soup.select("p.ptn-badges")
     assert len(codes) == len(badges) == len(page.blocks)
     for code, badge in zip(codes, badges, strict=True):
@@ -167,3 +167,32 @@ def test_a_cuda_check_a_cuda_run_verified_shows_the_gpu(scratch: Path) -> None:
     assert len(pending) == len([c for cl in page.claims for c in cl.checks if c.cuda]) - 1
     table = render("verification.md", scratch).get_text()
     assert "checked on CUDA (Fake GPU · torch 9.9.0 · 2026-01-01)" in table
+
+
+@pytest.mark.parametrize("src_uri", PROJECT.note_pages)
+def test_a_note_page_offers_its_notebook_colab_source_and_the_author_s_section(
+    src_uri: str,
+) -> None:
+    from notesite.fidelity import rebuild_page
+
+    soup = render(src_uri)
+    actions = soup.select_one("h1 + p.post-byline + p.ptn-actions")
+    assert actions is not None
+    links = {a.get_text(): a["href"] for a in actions.find_all("a")}
+    stem = src_uri.removeprefix("notes/").removesuffix(".md")
+    assert links["Download notebook"] == f"../notebooks/{stem}.ipynb"
+    assert (PROJECT.docs_dir / "notebooks" / f"{stem}.ipynb").is_file()
+    assert links["Open in Colab"] == (
+        "https://colab.research.google.com/github/ptnotes/ptnotes/blob/main/docs/notebooks/"
+        f"{stem}.ipynb"
+    )
+    assert links["View source"].endswith(f"/blob/main/docs/{src_uri}")
+    assert actions.select_one("button.ptn-as-written-switch[aria-pressed=false]") is not None
+    author = soup.select_one("section.ptn-as-written[hidden]")
+    assert author is not None
+    assert not author.find(id=True), "the author's section adds no anchors"
+    words = " ".join(" ".join(rebuild_page(PROJECT.page(src_uri))).split())
+    shown = " ".join(author.get_text(" ").split())
+    for word in ["Checked", "Setup for the next snippet", "Precisely"]:
+        assert word not in shown
+    assert PROJECT.page(src_uri).title in shown and len(shown) > len(words) / 3

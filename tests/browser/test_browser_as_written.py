@@ -1,0 +1,80 @@
+""" "As written": a note page shows its section as the author wrote it, and back.
+
+Fidelity, proven in the browser: with the switch on, the visible text of the article is the
+switch's row and then the original's section, word for word (whitespace normalised).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+import pytest
+from playwright.sync_api import Page
+from sitebrowser import Browsing, Site, goto, page_url
+
+from notesite.project import Project
+
+pytestmark = pytest.mark.browser
+
+#: Markdown's syntax, which a reader does not see as text.
+LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+MARKER = re.compile(r"^\s*(?:#+|[-*]|\d+\.)\s+", re.M)
+
+
+def words(text: str) -> str:
+    return " ".join(text.split())
+
+
+def original_sections(project: Project) -> dict[str, str]:
+    """The original's `##` sections, by title, as a reader reads them (syntax dropped)."""
+    text = (project.originals_dir / "pytorch-basics.md").read_text(encoding="utf-8")
+    body = text.split("\n---\n", 1)[1]
+    sections = {}
+    for chunk in re.split(r"^(?=## )", body, flags=re.M):
+        if not chunk.startswith("## "):
+            continue
+        plain, in_code = [], False
+        for line in chunk.splitlines():
+            if line.strip().startswith("```"):
+                in_code = not in_code
+            elif in_code:
+                plain.append(line)
+            else:
+                plain.append(MARKER.sub("", LINK.sub(r"\1", line)).replace("`", ""))
+        sections[chunk.splitlines()[0][3:].strip()] = words("\n".join(plain))
+    return sections
+
+
+def visible(page: Page, selector: str) -> str:
+    return words(str(page.locator(selector).first.evaluate("e => e.innerText")))
+
+
+def test_as_written_shows_the_original_section_and_persists(
+    browse: Callable[..., Browsing], site: Site, project: Project
+) -> None:
+    sections = original_sections(project)
+    page = browse(color_scheme="light").new_page()
+    notes = project.notes()
+    goto(page, site(page_url(notes[0].src_uri)))
+    switch = page.locator("button.ptn-as-written-switch")
+    assert switch.get_attribute("aria-pressed") == "false"
+    assert page.locator("section.ptn-as-written").is_hidden()
+    switch.focus()  # reachable from the keyboard, and named by its text
+    page.keyboard.press("Enter")
+    assert switch.get_attribute("aria-pressed") == "true"
+
+    for note in notes:  # the choice holds from page to page
+        goto(page, site(page_url(note.src_uri)))
+        assert page.locator("button.ptn-as-written-switch").get_attribute("aria-pressed") == "true"
+        author = visible(page, "section.ptn-as-written")
+        actions = visible(page, "p.ptn-actions")
+        assert visible(page, "article") == words(f"{actions} {author}"), note.src_uri
+        assert author == sections[note.title], note.src_uri
+        assert page.locator("article .ptn-badges:not(details *)").first.is_hidden()
+
+    page.locator("button.ptn-as-written-switch").click()
+    assert page.locator("section.ptn-as-written").is_hidden()
+    assert page.locator("article .ptn-badges:not(details *)").first.is_visible()
+    goto(page, site(page_url(notes[0].src_uri)))
+    assert page.locator("button.ptn-as-written-switch").get_attribute("aria-pressed") == "false"
