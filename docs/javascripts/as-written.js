@@ -3,14 +3,21 @@
 (function () {
   var KEY = "ptnotes.as-written";
 
+  // Writes only what changes: a write to the page, even of the same value, makes the
+  // browser work out the styles of the whole article again.
   function apply(on) {
     var article = document.querySelector("article.md-content__inner");
     var author = document.querySelector(".ptn-as-written");
     var button = document.querySelector(".ptn-as-written-switch");
     if (!article || !author || !button) return;
-    article.classList.toggle("ptn-as-written-on", on);
-    author.hidden = !on;
-    button.setAttribute("aria-pressed", on ? "true" : "false");
+    if (article.classList.contains("ptn-as-written-on") !== on) {
+      article.classList.toggle("ptn-as-written-on", on);
+    }
+    if (author.hidden === on) author.hidden = !on;
+    var pressed = on ? "true" : "false";
+    if (button.getAttribute("aria-pressed") !== pressed) {
+      button.setAttribute("aria-pressed", pressed);
+    }
   }
 
   function setUp() {
@@ -18,7 +25,7 @@
     if (!button) return;
     var stored = null;
     try { stored = window.localStorage.getItem(KEY); } catch (error) { /* private mode */ }
-    apply(stored === "on");
+    if (stored === "on") apply(true);  // off is how the page comes
     button.addEventListener("click", function () {
       var on = button.getAttribute("aria-pressed") !== "true";
       try { window.localStorage.setItem(KEY, on ? "on" : "off"); } catch (error) { /* ignore */ }

@@ -9,16 +9,20 @@
   // screen reader cannot tell apart (landmark-unique), and none of them is navigation.
   // Material creates them when it sets up a page or shows search results: hence the observer.
   var WRAPPERS = "nav.md-code__nav:not([role]), .md-search-result nav.md-tags:not([role])";
-  function demote() {
-    document.querySelectorAll(WRAPPERS).forEach(function (nav) {
+  function demote(root) {
+    if (root.nodeType !== 1) return;
+    if (root.matches(WRAPPERS)) root.setAttribute("role", "none");
+    root.querySelectorAll(WRAPPERS).forEach(function (nav) {
       nav.setAttribute("role", "none");
     });
   }
-  new MutationObserver(demote).observe(document.documentElement, {
-    childList: true,
-    subtree: true,
-  });
-  demote();
+  // Only what was added is looked at, not the whole page on every change.
+  new MutationObserver(function (records) {
+    records.forEach(function (record) {
+      record.addedNodes.forEach(demote);
+    });
+  }).observe(document.documentElement, { childList: true, subtree: true });
+  demote(document.documentElement);
 
   // 2. A region that scrolls sideways must take the keyboard focus, or a keyboard cannot
   // scroll it (scrollable-region-focusable). With content.lazy, Material gives a code block
