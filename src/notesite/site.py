@@ -269,6 +269,7 @@ AS_WRITTEN_SWITCH = (
     '<button type="button" class="ptn-as-written-switch md-button" aria-pressed="false">'
     "As written</button>"
 )
+RELATIVE_LINK = re.compile(r'<a href="(?![a-z]+:|#)([^"]*)">(.*?)</a>', re.DOTALL)
 #: The Markdown extensions of the project that the author's section is not rendered with.
 NOT_FOR_THE_AUTHOR = {"notesite", "toc", "pymdownx.snippets"}
 
@@ -295,6 +296,15 @@ def as_written_html(page: Page, project: Project) -> str:
             configs[name] = dict(entry[name])
     body = markdown.Markdown(extensions=names, extension_configs=configs).convert(
         "\n".join(rebuild_page(page))
+    )
+    # A relative link of the post leads to another post of its blog, which the site does not
+    # hold: its words are kept, the link (which would lead nowhere here) is not.
+    body = RELATIVE_LINK.sub(
+        lambda m: (
+            f'<span class="ptn-dead-link" title="In the post, a link to {m[1]}, which this site '
+            f'does not hold">{m[2]}</span>'
+        ),
+        body,
     )
     return (
         '<section class="ptn-as-written" hidden aria-label="The section as its author wrote it">'

@@ -224,8 +224,11 @@ def goto(page: Page, url: str, *, idle: bool = False) -> None:
 
 
 def set_up(page: Page) -> None:
-    """Wait until Material's scripts have set the page up."""
-    page.wait_for_function("() => typeof window.document$ !== 'undefined'")
+    """Wait until Material's scripts have set the page up, and a11y.js has done its pass."""
+    page.wait_for_function(
+        "() => typeof window.document$ !== 'undefined'"
+        " && document.documentElement.dataset.ptnFocusable === 'done'"
+    )
 
 
 def click_nav_link(page: Page, url: str) -> None:

@@ -195,4 +195,5 @@ def test_a_note_page_offers_its_notebook_colab_source_and_the_author_s_section(
     shown = " ".join(author.get_text(" ").split())
     for word in ["Checked", "Setup for the next snippet", "Precisely"]:
         assert word not in shown
-    assert PROJECT.page(src_uri).title in shown and len(shown) > len(words) / 3
+    assert PROJECT.page(src_uri).title in shown
+    assert len(shown) > len(words) / 3

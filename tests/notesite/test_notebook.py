@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -86,16 +87,42 @@ def shown(cell: Any) -> str:
     return outputs.normalise(text, ROOT)
 
 
+#: Before each notebook, the shared kernel is made a fresh one: no names, torch's defaults.
+FRESH_KERNEL = """%reset -f
+from notesite.session import reset_torch_state
+reset_torch_state()
+del reset_torch_state"""
+
+
+@pytest.fixture(scope="module")
+def kernel() -> Iterator[Any]:
+    """One IPython kernel for the module's notebooks (each starts from a reset kernel)."""
+    from jupyter_client.manager import KernelManager
+
+    manager = KernelManager(kernel_name="python3")
+    manager.start_kernel(cwd=str(ROOT))
+    try:
+        yield manager
+    finally:
+        manager.shutdown_kernel(now=True)
+        manager.context.destroy(linger=0)
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("src_uri", PROJECT.note_pages)
-def test_the_notebook_runs_and_shows_the_recorded_outputs(src_uri: str) -> None:
+def test_the_notebook_runs_and_shows_the_recorded_outputs(src_uri: str, kernel: Any) -> None:
     from nbclient import NotebookClient
 
     page = PROJECT.page(src_uri)
     notebook = offline(build_notebook(page, PROJECT))
-    NotebookClient(notebook, timeout=120, kernel_name="python3", allow_errors=False).execute(
-        cwd=str(ROOT)
-    )
+    fresh = nbformat.v4.new_code_cell(FRESH_KERNEL)
+    notebook.cells.insert(0, fresh)
+    client = NotebookClient(notebook, km=kernel, timeout=120, allow_errors=False)
+    try:
+        client.execute()
+    finally:
+        if client.kc is not None:  # the kernel is the module's; this client's channels are not
+            client.kc.stop_channels()
     records = {e.key: e for e in outputs.load(PROJECT.record_path(src_uri), ROOT)}
     compared = 0
     for cell in notebook.cells:
