@@ -69,7 +69,15 @@ def shown_scheme(page: Page, scheme: str) -> list[str]:
 
 
 def open_every_box(page: Page) -> None:
-    page.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true })")
+    """Open every collapsed box, and wait until the page has dealt with them (a11y.js)."""
+    page.evaluate(
+        """async () => {
+            document.querySelectorAll('details').forEach(d => { d.open = true });
+            for (let frame = 0; frame < 3; frame++) {
+                await new Promise(resolve => requestAnimationFrame(resolve));
+            }
+        }"""
+    )
 
 
 #: What a phone's run leaves to the laptop's: the contrast of the article's text, which depends

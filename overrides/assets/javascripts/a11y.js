@@ -41,10 +41,25 @@
       region.setAttribute("tabindex", "0");
     });
   }
+  // Boxes opened together (a reader's "open all", say) are measured together, in one frame.
+  var opened = [];
   document.addEventListener(
     "toggle",
     function (event) {
-      if (event.target.open) focusable(event.target);
+      if (!event.target.open) return;
+      if (opened.push(event.target) > 1) return;
+      requestAnimationFrame(function () {
+        var boxes = opened.splice(0);
+        var wide = [];
+        boxes.forEach(function (box) {
+          box.querySelectorAll(SCROLLERS).forEach(function (region) {
+            if (region.scrollWidth > region.clientWidth) wide.push(region);
+          });
+        });
+        wide.forEach(function (region) {
+          region.setAttribute("tabindex", "0");
+        });
+      });
     },
     true
   );
