@@ -11,7 +11,7 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -37,6 +37,34 @@ def run_mkdocs(project: Path, site: Path) -> subprocess.CompletedProcess[str]:
         text=True,
         check=False,
     )
+
+
+#: Packages that must not be imported twice in one process: torch registers its operator
+#: libraries on import, and a second import of a module that registers one fails.
+IMPORTED_ONCE = ("torch", "torchgen", "functorch", "numpy", "sympy", "kornia", "torchinfo")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _pytester_keeps_torch() -> Iterator[None]:
+    """Keep torch's modules across ``pytester``'s in-process runs.
+
+    ``pytester`` forgets the modules an in-process run imported; a torch module that a page's
+    block imported first would then be imported again by a later test, and fail.
+    """
+    from _pytest import pytester as pytester_module
+
+    original = pytester_module.SysModulesSnapshot
+
+    class KeepTorch(original):  # type: ignore[misc, valid-type]
+        def __init__(self, preserve: Callable[[str], bool] | None = None) -> None:
+            def keep(name: str) -> bool:
+                return name.split(".")[0] in IMPORTED_ONCE or bool(preserve and preserve(name))
+
+            super().__init__(preserve=keep)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(pytester_module, "SysModulesSnapshot", KeepTorch)
+        yield
 
 
 @pytest.fixture(scope="session")

@@ -8,30 +8,14 @@ the median wall times and the ratio of `pytest docs/` to `python -c "import torc
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
+from timing import wall_time
+
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def wall_time(command: list[str]) -> float:
-    start = time.perf_counter()
-    done = subprocess.run(
-        command,
-        cwd=ROOT,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-        capture_output=True,
-        text=True,
-    )
-    elapsed = time.perf_counter() - start
-    if done.returncode != 0:
-        sys.exit(f"{' '.join(command)} failed:\n{done.stdout}\n{done.stderr}")
-    return elapsed
 
 
 def main() -> None:
@@ -47,8 +31,8 @@ def main() -> None:
         }
         medians = {}
         for name, command in commands.items():
-            wall_time(command)  # warm the file cache
-            medians[name] = statistics.median(wall_time(command) for _ in range(args.repeat))
+            wall_time(command, ROOT)  # warm the file cache
+            medians[name] = statistics.median(wall_time(command, ROOT) for _ in range(args.repeat))
     floor = medians["import torch, numpy (floor)"]
     print(f"{'command':<30} {'median s':>9} {'x floor':>8}")
     for name, seconds in medians.items():

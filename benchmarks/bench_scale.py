@@ -13,37 +13,19 @@ Run from the repository root: ``python benchmarks/bench_scale.py [--repeat 3]``.
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import yaml
 
 from notesite.project import Project
+from timing import wall_time
 
 ROOT = Path(__file__).resolve().parents[1]
 FACTORS = (1, 4, 16)
-
-
-def wall_time(command: list[str], cwd: Path) -> float:
-    start = time.perf_counter()
-    done = subprocess.run(
-        command,
-        cwd=cwd,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    elapsed = time.perf_counter() - start
-    if done.returncode != 0:
-        sys.exit(f"{' '.join(command)} failed in {cwd}:\n{done.stdout[-3000:]}\n{done.stderr}")
-    return elapsed
 
 
 def scaled_copy(dest: Path, factor: int) -> tuple[int, int]:

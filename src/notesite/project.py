@@ -63,6 +63,30 @@ def extension_settings(config: dict[str, Any]) -> dict[str, Any] | None:
     return None
 
 
+def markdown_settings(
+    config: dict[str, Any], leave_out: set[str] | frozenset[str] = frozenset()
+) -> tuple[list[str], dict[str, dict[str, Any]]]:
+    """The Markdown extensions a config lists, and their settings, as ``Markdown()`` takes them.
+
+    Args:
+        config: The project's ``mkdocs.yml``, as data.
+        leave_out: Extensions to leave out.
+
+    Returns:
+        The extensions' names, in order, and the settings of those that have some.
+    """
+    names: list[str] = []
+    configs: dict[str, dict[str, Any]] = {}
+    for entry in config.get("markdown_extensions") or []:
+        name = entry if isinstance(entry, str) else next(iter(entry))
+        if name in leave_out:
+            continue
+        names.append(name)
+        if isinstance(entry, dict) and entry[name]:
+            configs[name] = dict(entry[name])
+    return names, configs
+
+
 @dataclass(frozen=True)
 class Project:
     """A site's folders, and its pages in navigation order."""

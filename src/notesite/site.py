@@ -283,17 +283,9 @@ def as_written_html(page: Page, project: Project) -> str:
     import markdown
 
     from notesite.fidelity import rebuild_page
-    from notesite.project import read_config
+    from notesite.project import markdown_settings, read_config
 
-    names: list[str] = []
-    configs: dict[str, Any] = {}
-    for entry in read_config(project.root).get("markdown_extensions") or []:
-        name = entry if isinstance(entry, str) else next(iter(entry))
-        if name in NOT_FOR_THE_AUTHOR:
-            continue
-        names.append(name)
-        if isinstance(entry, dict) and entry[name]:
-            configs[name] = dict(entry[name])
+    names, configs = markdown_settings(read_config(project.root), NOT_FOR_THE_AUTHOR)
     body = markdown.Markdown(extensions=names, extension_configs=configs).convert(
         "\n".join(rebuild_page(page))
     )

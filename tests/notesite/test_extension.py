@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
-from typing import Any
 
 import markdown
 import pytest
@@ -13,7 +12,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.utils.meta import get_data
 
 from notesite import outputs
-from notesite.project import Project, read_config
+from notesite.project import Project, markdown_settings, read_config
 
 ROOT = Path(__file__).resolve().parents[2]
 PROJECT = Project.at(ROOT)
@@ -21,15 +20,8 @@ PROJECT = Project.at(ROOT)
 
 def converter(root: Path = ROOT) -> markdown.Markdown:
     """A Markdown converter with the project's extensions, as a builder sets it up."""
-    names: list[str] = []
-    configs: dict[str, Any] = {}
-    for entry in read_config(root)["markdown_extensions"]:
-        name = entry if isinstance(entry, str) else next(iter(entry))
-        names.append(name)
-        if isinstance(entry, dict) and entry[name]:
-            configs[name] = dict(entry[name])
-        if name == "notesite":
-            configs.setdefault(name, {})["root"] = str(root)
+    names, configs = markdown_settings(read_config(root))
+    configs.setdefault("notesite", {})["root"] = str(root)
     return markdown.Markdown(extensions=names, extension_configs=configs)
 
 

@@ -10,7 +10,7 @@ import markdown
 import pytest
 
 from notesite.parity import compare_site, own_code
-from notesite.project import Project, read_config
+from notesite.project import Project, markdown_settings, read_config
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -44,15 +44,7 @@ def test_every_page_shows_exactly_the_blocks_pytest_runs(
 
 def small_site(tmp_path: Path, page: str, **changes: Any) -> Project:
     """A one-page project, its page rendered by the project's extensions (with changes)."""
-    names: list[str] = []
-    configs: dict[str, Any] = {}
-    for entry in read_config(ROOT)["markdown_extensions"]:
-        name = entry if isinstance(entry, str) else next(iter(entry))
-        if name in {"pymdownx.snippets", "notesite"}:
-            continue
-        names.append(name)
-        if isinstance(entry, dict) and entry[name]:
-            configs[name] = dict(entry[name])
+    names, configs = markdown_settings(read_config(ROOT), {"pymdownx.snippets", "notesite"})
     for name, options in changes.items():
         if name not in names:
             names.append(name)
