@@ -155,7 +155,7 @@ class NotesitePreprocessor(Preprocessor):
 
     def _actions(self, page: Page) -> list[str]:
         """The page's actions: its notebook, Colab, its source, and the "As written" switch."""
-        notebook = notebook_path(self.project, page.src_uri)
+        notebook = notebook_path(page.src_uri)
         docs = self.project.docs_dir.relative_to(self.project.root).as_posix()
         links = [
             f"[Download notebook]({posixpath.relpath(notebook, posixpath.dirname(page.src_uri))})"

@@ -56,7 +56,7 @@ CUDA_NOTE = (
 )
 
 
-def notebook_path(project: Project, src_uri: str) -> str:
+def notebook_path(src_uri: str) -> str:
     """A note page's notebook, relative to the docs folder (``notebooks/<page>.ipynb``)."""
     return f"{NOTEBOOKS}/{src_uri.removeprefix('notes/').removesuffix('.md')}.ipynb"
 
@@ -205,7 +205,7 @@ def write_notebooks(project: Project) -> list[str]:
     """Write the notebook of every note page; return the paths written (under docs)."""
     written = []
     for page in project.notes():
-        path = notebook_path(project, page.src_uri)
+        path = notebook_path(page.src_uri)
         target = project.docs_dir / path
         target.parent.mkdir(parents=True, exist_ok=True)
         text = dumps(build_notebook(page, project))

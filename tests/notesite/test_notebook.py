@@ -28,7 +28,7 @@ PROJECT = Project.at(ROOT)
 
 @pytest.mark.parametrize("src_uri", PROJECT.note_pages)
 def test_the_notebook_is_current_and_valid(src_uri: str) -> None:
-    path = PROJECT.docs_dir / notebook_path(PROJECT, src_uri)
+    path = PROJECT.docs_dir / notebook_path(src_uri)
     expected = dumps(build_notebook(PROJECT.page(src_uri), PROJECT))
     assert path.is_file(), f"no notebook {path}: run `pytest docs/ --update-outputs`"
     assert path.read_text(encoding="utf-8") == expected, (
@@ -54,10 +54,10 @@ def test_every_block_is_a_cell_in_page_order_and_the_prose_is_the_page_s() -> No
 
 def test_a_stale_notebook_is_written_anew(tmp_path: Path, project_copy: Path) -> None:
     project = Project.at(project_copy)
-    target = project.docs_dir / notebook_path(project, project.note_pages[0])
+    target = project.docs_dir / notebook_path(project.note_pages[0])
     target.write_text("{}", encoding="utf-8")
     written = write_notebooks(project)
-    assert written == [notebook_path(project, project.note_pages[0])]
+    assert written == [notebook_path(project.note_pages[0])]
     assert target.read_text(encoding="utf-8") == dumps(
         build_notebook(project.page(project.note_pages[0]), project)
     )
