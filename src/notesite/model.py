@@ -383,15 +383,12 @@ class Page:
     @property
     def is_note(self) -> bool:
         """Whether this is a page of the notes (``notes/…``, the index excluded)."""
-        return self.src_uri.startswith("notes/") and not self.src_uri.endswith("index.md")
+        return is_note_page(self.src_uri)
 
-    def additions_of(self, kind: str) -> list[Addition]:
-        """The site's additions of one kind (:data:`KINDS`), in page order."""
-        return [addition for addition in self.additions if addition.kind == kind]
 
-    def addition_at(self, line: int) -> Addition | None:
-        """The addition that holds a line (0-based), if any."""
-        return next((a for a in self.additions if a.start <= line < a.end), None)
+def is_note_page(src_uri: str) -> bool:
+    """Whether a page (its path under the docs folder) is a note page: ``notes/…``, not an index."""
+    return src_uri.startswith("notes/") and not src_uri.endswith("index.md")
 
 
 def _indent(line: str) -> int:
@@ -470,11 +467,7 @@ def parse_page(text: str, src_uri: str, *, note: bool | None = None) -> Page:
             if depth == 0:
                 opened, first_fence = open_additions.pop()
                 additions.append(_addition(opened, fences[first_fence:], lines, src_uri, tokens))
-    is_note = (
-        note
-        if note is not None
-        else (src_uri.startswith("notes/") and not src_uri.endswith("index.md"))
-    )
+    is_note = note if note is not None else is_note_page(src_uri)
     if is_note:
         for addition in additions:
             if not addition.kind:

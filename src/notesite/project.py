@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from notesite.model import Page, PageError, nav_pages, parse_page
+from notesite.model import Page, PageError, is_note_page, nav_pages, parse_page
 
 CONFIG = "mkdocs.yml"
 EXTENSION = "notesite"
@@ -140,7 +140,7 @@ class Project:
     @property
     def note_pages(self) -> list[str]:
         """The note pages (``notes/…``, index pages excluded), in nav order."""
-        return [p for p in self.nav if p.startswith("notes/") and not p.endswith("index.md")]
+        return [page for page in self.nav if is_note_page(page)]
 
     def page(self, src_uri: str) -> Page:
         """The model of a page under the docs folder (parsed once per content)."""
@@ -188,9 +188,3 @@ def load_page(path: Path, src_uri: str) -> Page:
     page = parse_page(path.read_text(encoding="utf-8"), src_uri)
     _PAGES[key] = (stat.st_mtime_ns, stat.st_size, page)
     return page
-
-
-def project_for(start: Path | None = None) -> Project | None:
-    """The project around ``start`` (default: cwd), or None where there is no mkdocs.yml."""
-    root = find_root(start)
-    return Project.at(root) if root is not None else None
