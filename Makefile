@@ -9,7 +9,7 @@ PYTEST_ARGS ?=
 
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: help install lint typecheck test test-docs docs serve cuda-check bench bench-lighthouse clean
+.PHONY: help install lint typecheck test test-docs docs serve sync cuda-check bench bench-lighthouse clean
 
 help:
 	@echo "install    create $(VENV) and install ptnotes with all extras"
@@ -19,6 +19,7 @@ help:
 	@echo "test-docs  only the blocks of the site (pytest docs/)"
 	@echo "docs       mkdocs build --strict into site/"
 	@echo "serve      mkdocs serve on http://127.0.0.1:8000"
+	@echo "sync       carry a new version of the post onto the pages: make sync POST=path [NEW=1]"
 	@echo "cuda-check the whole suite with CUDA, printing a table (on a GPU machine)"
 	@echo "bench      the benchmarks under benchmarks/"
 	@echo "bench-lighthouse  Lighthouse scores and page weights of the built site (needs npm, Chromium)"
@@ -54,6 +55,10 @@ docs: install
 
 serve: install
 	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
+
+sync: install
+	@test -n "$(POST)" || { echo "usage: make sync POST=path/to/post.md [NEW=1]"; exit 2; }
+	$(BIN)/python -m notesite sync "$(POST)" $(if $(NEW),--new)
 
 cuda-check: install
 	$(BIN)/python scripts/cuda_check.py

@@ -20,6 +20,8 @@ from filelock import FileLock
 from notesite.project import Project
 
 pytest_plugins = ["pytester"]
+#: Versions of the post that the sync tests read; not pages of the site.
+collect_ignore_glob = ["tests/notesite/posts/*"]
 
 ROOT = Path(__file__).resolve().parent
 #: What a strict build of the site reads.
@@ -103,13 +105,23 @@ def mkdocs_build() -> Callable[[Path, Path], subprocess.CompletedProcess[str]]:
     return run_mkdocs
 
 
-@pytest.fixture
-def project_copy(tmp_path: Path) -> Path:
-    """A copy of what the gates and a strict build read, to plant faults in."""
-    dest = tmp_path / "project"
-    dest.mkdir()
+def copy_project(dest: Path) -> Path:
+    """Copy what the gates and a strict build read into ``dest`` (made here)."""
+    dest.mkdir(parents=True)
     for name in PROJECT_FILES:
         shutil.copy(ROOT / name, dest / name)
     for name in PROJECT_DIRS:
         shutil.copytree(ROOT / name, dest / name, ignore=shutil.ignore_patterns("__pycache__"))
     return dest
+
+
+@pytest.fixture(scope="session")
+def project_copier() -> Callable[[Path], Path]:
+    """:func:`copy_project`, for fixtures of a wider scope than ``project_copy``."""
+    return copy_project
+
+
+@pytest.fixture
+def project_copy(tmp_path: Path) -> Path:
+    """A copy of what the gates and a strict build read, to plant faults in."""
+    return copy_project(tmp_path / "project")

@@ -36,10 +36,12 @@ from markdown.extensions import Extension
 from markdown.preprocessors import Preprocessor
 
 from notesite import site
+from notesite.fidelity import post_title
 from notesite.model import Check, Note, Page, PageError
 from notesite.notebook import notebook_path
 from notesite.outputs import RecordError
 from notesite.project import DEFAULTS, Project, find_root
+from notesite.site import PAGES_MARKER
 
 #: Runs after Python-Markdown's whitespace normalisation (30), before fences are read (25).
 PRIORITY = 29
@@ -115,7 +117,29 @@ class NotesitePreprocessor(Preprocessor):
                 lines[at : at + 1] = new[:-1]
             else:
                 lines[at:at] = new
+        if found is not None:
+            lines = self._post_pages(found[0], lines)
         return self._markers(lines)
+
+    def _post_pages(self, page: Page, lines: list[str]) -> list[str]:
+        """An index page's ``<!-- ptnotes:pages -->``: its post's byline and pages, in nav order."""
+        if not any(line.strip() == PAGES_MARKER for line in lines):
+            return lines
+        found = page.meta.get("post")
+        post: dict[str, Any] = found if isinstance(found, dict) else {}
+        title = str(post.get("title", ""))
+        here = posixpath.dirname(page.src_uri)
+        listed = [
+            f"- [{other.title}]({posixpath.relpath(other.src_uri, here)})"
+            for other in self.project.notes()
+            if post_title(other) == title
+        ]
+        date = str(post.get("date", "")).split(" ")[0]
+        shown = [f"*{post.get('subtitle', '')}* · written {date}", "", *listed]
+        out: list[str] = []
+        for line in lines:
+            out.extend(shown if line.strip() == PAGES_MARKER else [line])
+        return out
 
     def _stash(self, html: str) -> str:
         return str(self.md.htmlStash.store(html))
@@ -134,6 +158,9 @@ class NotesitePreprocessor(Preprocessor):
                 after(h1, ["", self._stash(site.byline(post)), "", *self._actions(page), ""])
             author = site.as_written_html(page, self.project)
             inserts.append((len(lines) - offset, ["", self._stash(author), ""]))
+        for marker in page.markers:
+            # The not-a-claim markers are for the gate and the Verification page, not the reader.
+            inserts += [(line - offset, [_DROP]) for line in range(marker.start, marker.end)]
         for claim in page.claims:
             for check in claim.checks:
                 if check.cuda:

@@ -54,11 +54,21 @@ def rebuild_page(page: Page) -> list[str]:
     Raises:
         PageError: If an erratum's correction is not found above it on the page.
     """
+    return rebuild_with_origins(page)[0]
+
+
+def rebuild_with_origins(page: Page) -> tuple[list[str], list[int]]:
+    """:func:`rebuild_page`, and for each line the index of the page line it comes from.
+
+    A line an erratum reverted comes from the corrected line at its place.
+    """
     additions = {addition.start: addition for addition in page.additions}
+    markers = {marker.start: marker.end for marker in page.markers}
     errata = {erratum.line - 1: erratum for erratum in page.errata}
     fences = {fence.start: fence for fence in page.fences}
     headings = {line for line, _ in page.headings}
     out: list[str] = []
+    origins: list[int] = []
     i = page.body_start
     while i < len(page.lines):
         addition = additions.get(i)
@@ -74,11 +84,18 @@ def rebuild_page(page: Page) -> list[str]:
                     )
                 # The diff's lines sit at the box's margin; put them back at the page's.
                 shift = _indent(out[at]) - _indent(erratum.corrected[0])
+                span = origins[at : at + len(corrected)]
                 out[at : at + len(corrected)] = [
                     " " * max(shift, 0) + line if line.strip() else line
                     for line in erratum.original
                 ]
+                origins[at : at + len(corrected)] = [
+                    span[min(k, len(span) - 1)] for k in range(len(erratum.original))
+                ]
             i = addition.end
+            continue
+        if i in markers:
+            i = markers[i]
             continue
         line = page.lines[i]
         fence = fences.get(i)
@@ -89,8 +106,9 @@ def rebuild_page(page: Page) -> list[str]:
         elif i in headings:
             line = "#" + line
         out.append(line)
+        origins.append(i)
         i += 1
-    return out
+    return out, origins
 
 
 def rebuild_notes(pages: Sequence[Page]) -> list[str]:
@@ -156,26 +174,63 @@ def check_metadata(
     return problems
 
 
-def check_project(project: Project, original: str = "pytorch-basics.md") -> Report:
-    """Run the whole gate: metadata of every note page, then the text.
+def post_title(page: Page) -> str | None:
+    """The title of the post a page comes from (its front matter's ``post: title:``)."""
+    post = page.meta.get("post")
+    return str(post["title"]) if isinstance(post, dict) and "title" in post else None
+
+
+def post_pages(project: Project, title: str) -> list[Page]:
+    """The note pages of the post titled ``title``, in nav order."""
+    return [page for page in project.notes() if post_title(page) == title]
+
+
+def originals(project: Project) -> list[str]:
+    """The files of the originals folder (one post each), by name."""
+    folder = project.originals_dir
+    return sorted(path.name for path in folder.glob("*.md")) if folder.is_dir() else []
+
+
+def check_project(project: Project, original: str | None = None) -> Report:
+    """Run the whole gate, post by post: metadata of every note page, then the text.
 
     Args:
         project: The project (its note pages in nav order, its originals folder).
-        original: The file of the original notes in the originals folder.
+        original: One file of the originals folder to check (default: every post; then a
+            note page of no post is a problem too).
 
     Returns:
         The report.
     """
-    original_text = (project.originals_dir / original).read_text(encoding="utf-8")
-    original_page = parse_page(
-        original_text, f"{project.originals_dir.name}/{original}", note=False
-    )
-    original_body = "\n".join(original_page.lines[original_page.body_start :])
-    pages = project.notes()
-    problems = []
-    for page in pages:
-        problems += check_metadata(original_page.meta, page.meta, page.src_uri)
-    report = compare(original_body, rebuild_notes(pages))
-    if problems:
-        return Report(False, "\n".join([*problems, report.diff]).strip())
-    return report
+    problems: list[str] = []
+    diffs: list[str] = []
+    claimed: set[str] = set()
+    for name in [original] if original else originals(project):
+        original_text = (project.originals_dir / name).read_text(encoding="utf-8")
+        original_page = parse_page(
+            original_text, f"{project.originals_dir.name}/{name}", note=False
+        )
+        original_body = "\n".join(original_page.lines[original_page.body_start :])
+        title = str(original_page.meta.get("title", ""))
+        pages = post_pages(project, title)
+        claimed |= {page.src_uri for page in pages}
+        if not pages:
+            problems.append(
+                f"{name}: expected note pages whose front matter names the post "
+                f"(post: title: {title}), got none"
+            )
+        for page in pages:
+            problems += check_metadata(original_page.meta, page.meta, page.src_uri)
+        report = compare(original_body, rebuild_notes(pages))
+        if not report.ok:
+            diffs.append(report.diff)
+    if original is None:
+        problems += [
+            f"{page.src_uri}: expected its front matter to name a post of "
+            f"{project.originals_dir.name}/ (post: title: …), got {page.meta.get('post')!r}"
+            for page in project.notes()
+            if page.src_uri not in claimed
+        ]
+    if problems or diffs:
+        return Report(False, "\n".join([*problems, *diffs]).strip())
+    return Report(True, "")

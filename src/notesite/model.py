@@ -322,24 +322,91 @@ CHECKED_ON_CUDA = "checked on CUDA"
 PRECISE_NOTE = "precise note"
 ERRATUM = "erratum"
 
+#: The status of a claim: exactly one of these.
+CHECKED = "checked"
+CORRECTED = "corrected by an erratum"
+NOT_A_CLAIM = "not a claim"
+UNCHECKED = "not yet checked"
+STATUSES = (CHECKED, CORRECTED, NOT_A_CLAIM, UNCHECKED)
+
+HEADING = "heading"
+PROSE = "prose"
+CODE = "code"
+OTHER = "other"
+
+#: The marker that says a unit of the notes' prose makes no claim, and why.
+MARKER = re.compile(r"^\s*<!--\s*not a claim:(?P<reason>.*?)-->\s*$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A unit of the author's text on a page: lines ``start`` to ``end`` (0-based, exclusive).
+
+    ``kind`` is ``heading``, ``prose`` (a paragraph, or a list item's own paragraph),
+    ``code`` (a fenced or indented block) or ``other``; ``level`` the number of list items
+    around it.
+    """
+
+    kind: str
+    start: int
+    end: int
+    level: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Marker:
+    """``<!-- not a claim: reason -->`` under a unit: lines ``start`` to ``end`` (0-based)."""
+
+    start: int
+    end: int
+    reason: str
+
 
 @dataclass
 class Claim:
-    """A claim of the notes: its checks and precise notes, or the erratum that corrects it."""
+    """A unit of the notes' prose (a claim), or a snippet with boxes, and what accounts for it.
+
+    Its :attr:`status` is exactly one of :data:`STATUSES`: ``checked`` (a check under it, or
+    under the snippet it introduces), ``corrected by an erratum``, ``not a claim`` (a marker
+    with its reason) or ``not yet checked``.
+    """
 
     page: str
     line: int
     text: str
+    unit: Unit
     checks: list[Check] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)
     erratum: Erratum | None = None
+    not_a_claim: str | None = None
+    #: The line (1-based) of the snippet whose boxes account for this prose, if any.
+    via_snippet: int | None = None
 
     @property
-    def anchor(self) -> str:
-        """The anchor of the claim's first box on its page."""
+    def snippet(self) -> bool:
+        """Whether this is a snippet (a code unit) rather than the prose."""
+        return self.unit.kind == CODE
+
+    @property
+    def status(self) -> str:
+        """The one status of the claim."""
+        if self.checks:
+            return CHECKED
+        if self.erratum is not None:
+            return CORRECTED
+        if self.not_a_claim is not None:
+            return NOT_A_CLAIM
+        return UNCHECKED
+
+    @property
+    def anchor(self) -> str | None:
+        """The anchor of the claim's first box on its page (None without a box)."""
+        if self.checks:
+            return self.checks[0].slug
         if self.erratum is not None:
             return self.erratum.slug
-        return self.checks[0].slug
+        return None
 
     @property
     def statuses(self) -> list[str]:
@@ -348,8 +415,6 @@ class Claim:
         ``checked on CUDA`` says that a check of the claim runs on a CUDA GPU, not that it
         ran on one.
         """
-        if self.erratum is not None:
-            return [ERRATUM]
         found = []
         if any(not check.cuda for check in self.checks):
             found.append(CHECKED_ON_CPU)
@@ -357,6 +422,8 @@ class Claim:
             found.append(CHECKED_ON_CUDA)
         if self.notes:
             found.append(PRECISE_NOTE)
+        if self.erratum is not None:
+            found.append(ERRATUM)
         return found
 
 
@@ -379,6 +446,8 @@ class Page:
     additions: list[Addition]
     errata: list[Erratum]
     claims: list[Claim]
+    units: list[Unit] = field(default_factory=list)
+    markers: list[Marker] = field(default_factory=list)
 
     @property
     def is_note(self) -> bool:
@@ -443,8 +512,25 @@ def parse_page(text: str, src_uri: str, *, note: bool | None = None) -> Page:
     additions: list[Addition] = []
     open_additions: list[tuple[Token, int]] = []  # admonition_open, depth
     depth = 0
+    items = 0  # list items around the token
+    units: list[Unit] = []
+    markers: list[Marker] = []
     title = ""
     for i, token in enumerate(tokens):
+        if depth == 0 and token.map:
+            unit_kind = _UNIT_KINDS.get(token.type)
+            if token.type == "html_block" and (marker := MARKER.match(token.content.strip())):
+                markers.append(Marker(token.map[0], token.map[1], marker["reason"].strip()))
+            elif unit_kind is not None:
+                start, end = token.map
+                while end > start + 1 and not lines[end - 1].strip():
+                    end -= 1
+                words = " ".join(" ".join(lines[start:end]).split())
+                units.append(Unit(unit_kind, start, end, items, words))
+        if token.type == "list_item_open" and depth == 0:
+            items += 1
+        elif token.type == "list_item_close" and depth == 0:
+            items -= 1
         if token.type == "front_matter" and token.map:
             loaded = yaml.safe_load(token.content) or {}
             if not isinstance(loaded, dict):
@@ -478,7 +564,7 @@ def parse_page(text: str, src_uri: str, *, note: bool | None = None) -> Page:
                 )
     blocks = _blocks(fences, additions)
     errata = [_erratum(a, src_uri, lines) for a in additions if a.kind == ERRATUM_KIND and is_note]
-    claims = _claims(additions, errata, lines, src_uri) if is_note else []
+    claims = _claims(additions, errata, units, markers, lines, src_uri) if is_note else []
     return Page(
         src_uri,
         text,
@@ -492,7 +578,19 @@ def parse_page(text: str, src_uri: str, *, note: bool | None = None) -> Page:
         additions,
         errata,
         claims,
+        units,
+        markers,
     )
+
+
+_UNIT_KINDS = {
+    "heading_open": HEADING,
+    "paragraph_open": PROSE,
+    "fence": CODE,
+    "code_block": CODE,
+    "html_block": OTHER,
+    "hr": OTHER,
+}
 
 
 def _addition(
@@ -650,14 +748,23 @@ def _note(addition: Addition, page: str) -> Note:
 
 
 def _claims(
-    additions: list[Addition], errata: list[Erratum], lines: list[str], page: str
+    additions: list[Addition],
+    errata: list[Erratum],
+    units: list[Unit],
+    markers: list[Marker],
+    lines: list[str],
+    page: str,
 ) -> list[Claim]:
-    claims: list[Claim] = []
-    by_text: dict[str, Claim] = {}
-    previous: Addition | None = None
-    previous_claim: Claim | None = None
+    """Each prose unit of the page as a claim, and each snippet with boxes under it.
+
+    A box (or a not-a-claim marker) belongs to the author's unit above it; a setup box to
+    the snippet below it, so it accounts for nothing. Prose with nothing under it that
+    introduces a snippet (the next unit) is accounted for by the snippet's boxes.
+    """
     slugs: dict[str, int] = {}
     errata_at = {erratum.line - 1: erratum for erratum in errata}
+    claims = {unit.start: Claim(page, unit.start + 1, unit.text, unit) for unit in units}
+    starts = [unit.start for unit in units]
 
     def register(slug: str, line: int) -> None:
         if slug in slugs:
@@ -667,16 +774,24 @@ def _claims(
             )
         slugs[slug] = line
 
+    def owner(start: int, what: str) -> Claim:
+        above = [unit for unit in units if unit.start < start]
+        if not above or above[-1].kind not in (PROSE, CODE):
+            raise PageError(
+                f"{page}:{start + 1}: expected the {what} under a list item, paragraph or "
+                "snippet of the notes, got it "
+                + (f"under a heading (line {above[-1].start + 1})" if above else "first")
+            )
+        return claims[above[-1].start]
+
+    previous: Addition | None = None
+    previous_check: Claim | None = None
     for addition in additions:
         claim: Claim | None = None
         if addition.kind == CHECK_KIND:
             check = _check(addition, page, lines)
             register(check.slug, check.line)
-            claim = by_text.get(check.claim)
-            if claim is None:
-                claim = Claim(page, check.line, check.claim)
-                by_text[check.claim] = claim
-                claims.append(claim)
+            claim = owner(addition.start, "check")
             claim.checks.append(check)
         elif addition.kind == NOTE_KIND:
             note = _note(addition, page)
@@ -684,18 +799,67 @@ def _claims(
             adjacent = previous is not None and all(
                 not line.strip() for line in lines[previous.end : addition.start]
             )
-            if previous_claim is None or not adjacent:
+            if previous_check is None or not adjacent:
                 raise PageError(
                     f"{page}:{note.line}: expected the precise note right after the check "
                     "of its claim"
                 )
-            claim = previous_claim
+            claim = previous_check
             claim.notes.append(note)
         elif addition.kind == ERRATUM_KIND:
             erratum = errata_at[addition.start]
-            claims.append(Claim(page, addition.start + 1, erratum.title, erratum=erratum))
-        previous, previous_claim = addition, claim
-    return claims
+            claim = owner(addition.start, "erratum")
+            corrected = " ".join(" ".join(erratum.corrected).split())
+            if corrected not in claim.unit.text:
+                raise PageError(
+                    f"{page}:{erratum.line}: expected the erratum right under the text it "
+                    f"corrects, got it under line {claim.line}, which does not hold its '+' lines"
+                )
+            if claim.erratum is not None:
+                raise PageError(
+                    f"{page}:{erratum.line}: expected one erratum per unit of the notes, got a "
+                    f"second one under line {claim.line}"
+                )
+            claim.erratum = erratum
+        previous, previous_check = (
+            addition,
+            claim
+            if addition.kind == CHECK_KIND
+            else (previous_check if addition.kind == NOTE_KIND else None),
+        )
+    for marker in markers:
+        claim = owner(marker.start, "not-a-claim marker")
+        if not marker.reason:
+            raise PageError(
+                f"{page}:{marker.start + 1}: expected a reason in the marker "
+                "(<!-- not a claim: an instruction -->), got none"
+            )
+        if claim.snippet or claim.checks or claim.erratum is not None:
+            raise PageError(
+                f"{page}:{marker.start + 1}: expected a not-a-claim marker under prose without "
+                f"a check or erratum, got it under line {claim.line}, which has one"
+            )
+        claim.not_a_claim = marker.reason
+    found: list[Claim] = []
+    taken: set[int] = set()
+    for index, start in enumerate(starts):
+        claim = claims[start]
+        if claim.unit.kind == PROSE:
+            following = claims[starts[index + 1]] if index + 1 < len(starts) else None
+            if (
+                claim.status == UNCHECKED
+                and following is not None
+                and following.snippet
+                and following.status in (CHECKED, CORRECTED)
+            ):
+                claim.checks, claim.notes = following.checks, following.notes
+                claim.erratum = following.erratum
+                claim.via_snippet = following.line
+                taken.add(following.line)
+            found.append(claim)
+        elif claim.snippet and claim.status != UNCHECKED:
+            found.append(claim)
+    return [claim for claim in found if claim.line not in taken]
 
 
 def nav_pages(nav: object) -> list[str]:

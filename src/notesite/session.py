@@ -213,6 +213,62 @@ class RecordingRunner:  # a pytest_markdown_docs._runners._Runner
             )
 
 
+class ClaimsGateError(AssertionError):
+    """A note page holds claims that nothing accounts for."""
+
+
+def unchecked_claims(page: model.Page) -> list[str]:
+    """One line per claim of a note page that is not yet checked: page, line and text."""
+    return [
+        f"{page.src_uri}:{claim.line}: not yet checked: {claim.text}"
+        for claim in page.claims
+        if claim.status == model.UNCHECKED
+    ]
+
+
+class ClaimsItem(pytest.Item):
+    """The claims gate of one note page: every unit of its prose is accounted for."""
+
+    def __init__(self, *, src_uri: str, **kwargs: Any) -> None:
+        """The gate of the page ``src_uri`` (its path under the docs folder)."""
+        super().__init__(**kwargs)
+        self.src_uri = src_uri
+
+    def runtest(self) -> None:
+        """Fail, naming each claim that is not yet checked."""
+        page = model.parse_page(self.path.read_text(encoding="utf-8"), self.src_uri)
+        problems = unchecked_claims(page)
+        if problems:
+            raise ClaimsGateError(
+                f"expected every claim of {self.src_uri} to be checked, corrected by an erratum "
+                "or marked `<!-- not a claim: reason -->`, got "
+                f"{len(problems)} not yet checked:\n" + "\n".join(problems)
+            )
+
+    def repr_failure(self, excinfo: Any, style: Any = None) -> str:
+        """The gate's message (a page that cannot be read says why)."""
+        if isinstance(excinfo.value, ClaimsGateError | model.PageError):
+            return str(excinfo.value)
+        return str(super().repr_failure(excinfo, style))
+
+    def reportinfo(self) -> tuple[Path, int | None, str]:
+        """Where the gate points: the page."""
+        return self.path, None, f"claims of {self.src_uri}"
+
+
+class ClaimsFile(pytest.File):
+    """A note page, for its claims gate (pytest-markdown-docs collects its blocks)."""
+
+    def __init__(self, *, src_uri: str, **kwargs: Any) -> None:
+        """The note page ``src_uri``."""
+        super().__init__(**kwargs)
+        self.src_uri = src_uri
+
+    def collect(self) -> Iterator[pytest.Item]:
+        """The page's one gate item, ``claims``."""
+        yield ClaimsItem.from_parent(self, name="claims", src_uri=self.src_uri)
+
+
 class NotesitePlugin:
     """The hooks and fixtures of a session run with ``--notesite``."""
 
@@ -280,6 +336,16 @@ class NotesitePlugin:
         if request.param == "cuda" and not torch.cuda.is_available():
             pytest.skip(NEEDS_CUDA)
         return torch.device(request.param)
+
+    def pytest_collect_file(self, file_path: Path, parent: pytest.Collector) -> Any:
+        """A note page of the project gets its claims gate."""
+        project = self.state.project
+        if project is None or file_path.suffix != ".md":
+            return None
+        src_uri = project.src_uri(file_path)
+        if src_uri is None or not model.is_note_page(src_uri):
+            return None
+        return ClaimsFile.from_parent(parent, path=file_path, src_uri=src_uri)
 
     def pytest_collection_finish(self, session: pytest.Session) -> None:
         """Drop Hypothesis' reporting plugin from a run that collected no Hypothesis test.

@@ -14,10 +14,12 @@ from typing import Any
 
 from notesite import outputs as _outputs
 from notesite.model import (
-    CHECKED_ON_CPU,
+    CHECKED,
     CHECKED_ON_CUDA,
-    ERRATUM,
-    PRECISE_NOTE,
+    CORRECTED,
+    NOT_A_CLAIM,
+    STATUSES,
+    UNCHECKED,
     Check,
     Claim,
     Page,
@@ -27,6 +29,8 @@ from notesite.project import Project
 ERRATA_MARKER = "<!-- ptnotes:errata -->"
 SUMMARY_MARKER = "<!-- ptnotes:summary -->"
 VERIFICATION_MARKER = "<!-- ptnotes:verification -->"
+#: On a post's index page: the post's subtitle and date, and its pages in nav order.
+PAGES_MARKER = "<!-- ptnotes:pages -->"
 
 
 class RenderError(ValueError):
@@ -176,39 +180,66 @@ def errata_table(pages: list[Page]) -> str:
     return f"{len(rows)} errata.\n\n{header}" + "\n".join(rows) + "\n"
 
 
+LIST_MARKER = re.compile(r"^(?:[-*+]|\d+[.)])\s+")
+FENCE_OPENING = re.compile(r"^(?:`{3,}|~{3,})\S*(?:\s+(?:continuation|fixture:\S+))*\s*")
+LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+#: The longest claim text shown in the Verification list, in characters.
+CLAIM_TEXT = 110
+
+
+def claim_text(claim: Claim) -> str:
+    """A claim as the Verification list shows it: its words (links as text), kept short."""
+    if claim.snippet:
+        code = FENCE_OPENING.sub("", claim.unit.text).rstrip("`~ ")
+        return f"Snippet: `{_short(code.split(' #')[0], 60).replace('`', '')}`"
+    text = LINK.sub(r"\1", LIST_MARKER.sub("", claim.text))
+    text = _short(text, CLAIM_TEXT)
+    return text + "`" if text.count("`") % 2 else text
+
+
+def _short(text: str, limit: int) -> str:
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0] + " …"
+
+
 def verification_table(pages: list[Page], project: Project) -> str:
-    """The Markdown list of every claim of the note pages, its page, status and link.
+    """The Markdown list of every claim of the note pages: its page, status and boxes.
 
     Args:
         pages: The note pages, in navigation order; links are relative to the docs root.
         project: The project (its records say which CUDA checks a CUDA run verified).
 
     Returns:
-        A summary sentence and a table with one row per claim.
+        A summary sentence and a table with one row per claim: each unit of the notes'
+        prose, and each snippet with a box under it.
     """
-    rows = [
-        (page, claim, claim_statuses(claim, page, project))
-        for page in pages
-        for claim in page.claims
-    ]
+    rows = [(page, claim) for page in pages for claim in page.claims]
     if not rows:
-        return "No claim is checked yet.\n"
-
-    def count(prefix: str) -> int:
-        return sum(any(s.startswith(prefix) for s in statuses) for _, _, statuses in rows)
-
+        return "No claim of the notes yet.\n"
+    prose = [claim for _, claim in rows if not claim.snippet]
+    by_status = {status: sum(c.status == status for c in prose) for status in STATUSES}
+    snippets = len(rows) - len(prose)
     summary = (
-        f"{len(rows)} claims on {len(pages)} pages: {count(CHECKED_ON_CPU)} checked on CPU, "
-        f"{count(CHECKED_ON_CUDA)} checked on CUDA, {count(CUDA_WRITTEN)} with a "
-        f"{CUDA_WRITTEN.lower().replace('cuda', 'CUDA')}, {count(PRECISE_NOTE)} with a precise "
-        f"note, {count(ERRATUM)} corrected by an erratum."
+        f"{len(prose)} claims of the notes on {len(pages)} pages: "
+        + ", ".join(f"{count} {status}" for status, count in by_status.items())
+        + f"; and {snippets} snippets with a check or an erratum under them."
     )
-    lines = [summary, "", "| Claim | Page | Status |", "| --- | --- | --- |"]
-    for page, claim, statuses in rows:
-        text = re.sub(r"^erratum:?\s*", "", claim.text, flags=re.IGNORECASE)
+    lines = [summary, "", "| Claim | Page | Status | Boxes |", "| --- | --- | --- | --- |"]
+    for page, claim in rows:
+        anchor = f"#{claim.anchor}" if claim.anchor else ""
+        status = claim.status
+        if status == NOT_A_CLAIM:
+            status = f"{NOT_A_CLAIM}: {claim.not_a_claim}"
+        elif status == UNCHECKED:
+            status = f"**{UNCHECKED}**"
+        elif claim.via_snippet is not None:
+            status += " (by its snippet's boxes)"
+        details = " · ".join(claim_statuses(claim, page, project))
         lines.append(
-            f"| [{_cell(text)}]({page.src_uri}#{claim.anchor}) | [{_cell(page.title)}]"
-            f"({page.src_uri}) | {' · '.join(statuses)} |"
+            f"| [{_cell(claim_text(claim))}]({page.src_uri}{anchor}) | "
+            f"[{_cell(page.title)}]({page.src_uri}) line {claim.line} | {_cell(status)} | "
+            f"{_cell(details)} |"
         )
     return "\n".join(lines) + "\n"
 
@@ -223,17 +254,21 @@ class Totals:
     verified_cuda: int
     claims: int
     claims_checked: int
+    claims_corrected: int
+    not_claims: int
+    claims_unchecked: int
     errata: int
 
 
 def totals(project: Project) -> Totals:
-    """Count the Python blocks of every page and what their records say."""
-    blocks = executed = skipped = cuda = claims = checked = errata = 0
+    """Count the Python blocks of every page, what their records say, and the claims."""
+    blocks = executed = skipped = cuda = errata = 0
+    statuses: dict[str, int] = dict.fromkeys(STATUSES, 0)
     for page in project.pages():
         errata += len(page.errata)
         for claim in page.claims:
-            claims += claim.erratum is None
-            checked += bool(claim.checks)
+            if not claim.snippet:
+                statuses[claim.status] += 1
         if not page.blocks:
             continue
         blocks += len(page.blocks)
@@ -246,7 +281,18 @@ def totals(project: Project) -> Totals:
             executed += "cpu" in entry.verified
             skipped += "cpu" in entry.skipped
             cuda += "cuda" in entry.verified
-    return Totals(blocks, executed, skipped, cuda, claims, checked, errata)
+    return Totals(
+        blocks,
+        executed,
+        skipped,
+        cuda,
+        sum(statuses.values()),
+        statuses[CHECKED],
+        statuses[CORRECTED],
+        statuses[NOT_A_CLAIM],
+        statuses[UNCHECKED],
+        errata,
+    )
 
 
 def totals_table(t: Totals) -> str:
@@ -256,8 +302,11 @@ def totals_table(t: Totals) -> str:
         ("executed on CPU, output recorded", t.executed_cpu),
         ("skipped on CPU (need a CUDA GPU)", t.skipped_cpu),
         ("verified on CUDA", t.verified_cuda),
-        ("claims of the notes", t.claims),
+        ("claims of the notes (list items and paragraphs)", t.claims),
         ("claims checked by an executed block", t.claims_checked),
+        ("claims corrected by an erratum", t.claims_corrected),
+        ("units marked as not a claim", t.not_claims),
+        ("claims not yet checked", t.claims_unchecked),
         ("errata", t.errata),
     ]
     body = "\n".join(f"| {name} | {value} |" for name, value in rows)

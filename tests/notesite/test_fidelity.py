@@ -87,7 +87,9 @@ def test_an_erratum_whose_correction_is_not_on_the_page_is_an_error(repo_copy: P
         "+probs = F.softmax(x",
     )
     with pytest.raises(
-        PageError, match=r"neural-network-model-components.md:\d+: expected the erratum's"
+        PageError,
+        match=r"neural-network-model-components.md:\d+: expected the erratum right under the "
+        r"text it corrects, got it under line \d+, which does not hold its '\+' lines",
     ):
         check_project(Project.at(repo_copy))
 

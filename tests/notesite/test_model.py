@@ -10,14 +10,18 @@ from pytest_markdown_docs.plugin import FenceSyntax, extract_fence_tests
 
 from notesite.model import (
     CHECK_KIND,
+    CHECKED,
     CHECKED_ON_CPU,
     CHECKED_ON_CUDA,
+    CORRECTED,
     CPU_LESSON,
     ERRATUM_KIND,
     HELPER,
+    NOT_A_CLAIM,
     NOTE_KIND,
     PRECISE_NOTE,
     SETUP,
+    UNCHECKED,
     Claim,
     PageError,
     parse_page,
@@ -177,18 +181,26 @@ def test_a_check_that_breaks_the_conventions_is_an_error(title: str, body: str, 
 
 def test_a_precise_note_stands_right_after_a_check() -> None:
     note = box("Precisely: it is 4", "Exactly four.\n", kind="info", marker="!!!")
-    assert len(claims_of(box("Checked: a claim", CHECK_BODY) + "\n" + note)[0].notes) == 1
+    claim = "A claim.\n\n"
+    assert len(claims_of(claim + box("Checked: a claim", CHECK_BODY) + "\n" + note)[0].notes) == 1
     with pytest.raises(PageError, match=r"page.md:3: expected the precise note right after"):
         claims_of("# Page\n\n" + note)
     with pytest.raises(PageError, match="right after the check"):
-        claims_of(box("Checked: a claim", CHECK_BODY) + "\nAuthor's text.\n\n" + note)
+        claims_of(claim + box("Checked: a claim", CHECK_BODY) + "\nAuthor's text.\n\n" + note)
     with pytest.raises(PageError, match='expected a precise note titled "Precisely: …"'):
-        claims_of(box("Checked: a claim", CHECK_BODY) + "\n" + note.replace("Precisely", "Note"))
+        claims_of(
+            claim + box("Checked: a claim", CHECK_BODY) + "\n" + note.replace("Precisely", "Note")
+        )
 
 
 def test_a_cpu_and_a_cuda_check_of_one_claim_make_one_claim() -> None:
     cuda_body = CHECK_BODY.replace("```python", "```python fixture:cuda")
-    page = box("Checked: a claim", CHECK_BODY) + "\n" + box("Checked on CUDA: a claim", cuda_body)
+    page = (
+        "A claim.\n\n"
+        + box("Checked: a claim", CHECK_BODY)
+        + "\n"
+        + box("Checked on CUDA: a claim", cuda_body)
+    )
     (claim,) = claims_of(page)
     assert claim.statuses == [CHECKED_ON_CPU, CHECKED_ON_CUDA]
     assert [check.slug for check in claim.checks] == ["check-a-claim", "check-cuda-a-claim"]
@@ -199,7 +211,9 @@ def test_a_cpu_and_a_cuda_check_of_one_claim_make_one_claim() -> None:
 
 def test_two_checks_with_one_title_are_an_error() -> None:
     twice = box("Checked: a claim", CHECK_BODY) + "\n" + box("Checked: a claim", CHECK_BODY)
-    with pytest.raises(PageError, match="got the anchor #check-a-claim of the box on line 1"):
+    with pytest.raises(PageError, match="got the anchor #check-a-claim of the box on line 3"):
+        claims_of("A claim.\n\n" + twice)
+    with pytest.raises(PageError, match="expected the check under a list item, paragraph or"):
         claims_of(twice)
 
 
@@ -212,7 +226,7 @@ def test_a_check_is_anchored_on_the_end_of_its_opening_sentence() -> None:
 
 def test_long_titles_give_short_anchors() -> None:
     title = "Checked: " + " ".join(["word"] * 30)
-    (claim,) = claims_of(box(title, CHECK_BODY))
+    (claim,) = claims_of("A claim.\n\n" + box(title, CHECK_BODY))
     assert claim.anchor.startswith("check-word-word")
     assert len(claim.anchor) <= 56
 
@@ -236,3 +250,90 @@ def test_an_erratum_that_breaks_the_conventions_is_an_error(body: str, error: st
         claims_of("# Page\n\nnew\n\n" + box("Erratum: old", body, kind="erratum", marker="!!!"))
     with pytest.raises(PageError, match='expected an erratum title "Erratum: …"'):
         claims_of(box("Fix: old", "```diff\n-a\n+b\n```\n\nWhy.\n", kind="erratum", marker="!!!"))
+
+
+# --- every unit of the prose is a claim, with one status ---
+
+
+def test_every_list_item_and_paragraph_is_a_claim_with_one_status() -> None:
+    marker = "<!-- not a claim: an instruction -->"
+    page = (
+        "# Page\n\nA paragraph.\n\n- An item.\n\n"
+        + "".join(f"    {line}\n" for line in box("Checked: an item", CHECK_BODY).splitlines())
+        + "    - A sub-item.\n\n"
+        + f"        {marker}\n\n"
+        + "- Run this:\n\n```python\nx = 1\n```\n\n"
+        + box("Checked: x is 1", "It is:\n\n```python\nx = 1\nassert x == 1\n```\n")
+    )
+    claims = claims_of(page)
+    assert [(c.text, c.status) for c in claims] == [
+        ("A paragraph.", UNCHECKED),
+        ("- An item.", CHECKED),
+        ("- A sub-item.", NOT_A_CLAIM),
+        ("- Run this:", CHECKED),
+    ]
+    assert claims[2].not_a_claim == "an instruction"
+    assert claims[3].via_snippet == 19
+    assert claims[3].checks[0].claim == "x is 1"
+    assert claims[0].line == 3
+    assert claims[0].anchor is None
+
+
+def test_a_snippet_with_a_box_and_no_prose_above_is_listed_as_a_snippet() -> None:
+    page = "# Page\n\n```python\nx = 1\n```\n\n" + box("Checked: x", CHECK_BODY)
+    (claim,) = claims_of(page)
+    assert claim.snippet
+    assert claim.status == CHECKED
+
+
+def test_an_erratum_corrects_its_claim() -> None:
+    erratum = box(
+        "Erratum: two and two",
+        "```diff\n-- Two and two make five.\n+- Two and two make four.\n```\n\nIt is four.\n",
+        kind="erratum",
+        marker="!!!",
+    )
+    page = "- Two and two make four.\n\n" + "".join(
+        f"    {line}\n" for line in erratum.splitlines()
+    )
+    (claim,) = claims_of(page)
+    assert claim.status == CORRECTED
+    assert claim.statuses == ["erratum"]
+    with pytest.raises(PageError, match=r"page.md:5: expected the erratum right under the text"):
+        claims_of(page.replace("four.\n\n", "four.\n\n- Another.\n\n", 1))
+
+
+@pytest.mark.parametrize(
+    ("page", "error"),
+    [
+        pytest.param(
+            "A claim.\n\n<!-- not a claim: -->\n", "expected a reason in the marker", id="no-reason"
+        ),
+        pytest.param(
+            "A claim.\n\n" + box("Checked: it", CHECK_BODY) + "\n<!-- not a claim: why -->\n",
+            "expected a not-a-claim marker under prose without a check",
+            id="checked-and-not-a-claim",
+        ),
+        pytest.param(
+            "# Page\n\n<!-- not a claim: a heading -->\n",
+            "expected the not-a-claim marker under a list item, paragraph or snippet of the "
+            "notes, got it under a heading (line 1)",
+            id="under-a-heading",
+        ),
+    ],
+)
+def test_a_misplaced_or_empty_marker_is_an_error(page: str, error: str) -> None:
+    with pytest.raises(PageError, match=re.escape(error)):
+        claims_of(page)
+
+
+def test_the_pages_account_for_every_claim() -> None:
+    """The repository's own pages: no claim is left not yet checked."""
+    unchecked = [
+        f"{page.src_uri}:{claim.line}: {claim.text}"
+        for page in PROJECT.notes()
+        for claim in page.claims
+        if claim.status == UNCHECKED
+    ]
+    assert unchecked == []
+    assert sum(not c.snippet for p in PROJECT.notes() for c in p.claims) >= 34

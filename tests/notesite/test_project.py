@@ -8,6 +8,7 @@ from pathlib import Path
 import ptnotes
 from notesite.parity import DIRECTIVE
 from notesite.project import Project, find_root
+from notesite.site import PAGES_MARKER
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -36,6 +37,13 @@ def test_the_root_is_the_folder_of_mkdocs_yml(tmp_path: Path) -> None:
 def test_the_note_pages_are_the_nav_s_pages_under_notes(project: Project) -> None:
     assert project.note_pages
     assert all(page.startswith("notes/") for page in project.note_pages)
-    listed = project.page("notes/index.md").text
-    for page in project.notes():
-        assert f"]({page.src_uri.removeprefix('notes/')})" in listed, page.src_uri
+    assert PAGES_MARKER in project.page("notes/index.md").text  # the list is derived
+
+
+def test_the_notes_index_lists_the_post_s_pages_in_nav_order(built_site: Path) -> None:
+    listed = (built_site / "notes" / "index.html").read_text(encoding="utf-8")
+    project = Project.at(ROOT)
+    spots = [listed.find(f'href="{Path(p).stem}/"') for p in project.note_pages]
+    assert -1 not in spots, spots
+    assert spots == sorted(spots)
+    assert "<!-- ptnotes:pages -->" not in listed

@@ -71,8 +71,46 @@ def test_a_check_of_a_false_claim_fails_at_its_line(pytester: pytest.Pytester) -
     )
     path = page(pytester, "# Planted\n\n" + check, "notes/planted.md")
     result = pytester.runpytest_inprocess("--update-outputs")
-    result.assert_outcomes(failed=1)
+    result.assert_outcomes(failed=1, passed=1)  # the check fails; its claim is accounted for
     result.stdout.fnmatch_lines([f'*File "{path}", line 11*', "*AssertionError*"])
+
+
+# --- the claims gate ---
+
+
+def test_the_claims_gate_names_each_claim_not_yet_checked(pytester: pytest.Pytester) -> None:
+    setup(pytester)
+    text = (
+        "# Planted\n\nA paragraph that claims something.\n\n- An item.\n\n"
+        "    <!-- not a claim: an instruction -->\n\n- Another item.\n"
+    )
+    page(pytester, text, "notes/planted.md")
+    page(pytester, "# Index\n\nNot a note page: no gate.\n", "notes/index.md")
+    result = pytester.runpytest_inprocess("-v")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*docs/notes/planted.md::claims FAILED*",
+            "*expected every claim of notes/planted.md to be checked, corrected by an erratum "
+            "or marked `<!-- not a claim: reason -->`, got 2 not yet checked:",
+            "notes/planted.md:3: not yet checked: A paragraph that claims something.",
+            "notes/planted.md:9: not yet checked: - Another item.",
+        ]
+    )
+
+
+def test_a_removed_check_no_longer_passes_unnoticed(pytester: pytest.Pytester) -> None:
+    setup(pytester)
+    check = (
+        '- A claim.\n\n    ??? success "Checked: two and two make four"\n'
+        "        They do:\n\n        ```python\n        assert 2 + 2 == 4\n        ```\n"
+    )
+    path = page(pytester, "# Planted\n\n" + check, "notes/planted.md")
+    pytester.runpytest_inprocess("--update-outputs").assert_outcomes(passed=2)
+    path.write_text("# Planted\n\n- A claim.\n", encoding="utf-8")
+    result = pytester.runpytest_inprocess("--update-outputs")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["notes/planted.md:3: not yet checked: - A claim."])
 
 
 @CPU_ONLY

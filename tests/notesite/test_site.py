@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from notesite import outputs, site
-from notesite.model import code_hash, parse_page
+from notesite.model import CHECKED, NOT_A_CLAIM, code_hash, parse_page
 from notesite.project import Project
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -85,11 +85,25 @@ def test_the_verification_list_has_a_row_per_claim_with_its_statuses() -> None:
     claims = [(p, c) for p in pages for c in p.claims]
     assert len(rows) == len(claims) > 0
     for row, (page, claim) in zip(rows, claims, strict=True):
-        assert f"]({page.src_uri}#{claim.anchor})" in row
+        link = f"]({page.src_uri}#{claim.anchor})" if claim.anchor else f"]({page.src_uri})"
+        assert link in row
+        assert f" line {claim.line} | " in row
         assert row.endswith(f"| {' · '.join(site.claim_statuses(claim, page, PROJECT))} |")
+        if claim.status == NOT_A_CLAIM:
+            assert f"| not a claim: {claim.not_a_claim} |" in row
         if any(check.cuda for check in claim.checks):
             assert site.CUDA_WRITTEN in row or "checked on CUDA (" in row
-    assert table.startswith(f"{len(claims)} claims on {len(pages)} pages: ")
+    prose = [c for _, c in claims if not c.snippet]
+    checked = sum(c.status == CHECKED for c in prose)
+    assert table.startswith(f"{len(prose)} claims of the notes on {len(pages)} pages: {checked} ")
+
+
+def test_an_unchecked_claim_is_shown_as_such() -> None:
+    page = parse_page("# Page\n\n- A claim of the notes.\n", "notes/page.md")
+    table = site.verification_table([page], PROJECT)
+    assert "0 checked, 0 corrected by an erratum, 0 not a claim, 1 not yet checked" in table
+    assert "| [A claim of the notes.](notes/page.md) | [Page](notes/page.md) line 3 | " in table
+    assert "| **not yet checked** |" in table
 
 
 def test_the_totals_count_the_model_and_the_records(tmp_path: Path) -> None:

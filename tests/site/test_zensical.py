@@ -172,7 +172,7 @@ def test_zensical_shows_the_site_s_verification(builds: Builds) -> None:
         assert marker in note, marker
     for page, marker in [
         ("errata/index.html", 'href="../notes/'),
-        ("verification/index.html", "claims on"),
+        ("verification/index.html", "claims of the notes on"),
         ("index.html", "Python blocks on the site"),
     ]:
         text = (site / page).read_text(encoding="utf-8")

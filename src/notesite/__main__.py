@@ -1,0 +1,64 @@
+"""The command line of notesite: ``python -m notesite sync PATH`` (see :mod:`notesite.sync`)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from notesite.project import CONFIG, Project, find_root
+from notesite.sync import TIMEOUT, SyncError, sync
+
+#: Where the report is written, from the project root, unless ``--report`` says otherwise.
+REPORT = "sync-report.md"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command; return its exit status (2 for input the sync cannot take)."""
+    parser = argparse.ArgumentParser(prog="python -m notesite", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    command = commands.add_parser(
+        "sync",
+        help="carry a new version of a post onto its pages (or add a post with --new)",
+        description="Compare a new version of a post with its original in the originals "
+        "folder, carry every change onto the pages (keeping the site's additions attached to "
+        "their text), run each new or changed block, and report it all.",
+    )
+    command.add_argument("path", type=Path, help="the new version of the post (Markdown)")
+    command.add_argument("--new", action="store_true", help="add it as another post")
+    command.add_argument(
+        "--report", type=Path, default=None, help=f"where to write the report (default: {REPORT})"
+    )
+    command.add_argument(
+        "--timeout",
+        type=float,
+        default=TIMEOUT,
+        help=f"seconds each new or changed block may run (default: {TIMEOUT:g})",
+    )
+    command.add_argument(
+        "--root", type=Path, default=None, help=f"the project (default: the folder of {CONFIG})"
+    )
+    args = parser.parse_args(argv)
+    root = args.root or find_root()
+    if root is None or not (root / CONFIG).is_file():
+        print(f"error: expected a project with {CONFIG}, got none around {Path.cwd()}")
+        return 2
+    if args.timeout <= 0:
+        print(f"error: expected a positive --timeout, got {args.timeout:g}")
+        return 2
+    try:
+        outcome = sync(Project.at(root), args.path, new_post=args.new, timeout=args.timeout)
+    except SyncError as error:
+        print(f"error: {error}\nNothing was written.", file=sys.stderr)
+        return 2
+    target = args.report or root / REPORT
+    target.write_text(outcome.report, encoding="utf-8")
+    print(outcome.report)
+    print(f"Written: {len(outcome.written)} files; removed: {len(outcome.removed)}.")
+    print(f"The report is in {target}.")
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover - run as python -m notesite
+    raise SystemExit(main())
