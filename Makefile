@@ -41,11 +41,12 @@ lint: install
 typecheck: install
 	$(BIN)/mypy
 
-# Two processes: the browser tests wait on Chromium while the others compute.
+# Two processes: the browser tests wait on Chromium while the others compute. Each worker
+# takes one test at a time, the long ones first (see conftest.py), so both finish together.
 TEST_WORKERS ?= 2
 
 test: install
-	$(BIN)/pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_WORKERS) --maxschedchunk 1 $(PYTEST_ARGS)
 
 test-docs: install
 	$(BIN)/pytest docs/ $(PYTEST_ARGS)

@@ -8,11 +8,13 @@ pytest in-process on scratch pages, as pytest-markdown-docs' own tests do.
 from __future__ import annotations
 
 import os
+import pickle
 import shutil
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 from filelock import FileLock
@@ -27,6 +29,8 @@ ROOT = Path(__file__).resolve().parent
 #: What a strict build of the site reads.
 PROJECT_FILES = ["mkdocs.yml", "CONTRIBUTING.md", "README.md"]
 PROJECT_DIRS = ["docs", "src", "overrides", "outputs", "notes-original"]
+
+T = TypeVar("T")
 
 
 def run_mkdocs(project: Path, site: Path) -> subprocess.CompletedProcess[str]:
@@ -82,21 +86,42 @@ def project() -> Project:
 
 
 @pytest.fixture(scope="session")
-def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The site, built once per test run with ``mkdocs build --strict``.
+def once(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str, Callable[[Path], T]], T]:
+    """Computes something once per test run: ``once(name, make)``.
 
-    With pytest-xdist, the workers share one build (the first one builds, under a lock).
+    ``make(folder)`` gets an empty folder of its own to write in and returns a value that
+    pickles. With pytest-xdist, the workers share the folder and the value: the first one
+    makes it, under a lock, and the others read it.
     """
     base = tmp_path_factory.getbasetemp()
     if os.environ.get("PYTEST_XDIST_WORKER"):
-        base = base.parent
-    site = base / "built-site"
-    with FileLock(f"{site}.lock"):
-        if not (site / "index.html").is_file():
-            done = run_mkdocs(ROOT, site)
-            if done.returncode != 0:
-                pytest.fail(f"mkdocs build --strict failed:\n{done.stderr}", pytrace=False)
-    return site
+        base = base.parent  # the run's folder, above each worker's
+
+    def run(name: str, make: Callable[[Path], T]) -> T:
+        folder = base / name
+        made = base / f"{name}.pickle"
+        with FileLock(f"{folder}.lock"):
+            if not made.is_file():
+                shutil.rmtree(folder, ignore_errors=True)  # what a failed make left
+                folder.mkdir()
+                made.write_bytes(pickle.dumps(make(folder)))
+        value: T = pickle.loads(made.read_bytes())
+        return value
+
+    return run
+
+
+@pytest.fixture(scope="session")
+def built_site(once: Callable[[str, Callable[[Path], Path]], Path]) -> Path:
+    """The site, built once per test run with ``mkdocs build --strict``."""
+
+    def build(folder: Path) -> Path:
+        done = run_mkdocs(ROOT, folder / "site")
+        if done.returncode != 0:
+            pytest.fail(f"mkdocs build --strict failed:\n{done.stderr}", pytrace=False)
+        return folder / "site"
+
+    return once("built-site", build)
 
 
 @pytest.fixture
@@ -125,3 +150,18 @@ def project_copier() -> Callable[[Path], Path]:
 def project_copy(tmp_path: Path) -> Path:
     """A copy of what the gates and a strict build read, to plant faults in."""
     return copy_project(tmp_path / "project")
+
+
+#: Markers of the tests that take seconds each (a browser, a build, a subprocess).
+LONG = ("browser", "slow")
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Run the long tests first, in the order pytest-randomly shuffled them.
+
+    With ``make test`` (pytest-xdist, ``--maxschedchunk 1``) each worker takes the next test
+    when it is free: long tests first and the many short ones last keeps both workers busy to
+    the end instead of one finishing a long test alone. A stable sort, on top of the shuffle.
+    """
+    items.sort(key=lambda item: not any(item.get_closest_marker(name) for name in LONG))

@@ -224,10 +224,17 @@ def goto(page: Page, url: str, *, idle: bool = False) -> None:
 
 
 def set_up(page: Page) -> None:
-    """Wait until Material's scripts have set the page up, and a11y.js has done its pass."""
+    """Wait until Material's scripts have set the page up, and a11y.js has done its pass.
+
+    Set up includes the colour scheme: with no choice of the reader's stored, the page is
+    served in the first palette and Material's palette switches it to the system's scheme
+    (showing the toggle's label) once its scripts run.
+    """
     page.wait_for_function(
         "() => typeof window.document$ !== 'undefined'"
         " && document.documentElement.dataset.ptnFocusable === 'done'"
+        " && document.querySelector('[data-md-component=palette] label:not([hidden])') !== null"
+        " && !document.body.hasAttribute('data-md-color-switching')"
     )
 
 

@@ -6,10 +6,14 @@ and on a phone with the navigation drawer open, and every collapsed box is opene
 the code and text inside them are checked too; so is the search dialog with results. The
 fixes of Material's own violations are in ``overrides/`` (see ``overrides/main.html``).
 
-The checks share the session's browser: one context per colour scheme and device (a test
-each), with axe in every page it loads (an init script), and one tab in each that goes through
-every page of the site in turn. On a phone, the contrast of the article's text is left to the
-laptop's run of the same scheme (see ``PHONE_RUN``).
+The checks share the session's browser: one context per device (a test each), with axe in
+every page it loads (an init script), and one tab in each that goes through every page of the
+site in turn. Each page is checked in both colour schemes from one load: first in the scheme
+the reader's system asks for (light on the laptop, dark on the phone, so that each scheme is
+shown from the system's choice on every page), then in the other one, switched with the
+site's own palette toggle. On a phone, the contrast of the article's text is left to the
+laptop's run of the same scheme (see ``axe_violations``), and the contrast of text of a
+look axe already judged in the walk is not judged again (see ``axe_check.js``).
 Every problem is collected, keyed by (scheme, device, page), and all of them are reported at
 the end, each with its key, with a screenshot of the first few failing pages as axe saw them.
 """
@@ -19,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import cache
 from importlib.resources import files
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -29,6 +34,9 @@ pytestmark = pytest.mark.browser
 
 #: The colour scheme a reader's system asks for, and the one the page must then show.
 SCHEMES = {"light": "default", "dark": "slate"}
+
+#: Each device's walk: the scheme its context's system asks for, then the other one.
+WALKS = {"desktop": ("light", "dark"), "phone": ("dark", "light")}
 
 #: A laptop, and a phone with the navigation drawer open.
 DEVICES: dict[str, dict[str, Any]] = {
@@ -68,6 +76,24 @@ def shown_scheme(page: Page, scheme: str) -> list[str]:
     return [] if shown == SCHEMES[scheme] else [f"shows colour scheme {shown!r}, not the {scheme}"]
 
 
+#: Switch to a scheme with the site's palette toggle (the radio input its label works), then
+#: wait until Material has switched (it marks the body meanwhile) and any colour transition
+#: has ended: axe must read the colours at rest.
+SWITCH_SCHEME = """async scheme => {
+    document.querySelector(`input[name="__palette"][data-md-color-scheme="${scheme}"]`).click();
+    while (document.body.hasAttribute('data-md-color-switching')) {
+        await new Promise(resolve => requestAnimationFrame(resolve));
+    }
+    const transitions = document.getAnimations().filter(a => a instanceof CSSTransition);
+    await Promise.all(transitions.map(transition => transition.finished));
+}"""
+
+
+def switch_scheme(page: Page, scheme: str) -> None:
+    """Switch the page to ``scheme`` with the palette toggle, as a reader does."""
+    page.evaluate(SWITCH_SCHEME, SCHEMES[scheme])
+
+
 def open_every_box(page: Page) -> None:
     """Open every collapsed box, and wait until the page has dealt with them (a11y.js)."""
     page.evaluate(
@@ -80,22 +106,10 @@ def open_every_box(page: Page) -> None:
     )
 
 
-#: What a phone's run leaves to the laptop's: the contrast of the article's text, which depends
-#: only on the theme's colours and the text's size and weight. Both devices set the text in the
-#: same sizes (checked by ``typeset_sizes``), so the laptop's check of it holds for the phone;
-#: the contrast of everything else (header, drawer, footer) is checked on the phone too.
-PHONE_RUN = """async () => {
-    const options = {resultTypes: ['violations']};
-    const rest = await axe.run(document, {...options, rules: {'color-contrast': {enabled: false}}});
-    const outside = await axe.run({exclude: [['article']]},
-        {...options, runOnly: {type: 'rule', values: ['color-contrast']}});
-    return {violations: [...rest.violations, ...outside.violations],
-            passes: rest.passes.length + outside.passes.length};
-}"""
-FULL_RUN = """async () => {
-    const result = await axe.run(document, {resultTypes: ['violations']});
-    return {violations: result.violations, passes: result.passes.length};
-}"""
+#: One check of the page as it is now: every rule of axe, with colour contrast left out on
+#: text whose look (colour, size, weight, backgrounds) axe already judged earlier in the walk.
+AXE_CHECK = Path(__file__).with_name("axe_check.js")
+
 #: The sizes of the article's text (root, body text, headings, code) as the page sets them.
 TYPESET_SIZES = """() => ['html', 'article p', 'article h1', 'article h2', 'article code']
     .map(selector => document.querySelector(selector))
@@ -108,9 +122,27 @@ def typeset_sizes(page: Page) -> list[str | None]:
     return sizes
 
 
-def axe_violations(page: Page, run: str = FULL_RUN) -> list[str]:
-    """axe-core's violations on the page as it is now, one line per element."""
-    result: dict[str, Any] = page.evaluate(run)
+@cache
+def axe_check() -> str:
+    return AXE_CHECK.read_text(encoding="utf-8")
+
+
+def axe_violations(page: Page, judged: set[str], *, phone: bool = False) -> list[str]:
+    """axe-core's violations on the page as it is now, one line per element.
+
+    ``judged``: the looks of text whose contrast axe judged in earlier checks of the walk;
+    the looks it judges here are added to it.
+
+    What a phone's check leaves to the laptop's: the contrast of the article's text, which
+    depends only on the theme's colours and the text's size and weight. Both devices set the
+    text in the same sizes (checked by ``typeset_sizes``), so the laptop's check of it holds for
+    the phone; the contrast of everything else (header, drawer, footer) is checked on the phone
+    too.
+    """
+    result: dict[str, Any] = page.evaluate(
+        axe_check(), {"judged": sorted(judged), "skipArticleContrast": phone}
+    )
+    judged.update(result["judged"])
     found = [
         f"{v['id']} ({v['impact']}) {', '.join(map(str, node['target']))}: "
         + "; ".join(check["message"] for check in node["any"] + node["all"] + node["none"])
@@ -128,6 +160,8 @@ class Findings:
 
     def __init__(self, screenshots: int = SCREENSHOTS) -> None:
         self.problems: dict[Key, list[str]] = {}
+        #: The looks of text whose contrast axe has judged in this walk.
+        self.judged: set[str] = set()
         self.shots: list[str] = []
         self.screenshots = screenshots
 
@@ -135,7 +169,7 @@ class Findings:
         """The colour scheme the page shows, and axe's violations on it as it is now."""
         scheme, device, _ = key
         found = shown_scheme(page, scheme)
-        found += axe_violations(page, PHONE_RUN if device == "phone" else FULL_RUN)
+        found += axe_violations(page, self.judged, phone=device == "phone")
         self.problems[key] = found
         if found and len(self.shots) < self.screenshots:
             self.shots.append(screenshot(page, "axe-" + "-".join(key)))
@@ -153,19 +187,19 @@ class Findings:
 
 
 @pytest.mark.parametrize("device", list(DEVICES))
-@pytest.mark.parametrize("scheme", list(SCHEMES))
 def test_no_page_has_an_accessibility_violation(
-    browse: Callable[..., Browsing], site: Site, scheme: str, device: str
+    browse: Callable[..., Browsing], site: Site, device: str
 ) -> None:
-    """Every page, and the 404 page, in a colour scheme on a laptop or on a phone.
+    """Every page, and the 404 page, in both colour schemes on a laptop or on a phone.
 
-    One tab goes through every page (one test per scheme and device, so that a parallel run
-    can share them out).
+    One tab goes through every page (one test per device, so that a parallel run can share
+    them out); each page is checked in the system's scheme, then in the other one.
     """
     findings = Findings()
-    page = tab(browse, scheme, device)
-    if device == "phone":  # the premise of PHONE_RUN: the same text sizes as on the laptop
-        laptop = tab(browse, scheme, "desktop")
+    system, other = WALKS[device]
+    page = tab(browse, system, device)
+    if device == "phone":  # the premise of a phone's check: the same text sizes as on the laptop
+        laptop = tab(browse, system, "desktop")
         kinds = ["", next(p for p in site_pages() if p.startswith("notes/") and p != "notes/")]
         for path in [*kinds, next(p for p in site_pages() if p.startswith("api/") and p != "api/")]:
             goto(page, site(path))
@@ -173,18 +207,20 @@ def test_no_page_has_an_accessibility_violation(
             assert typeset_sizes(page) == typeset_sizes(laptop), path
         laptop.close()
     for path in [*site_pages(), MISSING]:
-        if path == MISSING:  # the 404 page
-            page.goto(site(path))
-        else:
-            goto(page, site(path))
+        goto(page, site(path))  # MISSING: the 404 page
         if device == "phone":
             page.locator(".md-header label[for=__drawer]").click()
             page.locator(".md-sidebar--primary .md-nav__title[for=__drawer]").wait_for()
         open_every_box(page)
-        findings.check(page, (scheme, device, path))
+        findings.check(page, (system, device, path))
+        switch_scheme(page, other)
+        findings.check(page, (other, device, path))
+        # Back to the system's scheme, which Material keeps for the next page as it does for
+        # a reader who never switched (clearing its localStorage instead races the next load).
+        switch_scheme(page, system)
 
-    # Each page was checked, or the test is broken.
-    assert len(findings.problems) == len(site_pages()) + 1
+    # Each page was checked in each scheme, or the test is broken.
+    assert len(findings.problems) == 2 * (len(site_pages()) + 1)
     if any(findings.problems.values()):
         pytest.fail(findings.report(), pytrace=False)
 
@@ -231,3 +267,40 @@ def test_the_checks_find_a_planted_violation_and_a_wrong_scheme(
     assert any(
         line.startswith("light, phone, /api/: image-alt (critical) #planted:") for line in report
     ), report
+
+
+def test_contrast_is_judged_once_per_look_and_a_new_look_is_still_checked(
+    browse: Callable[..., Browsing], site: Site
+) -> None:
+    """Text of a look axe judged earlier in the walk is left out of the contrast rule; text
+    of a new look, or of a judged look on a new background, is checked, and fails."""
+    findings = Findings(screenshots=0)
+    page = tab(browse, "light", "desktop")
+    goto(page, site("notes/misc/"))
+    findings.check(page, ("light", "desktop", "notes/misc/"))
+    assert findings.problems == {("light", "desktop", "notes/misc/"): []}
+    judged = set(findings.judged)
+    assert len(judged) > 5, judged  # body text, headings, links, code tokens, …
+
+    again = page.evaluate(axe_check(), {"judged": sorted(judged), "skipArticleContrast": False})
+    assert again["left_out"] > 0
+    assert again["judged"] == []  # nothing new to judge on the same page
+
+    page.evaluate(
+        """() => {
+            const article = document.querySelector('article');
+            const grey = document.createElement('p');
+            grey.id = 'planted-grey';  // a new look: pale grey on the page's white
+            grey.style.color = '#bbb';
+            grey.textContent = 'Pale text';
+            const dark = document.createElement('div');
+            dark.style.background = '#333';  // the body text's look on a new background
+            dark.innerHTML = '<p id="planted-ground">Dark text on dark</p>';
+            article.append(grey, dark);
+        }"""
+    )
+    findings.check(page, ("light", "desktop", "notes/misc/, planted"))
+    report = findings.report().splitlines()
+    for planted in ["#planted-grey", "#planted-ground"]:
+        prefix = f"light, desktop, /notes/misc/, planted: color-contrast (serious) {planted}:"
+        assert any(line.startswith(prefix) for line in report), report

@@ -245,14 +245,21 @@ def test_an_erratum_whose_line_changed_is_flagged(project_copy: Path, tmp_path: 
 # --- the realistic version: every kind of change at once ---
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def synced(
-    tmp_path_factory: pytest.TempPathFactory, project_copier: Callable[[Path], Path]
+    once: Callable[[str, Callable[[Path], tuple[Path, Outcome]]], tuple[Path, Outcome]],
+    project_copier: Callable[[Path], Path],
 ) -> tuple[Path, Outcome]:
-    dest = project_copier(tmp_path_factory.mktemp("synced") / "project")
-    return dest, sync(Project.at(dest), V2)
+    """A copy of the project synced to the realistic version, once per run (tests read it)."""
+
+    def make(folder: Path) -> tuple[Path, Outcome]:
+        dest = project_copier(folder / "project")
+        return dest, sync(Project.at(dest), V2)
+
+    return once("synced-v2", make)
 
 
+@pytest.mark.slow  # runs with the long tests: it syncs the copy the other tests read
 def test_the_realistic_version_passes_the_fidelity_gate(synced: tuple[Path, Outcome]) -> None:
     root, _ = synced
     gate(root)
