@@ -5,7 +5,9 @@ page of its own in the nav, with its own record), then times, in fresh processes
 docs/` and `mkdocs build` on each (not strict: the copies repeat the headings that the API
 pages link to, which autorefs warns about), and prints per block and per page costs. Targets:
 the per-block cost of `pytest docs/` at 16x within 1.2x of the cost at 1x (no quadratic step),
-and `pytest docs/` at 1x within 1.1x of the `import torch, numpy` floor.
+and `pytest docs/` at 1x within 1.1x of the `import torch, numpy` floor. At 1x it also times the
+content floor (every block run bare, ``bare_blocks.py``), which tells what the pages' own code
+costs apart from the machinery.
 
 Run from the repository root: ``python benchmarks/bench_scale.py [--repeat 3]``.
 """
@@ -25,6 +27,7 @@ from notesite.project import Project
 from timing import wall_time
 
 ROOT = Path(__file__).resolve().parents[1]
+BARE = Path(__file__).with_name("bare_blocks.py")
 FACTORS = (1, 4, 16)
 
 
@@ -58,6 +61,7 @@ def main() -> None:
     args = parser.parse_args()
     python = sys.executable
     rows = []
+    bare = float("nan")
     with tempfile.TemporaryDirectory() as tmp:
         floor_cmd = [python, "-c", "import torch, numpy"]
         wall_time(floor_cmd, ROOT)
@@ -73,6 +77,9 @@ def main() -> None:
             test_s = statistics.median(wall_time(pytest_cmd, dest) for _ in range(args.repeat))
             build_s = statistics.median(wall_time(build_cmd, dest) for _ in range(args.repeat))
             rows.append((factor, pages, blocks, test_s, build_s))
+            if factor == 1:
+                bare_cmd = [python, str(BARE), str(dest)]
+                bare = statistics.median(wall_time(bare_cmd, dest) for _ in range(args.repeat))
     print(f"import torch, numpy (floor): {floor:.2f} s\n")
     header = (
         f"{'scale':>5} {'pages':>6} {'blocks':>7} {'pytest docs/ s':>15} {'ms/block':>9} "
@@ -91,7 +98,9 @@ def main() -> None:
     print(
         f"\nper-block cost of pytest docs/ over the floor, {top[0]}x / 1x: {per_block:.2f} "
         f"(target <= 1.2)\nper-page cost of the build, {top[0]}x / 1x: {per_page:.2f}\n"
-        f"pytest docs/ at 1x / import floor: {base[3] / floor:.2f} (target <= 1.1)"
+        f"pytest docs/ at 1x / import floor: {base[3] / floor:.2f} (target <= 1.1)\n"
+        f"the blocks bare at 1x / import floor: {bare / floor:.2f}; "
+        f"pytest docs/ at 1x / the blocks bare: {base[3] / bare:.2f}"
     )
 
 
