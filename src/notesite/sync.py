@@ -611,20 +611,19 @@ def _section_page(project: Project, folder: str, heading: str, taken: set[str]) 
     return src
 
 
-def plan_sync(project: Project, new: Post, *, new_post: bool = False) -> Plan:
-    """Compute every file a sync writes (nothing is written here).
+def _original_of(project: Project, new: Post, *, new_post: bool) -> tuple[str, Post] | None:
+    """The original (file name, post) that ``new`` is a version of; None for a new post.
 
     Raises:
-        SyncError: If the post matches no original (or, with ``new_post``, one already),
-            or its pages cannot be placed.
+        SyncError: If the post matches no original (or, with ``new_post``, one already).
     """
-    names = originals(project)
-    olds = {}
-    for name in names:
-        olds[name] = read_post(
+    olds = {
+        name: read_post(
             (project.originals_dir / name).read_text(encoding="utf-8"),
             f"{project.originals_dir.name}/{name}",
         )
+        for name in originals(project)
+    }
     same = [name for name, post in olds.items() if post.title == new.title]
     if new_post:
         if same:
@@ -633,7 +632,7 @@ def plan_sync(project: Project, new: Post, *, new_post: bool = False) -> Plan:
                 f"{new.title!r} of {project.originals_dir.name}/{same[0]}: run "
                 f"`python -m notesite sync {new.name}` without --new to update it"
             )
-        return _plan_new(project, new)
+        return None
     if not same:
         titles = ", ".join(f"{post.title!r} ({name})" for name, post in olds.items()) or "none"
         raise SyncError(
@@ -641,24 +640,19 @@ def plan_sync(project: Project, new: Post, *, new_post: bool = False) -> Plan:
             f"{new.title!r}. To add it as another post, run "
             f"`python -m notesite sync --new {new.name}`"
         )
-    old = olds[same[0]]
-    pages = [p for p in project.notes() if post_title(p) == old.title]
-    placement = place(old, pages)
-    comparison = compare_posts(old, new)
-    flags: list[Flag] = []
-    events: dict[str, list[Event]] = {}
-    by_old_section = {
-        old.units[s[0]].section: placement.placed[s[0]].page.src_uri for s in old.sections
-    }
-    folder = pages[0].src_uri.rsplit("/", 1)[0]
-    taken = {p.src_uri for p in pages}
-    nav: list[str] = []
-    texts: dict[str, str] = {}
-    meta_changed = _post_meta_changed(old, new)
-    nav_all = set(project.nav)
+    return same[0], olds[same[0]]
+
+
+def _margin_pointers(
+    old: Post, placement: Placement, comparison: Comparison
+) -> tuple[dict[int, list[str]], dict[tuple[str, int], int]]:
+    """The helper pointers at the margin that stay when the text above them goes.
+
+    A helper pointer at the margin points to the section's lesson: when the text above it
+    goes, it stays, under the section's previous text that is kept. Returns the lines carried
+    under each kept unit, and for each such box (page, line) the unit it now follows.
+    """
     removed = set(comparison.removed)
-    # A helper pointer at the margin points to the section's lesson: when the text above it
-    # goes, it stays, under the section's previous text that is kept.
     carried: dict[int, list[str]] = {}
     kept_boxes: dict[tuple[str, int], int] = {}
     for o in comparison.removed:
@@ -679,6 +673,79 @@ def plan_sync(project: Project, new: Post, *, new_post: bool = False) -> Plan:
                 ["", *placed.page.lines[addition.start : addition.end]]
             )
             kept_boxes[(placed.page.src_uri, addition.start)] = keeper
+    return carried, kept_boxes
+
+
+def _removed_units(
+    old: Post,
+    placement: Placement,
+    comparison: Comparison,
+    kept_boxes: dict[tuple[str, int], int],
+    events: dict[str, list[Event]],
+) -> list[Flag]:
+    """Note each removed unit on its page, and flag each box under it: removed, or kept."""
+    flags: list[Flag] = []
+    for o in comparison.removed:
+        placed = placement.placed[o]
+        unit = old.units[o]
+        src = placed.page.src_uri
+        events.setdefault(src, []).append(
+            Event(REMOVED, unit.kind, _words(unit), 0, f"was line {placed.start + 1}")
+        )
+        for addition in placed.page.additions:
+            if not placed.chunk_start <= addition.start < placed.chunk_end:
+                continue
+            keeper = kept_boxes.get((src, addition.start))
+            if keeper is not None:
+                what = (
+                    "kept: the text above it was removed, so it now follows the text of "
+                    f"old line {placement.placed[keeper].start + 1}"
+                )
+            else:
+                what = "removed with the text it annotates"
+            flags.append(Flag(src, addition.kind, addition.title, what))
+    return flags
+
+
+def _index_pages(project: Project, old: Post, new: Post) -> dict[str, str]:
+    """The post's index pages (in the nav) with the new version's front matter."""
+    texts = {}
+    nav_all = set(project.nav)
+    for index in project.pages():
+        if not index.is_note and post_title(index) == old.title and index.src_uri in nav_all:
+            body_lines = index.lines[index.body_start :]
+            while body_lines and not body_lines[0].strip():
+                body_lines = body_lines[1:]
+            text = "\n".join([*_front_matter(index.meta, new), *body_lines])
+            texts[index.src_uri] = text.rstrip("\n") + "\n"
+    return texts
+
+
+def plan_sync(project: Project, new: Post, *, new_post: bool = False) -> Plan:
+    """Compute every file a sync writes (nothing is written here).
+
+    Raises:
+        SyncError: If the post matches no original (or, with ``new_post``, one already),
+            or its pages cannot be placed.
+    """
+    original = _original_of(project, new, new_post=new_post)
+    if original is None:
+        return _plan_new(project, new)
+    name, old = original
+    pages = [p for p in project.notes() if post_title(p) == old.title]
+    placement = place(old, pages)
+    comparison = compare_posts(old, new)
+    flags: list[Flag] = []
+    events: dict[str, list[Event]] = {}
+    by_old_section = {
+        old.units[s[0]].section: placement.placed[s[0]].page.src_uri for s in old.sections
+    }
+    folder = pages[0].src_uri.rsplit("/", 1)[0]
+    taken = {p.src_uri for p in pages}
+    nav: list[str] = []
+    texts: dict[str, str] = {}
+    meta_changed = _post_meta_changed(old, new)
+    carried, kept_boxes = _margin_pointers(old, placement, comparison)
     order = [comparison.sections[j] for j in sorted(comparison.sections)]
     in_place = {
         order[block.b + k]
@@ -741,51 +808,16 @@ def plan_sync(project: Project, new: Post, *, new_post: bool = False) -> Plan:
             text = page.text
         if i is None or text != page.text:
             texts[src] = text
-    for o in comparison.removed:
-        placed = placement.placed[o]
-        unit = old.units[o]
-        events.setdefault(placed.page.src_uri, []).append(
-            Event(REMOVED, unit.kind, _words(unit), 0, f"was line {placed.start + 1}")
-        )
-        for addition in placed.page.additions:
-            if not placed.chunk_start <= addition.start < placed.chunk_end:
-                continue
-            if (placed.page.src_uri, addition.start) in kept_boxes:
-                target = placement.placed[kept_boxes[(placed.page.src_uri, addition.start)]]
-                flags.append(
-                    Flag(
-                        placed.page.src_uri,
-                        addition.kind,
-                        addition.title,
-                        "kept: the text above it was removed, so it now follows the text of "
-                        f"old line {target.start + 1}",
-                    )
-                )
-            else:
-                flags.append(
-                    Flag(
-                        placed.page.src_uri,
-                        addition.kind,
-                        addition.title,
-                        "removed with the text it annotates",
-                    )
-                )
-    if meta_changed:
-        # The post's index pages carry its front matter too.
-        for index in project.pages():
-            if not index.is_note and post_title(index) == old.title and index.src_uri in nav_all:
-                body_lines = index.lines[index.body_start :]
-                while body_lines and not body_lines[0].strip():
-                    body_lines = body_lines[1:]
-                texts[index.src_uri] = "\n".join([*_front_matter(index.meta, new), *body_lines])
-                texts[index.src_uri] = texts[index.src_uri].rstrip("\n") + "\n"
+    flags += _removed_units(old, placement, comparison, kept_boxes, events)
+    if meta_changed:  # the post's index pages carry its front matter too
+        texts.update(_index_pages(project, old, new))
     removed_pages = [p.src_uri for p in pages if p.src_uri not in nav]
     old_nav = [p.src_uri for p in pages]
     config_text = None
     if nav != old_nav:
         config_text = rewrite_nav((project.root / CONFIG).read_text(encoding="utf-8"), old_nav, nav)
     plan = Plan(new, old, texts, removed_pages, nav, config_text, {}, events, flags)
-    plan.original_path = project.originals_dir / same[0]
+    plan.original_path = project.originals_dir / name
     plan.records = _records(project, pages, texts, removed_pages)
     return plan
 
@@ -944,7 +976,7 @@ def undefined_names(code: str) -> list[str]:
 
 
 def run_block(
-    page: Page, number: int, root: Path, timeout: float = TIMEOUT, cuda: bool | None = None
+    page: Page, number: int, timeout: float = TIMEOUT, cuda: bool | None = None
 ) -> BlockRun:
     """Run one block of a page in its own process (with the blocks it continues)."""
     block = page.blocks[number - 1]
@@ -1010,9 +1042,7 @@ def run_new_blocks(
         jobs += [(page, b.number) for b in page.blocks if b.key not in keys]
     cuda = _cuda_available()
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        return list(
-            pool.map(lambda job: run_block(job[0], job[1], project.root, timeout, cuda), jobs)
-        )
+        return list(pool.map(lambda job: run_block(job[0], job[1], timeout, cuda), jobs))
 
 
 # --- the report --------------------------------------------------------------------------------
