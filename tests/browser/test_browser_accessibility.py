@@ -81,11 +81,12 @@ def shown_scheme(page: Page, scheme: str) -> list[str]:
 #: has ended: axe must read the colours at rest.
 SWITCH_SCHEME = """async scheme => {
     document.querySelector(`input[name="__palette"][data-md-color-scheme="${scheme}"]`).click();
-    while (document.body.hasAttribute('data-md-color-switching')) {
+    for (let frame = 0; frame < 120 && document.body.hasAttribute('data-md-color-switching');
+         frame++) {  // bounded: a page that never settles is reported, not waited for
         await new Promise(resolve => requestAnimationFrame(resolve));
     }
     const transitions = document.getAnimations().filter(a => a instanceof CSSTransition);
-    await Promise.all(transitions.map(transition => transition.finished));
+    await Promise.allSettled(transitions.map(transition => transition.finished));
 }"""
 
 
