@@ -1,8 +1,9 @@
 """The content's own cost: every block `pytest docs/` runs, run bare, in one process.
 
-Imports torch and numpy, then runs each Python block of the site's pages (with the blocks it
-continues, in a fresh namespace, seeded, its output discarded), with no pytest and no check of
-its output: what any runner of these pages must pay. CUDA blocks are left out where CUDA is
+Imports torch as the test runner does (``notesite.outputs.import_torch``) and numpy, then runs
+each Python block of the site's pages (with the blocks it continues, in a fresh namespace,
+seeded, its output discarded), with no pytest and no check of its output: what any runner of
+these pages must pay. CUDA blocks are left out where CUDA is
 not available, as `pytest docs/` skips them. The benchmarks time this script in a fresh
 process as the floor the machinery adds to; it exits non-zero if a block fails.
 
@@ -16,14 +17,16 @@ import io
 import sys
 from pathlib import Path
 
-import numpy  # noqa: F401  (the floor imports what pytest docs/ imports)
-import torch
-
+from notesite.outputs import import_torch
 from notesite.project import Project
 
 
 def run_blocks(root: Path) -> int:
     """Run every block of the project at ``root`` that pytest would run here; how many ran."""
+    import_torch()  # the collector paused during the import, its objects frozen after
+    import numpy  # noqa: F401  (the floor imports what pytest docs/ imports)
+    import torch
+
     project = Project.at(root)
     cuda = torch.cuda.is_available()
     ran = 0

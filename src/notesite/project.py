@@ -8,6 +8,7 @@ extension), so the pytest plugin and the build read one configuration.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -154,12 +155,16 @@ class Project:
         """The note pages' models, in nav order."""
         return [self.page(src) for src in self.note_pages]
 
+    @functools.cached_property
+    def _docs_resolved(self) -> Path:
+        return self.docs_dir.resolve()
+
     def src_uri(self, path: Path) -> str | None:
         """The path of a file under the docs folder (None if it is not under it)."""
         path = path.resolve()
-        if not path.is_relative_to(self.docs_dir.resolve()):
+        if not path.is_relative_to(self._docs_resolved):
             return None
-        return path.relative_to(self.docs_dir.resolve()).as_posix()
+        return path.relative_to(self._docs_resolved).as_posix()
 
     def record_path(self, src_uri: str) -> Path:
         """The record file of a page (``outputs/<page>.txt``)."""

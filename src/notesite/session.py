@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import datetime
 import difflib
-import gc
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -69,6 +68,8 @@ class State:
         """The run of a page of the project's docs; None for any other file."""
         if self.project is None or path.suffix != ".md":
             return None
+        if path in self.pages:
+            return self.pages[path]
         src_uri = self.project.src_uri(path)
         if src_uri is None:
             return None
@@ -229,14 +230,15 @@ def unchecked_claims(page: model.Page) -> list[str]:
 class ClaimsItem(pytest.Item):
     """The claims gate of one note page: every unit of its prose is accounted for."""
 
-    def __init__(self, *, src_uri: str, **kwargs: Any) -> None:
-        """The gate of the page ``src_uri`` (its path under the docs folder)."""
+    def __init__(self, *, project: Project, src_uri: str, **kwargs: Any) -> None:
+        """The gate of the page ``src_uri`` (its path under ``project``'s docs folder)."""
         super().__init__(**kwargs)
+        self.project = project
         self.src_uri = src_uri
 
     def runtest(self) -> None:
         """Fail, naming each claim that is not yet checked."""
-        page = model.parse_page(self.path.read_text(encoding="utf-8"), self.src_uri)
+        page = self.project.page(self.src_uri)  # the model, parsed once per content
         problems = unchecked_claims(page)
         if problems:
             raise ClaimsGateError(
@@ -259,14 +261,17 @@ class ClaimsItem(pytest.Item):
 class ClaimsFile(pytest.File):
     """A note page, for its claims gate (pytest-markdown-docs collects its blocks)."""
 
-    def __init__(self, *, src_uri: str, **kwargs: Any) -> None:
-        """The note page ``src_uri``."""
+    def __init__(self, *, project: Project, src_uri: str, **kwargs: Any) -> None:
+        """The note page ``src_uri`` of ``project``."""
         super().__init__(**kwargs)
+        self.project = project
         self.src_uri = src_uri
 
     def collect(self) -> Iterator[pytest.Item]:
         """The page's one gate item, ``claims``."""
-        yield ClaimsItem.from_parent(self, name="claims", src_uri=self.src_uri)
+        yield ClaimsItem.from_parent(
+            self, name="claims", project=self.project, src_uri=self.src_uri
+        )
 
 
 class NotesitePlugin:
@@ -274,11 +279,7 @@ class NotesitePlugin:
 
     def __init__(self, config: pytest.Config) -> None:
         """Set up the session's state in ``config.stash``."""
-        import torch  # noqa: F401 - imported once, before the collector freezes its objects
-
-        # torch's import leaves about a million objects for the garbage collector to walk
-        # on every full collection; none of them is garbage.
-        gc.freeze()
+        _outputs.import_torch()  # once, before the collection; see its docstring
         root = find_root(Path(str(config.rootpath)))
         update = bool(config.getoption("update_outputs"))
         config.stash[STATE] = State(
@@ -345,7 +346,7 @@ class NotesitePlugin:
         src_uri = project.src_uri(file_path)
         if src_uri is None or not model.is_note_page(src_uri):
             return None
-        return ClaimsFile.from_parent(parent, path=file_path, src_uri=src_uri)
+        return ClaimsFile.from_parent(parent, path=file_path, project=project, src_uri=src_uri)
 
     def pytest_collection_finish(self, session: pytest.Session) -> None:
         """Drop Hypothesis' reporting plugin from a run that collected no Hypothesis test.

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+import sys
 from pathlib import Path
 
 import pytest
@@ -125,3 +127,24 @@ def test_repeated_code_gets_numbered_keys() -> None:
     keys = block_keys(["print(1)", "print(2)", "print(1)\n"])
     assert keys[0] != keys[1]
     assert keys[2] == keys[0] + "#2"
+
+
+@pytest.mark.parametrize("collecting", [True, False], ids=["collector-on", "collector-off"])
+def test_import_torch_freezes_what_exists_and_leaves_the_collector_as_it_was(
+    collecting: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    was = gc.isenabled()
+    (gc.enable if collecting else gc.disable)()
+    try:
+        made = [[k] for k in range(100)]  # objects the collector tracks, made before the call
+        frozen = gc.get_freeze_count()
+        outputs.import_torch()
+        assert gc.isenabled() is collecting
+        assert gc.get_freeze_count() >= frozen + len(made)
+        # A failed import still gives the collector back as it was.
+        monkeypatch.setitem(sys.modules, "torch", None)
+        with pytest.raises(ImportError):
+            outputs.import_torch()
+        assert gc.isenabled() is collecting
+    finally:
+        (gc.enable if was else gc.disable)()
