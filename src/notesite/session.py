@@ -274,12 +274,19 @@ class ClaimsFile(pytest.File):
         )
 
 
+def _hands_out_tests(config: pytest.Config) -> bool:
+    """Whether this process is pytest-xdist's controller, which hands the tests to workers."""
+    distributing = getattr(config.option, "dist", "no") != "no"
+    return distributing and not hasattr(config, "workerinput")
+
+
 class NotesitePlugin:
     """The hooks and fixtures of a session run with ``--notesite``."""
 
     def __init__(self, config: pytest.Config) -> None:
         """Set up the session's state in ``config.stash``."""
-        _outputs.import_torch()  # once, before the collection; see its docstring
+        if not _hands_out_tests(config):  # pytest-xdist's controller runs no test
+            _outputs.import_torch()  # once, before the collection; see its docstring
         root = find_root(Path(str(config.rootpath)))
         update = bool(config.getoption("update_outputs"))
         config.stash[STATE] = State(

@@ -1,12 +1,14 @@
 // One axe-core check of the page as it is now (see test_browser_accessibility.py).
 //
-// Every rule but colour contrast runs on the whole page. Colour contrast runs on the whole
+// Every rule but colour contrast runs on the whole page; or, given `only`, just those rules
+// (a check of the same page in its other colour scheme runs only axe's colour rules, which
+// the check returns as `colour`: the rules of category cat.color that a full check ran). Colour contrast runs on the whole
 // page too (on a phone: all but the article), except on text whose look an earlier check of
 // the same walk already judged. A look is what the contrast of text depends on: its colour,
 // size, weight and shadow, the opacity it is drawn with, and every background behind it down
 // to the first opaque one. Only what axe judged (passed or failed) counts as judged: text it
 // could not decide (hidden, clipped, covered) is checked again wherever its look comes back.
-async ({judged, skipArticleContrast}) => {
+async ({judged, skipArticleContrast, only}) => {
     const known = new Set(judged);
     const styles = new Map();
     const style = element => {
@@ -55,10 +57,12 @@ async ({judged, skipArticleContrast}) => {
     marked.forEach(element => element.setAttribute('data-ptn-judged', ''));
 
     try {
-        const rest = await axe.run(document, {
-            resultTypes: ['violations'],
-            rules: {'color-contrast': {enabled: false}},
-        });
+        const others = only === null
+            ? {rules: {'color-contrast': {enabled: false}}}
+            : {runOnly: {type: 'rule', values: only.filter(id => id !== 'color-contrast')}};
+        const rest = others.runOnly && others.runOnly.values.length === 0
+            ? {violations: [], passes: [], incomplete: [], inapplicable: []}
+            : await axe.run(document, {resultTypes: ['violations'], ...others});
         const exclude = [['[data-ptn-judged]']];
         if (skipArticleContrast) exclude.push(['article']);
         const contrast = await axe.run({include: [['body']], exclude}, {
@@ -75,9 +79,15 @@ async ({judged, skipArticleContrast}) => {
             impact: rule.impact,
             nodes: rule.nodes.map(({target, any, all, none}) => ({target, any, all, none})),
         });
+        const reported = [rest, contrast]
+            .flatMap(r => [...r.violations, ...r.passes, ...r.incomplete, ...r.inapplicable])
+            .map(rule => rule.id);
+        const colourRules = new Set(axe.getRules(['cat.color']).map(rule => rule.ruleId));
         return {
             violations: [...rest.violations, ...contrast.violations].map(plain),
             passes: rest.passes.length + contrast.passes.length,
+            reported: [...new Set(reported)],
+            colour: [...new Set(reported)].filter(id => colourRules.has(id)),
             judged: [...new Set(decided)].filter(key => !known.has(key)),
             left_out: marked.length,
         };

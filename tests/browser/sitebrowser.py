@@ -217,6 +217,33 @@ def screenshot(page: Page, name: str) -> str:
     return f"{path.relative_to(ROOT)}  ({page.url})"
 
 
+def edit_base() -> str:
+    """Where the edit links point, up to the page's path: ``repo_url`` and ``edit_uri``."""
+    config = mkdocs_config()
+    return str(config["repo_url"]).rstrip("/") + "/" + str(config["edit_uri"]).strip("/")
+
+
+def shows_its_page(page: Page, src: str) -> list[str]:
+    """What is wrong with the page loaded from ``docs/<src>``: it must show its title and a
+    visible link to edit its Markdown."""
+    found = [] if page.locator("article h1").first.is_visible() else ["no visible title (h1)"]
+    link = page.locator("article a.md-content__button[rel=edit]")
+    expected = f"{edit_base()}/{src}"
+    if (href := link.get_attribute("href")) != expected:
+        found.append(f"edit link to {href}, not {expected}")
+    if not link.is_visible():
+        found.append("the edit link is not visible")
+    return found
+
+
+def traffic_problems(traffic: Traffic) -> list[str]:
+    """What went wrong in a page's traffic: every error, and any request to another host."""
+    found = traffic.problems()
+    if traffic.hosts() != {HOST}:
+        found.append(f"requests to hosts {sorted(traffic.hosts())}, not only {HOST}")
+    return found
+
+
 def goto(page: Page, url: str, *, idle: bool = False) -> None:
     """Open ``url`` and wait until Material's scripts have set the page up."""
     page.goto(url, wait_until="networkidle" if idle else "load")

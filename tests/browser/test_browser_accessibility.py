@@ -1,4 +1,9 @@
-"""axe-core finds no accessibility violation on any page, in either colour scheme.
+"""Every page loads cleanly, and axe-core finds no accessibility violation on any page.
+
+Each walk below loads every page of the site, and checks first that it loaded cleanly: it
+shows its title and a visible edit link to its Markdown, with no console or page error, no
+failed request and no request to another host (``sitebrowser.shows_its_page`` and
+``traffic_problems``).
 
 axe-core (the copy bundled by the ``axe-playwright-python`` package) runs with all of its
 default rules, best practices included; none is disabled. Every page is checked on a laptop
@@ -10,17 +15,20 @@ The checks share the session's browser: one context per device (a test each), wi
 every page it loads (an init script), and one tab in each that goes through every page of the
 site in turn. Each page is checked in both colour schemes from one load: first in the scheme
 the reader's system asks for (light on the laptop, dark on the phone, so that each scheme is
-shown from the system's choice on every page), then in the other one, switched with the
-site's own palette toggle. On a phone, the contrast of the article's text is left to the
-laptop's run of the same scheme (see ``axe_violations``), and the contrast of text of a
-look axe already judged in the walk is not judged again (see ``axe_check.js``).
+shown from the system's choice on every page) with every rule, then in the other one,
+switched with the site's own palette toggle, with axe's colour rules (colour contrast, links
+told from text): the other rules read the page's structure, which a scheme does not change,
+and the two walks check it with the palette in each of its states. On a phone, the contrast
+of the article's text is left to the laptop's run of the same scheme (see
+``axe_violations``), and the contrast of text of a look axe already judged in the walk is not
+judged again (see ``axe_check.js``).
 Every problem is collected, keyed by (scheme, device, page), and all of them are reported at
 the end, each with its key, with a screenshot of the first few failing pages as axe saw them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import cache
 from importlib.resources import files
 from pathlib import Path
@@ -28,7 +36,17 @@ from typing import Any
 
 import pytest
 from playwright.sync_api import Page
-from sitebrowser import Browsing, Site, goto, screenshot, site_pages
+from sitebrowser import (
+    Browsing,
+    Site,
+    goto,
+    markdown_pages,
+    page_url,
+    screenshot,
+    shows_its_page,
+    site_pages,
+    traffic_problems,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -63,11 +81,16 @@ def axe_script() -> str:
     return files("axe_playwright_python").joinpath("axe.min.js").read_text(encoding="utf-8")
 
 
-def tab(browse: Callable[..., Browsing], scheme: str, device: str) -> Page:
-    """A page in a new context of ``scheme`` and ``device``, with axe in every page it loads."""
+def context(browse: Callable[..., Browsing], scheme: str, device: str) -> Browsing:
+    """A new context of ``scheme`` and ``device``, with axe in every page it loads."""
     browsing = browse(color_scheme=scheme, **DEVICES[device])
     browsing.context.add_init_script(axe_script())
-    return browsing.new_page()
+    return browsing
+
+
+def tab(browse: Callable[..., Browsing], scheme: str, device: str) -> Page:
+    """A page in a new context of ``scheme`` and ``device``, with axe in every page it loads."""
+    return context(browse, scheme, device).new_page()
 
 
 def shown_scheme(page: Page, scheme: str) -> list[str]:
@@ -128,11 +151,15 @@ def axe_check() -> str:
     return AXE_CHECK.read_text(encoding="utf-8")
 
 
-def axe_violations(page: Page, judged: set[str], *, phone: bool = False) -> list[str]:
-    """axe-core's violations on the page as it is now, one line per element.
+def axe_violations(
+    page: Page, judged: set[str], *, phone: bool = False, only: list[str] | None = None
+) -> tuple[list[str], list[str]]:
+    """axe-core's violations on the page as it is now, one line per element; and its colour
+    rules (those of category ``cat.color`` that the check ran).
 
     ``judged``: the looks of text whose contrast axe judged in earlier checks of the walk;
-    the looks it judges here are added to it.
+    the looks it judges here are added to it. ``only``: run just these rules (and colour
+    contrast), not all of them.
 
     What a phone's check leaves to the laptop's: the contrast of the article's text, which
     depends only on the theme's colours and the text's size and weight. Both devices set the
@@ -141,7 +168,7 @@ def axe_violations(page: Page, judged: set[str], *, phone: bool = False) -> list
     too.
     """
     result: dict[str, Any] = page.evaluate(
-        axe_check(), {"judged": sorted(judged), "skipArticleContrast": phone}
+        axe_check(), {"judged": sorted(judged), "skipArticleContrast": phone, "only": only}
     )
     judged.update(result["judged"])
     found = [
@@ -150,10 +177,12 @@ def axe_violations(page: Page, judged: set[str], *, phone: bool = False) -> list
         for v in result["violations"]
         for node in v["nodes"]
     ]
-    # No rule passed: axe checked nothing (an empty page, a broken run), which is no pass.
-    if result["passes"] == 0:
+    if only is None and result["passes"] == 0:
+        # No rule passed: axe checked nothing (an empty page, a broken run), which is no pass.
         found.append("axe found no rule that passes: it checked nothing")
-    return found
+    if only is not None and (missing := sorted(set(only) - set(result["reported"]))):
+        found.append(f"axe did not run the rules it was asked for: {', '.join(missing)}")
+    return found, result["colour"]
 
 
 class Findings:
@@ -163,14 +192,31 @@ class Findings:
         self.problems: dict[Key, list[str]] = {}
         #: The looks of text whose contrast axe has judged in this walk.
         self.judged: set[str] = set()
+        #: axe's colour rules, as the first full check ran them.
+        self.colour_rules: list[str] | None = None
         self.shots: list[str] = []
         self.screenshots = screenshots
 
-    def check(self, page: Page, key: Key) -> None:
-        """The colour scheme the page shows, and axe's violations on it as it is now."""
+    def check(
+        self, page: Page, key: Key, *, colours_only: bool = False, also: Sequence[str] = ()
+    ) -> None:
+        """The colour scheme the page shows, and axe's violations on it as it is now.
+
+        ``colours_only``: run only axe's colour rules, for the page already checked in full in
+        its other scheme: the other rules read its structure, which a scheme does not change.
+        ``also``: problems of the page found otherwise, reported (and shown) with axe's.
+        """
         scheme, device, _ = key
-        found = shown_scheme(page, scheme)
-        found += axe_violations(page, self.judged, phone=device == "phone")
+        if colours_only and self.colour_rules is None:
+            raise RuntimeError("a check of the colours only needs a full check first")
+        only = self.colour_rules if colours_only else None
+        found = [*also, *shown_scheme(page, scheme)]
+        violations, colour_rules = axe_violations(
+            page, self.judged, phone=device == "phone", only=only
+        )
+        found += violations
+        if not colours_only:
+            self.colour_rules = colour_rules
         self.problems[key] = found
         if found and len(self.shots) < self.screenshots:
             self.shots.append(screenshot(page, "axe-" + "-".join(key)))
@@ -188,17 +234,20 @@ class Findings:
 
 
 @pytest.mark.parametrize("device", list(DEVICES))
-def test_no_page_has_an_accessibility_violation(
+def test_every_page_loads_cleanly_and_has_no_accessibility_violation(
     browse: Callable[..., Browsing], site: Site, device: str
 ) -> None:
     """Every page, and the 404 page, in both colour schemes on a laptop or on a phone.
 
     One tab goes through every page (one test per device, so that a parallel run can share
-    them out); each page is checked in the system's scheme, then in the other one.
+    them out). Each page must load cleanly: show its title and its edit link (to its
+    Markdown), with no console or page error, no failed request and no request to another
+    host. Then it is checked by axe in the system's scheme, and in the other one.
     """
     findings = Findings()
     system, other = WALKS[device]
-    page = tab(browse, system, device)
+    browsing = context(browse, system, device)
+    page = browsing.new_page()
     if device == "phone":  # the premise of a phone's check: the same text sizes as on the laptop
         laptop = tab(browse, system, "desktop")
         kinds = ["", next(p for p in site_pages() if p.startswith("notes/") and p != "notes/")]
@@ -207,21 +256,27 @@ def test_no_page_has_an_accessibility_violation(
             goto(laptop, site(path))
             assert typeset_sizes(page) == typeset_sizes(laptop), path
         laptop.close()
-    for path in [*site_pages(), MISSING]:
-        goto(page, site(path))  # MISSING: the 404 page
+    sources: list[str | None] = [*markdown_pages(), None]  # None: the 404 page
+    for src in sources:
+        path = MISSING if src is None else page_url(src)
+        browsing.traffic.clear()  # each page's traffic is checked on its own
+        goto(page, site(path))
+        shown = [] if src is None else shows_its_page(page, src)
         if device == "phone":
             page.locator(".md-header label[for=__drawer]").click()
             page.locator(".md-sidebar--primary .md-nav__title[for=__drawer]").wait_for()
         open_every_box(page)
-        findings.check(page, (system, device, path))
+        findings.check(page, (system, device, path), also=shown)
         switch_scheme(page, other)
-        findings.check(page, (other, device, path))
+        findings.check(page, (other, device, path), colours_only=True)
         # Back to the system's scheme, which Material keeps for the next page as it does for
         # a reader who never switched (clearing its localStorage instead races the next load).
         switch_scheme(page, system)
+        if src is not None:  # the 404 page's own traffic is test_browser_pages.py's to check
+            findings.problems[(system, device, path)] += traffic_problems(browsing.traffic)
 
     # Each page was checked in each scheme, or the test is broken.
-    assert len(findings.problems) == 2 * (len(site_pages()) + 1)
+    assert len(findings.problems) == 2 * len(sources)
     if any(findings.problems.values()):
         pytest.fail(findings.report(), pytrace=False)
 
@@ -262,12 +317,33 @@ def test_the_checks_find_a_planted_violation_and_a_wrong_scheme(
             document.querySelector('article').append(image);
         }"""
     )
+    with pytest.raises(RuntimeError, match="needs a full check first"):
+        findings.check(page, ("dark", "phone", "api/"), colours_only=True)
     findings.check(page, ("light", "phone", "api/"))
     report = findings.report().splitlines()
     assert report[0] == "light, phone, /api/: shows colour scheme 'slate', not the light"
     assert any(
         line.startswith("light, phone, /api/: image-alt (critical) #planted:") for line in report
     ), report
+
+    # The check of the other scheme runs the colour rules only: it finds pale text, and
+    # leaves the image (a matter of structure) to the full check.
+    assert findings.colour_rules is not None
+    assert {"color-contrast", "link-in-text-block"} <= set(findings.colour_rules)
+    page.evaluate(
+        """() => {
+            const pale = document.createElement('p');
+            pale.id = 'planted-pale';
+            pale.style.color = '#444';  // on the dark scheme's dark ground
+            pale.textContent = 'Pale text';
+            // Outside the article, whose contrast a phone's check leaves to the laptop's.
+            document.querySelector('.md-footer').append(pale);
+        }"""
+    )
+    findings.check(page, ("dark", "phone", "api/, planted"), colours_only=True)
+    planted = findings.problems[("dark", "phone", "api/, planted")]
+    assert any(line.startswith("color-contrast (serious) #planted-pale:") for line in planted)
+    assert not any(line.startswith("image-alt") for line in planted), planted
 
 
 def test_contrast_is_judged_once_per_look_and_a_new_look_is_still_checked(
@@ -283,7 +359,9 @@ def test_contrast_is_judged_once_per_look_and_a_new_look_is_still_checked(
     judged = set(findings.judged)
     assert len(judged) > 5, judged  # body text, headings, links, code tokens, …
 
-    again = page.evaluate(axe_check(), {"judged": sorted(judged), "skipArticleContrast": False})
+    again = page.evaluate(
+        axe_check(), {"judged": sorted(judged), "skipArticleContrast": False, "only": None}
+    )
     assert again["left_out"] > 0
     assert again["judged"] == []  # nothing new to judge on the same page
 

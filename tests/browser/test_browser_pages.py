@@ -1,4 +1,9 @@
-"""Every page loads cleanly, stays on 127.0.0.1 and links to its source; the nav reaches all."""
+"""The 404 page, a browser kept to 127.0.0.1, and a nav that reaches every page.
+
+That every page loads cleanly (its title, no error, no other host, its edit link) is checked
+by the accessibility walks, which load every page on each device
+(``test_browser_accessibility.py``).
+"""
 
 from __future__ import annotations
 
@@ -8,17 +13,17 @@ import pytest
 from bs4 import BeautifulSoup
 from playwright.sync_api import Error, Page
 from sitebrowser import (
-    HOST,
     Browsing,
     Site,
+    Traffic,
     click_nav_link,
+    edit_base,
     goto,
     markdown_pages,
-    mkdocs_config,
     nav_pages,
     page_url,
-    screenshot,
-    set_up,
+    shows_its_page,
+    traffic_problems,
 )
 
 pytestmark = pytest.mark.browser
@@ -30,56 +35,6 @@ def built_title(site: Site, src: str) -> str:
     heading = BeautifulSoup(html, "html.parser").select_one("article h1")
     assert heading is not None, src
     return heading.get_text().replace("¶", "").strip()
-
-
-#: Pages loaded side by side, each in a context of its own (a lane): most of a page's load is
-#: the wait for the network to stay idle for half a second, and the lanes' waits overlap.
-LANES = 4
-#: At most this many failing pages get a screenshot as they were checked.
-SCREENSHOTS = 10
-
-
-def loaded_cleanly(browsing: Browsing, page: Page, src: str, edit: str) -> list[str]:
-    """What is wrong with the page, loaded from ``docs/<src>``: it must show its title, load
-    without an error, ask nothing of another host, and link to its Markdown to edit it."""
-    found = [] if page.locator("article h1").first.is_visible() else ["no visible title (h1)"]
-    found += browsing.traffic.problems()
-    if browsing.traffic.hosts() != {HOST}:
-        found.append(f"requests to hosts {sorted(browsing.traffic.hosts())}, not only {HOST}")
-    link = page.locator("article a.md-content__button[rel=edit]")
-    if (href := link.get_attribute("href")) != f"{edit}/{src}":
-        found.append(f"edit link to {href}, not {edit}/{src}")
-    if not link.is_visible():
-        found.append("the edit link is not visible")
-    return found
-
-
-def test_every_page_loads_cleanly_and_its_edit_link_points_at_its_markdown(
-    browse: Callable[..., Browsing], site: Site
-) -> None:
-    config = mkdocs_config()
-    edit = str(config["repo_url"]).rstrip("/") + "/" + str(config["edit_uri"]).strip("/")
-    lanes = [browse(color_scheme="light") for _ in range(LANES)]
-    tabs = [browsing.new_page() for browsing in lanes]
-    sources = markdown_pages()
-    found: dict[str, list[str]] = {}
-    shots: list[str] = []
-    for first in range(0, len(sources), LANES):
-        batch = list(zip(lanes, tabs, sources[first : first + LANES], strict=False))
-        for browsing, page, src in batch:
-            browsing.traffic.clear()  # each page's traffic is checked on its own
-            page.goto(site(page_url(src)), wait_until="commit")
-        for browsing, page, src in batch:
-            page.wait_for_load_state("networkidle")
-            set_up(page)
-            found[src] = loaded_cleanly(browsing, page, src, edit)
-            if found[src] and len(shots) < SCREENSHOTS:
-                shots.append(screenshot(page, f"loads-{src}"))
-
-    assert list(found) == sources  # every page was checked
-    failing = [f"{src}: {problem}" for src, problems in found.items() for problem in problems]
-    if failing:
-        pytest.fail("\n".join([*failing, "", *shots]), pytrace=False)
 
 
 def test_a_missing_page_gets_the_404_page_with_its_styles(
@@ -96,6 +51,26 @@ def test_a_missing_page_gets_the_404_page_with_its_styles(
     missing = site("no-such-page/")
     problems = [p for p in browsing.traffic.problems() if not p.endswith((missing, f"({missing})"))]
     assert problems == []
+
+
+def test_the_load_checks_report_a_missing_title_a_wrong_edit_link_and_foreign_traffic(
+    page: Page, site: Site
+) -> None:
+    goto(page, site("notes/misc/"))
+    assert shows_its_page(page, "notes/misc.md") == []
+    assert shows_its_page(page, "notes/other.md") == [
+        f"edit link to {edit_base()}/notes/misc.md, not {edit_base()}/notes/other.md"
+    ]
+    page.evaluate("() => document.querySelector('article h1').style.display = 'none'")
+    assert shows_its_page(page, "notes/misc.md") == ["no visible title (h1)"]
+
+    traffic = Traffic(requests=[site("notes/misc/"), "https://example.com/font.woff2"])
+    traffic.console_errors.append("Uncaught TypeError: x is undefined (site.js)")
+    assert traffic_problems(traffic) == [
+        "console error: Uncaught TypeError: x is undefined (site.js)",
+        "request to another host: https://example.com/font.woff2",
+        "requests to hosts ['127.0.0.1', 'example.com'], not only 127.0.0.1",
+    ]
 
 
 @pytest.mark.parametrize("url", ["https://example.com/", "http://www.google.com/"])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 import torch
@@ -273,3 +274,21 @@ def test_the_docs_pass_in_any_order(pytester: pytest.Pytester, order: list[str])
     outcomes = result.parseoutcomes()
     assert outcomes.get("failed", 0) == outcomes.get("errors", 0) == 0, result.stdout.str()
     assert outcomes["passed"] > 50
+
+
+@pytest.mark.parametrize(
+    ("option", "worker", "controller"),
+    [
+        ({"dist": "load"}, False, True),  # pytest -n 2: the controller hands out the tests
+        ({"dist": "load"}, True, False),  # … and each worker runs them
+        ({"dist": "no"}, False, False),  # pytest -n 0, or no -n
+        ({}, False, False),  # pytest-xdist not installed
+    ],
+)
+def test_only_xdist_s_controller_skips_importing_torch(
+    option: dict[str, str], worker: bool, controller: bool
+) -> None:
+    config = SimpleNamespace(option=SimpleNamespace(**option))
+    if worker:
+        config.workerinput = {"workerid": "gw0"}
+    assert session._hands_out_tests(config) is controller  # type: ignore[arg-type]
