@@ -2,12 +2,13 @@
 //
 // Every rule but colour contrast runs on the whole page; or, given `only`, just those rules
 // (a check of the same page in its other colour scheme runs only axe's colour rules, which
-// the check returns as `colour`: the rules of category cat.color that a full check ran). Colour contrast runs on the whole
-// page too (on a phone: all but the article), except on text whose look an earlier check of
-// the same walk already judged. A look is what the contrast of text depends on: its colour,
-// size, weight and shadow, the opacity it is drawn with, and every background behind it down
-// to the first opaque one. Only what axe judged (passed or failed) counts as judged: text it
-// could not decide (hidden, clipped, covered) is checked again wherever its look comes back.
+// a check returns as `colour`: the rules of category cat.color that it ran). Colour contrast
+// runs on the whole page too (on a phone: all but the article), except on text whose look an
+// earlier check of the same walk already judged. A look is what the contrast of text depends
+// on: its colour, size, weight and shadow, the opacity it is drawn with, and every background
+// behind it down to the first opaque one. Only what axe judged (passed or failed) counts as
+// judged: text it could not decide (hidden, clipped, covered) is checked again wherever its
+// look comes back.
 async ({judged, skipArticleContrast, only}) => {
     const known = new Set(judged);
     const styles = new Map();
