@@ -217,6 +217,7 @@ def screenshot(page: Page, name: str) -> str:
     return f"{path.relative_to(ROOT)}  ({page.url})"
 
 
+@functools.cache
 def edit_base() -> str:
     """Where the edit links point, up to the page's path: ``repo_url`` and ``edit_uri``."""
     config = mkdocs_config()
