@@ -427,6 +427,24 @@ class Claim:
         return found
 
 
+@dataclass(frozen=True)
+class Attached:
+    """An author unit and the site's additions attached to it: a region of its page.
+
+    Lines ``start`` to ``end`` (0-based, end exclusive). The regions of a page's units are in
+    order and never overlap; each runs from its first line to the next region's. The rule of
+    attachment, the only one in the project: a box (or a not-a-claim marker) belongs to the
+    author's unit above it; a setup box belongs to the snippet below it, with the setup boxes
+    right above that one (only blank lines between).
+    """
+
+    unit: Unit
+    start: int
+    end: int
+    additions: tuple[Addition, ...]
+    markers: tuple[Marker, ...]
+
+
 @dataclass
 class Page:
     """One Markdown page of the site, parsed.
@@ -448,6 +466,14 @@ class Page:
     claims: list[Claim]
     units: list[Unit] = field(default_factory=list)
     markers: list[Marker] = field(default_factory=list)
+    attached: list[Attached] = field(default_factory=list)
+
+    def region(self, line: int) -> Attached | None:
+        """The region (author unit and its additions) that holds ``line`` (0-based), if any."""
+        for region in self.attached:
+            if region.start <= line < region.end:
+                return region
+        return None
 
     @property
     def is_note(self) -> bool:
@@ -563,8 +589,9 @@ def parse_page(text: str, src_uri: str, *, note: bool | None = None) -> Page:
                     f"{addition.admonition!r}"
                 )
     blocks = _blocks(fences, additions)
+    attached = attach(units, additions, markers, lines)
     errata = [_erratum(a, src_uri, lines) for a in additions if a.kind == ERRATUM_KIND and is_note]
-    claims = _claims(additions, errata, units, markers, lines, src_uri) if is_note else []
+    claims = _claims(additions, errata, attached, markers, lines, src_uri) if is_note else []
     return Page(
         src_uri,
         text,
@@ -580,7 +607,44 @@ def parse_page(text: str, src_uri: str, *, note: bool | None = None) -> Page:
         claims,
         units,
         markers,
+        attached,
     )
+
+
+def attach(
+    units: list[Unit], additions: list[Addition], markers: list[Marker], lines: list[str]
+) -> list[Attached]:
+    """Each author unit with the additions and markers attached to it (see :class:`Attached`).
+
+    Additions and markers above the first unit belong to no region.
+    """
+    starts: list[int] = []
+    for k, unit in enumerate(units):
+        start = unit.start
+        floor = units[k - 1].end if k else 0
+        for addition in sorted(additions, key=lambda a: a.start, reverse=True):
+            if addition.end > start or addition.start < floor:
+                continue
+            between = lines[addition.end : start]
+            if addition.kind == SETUP and all(not line.strip() for line in between):
+                start = addition.start
+            else:
+                break
+        starts.append(start)
+    regions = []
+    for k, unit in enumerate(units):
+        start = starts[k]
+        end = starts[k + 1] if k + 1 < len(units) else len(lines)
+        regions.append(
+            Attached(
+                unit,
+                start,
+                end,
+                tuple(a for a in additions if start <= a.start < end),
+                tuple(m for m in markers if start <= m.start < end),
+            )
+        )
+    return regions
 
 
 _UNIT_KINDS = {
@@ -750,7 +814,7 @@ def _note(addition: Addition, page: str) -> Note:
 def _claims(
     additions: list[Addition],
     errata: list[Erratum],
-    units: list[Unit],
+    attached: list[Attached],
     markers: list[Marker],
     lines: list[str],
     page: str,
@@ -763,6 +827,7 @@ def _claims(
     """
     slugs: dict[str, int] = {}
     errata_at = {erratum.line - 1: erratum for erratum in errata}
+    units = [region.unit for region in attached]
     claims = {unit.start: Claim(page, unit.start + 1, unit.text, unit) for unit in units}
     starts = [unit.start for unit in units]
 
@@ -775,14 +840,14 @@ def _claims(
         slugs[slug] = line
 
     def owner(start: int, what: str) -> Claim:
-        above = [unit for unit in units if unit.start < start]
-        if not above or above[-1].kind not in (PROSE, CODE):
+        region = next((r for r in attached if r.start <= start < r.end), None)
+        if region is None or region.unit.kind not in (PROSE, CODE):
             raise PageError(
                 f"{page}:{start + 1}: expected the {what} under a list item, paragraph or "
                 "snippet of the notes, got it "
-                + (f"under a heading (line {above[-1].start + 1})" if above else "first")
+                + (f"under a heading (line {region.unit.start + 1})" if region else "first")
             )
-        return claims[above[-1].start]
+        return claims[region.unit.start]
 
     previous: Addition | None = None
     previous_check: Claim | None = None

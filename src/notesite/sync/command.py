@@ -1,0 +1,116 @@
+"""The sync as one call: read, plan, check, write, run, report."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from notesite.fidelity import (
+    post_title,
+)
+from notesite.model import (
+    UNCHECKED,
+    PageError,
+    parse_page,
+)
+from notesite.notebook import notebook_path
+from notesite.project import CONFIG, Project
+from notesite.sync.merge import Flag, plan_sync
+from notesite.sync.post import SyncError, read_post
+from notesite.sync.report import report
+from notesite.sync.run import TIMEOUT, BlockRun, run_new_blocks
+
+
+@dataclass
+class Outcome:
+    """What a sync did: the report's text, and the files it wrote or removed."""
+
+    report: str
+    written: list[str]
+    removed: list[str]
+    runs: list[BlockRun]
+    unchecked: list[str]
+    flags: list[Flag] = field(default_factory=list)
+
+
+def sync(
+    project: Project,
+    path: Path,
+    *,
+    new_post: bool = False,
+    timeout: float = TIMEOUT,
+    run_blocks: bool = True,
+) -> Outcome:
+    """Sync a new version of a post (or, with ``new_post``, add a post) onto the site.
+
+    Args:
+        project: The project.
+        path: The new version of the post.
+        new_post: Add it as another post instead of updating one.
+        timeout: How long each new or changed block may run for the report, in seconds.
+        run_blocks: Whether to run the new and changed blocks for the report.
+
+    Returns:
+        The outcome; its report is also what the command prints.
+
+    Raises:
+        SyncError: If the post cannot be read or placed; then nothing was written.
+    """
+    start = time.perf_counter()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise SyncError(f"{path}: expected a readable Markdown file, got {error}") from None
+    new = read_post(text, path.name)
+    plan = plan_sync(project, new, new_post=new_post)
+    assert plan.original_path is not None
+    # Every page must still read before anything is written.
+    for src, page_text in plan.pages.items():
+        try:
+            parse_page(page_text, src)
+        except PageError as error:
+            raise SyncError(f"docs/{error}; nothing was written") from None
+    written: list[str] = []
+    removed: list[str] = []
+
+    def write(target: Path, content: str) -> None:
+        if target.is_file() and target.read_text(encoding="utf-8") == content:
+            return
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(content, encoding="utf-8")
+        written.append(target.relative_to(project.root).as_posix())
+
+    write(plan.original_path, text)
+    for src, page_text in plan.pages.items():
+        write(project.docs_dir / src, page_text)
+    for src, record in plan.records.items():
+        target = project.record_path(src)
+        if record is None:
+            target.unlink(missing_ok=True)
+            removed.append(target.relative_to(project.root).as_posix())
+        else:
+            write(target, record)
+    for src in plan.removed_pages:
+        for target in (project.docs_dir / src, project.docs_dir / notebook_path(src)):
+            if target.is_file():
+                target.unlink()
+                removed.append(target.relative_to(project.root).as_posix())
+    if plan.config_text is not None:
+        write(project.root / CONFIG, plan.config_text)
+    fresh = Project.at(project.root)
+    if plan.pages:
+        from notesite.notebook import write_notebooks
+
+        written += [f"{fresh.docs_dir.name}/{p}" for p in write_notebooks(fresh)]
+    runs = run_new_blocks(plan, fresh, timeout) if run_blocks and plan.pages else []
+    unchecked = [
+        f"docs/{page.src_uri}:{claim.line}: {claim.text}"
+        for page in fresh.notes()
+        if post_title(page) == new.title
+        for claim in page.claims
+        if claim.status == UNCHECKED
+    ]
+    text_report = report(plan, runs, unchecked, time.perf_counter() - start)
+    return Outcome(text_report, written, removed, runs, unchecked, plan.flags)
+

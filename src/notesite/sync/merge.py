@@ -1,0 +1,539 @@
+"""The three-way merge: the original (base), the pages (current) and the new version (other)."""
+
+from __future__ import annotations
+
+import difflib
+import itertools
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from notesite.fidelity import (
+    _find_last,
+    normalise,
+    normalised_lines,
+    originals,
+    post_title,
+    rebuild_with_origins,
+)
+from notesite.model import (
+    CODE,
+    ERRATUM_KIND,
+    HEADING,
+    HELPER,
+    Page,
+    PageError,
+    fence_options,
+    slugify,
+)
+from notesite.project import CONFIG, Project
+from notesite.site import PAGES_MARKER
+from notesite.sync.compare import ADDED, CHANGED, MOVED, REMOVED, SAME, Comparison, compare_posts
+from notesite.sync.post import (
+    Post,
+    PostUnit,
+    SyncError,
+    _indent,
+    _shift,
+    _words,
+    read_post,
+    render_unit,
+)
+from notesite.sync.write import (
+    _front_matter,
+    _index_pages,
+    _post_meta_changed,
+    _records,
+    _section_page,
+    add_nav,
+    rewrite_nav,
+)
+
+
+@dataclass
+class Placed:
+    """An original unit on its page: its own lines and its chunk (0-based, end exclusive)."""
+
+    unit: PostUnit
+    page: Page
+    start: int
+    end: int
+    chunk_start: int = 0
+    chunk_end: int = 0
+
+
+@dataclass
+class Placement:
+    """The original's units on the pages, and each page's header (its front matter)."""
+
+    placed: dict[int, Placed]
+    headers: dict[str, list[str]]
+    author_lines: dict[str, set[int]]
+
+
+def place(post: Post, pages: Sequence[Page]) -> Placement:
+    """Find each unit of the original on the pages.
+
+    Raises:
+        SyncError: If the pages do not hold the original (the fidelity gate fails), naming
+            the first page line that differs, or a unit cannot be given a chunk of its own.
+    """
+    rebuilt: list[tuple[Page, int, str]] = []
+    author_lines: dict[str, set[int]] = {}
+    for page in pages:
+        try:
+            lines, origins = rebuild_with_origins(page)
+        except PageError as error:
+            raise SyncError(f"docs/{error}") from None
+        author_lines[page.src_uri] = set(origins)
+        rebuilt += [
+            (page, o, normalise(line))
+            for line, o in zip(lines, origins, strict=True)
+            if line.strip()
+        ]
+    original = [
+        (i, normalise(line))
+        for i, line in enumerate(post.lines[post.body_start :], post.body_start)
+        if line.strip()
+    ]
+    for k, (i, text) in enumerate(original):
+        if k >= len(rebuilt):
+            raise SyncError(
+                f"{post.name}:{i + 1}: the pages end before this line of the original "
+                f"({text!r}); the sync cannot place the changes. Make the pages hold the "
+                "original again (the fidelity gate: pytest tests/notesite/test_fidelity.py)"
+            )
+        page, origin, there = rebuilt[k]
+        if there != text:
+            raise SyncError(
+                f"docs/{page.src_uri}:{origin + 1}: expected line {i + 1} of {post.name} "
+                f"({text!r}), got {there!r}; the sync cannot place the changes on a page "
+                "edited away from the original. Make the page hold the original again "
+                "(the fidelity gate: pytest tests/notesite/test_fidelity.py)"
+            )
+    if len(rebuilt) > len(original):
+        page, origin, there = rebuilt[len(original)]
+        raise SyncError(
+            f"docs/{page.src_uri}:{origin + 1}: expected no more text of the author, got "
+            f"{there!r}; the sync cannot place the changes"
+        )
+    where = {i: (page, origin) for (i, _), (page, origin, _) in zip(original, rebuilt, strict=True)}
+    placed: dict[int, Placed] = {}
+    for unit in post.units:
+        spots = [where[i] for i in range(unit.start, unit.end) if i in where]
+        page = spots[0][0]
+        if any(p is not page for p, _ in spots):
+            raise SyncError(
+                f"{post.name}:{unit.start + 1}: expected the unit on one page, got it split "
+                f"between {sorted({p.src_uri for p, _ in spots})}"
+            )
+        starts, ends = [], []
+        for _, origin in spots:
+            holder = next((u for u in page.units if u.start <= origin < u.end), None)
+            starts.append(holder.start if holder else origin)
+            ends.append(holder.end if holder else origin + 1)
+        placed[unit.index] = Placed(unit, page, min(starts), max(ends))
+    headers: dict[str, list[str]] = {}
+    for page in pages:
+        here = sorted((p for p in placed.values() if p.page is page), key=lambda p: p.start)
+        if not here or here[0].unit.heading_level != 2:
+            raise SyncError(f"docs/{page.src_uri}: expected the page to open with its section")
+        headers[page.src_uri] = page.lines[: here[0].start]
+        for before, after in itertools.pairwise(here):
+            if after.start < before.end or after.unit.index < before.unit.index:
+                raise SyncError(
+                    f"docs/{page.src_uri}:{after.start + 1}: expected each unit of the original "
+                    "on lines of its own, in the original's order; the sync cannot place it"
+                )
+        for k, item in enumerate(here):
+            region = page.region(item.start)
+            item.chunk_start = item.start if k == 0 or region is None else region.start
+        for k, item in enumerate(here):
+            item.chunk_end = here[k + 1].chunk_start if k + 1 < len(here) else len(page.lines)
+    return Placement(placed, headers, author_lines)
+
+
+@dataclass
+class Flag:
+    """An addition of the site that the sync removed or flagged, and why."""
+
+    page: str
+    kind: str
+    title: str
+    what: str
+
+
+@dataclass
+class Event:
+    """One change on a page, for the report (a code unit's text is its first line of code)."""
+
+    what: str  # ADDED, CHANGED, MOVED, REMOVED
+    kind: str
+    text: str
+    line: int = 0  # on the new page (1-based); 0 for a removed unit
+    before: str = ""  # a changed unit's old text, a moved unit's old page
+
+
+@dataclass
+class Plan:
+    """Everything a sync will write, computed before anything is written."""
+
+    post: Post
+    old: Post | None
+    pages: dict[str, str]  # src_uri -> new text (only the pages that change or are new)
+    removed_pages: list[str]
+    nav: list[str]  # the post's pages, in order
+    config_text: str | None  # the new mkdocs.yml, when the nav changes
+    records: dict[str, str | None]  # src_uri -> new record text (None: delete)
+    events: dict[str, list[Event]] = field(default_factory=dict)
+    flags: list[Flag] = field(default_factory=list)
+    original_path: Path | None = None
+
+
+
+def _chunk(
+    placed: Placed,
+    new: PostUnit | None,
+    how: str,
+    author: set[int],
+    flags: list[Flag],
+) -> list[str]:
+    """The lines of an original unit's chunk, carried onto the new version of the unit."""
+    page = placed.page
+    lines = list(page.lines[placed.chunk_start : placed.chunk_end])
+    if new is None or how in (SAME, MOVED):
+        shift = 0 if new is None else 4 * (new.level - placed.unit.level)
+        return _shift(lines, shift) if shift else lines
+    base = placed.chunk_start
+    drop: set[int] = set()  # chunk lines to take out
+    errata = [
+        a
+        for a in page.additions
+        if a.kind == ERRATUM_KIND and placed.chunk_start <= a.start < placed.chunk_end
+    ]
+    new_lines = list(new.raw)
+    new_norm = [normalise(line) for line in new_lines]
+    reverted: dict[int, list[str]] = {}
+    for addition in errata:
+        erratum = next(e for e in page.errata if e.line == addition.start + 1)
+        original = normalised_lines(erratum.original)
+        corrected = normalised_lines(erratum.corrected)
+        at = next(
+            (
+                k
+                for k in range(len(new_norm) - len(original) + 1)
+                if new_norm[k : k + len(original)] == original
+            ),
+            -1,
+        )
+        if at >= 0:
+            # Its original is still in the new text: the correction still applies.
+            new_lines[at : at + len(original)] = erratum.corrected
+            new_norm[at : at + len(original)] = corrected
+            continue
+        flags.append(
+            Flag(
+                page.src_uri,
+                "erratum",
+                addition.title,
+                "flagged for review: the line it corrects changed in the new version, so it "
+                "was taken off and the page shows the author's new text; put it back if the "
+                f"new text is still wrong (it corrected {erratum.original!r} into "
+                f"{erratum.corrected!r})",
+            )
+        )
+        drop |= set(range(addition.start - base, addition.end - base))
+        if addition.end - base < len(lines) and not lines[addition.end - base].strip():
+            drop.add(addition.end - base)
+        # The page shows the correction: put the author's old lines back before the edit.
+        own = [i for i in range(placed.start, placed.end) if i in author]
+        texts = [normalise(page.lines[i]) for i in own]
+        spot = _find_last(texts, corrected)
+        if spot >= 0:
+            first = own[spot]
+            reverted[first - base] = [
+                " " * _indent(page.lines[first]) + line.strip() for line in erratum.original
+            ]
+            for k in range(1, len(corrected)):
+                reverted[own[spot + k] - base] = []
+    if new.kind == CODE:
+        fence = next((f for f in page.fences if placed.start <= f.start < placed.end), None)
+        if fence is None:
+            body = render_unit(replace(new, raw=tuple(new_lines)))
+            span = (placed.start - base, placed.end - base)
+        else:
+            opening = page.lines[fence.start]
+            body = _shift(new_lines, fence.indent - _indent(new_lines[0]))
+            new_lang = fence_options(new_lines[0].strip().lstrip("`~"))
+            if new_lang[:1] == fence_options(fence.info)[:1]:
+                body[0] = opening  # keep the site's fence options (continuation, fixture:cuda)
+            span = (fence.start - base, fence.end - base)
+        out = [line for i, line in enumerate(lines[: span[0]]) if i not in drop]
+        out += body
+        out += [line for i, line in enumerate(lines[span[1] :], span[1]) if i not in drop]
+        return out
+    # Prose or a heading: edit the author's lines in place, so the boxes between them stay.
+    entries: list[tuple[int, str]] = []  # (chunk line, the author's text there)
+    own = [i - base for i in range(placed.start, placed.end) if i in author]
+    for i in own:
+        if not lines[i].strip() or i in drop:
+            continue
+        entries += [(i, text) for text in reverted.get(i, [lines[i]])]
+    if new.kind == HEADING:
+        new_lines = ["#" * (new.heading_level - 1) + " " + new.heading_text]
+        new_norm = [normalise(new_lines[0])]
+    pieces: dict[int, list[str]] = {i: [] for i in own}
+    old_texts = [normalise(text) for _, text in entries]
+    matcher = difflib.SequenceMatcher(None, old_texts, new_norm, autojunk=False)
+    for op, a1, a2, b1, b2 in matcher.get_opcodes():
+        if op == "equal":
+            for k in range(a1, a2):
+                pieces[entries[k][0]].append(entries[k][1])
+            continue
+        anchor, text = entries[a1] if a1 < len(entries) else entries[-1]
+        indent = " " * _indent(text)
+        pieces[anchor] += [indent + line.strip() for line in new_lines[b1:b2]]
+    out = []
+    for i, line in enumerate(lines):
+        if i in drop:
+            continue
+        out += pieces[i] if i in pieces and (line.strip() or i in reverted) else [line]
+    shift = 4 * (new.level - placed.unit.level)
+    return _shift(out, shift) if shift else out
+
+
+
+def _original_of(project: Project, new: Post, *, new_post: bool) -> tuple[str, Post] | None:
+    """The original (file name, post) that ``new`` is a version of; None for a new post.
+
+    Raises:
+        SyncError: If the post matches no original (or, with ``new_post``, one already).
+    """
+    olds = {
+        name: read_post(
+            (project.originals_dir / name).read_text(encoding="utf-8"),
+            f"{project.originals_dir.name}/{name}",
+        )
+        for name in originals(project)
+    }
+    same = [name for name, post in olds.items() if post.title == new.title]
+    if new_post:
+        if same:
+            raise SyncError(
+                f"{new.name}: expected a post that is not on the site yet, got the title "
+                f"{new.title!r} of {project.originals_dir.name}/{same[0]}: run "
+                f"`python -m notesite sync {new.name}` without --new to update it"
+            )
+        return None
+    if not same:
+        titles = ", ".join(f"{post.title!r} ({name})" for name, post in olds.items()) or "none"
+        raise SyncError(
+            f"{new.name}: expected the title of a post on the site ({titles}), got "
+            f"{new.title!r}. To add it as another post, run "
+            f"`python -m notesite sync --new {new.name}`"
+        )
+    return same[0], olds[same[0]]
+
+
+def _margin_pointers(
+    old: Post, placement: Placement, comparison: Comparison
+) -> tuple[dict[int, list[str]], dict[tuple[str, int], int]]:
+    """The helper pointers at the margin that stay when the text above them goes.
+
+    A helper pointer at the margin points to the section's lesson: when the text above it
+    goes, it stays, under the section's previous text that is kept. Returns the lines carried
+    under each kept unit, and for each such box (page, line) the unit it now follows.
+    """
+    removed = set(comparison.removed)
+    carried: dict[int, list[str]] = {}
+    kept_boxes: dict[tuple[str, int], int] = {}
+    for o in comparison.removed:
+        placed = placement.placed[o]
+        keeper = next(
+            (
+                k
+                for k in range(o - 1, -1, -1)
+                if k not in removed and old.units[k].section == old.units[o].section
+            ),
+            None,
+        )
+        for addition in placed.page.additions:
+            inside = placed.chunk_start <= addition.start < placed.chunk_end
+            if keeper is None or not inside or addition.kind != HELPER or addition.indent:
+                continue
+            carried.setdefault(keeper, []).extend(
+                ["", *placed.page.lines[addition.start : addition.end]]
+            )
+            kept_boxes[(placed.page.src_uri, addition.start)] = keeper
+    return carried, kept_boxes
+
+
+def _removed_units(
+    old: Post,
+    placement: Placement,
+    comparison: Comparison,
+    kept_boxes: dict[tuple[str, int], int],
+    events: dict[str, list[Event]],
+) -> list[Flag]:
+    """Note each removed unit on its page, and flag each box under it: removed, or kept."""
+    flags: list[Flag] = []
+    for o in comparison.removed:
+        placed = placement.placed[o]
+        unit = old.units[o]
+        src = placed.page.src_uri
+        events.setdefault(src, []).append(
+            Event(REMOVED, unit.kind, _words(unit), 0, f"was line {placed.start + 1}")
+        )
+        for addition in placed.page.additions:
+            if not placed.chunk_start <= addition.start < placed.chunk_end:
+                continue
+            keeper = kept_boxes.get((src, addition.start))
+            if keeper is not None:
+                what = (
+                    "kept: the text above it was removed, so it now follows the text of "
+                    f"old line {placement.placed[keeper].start + 1}"
+                )
+            else:
+                what = "removed with the text it annotates"
+            flags.append(Flag(src, addition.kind, addition.title, what))
+    return flags
+
+
+
+def plan_sync(project: Project, new: Post, *, new_post: bool = False) -> Plan:
+    """Compute every file a sync writes (nothing is written here).
+
+    Raises:
+        SyncError: If the post matches no original (or, with ``new_post``, one already),
+            or its pages cannot be placed.
+    """
+    original = _original_of(project, new, new_post=new_post)
+    if original is None:
+        return _plan_new(project, new)
+    name, old = original
+    pages = [p for p in project.notes() if post_title(p) == old.title]
+    placement = place(old, pages)
+    comparison = compare_posts(old, new)
+    flags: list[Flag] = []
+    events: dict[str, list[Event]] = {}
+    by_old_section = {
+        old.units[s[0]].section: placement.placed[s[0]].page.src_uri for s in old.sections
+    }
+    folder = pages[0].src_uri.rsplit("/", 1)[0]
+    taken = {p.src_uri for p in pages}
+    nav: list[str] = []
+    texts: dict[str, str] = {}
+    meta_changed = _post_meta_changed(old, new)
+    carried, kept_boxes = _margin_pointers(old, placement, comparison)
+    order = [comparison.sections[j] for j in sorted(comparison.sections)]
+    in_place = {
+        order[block.b + k]
+        for block in difflib.SequenceMatcher(None, sorted(order), order).get_matching_blocks()
+        for k in range(block.size)
+    }
+    for j, section in enumerate(new.sections):
+        i = comparison.sections.get(j)
+        if i is not None:
+            src = by_old_section[i]
+            page = next(p for p in pages if p.src_uri == src)
+            header = placement.headers[src]
+            if meta_changed:
+                header = _front_matter(page.meta, new)
+        else:
+            src = _section_page(project, folder, new.units[section[0]].heading_text, taken)
+            taken.add(src)
+            header = _front_matter({}, new)
+        nav.append(src)
+        body: list[str] = []
+        page_events = events.setdefault(src, [])
+        for n in section:
+            unit = new.units[n]
+            found = comparison.units.get(n)
+            if body and body[-1].strip() and (found is None or found[1] != SAME):
+                body.append("")
+            at = len(header) + len(body) + 1
+            if found is None:
+                lines = render_unit(unit)
+                body += [*lines, ""]
+                page_events.append(Event(ADDED, unit.kind, _words(unit), at))
+                continue
+            o, how = found
+            placed = placement.placed[o]
+            chunk = _chunk(placed, unit, how, placement.author_lines[placed.page.src_uri], flags)
+            own = placed.start - placed.chunk_start
+            if how == CHANGED:
+                page_events.append(
+                    Event(CHANGED, unit.kind, _words(unit), at + own, _words(old.units[o]))
+                )
+            moved = how == MOVED or placed.page.src_uri != src
+            if moved and unit.kind != HEADING:
+                page_events.append(
+                    Event(MOVED, unit.kind, _words(unit), at + own, f"docs/{placed.page.src_uri}")
+                )
+            body += chunk
+            if o in carried:
+                while body and not body[-1].strip():
+                    body.pop()
+                body += [*carried[o], ""]
+        if i is not None and i not in in_place:
+            page_events.append(
+                Event(MOVED, "section", new.units[section[0]].heading_text, len(header) + 1,
+                      f"nav place {i + 1} (now {j + 1})")
+            )  # fmt: skip
+        while body and not body[-1].strip():
+            body.pop()
+        text = "\n".join([*header, *body]) + "\n"
+        if i is not None and text.rstrip("\n") == page.text.rstrip("\n"):
+            text = page.text
+        if i is None or text != page.text:
+            texts[src] = text
+    flags += _removed_units(old, placement, comparison, kept_boxes, events)
+    if meta_changed:  # the post's index pages carry its front matter too
+        texts.update(_index_pages(project, old, new))
+    removed_pages = [p.src_uri for p in pages if p.src_uri not in nav]
+    old_nav = [p.src_uri for p in pages]
+    config_text = None
+    if nav != old_nav:
+        config_text = rewrite_nav((project.root / CONFIG).read_text(encoding="utf-8"), old_nav, nav)
+    plan = Plan(new, old, texts, removed_pages, nav, config_text, {}, events, flags)
+    plan.original_path = project.originals_dir / name
+    plan.records = _records(project, pages, texts, removed_pages)
+    return plan
+
+
+def _plan_new(project: Project, new: Post) -> Plan:
+    folder = f"notes/{slugify(new.title) or 'post'}"
+    if (project.docs_dir / folder).exists():
+        raise SyncError(f"{new.name}: expected no folder docs/{folder} yet, got one")
+    texts: dict[str, str] = {}
+    events: dict[str, list[Event]] = {}
+    index = f"{folder}/index.md"
+    header = _front_matter({}, new)
+    texts[index] = "\n".join([*header, f"# {new.title}", "", PAGES_MARKER]) + "\n"
+    nav = [index]
+    taken: set[str] = set()
+    for section in new.sections:
+        src = _section_page(project, folder, new.units[section[0]].heading_text, taken)
+        taken.add(src)
+        nav.append(src)
+        body: list[str] = []
+        page_events = events.setdefault(src, [])
+        for n in section:
+            unit = new.units[n]
+            if body and body[-1].strip():
+                body.append("")
+            page_events.append(Event(ADDED, unit.kind, _words(unit), len(header) + len(body) + 1))
+            body += [*render_unit(unit), ""]
+        while body and not body[-1].strip():
+            body.pop()
+        texts[src] = "\n".join([*header, *body]) + "\n"
+    config = (project.root / CONFIG).read_text(encoding="utf-8")
+    plan = Plan(new, None, texts, [], nav, add_nav(config, new.title, nav), {}, events, [])
+    stem = Path(new.name).name
+    if not stem.endswith(".md"):
+        stem = f"{slugify(new.title)}.md"
+    if (project.originals_dir / stem).exists():
+        stem = f"{slugify(new.title)}.md"
+    plan.original_path = project.originals_dir / stem
+    return plan
+

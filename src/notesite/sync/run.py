@@ -1,0 +1,145 @@
+"""Running each new or changed block alone, in its own process, for the report."""
+
+from __future__ import annotations
+
+import ast
+import builtins
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+from notesite import outputs as _outputs
+from notesite.model import (
+    CUDA_OPTION,
+    Page,
+    parse_page,
+)
+from notesite.project import Project
+from notesite.sync.merge import Plan
+
+TIMEOUT = 60.0
+
+
+PASSES = "passes"
+NEEDS_SETUP = "needs setup"
+NEEDS_CUDA = "needs a CUDA GPU"
+FAILS = "fails"
+TIMED_OUT = "timed out"
+
+_RUNNER = """
+import sys
+setup, code, path = sys.argv[1], sys.argv[2], sys.argv[3]
+scope = {"__name__": "__main__"}
+exec(compile(setup, "<setup>", "exec"), scope)
+exec(compile(code, path, "exec"), scope)
+"""
+
+
+@dataclass
+class BlockRun:
+    """What running one new or changed block gave."""
+
+    page: str
+    line: int
+    code: str
+    result: str
+    detail: str = ""
+    seconds: float = 0.0
+
+
+def undefined_names(code: str) -> list[str]:
+    """The names a block reads and never binds (nor are they builtins)."""
+    try:
+        tree = ast.parse(code)
+    except SyntaxError:
+        return []
+    bound: set[str] = set(dir(builtins))
+    read: list[str] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name):
+            (read.append(node.id) if isinstance(node.ctx, ast.Load) else bound.add(node.id))
+        elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            bound.add(node.name)
+        elif isinstance(node, ast.Import | ast.ImportFrom):
+            bound |= {(a.asname or a.name).split(".")[0] for a in node.names}
+        elif isinstance(node, ast.arg):
+            bound.add(node.arg)
+        elif isinstance(node, ast.ExceptHandler) and node.name:
+            bound.add(node.name)
+    return sorted(set(read) - bound, key=read.index)
+
+
+def run_block(
+    page: Page, number: int, timeout: float = TIMEOUT, cuda: bool | None = None
+) -> BlockRun:
+    """Run one block of a page in its own process (with the blocks it continues)."""
+    block = page.blocks[number - 1]
+    setup = "\n".join(page.blocks[k - 1].code for k in block.continues)
+    code = "\n" * block.line + block.code
+    path = f"docs/{page.src_uri}"
+    start = time.perf_counter()
+    env = {**os.environ, "PYTHONHASHSEED": "0", "PYTHONDONTWRITEBYTECODE": "1"}
+    shown = block.code.strip().splitlines()[0] if block.code.strip() else ""
+    with tempfile.TemporaryDirectory() as folder:
+        try:
+            done = subprocess.run(
+                [sys.executable, "-c", _RUNNER, setup, code, path],
+                cwd=folder, env=env, capture_output=True, text=True, timeout=timeout,
+            )  # fmt: skip
+        except subprocess.TimeoutExpired:
+            return BlockRun(
+                page.src_uri, block.line, shown, TIMED_OUT, f"after {timeout:g} s",
+                time.perf_counter() - start,
+            )  # fmt: skip
+    seconds = time.perf_counter() - start
+    if done.returncode == 0:
+        return BlockRun(page.src_uri, block.line, shown, PASSES, "", seconds)
+    err = done.stderr.strip().splitlines()
+    last = err[-1] if err else f"exit status {done.returncode}"
+    lines = re.findall(rf'File "{re.escape(path)}", line (\d+)', done.stderr)
+    where = f" (page line {lines[-1]})" if lines else ""
+    if last.startswith("NameError"):
+        names = undefined_names(setup + "\n" + block.code) or re.findall(r"'(\w+)'", last)[:1]
+        return BlockRun(
+            page.src_uri, block.line, shown, NEEDS_SETUP, "undefined: " + ", ".join(names), seconds
+        )
+    if block.cuda or re.search(r"CUDA|NVIDIA|cuda", last):
+        if cuda is None:
+            cuda = _cuda_available()
+        if not cuda:
+            hint = "" if block.cuda else f" (mark its fence ```python {CUDA_OPTION})"
+            return BlockRun(page.src_uri, block.line, shown, NEEDS_CUDA, last + hint, seconds)
+    return BlockRun(page.src_uri, block.line, shown, FAILS, last + where, seconds)
+
+
+def _cuda_available() -> bool:
+    try:
+        import torch
+
+        return bool(torch.cuda.is_available())
+    except ImportError:  # pragma: no cover - torch is a dependency
+        return False
+
+
+def run_new_blocks(
+    plan: Plan, project: Project, timeout: float = TIMEOUT, workers: int = 2
+) -> list[BlockRun]:
+    """Run each block of the changed pages that has no record (new or changed code)."""
+    jobs: list[tuple[Page, int]] = []
+    for src, text in plan.pages.items():
+        page = parse_page(text, src)
+        record = plan.records.get(src, "missing")
+        if record == "missing":
+            path = project.record_path(src)
+            record = path.read_text(encoding="utf-8") if path.is_file() else None
+        keys = {e.key for e in _outputs.parse(record, src)} if record else set()
+        jobs += [(page, b.number) for b in page.blocks if b.key not in keys]
+    cuda = _cuda_available()
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(lambda job: run_block(job[0], job[1], timeout, cuda), jobs))
+

@@ -1,0 +1,146 @@
+"""Writing pages, nav, records and the original: what a plan turns into on disk."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import replace
+from typing import Any
+
+import yaml
+
+from notesite import outputs as _outputs
+from notesite.fidelity import (
+    post_title,
+)
+from notesite.model import (
+    Page,
+    parse_page,
+    slugify,
+)
+from notesite.project import CONFIG, Project
+from notesite.sync.post import Post, SyncError
+
+NAV_ENTRY = re.compile(r"^(?P<indent>\s*)-\s+(?:(?P<title>.+?):\s+)?(?P<path>\S+\.md)\s*$")
+
+
+def _front_matter(meta: dict[str, Any], post: Post) -> list[str]:
+    """A page's front matter, with the post's title, subtitle, date and tags."""
+
+    def scalar(value: Any) -> str:
+        if isinstance(value, str) and (value[:1].isdigit() or ": " in value or "#" in value):
+            return "'" + value.replace("'", "''") + "'"
+        dumped = yaml.safe_dump(value, default_flow_style=True, width=1000, allow_unicode=True)
+        return str(dumped).strip().removesuffix("...").strip()
+
+    out = ["---"]
+    rest = {k: v for k, v in meta.items() if k not in ("post", "tags")}
+    for key, value in rest.items():
+        out.append(f"{key}: {scalar(value)}")
+    out.append("post:")
+    for key in ("title", "subtitle", "date"):
+        if key in post.meta:
+            out.append(f"  {key}: {scalar(post.meta[key])}")
+    tags = post.meta.get("tags")
+    if tags:
+        out.append("tags:")
+        out += [f"  - {scalar(tag)}" for tag in tags]
+    return [*out, "---", ""]
+
+
+def _post_meta_changed(old: Post, new: Post) -> bool:
+    keys = ("title", "subtitle", "date", "tags")
+    return any(str(old.meta.get(k)) != str(new.meta.get(k)) for k in keys)
+
+
+
+def _section_page(project: Project, folder: str, heading: str, taken: set[str]) -> str:
+    stem = slugify(heading) or "section"
+    src = f"{folder}/{stem}.md"
+    k = 2
+    while src in taken or (project.docs_dir / src).exists():
+        src = f"{folder}/{stem}-{k}.md"
+        k += 1
+    return src
+
+
+
+def _index_pages(project: Project, old: Post, new: Post) -> dict[str, str]:
+    """The post's index pages (in the nav) with the new version's front matter."""
+    texts = {}
+    nav_all = set(project.nav)
+    for index in project.pages():
+        if not index.is_note and post_title(index) == old.title and index.src_uri in nav_all:
+            body_lines = index.lines[index.body_start :]
+            while body_lines and not body_lines[0].strip():
+                body_lines = body_lines[1:]
+            text = "\n".join([*_front_matter(index.meta, new), *body_lines])
+            texts[index.src_uri] = text.rstrip("\n") + "\n"
+    return texts
+
+
+
+def _records(
+    project: Project, pages: list[Page], texts: dict[str, str], removed: list[str]
+) -> dict[str, str | None]:
+    """The records of the pages that change: unchanged blocks keep theirs, wherever they went."""
+    kept: dict[str, _outputs.Entry] = {}
+    for page in pages:
+        for entry in _outputs.load(project.record_path(page.src_uri), project.root):
+            kept.setdefault(entry.key, entry)
+    records: dict[str, str | None] = {}
+    for src, text in texts.items():
+        page = parse_page(text, src)
+        path = project.record_path(src)
+        entries = [
+            replace(kept[b.key], block=b.number, line=b.line) for b in page.blocks if b.key in kept
+        ]
+        name = (project.docs_dir / src).relative_to(project.root).as_posix()
+        new_text = _outputs.dump(entries, name) if page.blocks else None
+        old_text = path.read_text(encoding="utf-8") if path.is_file() else None
+        if new_text != old_text:
+            records[src] = new_text
+    for src in removed:
+        if project.record_path(src).is_file():
+            records[src] = None
+    return records
+
+
+def rewrite_nav(config: str, old: list[str], new: list[str]) -> str:
+    """mkdocs.yml with the post's nav entries ``old`` replaced by ``new``, in order.
+
+    Raises:
+        SyncError: If the post's pages are not consecutive ``- path.md`` entries of the nav.
+    """
+    lines = config.splitlines(keepends=True)
+    found = [(i, m) for i, line in enumerate(lines) if (m := NAV_ENTRY.match(line.rstrip("\n")))]
+    at = [(i, m) for i, m in found if m["path"] in old]
+    spots = [i for i, _ in at]
+    if len(at) != len(old) or spots != list(range(spots[0], spots[0] + len(spots))):
+        raise SyncError(
+            f"{CONFIG}: expected the post's pages {old} as consecutive entries of the nav "
+            "(- notes/….md), got them elsewhere; the sync cannot place the new pages"
+        )
+    indent = at[0][1]["indent"]
+    titles = {m["path"]: m["title"] for _, m in at if m["title"]}
+    fresh = [f"{indent}- {titles[p] + ': ' if p in titles else ''}{p}\n" for p in new]
+    lines[spots[0] : spots[-1] + 1] = fresh
+    return "".join(lines)
+
+
+def add_nav(config: str, title: str, pages: list[str]) -> str:
+    """mkdocs.yml with a nav section for a new post, after the last ``notes/`` entry."""
+    lines = config.splitlines(keepends=True)
+    found = [
+        (i, m)
+        for i, line in enumerate(lines)
+        if (m := NAV_ENTRY.match(line.rstrip("\n"))) and m["path"].startswith("notes/")
+    ]
+    if not found:
+        raise SyncError(f"{CONFIG}: expected a nav with the notes' pages (- notes/….md), got none")
+    i, match = found[-1]
+    indent = match["indent"]
+    block = [f"{indent}- {json.dumps(title)}:\n"] + [f"{indent}    - {p}\n" for p in pages]
+    lines[i + 1 : i + 1] = block
+    return "".join(lines)
+
