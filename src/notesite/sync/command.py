@@ -113,4 +113,3 @@ def sync(
     ]
     text_report = report(plan, runs, unchecked, time.perf_counter() - start)
     return Outcome(text_report, written, removed, runs, unchecked, plan.flags)
-

@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 import itertools
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from notesite.fidelity import (
@@ -21,6 +21,7 @@ from notesite.model import (
     ERRATUM_KIND,
     HEADING,
     HELPER,
+    PROSE,
     Page,
     PageError,
     fence_options,
@@ -28,8 +29,18 @@ from notesite.model import (
 )
 from notesite.project import CONFIG, Project
 from notesite.site import PAGES_MARKER
-from notesite.sync.compare import ADDED, CHANGED, MOVED, REMOVED, SAME, Comparison, compare_posts
+from notesite.sync.compare import (
+    ADDED,
+    CHANGED,
+    MOVED,
+    REMOVED,
+    SAME,
+    Comparison,
+    _pair_edited,
+    compare_posts,
+)
 from notesite.sync.post import (
+    LIST_MARKER,
     Post,
     PostUnit,
     SyncError,
@@ -190,19 +201,27 @@ class Plan:
     original_path: Path | None = None
 
 
-
 def _chunk(
     placed: Placed,
     new: PostUnit | None,
     how: str,
     author: set[int],
     flags: list[Flag],
+    nest: bool = True,
 ) -> list[str]:
-    """The lines of an original unit's chunk, carried onto the new version of the unit."""
+    """The lines of an original unit's chunk, carried onto the new version of the unit.
+
+    ``nest`` says whether the new unit still follows a list item: where the page nests a
+    unit under the list item above it deeper than the author's text does, it keeps that
+    nesting only then (a block under a bullet that became a heading goes to the margin).
+    """
     page = placed.page
     lines = list(page.lines[placed.chunk_start : placed.chunk_end])
+    region = page.region(placed.start)
+    page_level = region.unit.level if region is not None else placed.unit.level
+    extra = max(page_level - placed.unit.level, 0) if nest else 0
+    shift = 0 if new is None else 4 * (new.level + extra - page_level)
     if new is None or how in (SAME, MOVED):
-        shift = 0 if new is None else 4 * (new.level - placed.unit.level)
         return _shift(lines, shift) if shift else lines
     base = placed.chunk_start
     drop: set[int] = set()  # chunk lines to take out
@@ -256,23 +275,22 @@ def _chunk(
             ]
             for k in range(1, len(corrected)):
                 reverted[own[spot + k] - base] = []
-    if new.kind == CODE:
-        fence = next((f for f in page.fences if placed.start <= f.start < placed.end), None)
-        if fence is None:
-            body = render_unit(replace(new, raw=tuple(new_lines)))
-            span = (placed.start - base, placed.end - base)
-        else:
-            opening = page.lines[fence.start]
-            body = _shift(new_lines, fence.indent - _indent(new_lines[0]))
-            new_lang = fence_options(new_lines[0].strip().lstrip("`~"))
-            if new_lang[:1] == fence_options(fence.info)[:1]:
-                body[0] = opening  # keep the site's fence options (continuation, fixture:cuda)
-            span = (fence.start - base, fence.end - base)
+    fences = [f for f in page.fences if placed.start <= f.start < placed.end and f.start in author]
+    fenced = new_lines[0].lstrip().startswith(("```", "~~~"))
+    if new.kind == CODE and fenced and len(fences) == 1:
+        # A fenced block, one fence on the page: the new code in its place.
+        fence = fences[0]
+        body = _shift(new_lines, fence.indent - _indent(new_lines[0]))
+        new_lang = fence_options(new_lines[0].strip().lstrip("`~"))
+        if new_lang[:1] == fence_options(fence.info)[:1]:
+            body[0] = page.lines[fence.start]  # keep the site's options (continuation, …)
+        span = (fence.start - base, fence.end - base)
         out = [line for i, line in enumerate(lines[: span[0]]) if i not in drop]
         out += body
         out += [line for i, line in enumerate(lines[span[1] :], span[1]) if i not in drop]
-        return out
-    # Prose or a heading: edit the author's lines in place, so the boxes between them stay.
+        return _shift(out, shift) if shift else out
+    # Prose, a heading, or code the page shows otherwise (an indented block that the page
+    # writes as list items): edit the author's lines in place, so the boxes between them stay.
     entries: list[tuple[int, str]] = []  # (chunk line, the author's text there)
     own = [i - base for i in range(placed.start, placed.end) if i in author]
     for i in own:
@@ -283,6 +301,7 @@ def _chunk(
         new_lines = ["#" * (new.heading_level - 1) + " " + new.heading_text]
         new_norm = [normalise(new_lines[0])]
     pieces: dict[int, list[str]] = {i: [] for i in own}
+    tail: list[str] = []  # new blocks after the last of the unit's text and its boxes
     old_texts = [normalise(text) for _, text in entries]
     matcher = difflib.SequenceMatcher(None, old_texts, new_norm, autojunk=False)
     for op, a1, a2, b1, b2 in matcher.get_opcodes():
@@ -292,15 +311,112 @@ def _chunk(
             continue
         anchor, text = entries[a1] if a1 < len(entries) else entries[-1]
         indent = " " * _indent(text)
-        pieces[anchor] += [indent + line.strip() for line in new_lines[b1:b2]]
+        added = [indent + line.strip() for line in new_lines[b1:b2] if line.strip()]
+        if a1 == len(entries) and _starts_block(new_lines, b1):
+            # A new list item or paragraph after the unit's last line: after its boxes too,
+            # so that no box changes the text it stands under.
+            tail += ["", *added]
+        else:
+            pieces[anchor] += added
     out = []
     for i, line in enumerate(lines):
         if i in drop:
             continue
         out += pieces[i] if i in pieces and (line.strip() or i in reverted) else [line]
-    shift = 4 * (new.level - placed.unit.level)
+    if tail:
+        while out and not out[-1].strip():
+            out.pop()
+        out += [*tail, ""]
     return _shift(out, shift) if shift else out
 
+
+def _atoms(placed: Placed, first_key: int) -> list[Placed]:
+    """The units of the page that one original unit spans, when it spans several.
+
+    The page may write one unit of the author's as several (an indented block of ``- `` lines
+    as list items, each with its own boxes). Each such page unit becomes a :class:`Placed` of
+    its own, keyed from ``first_key``, with its region as its chunk.
+    """
+    page = placed.page
+    units = [u for u in page.units if placed.start <= u.start < placed.end]
+    if len(units) < 2:
+        return []
+    region = page.region(placed.start)
+    extra = (region.unit.level if region is not None else units[0].level) - placed.unit.level
+    atoms = [
+        Placed(
+            PostUnit(
+                first_key + k,
+                u.kind,
+                u.start,
+                u.end,
+                max(u.level - extra, 0),
+                u.text,
+                tuple(page.lines[u.start : u.end]),
+                placed.unit.section,
+            ),
+            page,
+            u.start,
+            u.end,
+        )
+        for k, u in enumerate(units)
+    ]
+    for k, atom in enumerate(atoms):
+        here = page.region(atom.start)
+        atom.chunk_start = placed.chunk_start if k == 0 or here is None else here.start
+    for k, atom in enumerate(atoms):
+        atom.chunk_end = atoms[k + 1].chunk_start if k + 1 < len(atoms) else placed.chunk_end
+    return atoms
+
+
+def refine(new: Post, comparison: Comparison, placement: Placement) -> None:
+    """Pair the page's units, not the author's, where the page splits an edited unit.
+
+    In a ``replace`` step of a section's edit script, an original unit that its page writes
+    as several units (:func:`_atoms`) is compared unit by unit with the step's new units
+    that nothing else took: when that pairs two or more of them (or one, where the unit as a
+    whole paired with nothing), each page unit keeps its own boxes, and the page units left
+    unpaired are removed with theirs. ``comparison`` and ``placement`` change in place.
+    """
+    next_key = max(placement.placed, default=-1) + 1
+    for steps in comparison.script.values():
+        for step in steps:
+            if step.tag != "replace":
+                continue
+            news = list(range(*step.new))
+            for o in range(*step.old):
+                placed = placement.placed.get(o)
+                atoms = _atoms(placed, next_key) if placed is not None else []
+                if not atoms:
+                    continue
+                mine = [n for n in news if comparison.units.get(n, (o, ""))[0] == o]
+                pairs = _pair_edited([a.unit for a in atoms], [new.units[n] for n in mine])
+                whole = any(n in comparison.units for n in mine)
+                if len(pairs) < 2 and (whole or not pairs):
+                    continue
+                next_key += len(atoms)
+                del placement.placed[o]
+                for n in mine:
+                    comparison.units.pop(n, None)
+                if o in comparison.removed:
+                    comparison.removed.remove(o)
+                by_key = {atom.unit.index: atom for atom in atoms}
+                for key, n in pairs:
+                    same = by_key[key].unit.key == new.units[n].key
+                    comparison.units[n] = (key, SAME if same else CHANGED)
+                paired = {key for key, _ in pairs}
+                for atom in atoms:
+                    placement.placed[atom.unit.index] = atom
+                    if atom.unit.index not in paired:
+                        comparison.removed.append(atom.unit.index)
+
+
+def _starts_block(lines: list[str], at: int) -> bool:
+    """Whether line ``at`` of a unit's text starts a block: a list item, or after a blank line."""
+    if at >= len(lines):
+        return False
+    after_blank = at > 0 and not lines[at - 1].strip()
+    return after_blank or bool(LIST_MARKER.match(lines[at].strip()))
 
 
 def _original_of(project: Project, new: Post, *, new_post: bool) -> tuple[str, Post] | None:
@@ -336,7 +452,7 @@ def _original_of(project: Project, new: Post, *, new_post: bool) -> tuple[str, P
 
 
 def _margin_pointers(
-    old: Post, placement: Placement, comparison: Comparison
+    placement: Placement, comparison: Comparison
 ) -> tuple[dict[int, list[str]], dict[tuple[str, int], int]]:
     """The helper pointers at the margin that stay when the text above them goes.
 
@@ -349,14 +465,12 @@ def _margin_pointers(
     kept_boxes: dict[tuple[str, int], int] = {}
     for o in comparison.removed:
         placed = placement.placed[o]
-        keeper = next(
-            (
-                k
-                for k in range(o - 1, -1, -1)
-                if k not in removed and old.units[k].section == old.units[o].section
-            ),
-            None,
-        )
+        above = [
+            (p.start, k)
+            for k, p in placement.placed.items()
+            if k not in removed and p.page is placed.page and p.start < placed.start
+        ]
+        keeper = max(above)[1] if above else None
         for addition in placed.page.additions:
             inside = placed.chunk_start <= addition.start < placed.chunk_end
             if keeper is None or not inside or addition.kind != HELPER or addition.indent:
@@ -369,7 +483,6 @@ def _margin_pointers(
 
 
 def _removed_units(
-    old: Post,
     placement: Placement,
     comparison: Comparison,
     kept_boxes: dict[tuple[str, int], int],
@@ -379,7 +492,7 @@ def _removed_units(
     flags: list[Flag] = []
     for o in comparison.removed:
         placed = placement.placed[o]
-        unit = old.units[o]
+        unit = placed.unit
         src = placed.page.src_uri
         events.setdefault(src, []).append(
             Event(REMOVED, unit.kind, _words(unit), 0, f"was line {placed.start + 1}")
@@ -397,7 +510,6 @@ def _removed_units(
                 what = "removed with the text it annotates"
             flags.append(Flag(src, addition.kind, addition.title, what))
     return flags
-
 
 
 def plan_sync(project: Project, new: Post, *, new_post: bool = False) -> Plan:
@@ -424,7 +536,8 @@ def plan_sync(project: Project, new: Post, *, new_post: bool = False) -> Plan:
     nav: list[str] = []
     texts: dict[str, str] = {}
     meta_changed = _post_meta_changed(old, new)
-    carried, kept_boxes = _margin_pointers(old, placement, comparison)
+    refine(new, comparison, placement)
+    carried, kept_boxes = _margin_pointers(placement, comparison)
     order = [comparison.sections[j] for j in sorted(comparison.sections)]
     in_place = {
         order[block.b + k]
@@ -459,11 +572,16 @@ def plan_sync(project: Project, new: Post, *, new_post: bool = False) -> Plan:
                 continue
             o, how = found
             placed = placement.placed[o]
-            chunk = _chunk(placed, unit, how, placement.author_lines[placed.page.src_uri], flags)
+            context = [
+                new.units[k] for k in section[: section.index(n)] if new.units[k].kind != CODE
+            ]
+            nest = bool(context) and context[-1].kind == PROSE and context[-1].level > 0
+            author = placement.author_lines[placed.page.src_uri]
+            chunk = _chunk(placed, unit, how, author, flags, nest)
             own = placed.start - placed.chunk_start
             if how == CHANGED:
                 page_events.append(
-                    Event(CHANGED, unit.kind, _words(unit), at + own, _words(old.units[o]))
+                    Event(CHANGED, unit.kind, _words(unit), at + own, _words(placed.unit))
                 )
             moved = how == MOVED or placed.page.src_uri != src
             if moved and unit.kind != HEADING:
@@ -487,7 +605,7 @@ def plan_sync(project: Project, new: Post, *, new_post: bool = False) -> Plan:
             text = page.text
         if i is None or text != page.text:
             texts[src] = text
-    flags += _removed_units(old, placement, comparison, kept_boxes, events)
+    flags += _removed_units(placement, comparison, kept_boxes, events)
     if meta_changed:  # the post's index pages carry its front matter too
         texts.update(_index_pages(project, old, new))
     removed_pages = [p.src_uri for p in pages if p.src_uri not in nav]
@@ -536,4 +654,3 @@ def _plan_new(project: Project, new: Post) -> Plan:
         stem = f"{slugify(new.title)}.md"
     plan.original_path = project.originals_dir / stem
     return plan
-

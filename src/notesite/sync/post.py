@@ -22,9 +22,6 @@ class SyncError(ValueError):
     """The sync cannot go on; the message names the file and line, and nothing was written."""
 
 
-
-
-
 @dataclass(frozen=True)
 class PostUnit:
     """A unit of a post: its kind, lines (0-based, end exclusive), list level and text."""
@@ -117,15 +114,35 @@ def read_post(text: str, name: str) -> Post:
     return Post(name, text, page.meta, page.lines, page.body_start, units, sections)
 
 
-
 def _indent(line: str) -> int:
     return len(line) - len(line.lstrip(" "))
 
 
+BOX_OPENER = re.compile(r"^\s*(?:!!!|\?\?\?\+?)\s")
+
+
 def _shift(lines: list[str], by: int) -> list[str]:
+    """Lines indented ``by`` more (fewer, if negative) spaces; a box moves as one piece.
+
+    Outdenting stops at the margin: a box (``!!!``/``???``) nearer the margin than ``-by``
+    goes to the margin with its body, which keeps its place inside it.
+    """
     if by >= 0:
         return [" " * by + line if line.strip() else line for line in lines]
-    return [line[min(-by, _indent(line)) :] for line in lines]
+    out: list[str] = []
+    box: tuple[int, int] | None = None  # (the opener's indent, its shift)
+    for line in lines:
+        if not line.strip():
+            out.append(line)
+            continue
+        indent = _indent(line)
+        if box is not None and indent <= box[0]:
+            box = None
+        step = box[1] if box is not None else min(-by, indent)
+        if box is None and BOX_OPENER.match(line):
+            box = (indent, step)
+        out.append(line[step:])
+    return out
 
 
 def render_unit(unit: PostUnit) -> list[str]:
@@ -144,7 +161,6 @@ def render_unit(unit: PostUnit) -> list[str]:
     return [" " * indent + first] + [" " * inner + line.strip() for line in raw[1:]]
 
 
-
 def _words(unit: PostUnit) -> str:
     """A unit for the report: its text; a code block's first line of code."""
     if unit.kind != CODE or not unit.raw[0].lstrip().startswith(("```", "~~~")):
@@ -152,4 +168,3 @@ def _words(unit: PostUnit) -> str:
     code = [line.strip() for line in unit.raw[1:-1] if line.strip()]
     telling = [c for c in code if not c.startswith(("import ", "from ", "#"))] or code
     return telling[0] + (" …" if len(code) > 1 else "") if code else "(empty block)"
-

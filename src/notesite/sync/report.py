@@ -93,4 +93,3 @@ def report(plan: Plan, runs: list[BlockRun], unchecked: list[str], seconds: floa
         "3. `make test` runs every gate: fidelity, parity, claims, the site.",
     ]
     return "\n".join(out) + "\n"
-

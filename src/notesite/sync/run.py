@@ -142,4 +142,3 @@ def run_new_blocks(
     cuda = _cuda_available()
     with ThreadPoolExecutor(max_workers=workers) as pool:
         return list(pool.map(lambda job: run_block(job[0], job[1], timeout, cuda), jobs))
-

@@ -53,7 +53,6 @@ def _post_meta_changed(old: Post, new: Post) -> bool:
     return any(str(old.meta.get(k)) != str(new.meta.get(k)) for k in keys)
 
 
-
 def _section_page(project: Project, folder: str, heading: str, taken: set[str]) -> str:
     stem = slugify(heading) or "section"
     src = f"{folder}/{stem}.md"
@@ -62,7 +61,6 @@ def _section_page(project: Project, folder: str, heading: str, taken: set[str]) 
         src = f"{folder}/{stem}-{k}.md"
         k += 1
     return src
-
 
 
 def _index_pages(project: Project, old: Post, new: Post) -> dict[str, str]:
@@ -77,7 +75,6 @@ def _index_pages(project: Project, old: Post, new: Post) -> dict[str, str]:
             text = "\n".join([*_front_matter(index.meta, new), *body_lines])
             texts[index.src_uri] = text.rstrip("\n") + "\n"
     return texts
-
 
 
 def _records(
@@ -143,4 +140,3 @@ def add_nav(config: str, title: str, pages: list[str]) -> str:
     block = [f"{indent}- {json.dumps(title)}:\n"] + [f"{indent}    - {p}\n" for p in pages]
     lines[i + 1 : i + 1] = block
     return "".join(lines)
-
