@@ -14,17 +14,22 @@ from notesite.fidelity import (
     normalised_lines,
     originals,
     post_title,
+    rebuild_page,
     rebuild_with_origins,
 )
 from notesite.model import (
+    CHECK_KIND,
     CODE,
     ERRATUM_KIND,
     HEADING,
     HELPER,
+    NOTE_KIND,
     PROSE,
     Page,
     PageError,
     fence_options,
+    is_note_page,
+    parse_page,
     slugify,
 )
 from notesite.project import CONFIG, Project
@@ -35,8 +40,11 @@ from notesite.sync.compare import (
     MOVED,
     REMOVED,
     SAME,
+    SIMILAR,
     Comparison,
+    Edit,
     _pair_edited,
+    _similar,
     compare_posts,
 )
 from notesite.sync.post import (
@@ -80,6 +88,8 @@ class Placement:
     placed: dict[int, Placed]
     headers: dict[str, list[str]]
     author_lines: dict[str, set[int]]
+    #: The keys of units that :func:`refine` made of several original units.
+    joined: set[int] = field(default_factory=set)
 
 
 def place(post: Post, pages: Sequence[Page]) -> Placement:
@@ -369,8 +379,70 @@ def _atoms(placed: Placed, first_key: int) -> list[Placed]:
     return atoms
 
 
+def _join(new: Post, step: Edit, comparison: Comparison, placement: Placement, key: int) -> int:
+    """Pair a new unit with a run of original units that it joins into one (see :func:`refine`).
+
+    Returns the next free key.
+    """
+    olds = [o for o in range(*step.old) if o in placement.placed and o not in placement.joined]
+    for n in range(*step.new):
+        unit = new.units[n]
+        single = max(
+            (_similar(placement.placed[o].unit.text, unit.text) for o in olds), default=0.0
+        )
+        best: tuple[float, int, int] = (max(SIMILAR, single), -1, -1)
+        for i in range(len(olds)):
+            for j in range(i + 2, len(olds) + 1):
+                run = [placement.placed[o] for o in olds[i:j]]
+                if any(p.unit.kind != unit.kind or p.page is not run[0].page for p in run):
+                    break
+                score = _similar(" ".join(p.unit.text for p in run), unit.text)
+                if score > best[0]:
+                    best = (score, i, j)
+        if best[1] < 0:
+            continue
+        run = [placement.placed[o] for o in olds[best[1] : best[2]]]
+        first, last = run[0], run[-1]
+        joined = Placed(
+            PostUnit(
+                key,
+                unit.kind,
+                first.start,
+                last.end,
+                first.unit.level,
+                " ".join(p.unit.text for p in run),
+                tuple(first.page.lines[first.start : last.end]),
+                first.unit.section,
+            ),
+            first.page,
+            first.start,
+            last.end,
+            first.chunk_start,
+            last.chunk_end,
+        )
+        members = {p.unit.index for p in run}
+        if n in comparison.units and comparison.units[n][0] not in members:
+            comparison.removed.append(comparison.units[n][0])
+        for m, (o, _) in list(comparison.units.items()):
+            if o in members:
+                del comparison.units[m]
+        comparison.removed = [o for o in comparison.removed if o not in members]
+        for o in members:
+            del placement.placed[o]
+        placement.placed[key] = joined
+        placement.joined.add(key)
+        comparison.units[n] = (key, CHANGED)
+        olds = [o for o in olds if o not in members]
+        key += 1
+    return key
+
+
 def refine(new: Post, comparison: Comparison, placement: Placement) -> None:
-    """Pair the page's units, not the author's, where the page splits an edited unit.
+    """Pair the page's units, not the author's, where a unit was split or joined.
+
+    In a ``replace`` step of a section's edit script, a new unit that reads like a run of
+    original units taken together (better than like any one of them) is that run, edited
+    (:func:`_join`): the boxes between its lines stay where they are.
 
     In a ``replace`` step of a section's edit script, an original unit that its page writes
     as several units (:func:`_atoms`) is compared unit by unit with the step's new units
@@ -383,6 +455,7 @@ def refine(new: Post, comparison: Comparison, placement: Placement) -> None:
         for step in steps:
             if step.tag != "replace":
                 continue
+            next_key = _join(new, step, comparison, placement, next_key)
             news = list(range(*step.new))
             for o in range(*step.old):
                 placed = placement.placed.get(o)
@@ -523,7 +596,12 @@ def plan_sync(project: Project, new: Post, *, new_post: bool = False) -> Plan:
     if original is None:
         return _plan_new(project, new)
     name, old = original
-    pages = [p for p in project.notes() if post_title(p) == old.title]
+    try:
+        pages = [p for p in project.notes() if post_title(p) == old.title]
+    except PageError as error:
+        raise SyncError(
+            f"docs/{error}; the sync reads every page before it changes any: mend the page"
+        ) from None
     placement = place(old, pages)
     comparison = compare_posts(old, new)
     flags: list[Flag] = []
@@ -615,8 +693,86 @@ def plan_sync(project: Project, new: Post, *, new_post: bool = False) -> Plan:
         config_text = rewrite_nav((project.root / CONFIG).read_text(encoding="utf-8"), old_nav, nav)
     plan = Plan(new, old, texts, removed_pages, nav, config_text, {}, events, flags)
     plan.original_path = project.originals_dir / name
+    verify(plan, pages, placement, comparison)
     plan.records = _records(project, pages, texts, removed_pages)
     return plan
+
+
+#: The boxes that stand for the unit above them: each must stay under its own unit.
+_OWNED = (CHECK_KIND, NOTE_KIND, ERRATUM_KIND)
+
+
+def verify(plan: Plan, pages: list[Page], placement: Placement, comparison: Comparison) -> None:
+    """Check a plan before anything is written: every conflict stops the sync here.
+
+    * every page the plan writes parses (its checks, notes and errata keep the site's rules);
+    * the pages, less the site's additions, are the new version (the fidelity gate);
+    * every check, precise note and erratum that stays stands under the new version of the
+      unit it stood under (a box moves only with its own unit).
+
+    Raises:
+        SyncError: Naming the page and line, and the line of the new version, of the first
+            conflict.
+    """
+    new = plan.post
+    parsed: dict[str, Page] = {}
+    for src, text in plan.pages.items():
+        try:
+            parsed[src] = parse_page(text, src)
+        except PageError as error:
+            raise SyncError(f"conflict: docs/{error} (in the page the merge made)") from None
+    current = {page.src_uri: page for page in pages}
+    note_pages = [parsed.get(src) or current[src] for src in plan.nav if is_note_page(src)]
+    try:
+        rebuilt = [(page, line) for page in note_pages for line in rebuild_page(page)]
+    except PageError as error:
+        raise SyncError(f"conflict: docs/{error} (in the page the merge made)") from None
+    theirs = [(i, normalise(t)) for i, t in enumerate(new.lines) if i >= new.body_start]
+    theirs = [(i, t) for i, t in theirs if t]
+    ours = [(page, normalise(t)) for page, t in rebuilt if t.strip()]
+    for k, (i, text) in enumerate(theirs):
+        got = ours[k][1] if k < len(ours) else "the end of the pages"
+        if got != text:
+            where = f"docs/{ours[k][0].src_uri}" if k < len(ours) else "the pages"
+            raise SyncError(
+                f"conflict: {new.name}:{i + 1}: expected the merged pages to hold this line "
+                f"({text!r}), got {got!r} in {where}; the sync cannot place this change"
+            )
+    if len(ours) > len(theirs):
+        raise SyncError(
+            f"conflict: docs/{ours[len(theirs)][0].src_uri}: expected no more of the "
+            f"author's text, got {ours[len(theirs)][1]!r}; the sync cannot place this change"
+        )
+    # Each box that stays under the new version of its own unit.
+    owner: dict[tuple[str, str], int] = {}  # (page, box title) -> the original unit's key
+    for key, placed in placement.placed.items():
+        for addition in placed.page.additions:
+            if addition.kind in _OWNED and placed.chunk_start <= addition.start < placed.chunk_end:
+                owner[(placed.page.src_uri, addition.title)] = key
+    image = {o: n for n, (o, _) in comparison.units.items()}
+    for src, page in parsed.items():
+        lines, origins = rebuild_with_origins(page)
+        for region in page.attached:
+            unit = region.unit
+            words = " ".join(
+                " ".join(line.split())
+                for line, origin in zip(lines, origins, strict=True)
+                if unit.start <= origin < unit.end and line.strip()
+            )
+            for addition in region.additions:
+                owned = owner.get((src, addition.title))
+                if addition.kind not in _OWNED or owned is None:
+                    continue
+                n = image.get(owned, -1)
+                was = placement.placed[owned]
+                if n < 0 or words not in new.units[n].text:
+                    raise SyncError(
+                        f'conflict: docs/{src}:{addition.start + 1}: the box "{addition.title}" '
+                        f"stood under docs/{was.page.src_uri}:{was.start + 1} "
+                        f"({_words(was.unit)!r}); the merge put it under "
+                        f"{words!r}, which is not that text's new version; the "
+                        "sync cannot place it"
+                    )
 
 
 def _plan_new(project: Project, new: Post) -> Plan:
