@@ -209,6 +209,8 @@ class Plan:
     events: dict[str, list[Event]] = field(default_factory=dict)
     flags: list[Flag] = field(default_factory=list)
     original_path: Path | None = None
+    #: The checks, precise notes and errata that stay under a unit whose text changed.
+    reverify: list[Flag] = field(default_factory=list)
 
 
 def _chunk(
@@ -484,6 +486,20 @@ def refine(new: Post, comparison: Comparison, placement: Placement) -> None:
                         comparison.removed.append(atom.unit.index)
 
 
+def _difference(old: PostUnit, new: PostUnit) -> tuple[str, str]:
+    """The first line that differs between two versions of a unit, in each (for the report)."""
+    a = [" ".join(line.split()) for line in old.raw if line.strip()]
+    b = [" ".join(line.split()) for line in new.raw if line.strip()]
+    for k, (x, y) in enumerate(zip(a, b, strict=False)):
+        if x != y:
+            more = k + 1 < max(len(a), len(b))
+            return x + (" …" if more else ""), y + (" …" if more else "")
+    if len(a) == len(b):
+        return _words(old), _words(new)
+    k = min(len(a), len(b))
+    return (a[k] if k < len(a) else "(nothing)"), (b[k] if k < len(b) else "(nothing)")
+
+
 def _starts_block(lines: list[str], at: int) -> bool:
     """Whether line ``at`` of a unit's text starts a block: a list item, or after a blank line."""
     if at >= len(lines):
@@ -605,6 +621,7 @@ def plan_sync(project: Project, new: Post, *, new_post: bool = False) -> Plan:
     placement = place(old, pages)
     comparison = compare_posts(old, new)
     flags: list[Flag] = []
+    reverify: list[Flag] = []
     events: dict[str, list[Event]] = {}
     by_old_section = {
         old.units[s[0]].section: placement.placed[s[0]].page.src_uri for s in old.sections
@@ -658,9 +675,15 @@ def plan_sync(project: Project, new: Post, *, new_post: bool = False) -> Plan:
             chunk = _chunk(placed, unit, how, author, flags, nest)
             own = placed.start - placed.chunk_start
             if how == CHANGED:
-                page_events.append(
-                    Event(CHANGED, unit.kind, _words(unit), at + own, _words(placed.unit))
-                )
+                before, after = _difference(placed.unit, unit)
+                page_events.append(Event(CHANGED, unit.kind, after, at + own, before))
+                reverify += [
+                    Flag(src, a.kind, a.title, f"under the changed {unit.kind} of line {at + own}")
+                    for a in placed.page.additions
+                    if a.kind in _OWNED
+                    and placed.chunk_start <= a.start < placed.chunk_end
+                    and a.title not in {f.title for f in flags if f.page == src}
+                ]
             moved = how == MOVED or placed.page.src_uri != src
             if moved and unit.kind != HEADING:
                 page_events.append(
@@ -693,6 +716,7 @@ def plan_sync(project: Project, new: Post, *, new_post: bool = False) -> Plan:
         config_text = rewrite_nav((project.root / CONFIG).read_text(encoding="utf-8"), old_nav, nav)
     plan = Plan(new, old, texts, removed_pages, nav, config_text, {}, events, flags)
     plan.original_path = project.originals_dir / name
+    plan.reverify = reverify
     verify(plan, pages, placement, comparison)
     plan.records = _records(project, pages, texts, removed_pages)
     return plan
@@ -776,9 +800,30 @@ def verify(plan: Plan, pages: list[Page], placement: Placement, comparison: Comp
 
 
 def _plan_new(project: Project, new: Post) -> Plan:
+    """The plan of a new post: its own folder of pages, nav section and original.
+
+    Raises:
+        SyncError: If its original's file name or its page folder is another post's.
+    """
+    stem = Path(new.name).name
+    if not stem.endswith(".md"):
+        stem = f"{slugify(new.title) or 'post'}.md"
+    original = project.originals_dir / stem
+    if original.exists():
+        other = read_post(original.read_text(encoding="utf-8"), stem)
+        raise SyncError(
+            f"{new.name}: expected a file name that no post of the site has, got "
+            f"{project.originals_dir.name}/{stem}, the original of {other.title!r}; "
+            "rename the new post's file and run the sync again"
+        )
     folder = f"notes/{slugify(new.title) or 'post'}"
-    if (project.docs_dir / folder).exists():
-        raise SyncError(f"{new.name}: expected no folder docs/{folder} yet, got one")
+    if (project.docs_dir / folder).exists() or folder in {
+        src.rsplit("/", 1)[0] for src in project.nav
+    }:
+        raise SyncError(
+            f"{new.name}: expected a title whose page folder is free, got {new.title!r}, "
+            f"whose folder docs/{folder} exists already; give the post another title"
+        )
     texts: dict[str, str] = {}
     events: dict[str, list[Event]] = {}
     index = f"{folder}/index.md"
@@ -803,10 +848,5 @@ def _plan_new(project: Project, new: Post) -> Plan:
         texts[src] = "\n".join([*header, *body]) + "\n"
     config = (project.root / CONFIG).read_text(encoding="utf-8")
     plan = Plan(new, None, texts, [], nav, add_nav(config, new.title, nav), {}, events, [])
-    stem = Path(new.name).name
-    if not stem.endswith(".md"):
-        stem = f"{slugify(new.title)}.md"
-    if (project.originals_dir / stem).exists():
-        stem = f"{slugify(new.title)}.md"
-    plan.original_path = project.originals_dir / stem
+    plan.original_path = original
     return plan

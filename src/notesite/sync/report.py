@@ -44,14 +44,23 @@ def report(plan: Plan, runs: list[BlockRun], unchecked: list[str], seconds: floa
         + ").",
         f"- Claims not yet checked: {len(unchecked)}.",
         f"- Additions removed or flagged: {len(plan.flags)}.",
+        f"- Checks, notes and errata to re-verify (their text changed): {len(plan.reverify)}.",
     ]
     pages = list(dict.fromkeys([*plan.nav, *plan.events, *plan.removed_pages]))
     for src in pages:
         events = plan.events.get(src, [])
         page_runs = [r for r in runs if r.page == src]
         page_flags = [f for f in plan.flags if f.page == src]
+        page_reverify = [f for f in plan.reverify if f.page == src]
         page_claims = [c for c in unchecked if c.startswith(f"docs/{src}:")]
-        if not (events or page_runs or page_flags or page_claims or src in plan.removed_pages):
+        if not (
+            events
+            or page_runs
+            or page_flags
+            or page_reverify
+            or page_claims
+            or src in plan.removed_pages
+        ):
             continue
         out += ["", f"## `docs/{src}`" + (" (removed)" if src in plan.removed_pages else "")]
         for what in (ADDED, CHANGED, MOVED, REMOVED):
@@ -82,6 +91,13 @@ def report(plan: Plan, runs: list[BlockRun], unchecked: list[str], seconds: floa
         if page_flags:
             out += ["", "**Additions removed or flagged**", ""]
             out += [f'- {f.kind} "{f.title}": {f.what}' for f in page_flags]
+        if page_reverify:
+            out += [
+                "",
+                "**To re-verify** (each box stays: does it hold for the new text?)",
+                "",
+            ]
+            out += [f'- {f.kind} "{f.title}": {f.what}' for f in page_reverify]
     out += [
         "",
         "## Next",
