@@ -232,7 +232,10 @@ def _chunk(
     region = page.region(placed.start)
     page_level = region.unit.level if region is not None else placed.unit.level
     extra = max(page_level - placed.unit.level, 0) if nest else 0
-    shift = 0 if new is None else 4 * (new.level + extra - page_level)
+    # A list item the page made of the author's text stays one: at level 1 at least.
+    item = region is not None and bool(LIST_MARKER.match(page.lines[region.unit.start].strip()))
+    target = max(new.level + extra, 1 if item and region.unit.kind == PROSE else 0) if new else 0
+    shift = 0 if new is None else 4 * (target - page_level)
     if new is None or how in (SAME, MOVED):
         return _shift(lines, shift) if shift else lines
     base = placed.chunk_start
@@ -486,18 +489,44 @@ def refine(new: Post, comparison: Comparison, placement: Placement) -> None:
                         comparison.removed.append(atom.unit.index)
 
 
+def _trimmed(lines: list[str]) -> list[str]:
+    """``lines`` without the blank lines at their end."""
+    end = len(lines)
+    while end and not lines[end - 1].strip():
+        end -= 1
+    return lines[:end]
+
+
+def _margin_helper(lines: list[str], placed: Placed) -> tuple[list[str], list[str]]:
+    """A chunk without the helper pointer at the margin that ends it, and that pointer.
+
+    A helper pointer at the margin points to the lesson, not to the unit above it: it waits
+    (as the original page wrote it) after the units nested under that one, up to the next
+    unit at the margin, so that no new nested unit falls into its box.
+    """
+    page = placed.page
+    inside = [a for a in page.additions if placed.chunk_start <= a.start < placed.chunk_end]
+    if not inside or inside[-1].kind != HELPER or inside[-1].indent:
+        return lines, []
+    box = inside[-1]
+    if any(line.strip() for line in page.lines[box.end : placed.chunk_end]):
+        return lines, []
+    opener = page.lines[box.start].strip()
+    at = max((k for k, line in enumerate(lines) if line.strip() == opener), default=-1)
+    if at < 0:
+        return lines, []
+    return [*_trimmed(lines[:at]), ""], ["", *page.lines[box.start : box.end], ""]
+
+
 def _difference(old: PostUnit, new: PostUnit) -> tuple[str, str]:
-    """The first line that differs between two versions of a unit, in each (for the report)."""
+    """The first lines that differ between two versions of a unit, in each (for the report)."""
     a = [" ".join(line.split()) for line in old.raw if line.strip()]
     b = [" ".join(line.split()) for line in new.raw if line.strip()]
-    for k, (x, y) in enumerate(zip(a, b, strict=False)):
-        if x != y:
-            more = k + 1 < max(len(a), len(b))
-            return x + (" …" if more else ""), y + (" …" if more else "")
-    if len(a) == len(b):
-        return _words(old), _words(new)
-    k = min(len(a), len(b))
-    return (a[k] if k < len(a) else "(nothing)"), (b[k] if k < len(b) else "(nothing)")
+    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag != "equal":
+            return " ".join(a[i1:i2]) or "(nothing)", " ".join(b[j1:j2]) or "(nothing)"
+    return _words(old), _words(new)
 
 
 def _starts_block(lines: list[str], at: int) -> bool:
@@ -654,25 +683,31 @@ def plan_sync(project: Project, new: Post, *, new_post: bool = False) -> Plan:
         nav.append(src)
         body: list[str] = []
         page_events = events.setdefault(src, [])
+        pending: list[str] = []  # helper pointers at the margin, after the nested units
         for n in section:
             unit = new.units[n]
             found = comparison.units.get(n)
+            if found is None:
+                lines = render_unit(unit)
+            else:
+                o, how = found
+                placed = placement.placed[o]
+                context = [
+                    new.units[k] for k in section[: section.index(n)] if new.units[k].kind != CODE
+                ]
+                nest = bool(context) and context[-1].kind == PROSE and context[-1].level > 0
+                author = placement.author_lines[placed.page.src_uri]
+                lines = _chunk(placed, unit, how, author, flags, nest)
+            if pending and _indent(next(line for line in [*lines, "x"] if line.strip())) == 0:
+                body = [*_trimmed(body), *pending]
+                pending = []
             if body and body[-1].strip() and (found is None or found[1] != SAME):
                 body.append("")
             at = len(header) + len(body) + 1
             if found is None:
-                lines = render_unit(unit)
                 body += [*lines, ""]
                 page_events.append(Event(ADDED, unit.kind, _words(unit), at))
                 continue
-            o, how = found
-            placed = placement.placed[o]
-            context = [
-                new.units[k] for k in section[: section.index(n)] if new.units[k].kind != CODE
-            ]
-            nest = bool(context) and context[-1].kind == PROSE and context[-1].level > 0
-            author = placement.author_lines[placed.page.src_uri]
-            chunk = _chunk(placed, unit, how, author, flags, nest)
             own = placed.start - placed.chunk_start
             if how == CHANGED:
                 before, after = _difference(placed.unit, unit)
@@ -689,11 +724,13 @@ def plan_sync(project: Project, new: Post, *, new_post: bool = False) -> Plan:
                 page_events.append(
                     Event(MOVED, unit.kind, _words(unit), at + own, f"docs/{placed.page.src_uri}")
                 )
-            body += chunk
+            lines, floating = _margin_helper(lines, placed)
+            pending += floating
+            body += lines
             if o in carried:
-                while body and not body[-1].strip():
-                    body.pop()
-                body += [*carried[o], ""]
+                body = [*_trimmed(body), *carried[o], ""]
+        if pending:
+            body = [*_trimmed(body), *pending]
         if i is not None and i not in in_place:
             page_events.append(
                 Event(MOVED, "section", new.units[section[0]].heading_text, len(header) + 1,
