@@ -233,8 +233,12 @@ def _chunk(
     page_level = region.unit.level if region is not None else placed.unit.level
     extra = max(page_level - placed.unit.level, 0) if nest else 0
     # A list item the page made of the author's text stays one: at level 1 at least.
-    item = region is not None and bool(LIST_MARKER.match(page.lines[region.unit.start].strip()))
-    target = max(new.level + extra, 1 if item and region.unit.kind == PROSE else 0) if new else 0
+    item = (
+        region is not None
+        and region.unit.kind == PROSE
+        and bool(LIST_MARKER.match(page.lines[region.unit.start].strip()))
+    )
+    target = max(new.level + extra, 1 if item else 0) if new else 0
     shift = 0 if new is None else 4 * (target - page_level)
     if new is None or how in (SAME, MOVED):
         return _shift(lines, shift) if shift else lines
@@ -810,30 +814,45 @@ def verify(plan: Plan, pages: list[Page], placement: Placement, comparison: Comp
         for addition in placed.page.additions:
             if addition.kind in _OWNED and placed.chunk_start <= addition.start < placed.chunk_end:
                 owner[(placed.page.src_uri, addition.title)] = key
+    before = {src: _box_owners(page) for src, page in current.items()}
     image = {o: n for n, (o, _) in comparison.units.items()}
     for src, page in parsed.items():
-        lines, origins = rebuild_with_origins(page)
-        for region in page.attached:
-            unit = region.unit
-            words = " ".join(
-                " ".join(line.split())
-                for line, origin in zip(lines, origins, strict=True)
-                if unit.start <= origin < unit.end and line.strip()
-            )
-            for addition in region.additions:
-                owned = owner.get((src, addition.title))
-                if addition.kind not in _OWNED or owned is None:
-                    continue
-                n = image.get(owned, -1)
-                was = placement.placed[owned]
-                if n < 0 or words not in new.units[n].text:
-                    raise SyncError(
-                        f'conflict: docs/{src}:{addition.start + 1}: the box "{addition.title}" '
-                        f"stood under docs/{was.page.src_uri}:{was.start + 1} "
-                        f"({_words(was.unit)!r}); the merge put it under "
-                        f"{words!r}, which is not that text's new version; the "
-                        "sync cannot place it"
-                    )
+        for title, (line, words) in _box_owners(page).items():
+            owned = owner.get((src, title))
+            if owned is None:
+                continue
+            n = image.get(owned, -1)
+            was = placement.placed[owned]
+            old_words = before[was.page.src_uri][title][1]
+            same = words == old_words or _similar(words, old_words) >= SIMILAR
+            if n < 0 or words not in new.units[n].text or not same:
+                raise SyncError(
+                    f'conflict: docs/{src}:{line + 1}: the box "{title}" stood under '
+                    f"docs/{was.page.src_uri}:{was.start + 1} ({_short(old_words)!r}); the "
+                    f"merge put it under {_short(words)!r}, which is not that text's new "
+                    "version; the sync cannot place it"
+                )
+
+
+def _box_owners(page: Page) -> dict[str, tuple[int, str]]:
+    """Each check, precise note and erratum of a page: its line, and its unit's author text."""
+    lines, origins = rebuild_with_origins(page)
+    found: dict[str, tuple[int, str]] = {}
+    for region in page.attached:
+        unit = region.unit
+        words = " ".join(
+            " ".join(line.split())
+            for line, origin in zip(lines, origins, strict=True)
+            if unit.start <= origin < unit.end and line.strip()
+        )
+        for addition in region.additions:
+            if addition.kind in _OWNED:
+                found[addition.title] = (addition.start, words)
+    return found
+
+
+def _short(text: str, limit: int = 80) -> str:
+    return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + " …"
 
 
 def _plan_new(project: Project, new: Post) -> Plan:
