@@ -48,7 +48,8 @@ def test_notes_added_as_bullets_and_sub_bullets(fixture: Fixture, replace: Repla
     # The sub-bullet after its sibling's marker, the bullet after the sub-bullets.
     sub = lines.index("    - `torch.from_numpy` shares memory")
     top = lines.index("- `torch.empty(2)` leaves values unset")
-    assert "<!-- not a claim: a pointer" in lines[sub - 2] and sub < top
+    assert "<!-- not a claim: a pointer" in lines[sub - 2]
+    assert sub < top
     assert top < lines.index("- `torch.zeros(2, 3)` makes a 2 by 3 tensor of zeros")
     assert sorted(fixture.unchecked()) == [
         "notes/creating-tensors.md: - `torch.empty(2)` leaves values unset",
@@ -122,7 +123,8 @@ def test_a_fence_with_no_language_is_shown_and_not_run(fixture: Fixture, replace
     fixture.gate()
     page = fixture.project.page("notes/creating-tensors.md")
     (shown,) = [f for f in page.fences if "def count" in f.code]
-    assert shown.lang == "" and all("def count" not in b.code for b in page.blocks)
+    assert shown.lang == ""
+    assert all("def count" not in b.code for b in page.blocks)
     assert outcome.runs == []
 
 
@@ -233,7 +235,8 @@ def test_an_erratum_whose_original_changed_is_flagged(fixture: Fixture, replace:
     outcome = fixture.sync(fixture.version(replace("makes a 3 by 2 tensor", "makes 3 by 2 zeros")))
     fixture.gate()
     text = fixture.page("creating-tensors.md")
-    assert "Erratum" not in text and "- `torch.zeros(2, 3)` makes 3 by 2 zeros" in text
+    assert "Erratum" not in text
+    assert "- `torch.zeros(2, 3)` makes 3 by 2 zeros" in text
     assert '- erratum "Erratum: the shape is 2 by 3": flagged for review' in outcome.report
     assert claim(fixture, "notes/creating-tensors.md", "makes 3 by 2 zeros") != CORRECTED
 
