@@ -16,14 +16,22 @@ REPORT = "sync-report.md"
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command; return its exit status (2 for input the sync cannot take)."""
-    parser = argparse.ArgumentParser(prog="python -m notesite", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="python -m notesite",
+        description="The notes site's own commands.",
+        epilog="Exit status: 0 when the sync wrote its report, 2 when it could not take the "
+        "post or place a change (then nothing was written).",
+    )
     commands = parser.add_subparsers(dest="command", required=True)
     command = commands.add_parser(
         "sync",
         help="carry a new version of a post onto its pages (or add a post with --new)",
-        description="Compare a new version of a post with its original in the originals "
-        "folder, carry every change onto the pages (keeping the site's additions attached to "
-        "their text), run each new or changed block, and report it all.",
+        description="Merge a new version of a post into its pages, three ways: the original "
+        "in the originals folder is the base, the pages are the current version. Each unit "
+        "of the notes (heading, paragraph, list item, block) that changed is carried onto "
+        "its page with the site's boxes under it; a removed unit's boxes go, and the report "
+        "lists them. Nothing is written when a change cannot be placed. Then each new or "
+        "changed Python block runs alone, and the report says what to do next.",
     )
     command.add_argument("path", type=Path, help="the new version of the post (Markdown)")
     command.add_argument("--new", action="store_true", help="add it as another post")

@@ -159,10 +159,10 @@ def check_metadata(
 
     Returns:
         One message per problem; empty when the page carries the post's title, subtitle,
-        date and tags.
+        date and tags (those of them that the post has).
     """
     problems = []
-    expected_post = {key: str(original_meta[key]) for key in POST_KEYS}
+    expected_post = {key: str(original_meta[key]) for key in POST_KEYS if key in original_meta}
     post = page_meta.get("post")
     got_post = {k: str(v) for k, v in post.items()} if isinstance(post, dict) else post
     if got_post != expected_post:
