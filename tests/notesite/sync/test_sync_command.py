@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from collections.abc import Callable
 
 import pytest
@@ -198,3 +201,29 @@ def test_every_page_written_parses(fixture: Fixture, replace: Replace) -> None:
         if name.endswith(".md") and name.startswith("docs/"):
             parse_page((fixture.root / name).read_text(encoding="utf-8"), name[5:])
     assert "docs/notes/modules.md" in outcome.written
+
+
+@pytest.mark.slow  # runs pytest on the fixture project in a subprocess
+def test_a_new_block_that_does_not_run_fails_pytest_docs_at_its_line(
+    fixture: Fixture, replace: Replace
+) -> None:
+    block = "- Loading:\n\n```python\nloader = DataLoader(dataset)\n```\n\n"
+    fixture.sync(fixture.version(replace("## Modules\n", block + "## Modules\n")))
+    page = fixture.project.page("notes/creating-tensors.md")
+    line = next(b.line for b in page.blocks if "DataLoader" in b.code)
+    number = next(b.number for b in page.blocks if "DataLoader" in b.code)
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-c", os.devnull, "--rootdir", ".", "docs/",
+         "--markdown-docs", "--markdown-docs-syntax=superfences", "--notesite",
+         "-p", "no:randomly", "-p", "no:cacheprovider", "-q"],
+        cwd=fixture.root, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert done.returncode == 1, done.stdout
+    failed = [ln for ln in done.stdout.splitlines() if ln.startswith("FAILED")]
+    assert f"FAILED docs/notes/creating-tensors.md::[CodeFence#{number}][line:{line}]" in "\n".join(
+        failed
+    )
+    assert "NameError: name 'DataLoader' is not defined" in done.stdout
+    # The claims gate names the new bullet, which no check accounts for yet.
+    assert any("creating-tensors.md::claims" in ln for ln in failed)
+    assert len(failed) == 2
