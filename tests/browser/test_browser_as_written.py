@@ -10,9 +10,11 @@ import re
 from collections.abc import Callable
 
 import pytest
+import yaml
 from playwright.sync_api import Page
 from sitebrowser import Browsing, Site, goto, page_url
 
+from notesite.fidelity import originals, post_title
 from notesite.project import Project
 
 pytestmark = pytest.mark.browser
@@ -26,10 +28,18 @@ def words(text: str) -> str:
     return " ".join(text.split())
 
 
-def original_sections(project: Project) -> dict[str, str]:
-    """The original's `##` sections, by title, as a reader reads them (syntax dropped)."""
-    text = (project.originals_dir / "pytorch-basics.md").read_text(encoding="utf-8")
-    body = text.split("\n---\n", 1)[1]
+def original_sections(project: Project) -> dict[tuple[str, str], str]:
+    """Each original's `##` sections, by post and title, as a reader reads them (no syntax)."""
+    sections = {}
+    for name in originals(project):
+        text = (project.originals_dir / name).read_text(encoding="utf-8")
+        sections.update(_sections(text))
+    return sections
+
+
+def _sections(text: str) -> dict[tuple[str, str], str]:
+    head, body = text.split("\n---\n", 1)
+    title = str(yaml.safe_load(head.removeprefix("---\n"))["title"])
     sections = {}
     for chunk in re.split(r"^(?=## )", body, flags=re.M):
         if not chunk.startswith("## "):
@@ -42,7 +52,7 @@ def original_sections(project: Project) -> dict[str, str]:
                 plain.append(line)
             else:
                 plain.append(MARKER.sub("", LINK.sub(r"\1", line)).replace("`", ""))
-        sections[chunk.splitlines()[0][3:].strip()] = words("\n".join(plain))
+        sections[(title, chunk.splitlines()[0][3:].strip())] = words("\n".join(plain))
     return sections
 
 
@@ -70,11 +80,12 @@ def test_as_written_shows_the_original_section_and_persists(
         author = visible(page, "section.ptn-as-written")
         actions = visible(page, "p.ptn-actions")
         assert visible(page, "article") == words(f"{actions} {author}"), note.src_uri
-        assert author == sections[note.title], note.src_uri
+        assert author == sections[(post_title(note) or "", note.title)], note.src_uri
         assert page.locator("article .ptn-badges:not(details *)").first.is_hidden()
 
+    goto(page, site(page_url(notes[0].src_uri)))  # a page with a block outside the boxes
     page.locator("button.ptn-as-written-switch").click()
     assert page.locator("section.ptn-as-written").is_hidden()
     assert page.locator("article .ptn-badges:not(details *)").first.is_visible()
-    goto(page, site(page_url(notes[0].src_uri)))
+    goto(page, site(page_url(notes[-1].src_uri)))
     assert page.locator("button.ptn-as-written-switch").get_attribute("aria-pressed") == "false"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import posixpath
 import shutil
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.utils.meta import get_data
 
 from notesite import outputs
+from notesite.notebook import notebook_path
 from notesite.project import Project, markdown_settings, read_config
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -171,12 +173,11 @@ def test_a_note_page_offers_its_notebook_colab_source_and_the_author_s_section(
     actions = soup.select_one("h1 + p.post-byline + p.ptn-actions")
     assert actions is not None
     links = {a.get_text(): a["href"] for a in actions.find_all("a")}
-    stem = src_uri.removeprefix("notes/").removesuffix(".md")
-    assert links["Download notebook"] == f"../notebooks/{stem}.ipynb"
-    assert (PROJECT.docs_dir / "notebooks" / f"{stem}.ipynb").is_file()
+    notebook = notebook_path(src_uri)
+    assert links["Download notebook"] == posixpath.relpath(notebook, posixpath.dirname(src_uri))
+    assert (PROJECT.docs_dir / notebook).is_file()
     assert links["Open in Colab"] == (
-        "https://colab.research.google.com/github/ptnotes/ptnotes/blob/main/docs/notebooks/"
-        f"{stem}.ipynb"
+        f"https://colab.research.google.com/github/ptnotes/ptnotes/blob/main/docs/{notebook}"
     )
     assert links["View source"].endswith(f"/blob/main/docs/{src_uri}")
     assert actions.select_one("button.ptn-as-written-switch[aria-pressed=false]") is not None

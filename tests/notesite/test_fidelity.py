@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from notesite.fidelity import check_project, rebuild_page
+from notesite.fidelity import check_project, originals, post_pages, rebuild_page
 from notesite.model import PageError, parse_page
 from notesite.project import Project
 
@@ -32,15 +32,20 @@ def test_the_pages_hold_the_original_notes() -> None:
 
 
 def test_every_section_of_the_notes_has_its_page_in_nav_order() -> None:
-    """The note pages, in nav order, are the original's `##` sections, in order."""
+    """Each post's note pages, in nav order, are its original's `##` sections, in order."""
     project = Project.at(ROOT)
-    original = parse_page(
-        (project.originals_dir / "pytorch-basics.md").read_text(encoding="utf-8"), "original"
-    )
-    sections = [
-        original.lines[line].removeprefix("## ") for line, level in original.headings if level == 2
-    ]
-    assert [page.title for page in project.notes()] == sections
+    assert originals(project)
+    for name in originals(project):
+        original = parse_page(
+            (project.originals_dir / name).read_text(encoding="utf-8"), name, note=False
+        )
+        sections = [
+            original.lines[line].removeprefix("## ")
+            for line, level in original.headings
+            if level == 2
+        ]
+        pages = post_pages(project, str(original.meta["title"]))
+        assert [page.title for page in pages] == sections, name
 
 
 def test_a_changed_word_fails_with_a_readable_diff(repo_copy: Path) -> None:

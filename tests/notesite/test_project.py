@@ -6,6 +6,7 @@ import pkgutil
 from pathlib import Path
 
 import ptnotes
+from notesite.fidelity import post_pages, post_title
 from notesite.parity import DIRECTIVE
 from notesite.project import Project, find_root
 from notesite.site import PAGES_MARKER
@@ -40,10 +41,22 @@ def test_the_note_pages_are_the_nav_s_pages_under_notes(project: Project) -> Non
     assert PAGES_MARKER in project.page("notes/index.md").text  # the list is derived
 
 
-def test_the_notes_index_lists_the_post_s_pages_in_nav_order(built_site: Path) -> None:
-    listed = (built_site / "notes" / "index.html").read_text(encoding="utf-8")
+def test_each_post_s_index_lists_its_pages_in_nav_order(built_site: Path) -> None:
     project = Project.at(ROOT)
-    spots = [listed.find(f'href="{Path(p).stem}/"') for p in project.note_pages]
-    assert -1 not in spots, spots
-    assert spots == sorted(spots)
-    assert "<!-- ptnotes:pages -->" not in listed
+    indexes = [
+        page for page in project.pages() if page.src_uri.startswith("notes/") and not page.is_note
+    ]
+    assert indexes
+    for index in indexes:
+        folder = Path(index.src_uri).parent
+        listed = (built_site / folder / "index.html").read_text(encoding="utf-8")
+        pages = [
+            p
+            for p in post_pages(project, post_title(index) or "")
+            if Path(p.src_uri).parent == folder
+        ]
+        assert pages, index.src_uri
+        spots = [listed.find(f'href="{Path(page.src_uri).stem}/"') for page in pages]
+        assert -1 not in spots, (index.src_uri, spots)
+        assert spots == sorted(spots)
+        assert "<!-- ptnotes:pages -->" not in listed
