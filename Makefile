@@ -9,7 +9,7 @@ PYTEST_ARGS ?=
 
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: help install lint typecheck test test-docs docs serve sync cuda-check bench bench-lighthouse clean
+.PHONY: help install lint typecheck test test-docs update-outputs docs serve sync cuda-check bench bench-lighthouse clean
 
 help:
 	@echo "install    create $(VENV) and install ptnotes with all extras"
@@ -17,6 +17,7 @@ help:
 	@echo "typecheck  mypy --strict"
 	@echo "test       every test: unit tests, docstring examples, every block of the site"
 	@echo "test-docs  only the blocks of the site (pytest docs/)"
+	@echo "update-outputs  record the blocks' outputs and write the notebooks anew"
 	@echo "docs       mkdocs build --strict into site/"
 	@echo "serve      mkdocs serve on http://127.0.0.1:8000"
 	@echo "sync       carry a new version of the post onto the pages: make sync POST=path [NEW=1]"
@@ -25,11 +26,15 @@ help:
 	@echo "bench-lighthouse  Lighthouse scores and page weights of the built site (needs npm, Chromium)"
 
 $(BIN)/python:
+	@echo "make: creating the virtual environment $(VENV) (every command here runs from it)"
 	$(PYTHON) -m venv $(VENV)
 
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
+	@echo "make: installing $(TORCH) into $(VENV) (the first time: a minute or more)"
 	$(BIN)/python -m pip install --quiet "$(TORCH)"
+	@echo "make: installing ptnotes and notesite with the docs, test and dev tools"
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	@echo "make: $(VENV) is ready; later runs skip this step until pyproject.toml changes"
 	touch $@
 
 install: $(VENV)/.installed
@@ -50,6 +55,9 @@ test: install
 
 test-docs: install
 	$(BIN)/pytest docs/ $(PYTEST_ARGS)
+
+update-outputs: install
+	$(BIN)/pytest docs/ --update-outputs $(PYTEST_ARGS)
 
 docs: install
 	$(BIN)/mkdocs build --strict

@@ -122,7 +122,8 @@ def place(post: Post, pages: Sequence[Page]) -> Placement:
             raise SyncError(
                 f"{post.name}:{i + 1}: the pages end before this line of the original "
                 f"({text!r}); the sync cannot place the changes. Make the pages hold the "
-                "original again (the fidelity gate: pytest tests/notesite/test_fidelity.py)"
+                "original again (the fidelity gate: "
+                ".venv/bin/pytest tests/notesite/test_fidelity.py)"
             )
         page, origin, there = rebuilt[k]
         if there != text:
@@ -130,7 +131,7 @@ def place(post: Post, pages: Sequence[Page]) -> Placement:
                 f"docs/{page.src_uri}:{origin + 1}: expected line {i + 1} of {post.name} "
                 f"({text!r}), got {there!r}; the sync cannot place the changes on a page "
                 "edited away from the original. Make the page hold the original again "
-                "(the fidelity gate: pytest tests/notesite/test_fidelity.py)"
+                "(the fidelity gate: .venv/bin/pytest tests/notesite/test_fidelity.py)"
             )
     if len(rebuilt) > len(original):
         page, origin, there = rebuilt[len(original)]
@@ -560,7 +561,7 @@ def _original_of(project: Project, new: Post, *, new_post: bool) -> tuple[str, P
             raise SyncError(
                 f"{new.name}: expected a post that is not on the site yet, got the title "
                 f"{new.title!r} of {project.originals_dir.name}/{same[0]}: run "
-                f"`python -m notesite sync {new.name}` without --new to update it"
+                f"`make sync POST={new.name}` without NEW=1 (--new) to update it"
             )
         return None
     if not same:
@@ -568,7 +569,7 @@ def _original_of(project: Project, new: Post, *, new_post: bool) -> tuple[str, P
         raise SyncError(
             f"{new.name}: expected the title of a post on the site ({titles}), got "
             f"{new.title!r}. To add it as another post, run "
-            f"`python -m notesite sync --new {new.name}`"
+            f"`make sync POST={new.name} NEW=1` (--new)"
         )
     return same[0], olds[same[0]]
 

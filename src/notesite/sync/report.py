@@ -102,10 +102,11 @@ def report(plan: Plan, runs: list[BlockRun], unchecked: list[str], seconds: floa
         "",
         "## Next",
         "",
-        "1. `pytest docs/ --update-outputs` records the new blocks' outputs; it fails on each "
+        "1. `make update-outputs` (`.venv/bin/pytest docs/ --update-outputs`) records the new "
+        "blocks' outputs; it fails on each "
         "block that does not run, at its page and line.",
         "2. Under each claim waiting for a check, add a check, an erratum, or "
-        "`<!-- not a claim: reason -->`; the claims gate (`pytest docs/`) names them until then.",
+        "`<!-- not a claim: reason -->`; the claims gate (`make test-docs`) names them until then.",
         "3. `make test` runs every gate: fidelity, parity, claims, the site.",
     ]
     return "\n".join(out) + "\n"

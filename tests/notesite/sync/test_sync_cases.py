@@ -157,8 +157,8 @@ def test_undefined_names_are_the_names_read_and_never_bound() -> None:
         pytest.param(
             "---\ntitle: Another Post\n---\n\n## Section\n\nText.\n",
             "post.md: expected the title of a post on the site ('Tensor Basics' (basics.md)), got "
-            "'Another Post'. To add it as another post, run `python -m notesite sync --new "
-            "post.md`",
+            "'Another Post'. To add it as another post, run `make sync POST=post.md NEW=1` "
+            "(--new)",
             id="other-title",
         ),
         pytest.param(
@@ -239,7 +239,7 @@ def test_two_posts_sync_each_on_its_own(fixture: Fixture) -> None:
         "notes/numpy-notes/arrays.md: - `np.zeros(3)` is three zeros",
         "notes/numpy-notes/shapes.md: - `a.shape` is a tuple",
     ]
-    with pytest.raises(SyncError, match="without --new to update it"):
+    with pytest.raises(SyncError, match=r"without NEW=1 \(--new\) to update it"):
         fixture.sync(post, new_post=True)
     # The first post still syncs on its own, and so does the second.
     original = fixture.root / "notes-original" / ORIGINAL
