@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import ast
 import difflib
 import itertools
+import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -212,6 +214,8 @@ class Plan:
     original_path: Path | None = None
     #: The checks, precise notes and errata that stay under a unit whose text changed.
     reverify: list[Flag] = field(default_factory=list)
+    #: New blocks without a language that read as Python: shown as text, never run.
+    unrun: list[Event] = field(default_factory=list)
 
 
 def _chunk(
@@ -494,6 +498,22 @@ def refine(new: Post, comparison: Comparison, placement: Placement) -> None:
                         comparison.removed.append(atom.unit.index)
 
 
+def _python_without_language(unit: PostUnit) -> bool:
+    """Whether a unit is a fence with no language whose code parses as Python."""
+    opening = unit.raw[0].strip() if unit.raw else ""
+    if unit.kind != CODE or not opening.startswith(("```", "~~~")) or opening.strip("`~ "):
+        return False
+    code = "\n".join(textwrap.dedent("\n".join(unit.raw[1:-1])).splitlines())
+    try:
+        ast.parse(code)
+    except SyntaxError:
+        return False
+    return bool(code.strip()) and any(
+        isinstance(node, ast.FunctionDef | ast.ClassDef | ast.Import | ast.ImportFrom | ast.Call)
+        for node in ast.walk(ast.parse(code))
+    )
+
+
 def _trimmed(lines: list[str]) -> list[str]:
     """``lines`` without the blank lines at their end."""
     end = len(lines)
@@ -656,6 +676,7 @@ def plan_sync(project: Project, new: Post, *, new_post: bool = False) -> Plan:
     comparison = compare_posts(old, new)
     flags: list[Flag] = []
     reverify: list[Flag] = []
+    unrun: list[Event] = []
     events: dict[str, list[Event]] = {}
     by_old_section = {
         old.units[s[0]].section: placement.placed[s[0]].page.src_uri for s in old.sections
@@ -712,6 +733,8 @@ def plan_sync(project: Project, new: Post, *, new_post: bool = False) -> Plan:
             if found is None:
                 body += [*lines, ""]
                 page_events.append(Event(ADDED, unit.kind, _words(unit), at))
+                if _python_without_language(unit):
+                    unrun.append(Event(ADDED, unit.kind, _words(unit), at, src))
                 continue
             own = placed.start - placed.chunk_start
             if how == CHANGED:
@@ -758,7 +781,7 @@ def plan_sync(project: Project, new: Post, *, new_post: bool = False) -> Plan:
         config_text = rewrite_nav((project.root / CONFIG).read_text(encoding="utf-8"), old_nav, nav)
     plan = Plan(new, old, texts, removed_pages, nav, config_text, {}, events, flags)
     plan.original_path = project.originals_dir / name
-    plan.reverify = reverify
+    plan.reverify, plan.unrun = reverify, unrun
     verify(plan, pages, placement, comparison)
     plan.records = _records(project, pages, texts, removed_pages)
     return plan

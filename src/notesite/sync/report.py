@@ -52,12 +52,14 @@ def report(plan: Plan, runs: list[BlockRun], unchecked: list[str], seconds: floa
         page_runs = [r for r in runs if r.page == src]
         page_flags = [f for f in plan.flags if f.page == src]
         page_reverify = [f for f in plan.reverify if f.page == src]
+        page_unrun = [e for e in plan.unrun if e.before == src]
         page_claims = [c for c in unchecked if c.startswith(f"docs/{src}:")]
         if not (
             events
             or page_runs
             or page_flags
             or page_reverify
+            or page_unrun
             or page_claims
             or src in plan.removed_pages
         ):
@@ -85,6 +87,12 @@ def report(plan: Plan, runs: list[BlockRun], unchecked: list[str], seconds: floa
                 detail = f": {r.detail}" if r.detail else ""
                 cell = f"{r.result}{detail}".replace("|", "\\|")
                 out.append(f"| {r.line} | {_quote(r.code)} | {cell} |")
+        if page_unrun:
+            out += ["", "**Not run** (a fence without a language: shown as text)", ""]
+            out += [
+                f"- line {e.line}: {_quote(e.text)} reads as Python, but no test runs it"
+                for e in page_unrun
+            ]
         if page_claims:
             out += ["", "**Claims waiting for a check**", ""]
             out += [f"- {c.removeprefix(f'docs/{src}:')}" for c in page_claims]

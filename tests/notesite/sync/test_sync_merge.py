@@ -126,6 +126,8 @@ def test_a_fence_with_no_language_is_shown_and_not_run(fixture: Fixture, replace
     assert shown.lang == ""
     assert all("def count" not in b.code for b in page.blocks)
     assert outcome.runs == []
+    assert "**Not run** (a fence without a language: shown as text)" in outcome.report
+    assert "` def count(t): … ` reads as Python, but no test runs it" in outcome.report
 
 
 def test_an_indented_list_rewritten_as_bullets_keeps_each_check(
@@ -180,7 +182,9 @@ def test_a_bullet_turned_into_sub_bullets_each_with_its_block(
         "- Counting\n  - `tensor.numel()` counts the elements\n\n"
         "    ```python\n    print(torch.ones(2, 3).numel())\n    ```\n\n"
         "  - `len(tensor)` counts the rows\n\n"
-        "    ```python\n    print(len(torch.ones(2, 3)))\n    ```\n"
+        "    ```python\n    print(len(torch.ones(2, 3)))\n    ```\n\n"
+        "  - `tensor.size(0)` is the same\n\n"
+        "    ```python\n    print(torch.ones(2, 3).size(0))\n    ```\n"
     )
     outcome = fixture.sync(
         fixture.version(replace("- `tensor.numel()` counts the elements\n", new))
@@ -192,6 +196,7 @@ def test_a_bullet_turned_into_sub_bullets_each_with_its_block(
     assert {b.code for b in page.blocks} >= {
         "print(torch.ones(2, 3).numel())\n",
         "print(len(torch.ones(2, 3)))\n",
+        "print(torch.ones(2, 3).size(0))\n",
     }
     # The pointer to the lesson waits after the nested units, at the margin.
     assert page.text.endswith('\n!!! tip "In ptnotes"\n    A helper of the lesson.\n')
