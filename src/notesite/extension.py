@@ -166,9 +166,9 @@ class NotesitePreprocessor(Preprocessor):
                 if check.cuda:
                     self._retitle(lines, check, page, offset, inserts)
             boxes: list[Check | Note] = [*claim.checks, *claim.notes]
-            targets = [(box.paragraph_end - 1, box.slug) for box in boxes]
+            targets = [(box.anchor_line - 1, box.slug) for box in boxes]
             if claim.erratum is not None:
-                targets.append((claim.erratum.explanation_end - 1, claim.erratum.slug))
+                targets.append((claim.erratum.anchor_line - 1, claim.erratum.slug))
             for at, slug in targets:
                 indent = " " * (len(lines[at]) - len(lines[at].lstrip(" ")))
                 after(at, [f"{indent}{{: #{slug} }}"])

@@ -14,6 +14,10 @@ tokens into a :class:`Page`:
   (``Precisely: …``), and each erratum.
 
 Every gate, page and count reads this model; no other code scans the Markdown for fences.
+
+One convention for lines: a span (``start``, ``end``) is 0-based and half-open, an index into
+:attr:`Page.lines`; a field named ``line`` or ``…_line`` is 1-based, as an editor, pytest and
+the error messages show it.
 """
 
 from __future__ import annotations
@@ -257,7 +261,7 @@ class Erratum:
     original: list[str]
     corrected: list[str]
     explanation: str
-    explanation_end: int
+    anchor_line: int
 
     @property
     def slug(self) -> str:
@@ -283,7 +287,7 @@ def slugify(text: str) -> str:
 class Check:
     """One check box: the claim it checks, its code, and whether it needs CUDA.
 
-    ``line`` is the box's line (1-based); ``paragraph_end`` the line (1-based) of the last
+    ``line`` is the box's line (1-based); ``anchor_line`` the line (1-based) of the last
     line of its opening sentence, which carries the box's anchor on the site; ``block_line``
     the :attr:`Block.line` of its code.
     """
@@ -293,7 +297,7 @@ class Check:
     claim: str
     cuda: bool
     code: str
-    paragraph_end: int
+    anchor_line: int
     block_line: int = 0
 
     @property
@@ -309,7 +313,7 @@ class Note:
     page: str
     line: int
     title: str
-    paragraph_end: int
+    anchor_line: int
 
     @property
     def slug(self) -> str:
@@ -458,7 +462,7 @@ class Page:
     body_start: int
     lines: list[str]
     title: str
-    headings: list[tuple[int, int]]  # (line, level)
+    headings: list[tuple[int, int]]  # (start, level)
     fences: list[Fence]
     blocks: list[Block]
     additions: list[Addition]
@@ -776,7 +780,7 @@ def _check(addition: Addition, page: str, lines: list[str]) -> Check:
         )
     if not claim:
         raise PageError(f"{where}: expected the check's title to state the claim it checks")
-    paragraph_end = _opening(addition, where, "check")
+    anchor_line = _opening(addition, where, "check")
     fences = addition.fences
     if len(fences) != 1 or fences[0].lang != "python":
         got = [fence.info.strip() or "<no language>" for fence in fences] or "none"
@@ -799,7 +803,7 @@ def _check(addition: Addition, page: str, lines: list[str]) -> Check:
         raise PageError(
             f"{where}: expected {expected} under the title {title!r}, got ```{fence.info.strip()}"
         )
-    return Check(page, addition.start + 1, claim, cuda, fence.code, paragraph_end, fence.start + 1)
+    return Check(page, addition.start + 1, claim, cuda, fence.code, anchor_line, fence.start + 1)
 
 
 def _note(addition: Addition, page: str) -> Note:

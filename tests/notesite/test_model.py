@@ -221,7 +221,7 @@ def test_a_check_is_anchored_on_the_end_of_its_opening_sentence() -> None:
     check = box("Checked: four", "Two and two\nmake four:\n\n```python\nassert 2 + 2 == 4\n```\n")
     page = "- A claim.\n\n" + "".join(f"    {line}\n" for line in check.splitlines())
     (claim,) = claims_of(page)
-    assert page.splitlines()[claim.checks[0].paragraph_end - 1] == "        make four:"
+    assert page.splitlines()[claim.checks[0].anchor_line - 1] == "        make four:"
 
 
 def test_long_titles_give_short_anchors() -> None:
