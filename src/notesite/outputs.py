@@ -17,12 +17,19 @@ A block is identified by the hash of its own code (``code``, with ``#k`` for the
 of the same code on the page); ``block`` and ``line`` are for the reader. ``stdout`` is what
 the block printed; ``result`` is the repr of a bare last expression, as a notebook shows it.
 ``skipped cpu: …`` records a block that cannot run on a CPU-only machine.
+
+A record holds exactly the characters printed. Each output line is ``| `` and the line; a
+line that would not survive a text file as it is (trailing whitespace, a carriage return,
+another control character or line separator) is written ``|"`` and the line as a JSON
+string instead; output that does not end with a newline ends with the line
+:data:`NO_NEWLINE`.
 """
 
 from __future__ import annotations
 
 import ast
 import gc
+import json
 import re
 import sys
 import tempfile
@@ -70,8 +77,32 @@ def normalise(text: str, root: Path | None = None) -> str:
     return text
 
 
+#: What ends an output that does not end with a newline.
+NO_NEWLINE = "\\ no newline at end"
+#: Characters that a text file or an editor would not keep as they are inside a line.
+_UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\x85\u2028\u2029]|[ \t]$")
+
+
 def _content(lines: list[str]) -> str:
-    return "".join(line[2:] + "\n" if line.startswith("| ") else "\n" for line in lines)
+    """The output that a section's lines (as :func:`_output_lines` writes them) hold."""
+    text = ""
+    for line in lines:
+        if line == NO_NEWLINE:
+            return text.removesuffix("\n")
+        text += (json.loads(line[1:]) if line.startswith('|"') else line[2:]) + "\n"
+    return text
+
+
+def _output_lines(text: str) -> list[str]:
+    """An output as lines of a record, exactly (the inverse of :func:`_content`)."""
+    body = text.removesuffix("\n")
+    out = [
+        '|"' + json.dumps(line)[1:] if _UNSAFE.search(line) else ("| " + line if line else "|")
+        for line in body.split("\n")
+    ]
+    if not text.endswith("\n"):
+        out.append(NO_NEWLINE)
+    return out
 
 
 def parse(text: str, path: Path | str) -> list[Entry]:
@@ -99,7 +130,7 @@ def parse(text: str, path: Path | str) -> list[Entry]:
             if "result" in sections:
                 entry.result = _content(sections["result"]).removesuffix("\n")
 
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in enumerate(text.removesuffix("\n").split("\n"), start=1):
         where = f"{path}:{number}"
         block = f" (block {entries[-1].block})" if entries else ""
         if line.startswith("# ") and not entries:
@@ -112,7 +143,16 @@ def parse(text: str, path: Path | str) -> list[Entry]:
             raise RecordError(f"{where}: expected '@@ block N · code HASH · line L', got {line!r}")
         elif line in ("stdout:", "result:"):
             section = sections.setdefault(line[:-1], [])
-        elif section is not None and (line.startswith("| ") or line == "|"):
+        elif section is not None and (
+            line.startswith(("| ", '|"')) or line in ("|", NO_NEWLINE)
+        ):
+            if line.startswith('|"'):
+                try:
+                    json.loads(line[1:])
+                except ValueError:
+                    raise RecordError(
+                        f"{where}{block}: expected a JSON string after '|', got {line[1:]!r}"
+                    ) from None
             section.append(line if line != "|" else "| ")
         elif section is None and (match := VERIFIED.match(line)):
             entries[-1].verified[match["device"]] = match["text"]
@@ -146,9 +186,7 @@ def dump(entries: list[Entry], page: str) -> str:
                 continue
             out.append(f"{name}:\n")
             body = value if name == "stdout" else value + "\n"
-            out.extend(
-                f"| {line}".rstrip(" ") + "\n" if line else "|\n" for line in body.splitlines()
-            )
+            out.extend(line + "\n" for line in _output_lines(body))
     return "".join(out)
 
 

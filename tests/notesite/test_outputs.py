@@ -7,6 +7,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from notesite import outputs
 from notesite.model import block_keys
@@ -99,6 +101,26 @@ def test_the_record_format_round_trips() -> None:
     assert entries[0].verified["cuda"].startswith("NVIDIA H100")
     assert entries[1].skipped == {"cpu": "needs a CUDA GPU"}
     assert outputs.dump(entries, "docs/page.md") == RECORD
+
+
+@given(
+    stdout=st.one_of(st.none(), st.text()),
+    result=st.one_of(st.none(), st.text()),
+)
+def test_a_record_holds_exactly_what_was_printed(stdout: str | None, result: str | None) -> None:
+    """Any output (trailing spaces, carriage returns, tabs, no final newline, any Unicode)."""
+    entry = outputs.Entry("0123456789ab", 1, 3, stdout, result, {"cpu": "torch 9 · 2026-01-01"})
+    (back,) = outputs.parse(outputs.dump([entry], "docs/page.md"), "page.md.txt")
+    assert (back.stdout, back.result) == (stdout, result)
+    assert back.shown() == entry.shown()
+
+
+def test_an_output_that_a_text_file_would_change_is_written_as_json() -> None:
+    entry = outputs.Entry("0123456789ab", 1, 3, "epoch 1 \nok\ntail\r", None)
+    text = outputs.dump([entry], "docs/page.md")
+    assert '|"epoch 1 "\n| ok\n|"tail\\r"\n\\ no newline at end\n' in text
+    with pytest.raises(outputs.RecordError, match=r"page.md.txt:4 \(block 1\): expected a JSON"):
+        outputs.parse(text.replace('|"epoch 1 "', '|"epoch 1 '), "page.md.txt")
 
 
 def test_a_hand_edited_record_names_the_file_line_and_block() -> None:
