@@ -208,7 +208,7 @@ def check_project(project: Project, original: str | None = None) -> Report:
     for name in [original] if original else originals(project):
         original_text = (project.originals_dir / name).read_text(encoding="utf-8")
         original_page = parse_page(
-            original_text, f"{project.originals_dir.name}/{name}", note=False
+            original_text, f"{project.originals_dir.name}/{name}", note=False, page=False
         )
         original_body = "\n".join(original_page.lines[original_page.body_start :])
         title = str(original_page.meta.get("title", ""))

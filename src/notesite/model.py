@@ -510,13 +510,33 @@ def _title(info: str) -> str:
     return (match["title"] or "") if match else ""
 
 
+def _unclosed(token: Token, lines: list[str]) -> str:
+    """What keeps a fence from being closed as its author meant, or "" when it is.
+
+    CommonMark ends a fence that is never closed at the end of the page (or of its box);
+    and a fence whose closing line was lost runs on through the next fence's opening line
+    (```` ```python ````, which cannot close it) up to that fence's closing line.
+    """
+    assert token.map is not None
+    start, end = token.map
+    marker = token.markup
+    for number in range(start + 1, end):
+        line = lines[number].strip()
+        if line.startswith(marker) and line.lstrip(marker[0]) and line.lstrip(marker[0])[0] != " ":
+            return f"another fence opening on line {number + 1} inside it"
+    last = lines[end - 1].strip() if end - 1 > start else ""
+    if last.startswith(marker) and not last.lstrip(marker[0]):
+        return ""
+    return "the end of the page" if end >= len(lines) else "the end of its box or list item"
+
+
 def _fence(token: Token, lines: list[str]) -> Fence:
     assert token.map is not None
     start, end = token.map
     return Fence(start, end, _indent(lines[start]), token.info, token.content)
 
 
-def parse_page(text: str, src_uri: str, *, note: bool | None = None) -> Page:
+def parse_page(text: str, src_uri: str, *, note: bool | None = None, page: bool = True) -> Page:
     """Parse a page of the site into its model.
 
     Args:
@@ -524,6 +544,8 @@ def parse_page(text: str, src_uri: str, *, note: bool | None = None) -> Page:
         src_uri: The page's path under the docs folder (``notes/misc.md``), for messages.
         note: Whether the page is a note page (default: from ``src_uri``), whose
             admonitions must all be additions of the site.
+        page: Whether it is a page of the site, whose fences must all be closed (False for
+            a post, which the author may write as CommonMark allows).
 
     Returns:
         The page.
@@ -570,6 +592,11 @@ def parse_page(text: str, src_uri: str, *, note: bool | None = None) -> Page:
             meta, body_start = loaded, token.map[1]
         elif token.type == "fence" and token.map:
             fences.append(_fence(token, lines))
+            if page and (problem := _unclosed(token, lines)):
+                raise PageError(
+                    f"{src_uri}:{token.map[0] + 1}: expected the fence opened here to be closed "
+                    f"({token.markup} on a line of its own), got {problem}"
+                )
         elif token.type == "heading_open" and token.map and depth == 0:
             headings.append((token.map[0], int(token.tag[1])))
             if token.tag == "h1" and not title:

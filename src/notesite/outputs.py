@@ -31,7 +31,6 @@ import ast
 import gc
 import json
 import re
-import sys
 import tempfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -143,9 +142,7 @@ def parse(text: str, path: Path | str) -> list[Entry]:
             raise RecordError(f"{where}: expected '@@ block N · code HASH · line L', got {line!r}")
         elif line in ("stdout:", "result:"):
             section = sections.setdefault(line[:-1], [])
-        elif section is not None and (
-            line.startswith(("| ", '|"')) or line in ("|", NO_NEWLINE)
-        ):
+        elif section is not None and (line.startswith(("| ", '|"')) or line in ("|", NO_NEWLINE)):
             if line.startswith('|"'):
                 try:
                     json.loads(line[1:])
@@ -225,10 +222,18 @@ def merge(
                 # Skipped here (e.g. a CUDA block on a CPU-only machine): keep the output
                 # that a run where it could run recorded.
                 entry = replace(entry, stdout=previous.stdout, result=previous.result)
-            # Keep what this run did not redo, e.g. the CUDA verification on a CPU run.
+            # Keep what this run did not redo, e.g. the CUDA verification on a CPU run, and
+            # the date of a verification that this run repeated with the same output.
+            same = (entry.stdout, entry.result) == (previous.stdout, previous.result)
+            redone = {
+                device: previous.verified[device]
+                if same and _undated(previous.verified.get(device)) == _undated(text)
+                else text
+                for device, text in entry.verified.items()
+            }
             entry = replace(
                 entry,
-                verified={**previous.verified, **entry.verified},
+                verified={**previous.verified, **redone},
                 skipped={
                     k: v
                     for k, v in {**previous.skipped, **entry.skipped}.items()
@@ -237,6 +242,11 @@ def merge(
             )
         merged.append(replace(entry, block=block, line=line))
     return merged
+
+
+def _undated(verified: str | None) -> str | None:
+    """A verification without its date (``torch 2.13.0 · 2026-11-26`` -> ``torch 2.13.0``)."""
+    return re.sub(r" · \d{4}-\d{2}-\d{2}$", "", verified) if verified is not None else None
 
 
 def import_torch() -> None:
@@ -264,44 +274,30 @@ def run_block(
     filename: str,
     namespace: dict[str, object],
     root: Path | None = None,
+    *,
+    timeout: float | None = None,
+    where: str = "",
 ) -> tuple[str, str | None]:
-    """Run a block like a notebook cell and return what it printed and its last value.
-
-    The prefix (the code of the blocks it continues from) runs first with its output
-    discarded; then the block's own code, whose stdout is captured. If the block ends with
-    a bare expression whose value is not None, its repr is the result.
+    """Run a block as a Jupyter cell (:func:`notesite.execution.run_cell`), output normalised.
 
     Args:
         own_code: The block's code, preceded by newlines so line numbers match the page.
         prefix: The code of the blocks it continues from (may be empty).
         filename: The page's path, for tracebacks.
-        namespace: The globals to run in.
+        namespace: What the block's globals start with.
         root: The project root, written ``<repo>`` in the output.
+        timeout: The block's time limit in seconds (None: none).
+        where: The page and line, for the time limit's message.
 
     Returns:
         The normalised stdout and the repr of the last expression (or None).
     """
-    import contextlib
-    import io
+    from notesite.execution import run_cell
 
-    if prefix.strip():
-        with contextlib.redirect_stdout(io.StringIO()):
-            exec(compile(prefix, filename, "exec", dont_inherit=True), namespace)
-    tree = ast.parse(own_code, filename)
-    last = None
-    if tree.body and isinstance(final := tree.body[-1], ast.Expr):
-        tree.body.pop()
-        last = ast.Expression(final.value)
-    buffer = io.StringIO()
-    result = None
-    with contextlib.redirect_stdout(buffer):
-        exec(compile(tree, filename, "exec", dont_inherit=True), namespace)
-        if last is not None:
-            value = eval(compile(last, filename, "eval", dont_inherit=True), namespace)
-            if value is not None:
-                result = normalise(repr(value), root)
-    sys.stdout.flush()
-    return normalise(buffer.getvalue(), root), result
+    stdout, result = run_cell(
+        own_code, prefix, filename, dict(namespace), timeout=timeout, where=where
+    )
+    return normalise(stdout, root), normalise(result, root) if result is not None else None
 
 
 def see_comments(code: str) -> list[tuple[int, str]]:

@@ -30,11 +30,13 @@ import pytest
 
 from notesite import model
 from notesite import outputs as _outputs
+from notesite.execution import TIMEOUT, timeout_of
+from notesite.isolation import TORCH_DEFAULT_SEED, Baseline, reset_torch_state
+
+__all__ = ["TORCH_DEFAULT_SEED", "NotesitePlugin", "reset_torch_state"]
 from notesite.project import Project, find_root
 
 NEEDS_CUDA = "needs a CUDA GPU"
-#: The seed of torch's default generators in a fresh interpreter.
-TORCH_DEFAULT_SEED = 67280421310721
 
 
 class OutputMismatch(AssertionError):
@@ -108,24 +110,6 @@ def _diff(expected: str, got: str) -> str:
     return "\n".join(lines)
 
 
-def reset_torch_state() -> None:
-    """Put torch's global state back to that of a fresh interpreter."""
-    import torch
-
-    torch.set_printoptions(profile="default")  # type: ignore[no-untyped-call]
-    torch.set_default_dtype(torch.float32)
-    torch.set_grad_enabled(True)
-    if torch.is_anomaly_enabled():
-        torch.autograd.set_detect_anomaly(False)
-    if torch.are_deterministic_algorithms_enabled():  # the setter imports torch._inductor
-        torch.use_deterministic_algorithms(False)
-    # torch.manual_seed() would do, but it records a traceback for CUDA's lazy seeding on
-    # every call (3 ms); seed each generator directly instead.
-    torch.default_generator.manual_seed(TORCH_DEFAULT_SEED)
-    if torch.cuda.is_available():
-        torch.cuda.manual_seed_all(TORCH_DEFAULT_SEED)
-
-
 #: The ``device`` fixture's parameters; the CUDA one is marked ``cuda`` and skips, saying
 #: why, where no CUDA GPU is present.
 DEVICES = [
@@ -158,8 +142,13 @@ class RecordingRunner:  # a pytest_markdown_docs._runners._Runner
         own = "\n" * test.start_line + "\n".join(lines[test.start_line :])
         filename = str(test.source_path)
         root = state.project.root if state.project else None
-        stdout, result = _outputs.run_block(own, prefix, filename, args, root)
         run = state.page(Path(test.source_path))
+        block = run.block(test.start_line) if run is not None else None
+        timeout = timeout_of(block.options) if block is not None else TIMEOUT
+        where = f"{state.shown(Path(filename))}:{test.start_line}"
+        stdout, result = _outputs.run_block(
+            own, prefix, filename, args, root, timeout=timeout, where=where
+        )
         if run is None:
             if Path(test.source_path).suffix == ".py" and stdout:
                 raise OutputMismatch(
@@ -167,7 +156,6 @@ class RecordingRunner:  # a pytest_markdown_docs._runners._Runner
                     f"show output; assert instead), got:\n{stdout}"
                 )
             return
-        block = run.block(test.start_line)
         if block is None:
             raise OutputMismatch(
                 f"{run.page.src_uri} changed while the tests ran (no block starts at line "
@@ -296,6 +284,8 @@ class NotesitePlugin:
         )
         self.config = config
         self._replaced: Any = None
+        #: A fresh interpreter's global state (torch imported), restored around every test.
+        self.baseline = Baseline.take()
 
     @property
     def state(self) -> State:
@@ -322,10 +312,11 @@ class NotesitePlugin:
             _runners._default_runner = self._replaced
 
     @pytest.fixture(autouse=True)
-    def _fresh_torch_state(self) -> Iterator[None]:
-        reset_torch_state()
+    def _fresh_state(self) -> Iterator[None]:
+        """Each test starts from a fresh interpreter's global state, and leaves it so."""
+        self.baseline.restore()
         yield
-        reset_torch_state()
+        self.baseline.restore()
 
     @pytest.fixture
     def cuda(self) -> Any:
@@ -397,16 +388,33 @@ class NotesitePlugin:
         state = self.state
         if not (state.update or state.provenance) or state.project is None:
             return
-        for run in state.pages.values():
-            if run.new:
-                _write_record(run, state, state.project)
-        if state.update:
-            from notesite.notebook import write_notebooks
+        # pytest-xdist's workers each ran some blocks of a page: each merges its own into
+        # the record as it is on disk now, one worker at a time.
+        with _project_lock(state.project):
+            for run in state.pages.values():
+                if run.new:
+                    _write_record(run, state, state.project)
+            if state.update:
+                from notesite.notebook import write_notebooks
 
-            write_notebooks(state.project)  # the notebooks show the records' outputs
+                write_notebooks(state.project)  # the notebooks show the records' outputs
+
+
+def _project_lock(project: Project) -> Any:
+    """A lock on the project's records and notebooks, shared by every process on this machine."""
+    import hashlib
+    import tempfile
+
+    from filelock import FileLock
+
+    digest = hashlib.sha256(str(project.root.resolve()).encode()).hexdigest()[:16]
+    return FileLock(Path(tempfile.gettempdir()) / f"notesite-{digest}.lock")
 
 
 def _write_record(run: PageRun, state: State, project: Project) -> None:
+    # What is on disk now: another worker may have written the page's record since this one
+    # read it.
+    run.entries = {e.key: e for e in _outputs.load(run.record, project.root)}
     old = list(run.entries.values())
     if not state.update:
         # Provenance only: keep the recorded outputs, add where the block passed.
@@ -437,6 +445,9 @@ def _write_record(run: PageRun, state: State, project: Project) -> None:
         run.new = fresh
     current = [(b.key, b.number, b.line) for b in run.page.blocks]
     merged = _outputs.merge(old, current, run.new)
-    run.record.parent.mkdir(parents=True, exist_ok=True)
     name = (project.docs_dir / run.page.src_uri).relative_to(project.root).as_posix()
-    run.record.write_text(_outputs.dump(merged, name), encoding="utf-8")
+    text = _outputs.dump(merged, name)
+    if run.record.is_file() and run.record.read_text(encoding="utf-8") == text:
+        return  # unchanged: not rewritten
+    run.record.parent.mkdir(parents=True, exist_ok=True)
+    run.record.write_text(text, encoding="utf-8")

@@ -79,7 +79,7 @@ def read_post(text: str, name: str) -> Post:
             or text before its first ``##`` section.
     """
     try:
-        page = parse_page(text, name, note=False)
+        page = parse_page(text, name, note=False, page=False)
     except (PageError, yaml.YAMLError) as error:
         raise SyncError(
             f"{name}: expected a post, got a file that cannot be read: {error}"

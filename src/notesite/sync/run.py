@@ -31,14 +31,6 @@ NEEDS_CUDA = "needs a CUDA GPU"
 FAILS = "fails"
 TIMED_OUT = "timed out"
 
-_RUNNER = """
-import sys
-setup, code, path = sys.argv[1], sys.argv[2], sys.argv[3]
-scope = {"__name__": "__main__"}
-exec(compile(setup, "<setup>", "exec"), scope)
-exec(compile(code, path, "exec"), scope)
-"""
-
 
 @dataclass
 class BlockRun:
@@ -88,7 +80,7 @@ def run_block(
     with tempfile.TemporaryDirectory() as folder:
         try:
             done = subprocess.run(
-                [sys.executable, "-c", _RUNNER, setup, code, path],
+                [sys.executable, "-m", "notesite.execution", setup, code, path],
                 cwd=folder, env=env, capture_output=True, text=True, timeout=timeout,
             )  # fmt: skip
         except subprocess.TimeoutExpired:

@@ -1,0 +1,190 @@
+"""Running a block as a reader runs it: as a Jupyter cell, in a ``__main__`` module.
+
+One engine for every run of a block (``pytest docs/``, the sync's report, the benchmarks'
+content floor). A block runs the way IPython runs a cell:
+
+* in a module named ``__main__``, registered in :data:`sys.modules` while it runs, so that
+  ``if __name__ == "__main__":`` runs, and a class the block defines can be pickled
+  (``torch.save(model)``) and found by whatever looks its module up;
+* the repr of a bare last expression is its result, unless the cell ends with ``;``
+  (IPython's own rule, :meth:`IPython.core.displayhook.DisplayHook.semicolon_at_end_of_expression`);
+* top-level ``await`` runs (IPython's autoawait), on an event loop of its own;
+* within a time limit (:data:`TIMEOUT` seconds, or the fence option ``timeout=N``): past it,
+  the block stops with :class:`BlockTimeout`, naming its page and line, and the run goes on.
+"""
+
+from __future__ import annotations
+
+import ast
+import contextlib
+import inspect
+import io
+import re
+import signal
+import sys
+import threading
+import types
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+#: How long a block may run, in seconds, unless its fence says ``timeout=N``.
+TIMEOUT = 60.0
+TIMEOUT_OPTION = re.compile(r"^timeout=(?P<seconds>\d+(?:\.\d+)?)$")
+_FLAGS = ast.PyCF_ALLOW_TOP_LEVEL_AWAIT
+
+
+class BlockTimeout(BaseException):
+    """A block ran past its time limit (a BaseException: ``except Exception`` cannot eat it)."""
+
+
+def timeout_of(options: Sequence[str]) -> float:
+    """A block's time limit in seconds: its fence's ``timeout=N``, else :data:`TIMEOUT`."""
+    for option in options:
+        if match := TIMEOUT_OPTION.match(option):
+            return float(match["seconds"])
+    return TIMEOUT
+
+
+@contextlib.contextmanager
+def time_limit(seconds: float | None, where: str) -> Iterator[None]:
+    """Stop the code run inside after ``seconds`` with :class:`BlockTimeout`.
+
+    Only in the main thread of a platform with ``SIGALRM`` (elsewhere, no limit); a limit
+    already set around it (an outer block) is put back afterwards.
+    """
+    usable = (
+        seconds is not None
+        and seconds > 0
+        and hasattr(signal, "setitimer")
+        and threading.current_thread() is threading.main_thread()
+    )
+    if not usable:
+        yield
+        return
+    assert seconds is not None
+
+    def stop(signum: int, frame: object) -> None:
+        raise BlockTimeout(
+            f"{where}: expected the block to end within {seconds:g} s, got it still running; "
+            "make it end, or give it more time with the fence option timeout=N (seconds)"
+        )
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+@contextlib.contextmanager
+def main_module(namespace: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    """A ``__main__`` module holding ``namespace``, registered in :data:`sys.modules` meanwhile.
+
+    Yields the module's globals: the block runs in them.
+    """
+    module = types.ModuleType("__main__")
+    module.__dict__.update(namespace)
+    module.__dict__.update(__name__="__main__", __builtins__=__builtins__)
+    previous = sys.modules.get("__main__")
+    sys.modules["__main__"] = module
+    try:
+        yield module.__dict__
+    finally:
+        if previous is not None:
+            sys.modules["__main__"] = previous
+        else:  # pragma: no cover - a Python process always has one
+            sys.modules.pop("__main__", None)
+
+
+def quiet(code: str) -> bool:
+    """Whether a cell ends with ``;``, which silences its last value (IPython's rule)."""
+    if ";" not in code.rstrip().rsplit("\n", 1)[-1]:
+        return False  # the cheap answer; IPython's tokenizing check otherwise
+    from IPython.core.displayhook import DisplayHook
+
+    return bool(DisplayHook.semicolon_at_end_of_expression(code))  # type: ignore[no-untyped-call]
+
+
+def _run(code: types.CodeType, scope: dict[str, Any]) -> Any:
+    """Evaluate compiled code; a coroutine (top-level ``await``) runs on a loop of its own."""
+    value = eval(code, scope)
+    if code.co_flags & inspect.CO_COROUTINE:
+        import asyncio
+
+        return asyncio.run(value)
+    return value
+
+
+def run_cell(
+    own_code: str,
+    prefix: str,
+    filename: str,
+    namespace: dict[str, Any],
+    *,
+    timeout: float | None = TIMEOUT,
+    where: str = "",
+) -> tuple[str, str | None]:
+    """Run a block as a Jupyter cell; return what it printed and the repr of its last value.
+
+    The prefix (the code of the blocks it continues from) runs first with its output
+    discarded; then the block's own code, whose stdout is captured. If the block ends with
+    a bare expression whose value is not None, and not with ``;``, its repr is the result.
+
+    Args:
+        own_code: The block's code, preceded by newlines so that line numbers match the page.
+        prefix: The code of the blocks it continues from (may be empty).
+        filename: The page's path, for tracebacks.
+        namespace: What the block's globals start with (pytest's fixtures, say).
+        timeout: The time limit in seconds (None: none).
+        where: The page and line, for the time limit's message.
+
+    Returns:
+        The printed text and the repr of the last value (or None), not yet normalised.
+
+    Raises:
+        BlockTimeout: If the block ran past ``timeout``.
+        BaseException: Whatever the block raised.
+    """
+    tree = ast.parse(own_code, filename)
+    last = None
+    if tree.body and isinstance(final := tree.body[-1], ast.Expr) and not quiet(own_code):
+        tree.body.pop()
+        last = ast.Expression(final.value)
+    buffer = io.StringIO()
+    result = None
+    with (
+        main_module(namespace) as scope,
+        time_limit(timeout, where or filename),
+    ):
+        if prefix.strip():
+            with contextlib.redirect_stdout(io.StringIO()):
+                _run(compile(prefix, filename, "exec", _FLAGS, dont_inherit=True), scope)
+        with contextlib.redirect_stdout(buffer):
+            _run(compile(tree, filename, "exec", _FLAGS, dont_inherit=True), scope)
+            if last is not None:
+                value = _run(compile(last, filename, "eval", _FLAGS, dont_inherit=True), scope)
+                if value is not None:
+                    result = repr(value)
+    sys.stdout.flush()
+    return buffer.getvalue(), result
+
+
+def script(setup: str, code: str, path: str) -> None:  # pragma: no cover - in a subprocess
+    """Run a block in this process as :func:`run_cell` does, printing what it prints.
+
+    The sync's report runs each new block in a process of its own through this.
+    """
+    stdout, result = run_cell(code, setup, path, {}, timeout=None)
+    sys.stdout.write(stdout + (result + "\n" if result is not None else ""))
+
+
+def _main(argv: Sequence[str]) -> None:  # pragma: no cover - in a subprocess
+    setup, code, path = argv
+    script(setup, code, str(Path(path)))
+
+
+if __name__ == "__main__":  # pragma: no cover - python -m notesite.execution
+    _main(sys.argv[1:])

@@ -1,0 +1,132 @@
+"""Every global setting a block can change, put back before the next block runs.
+
+A block must start as it would in a fresh interpreter, whatever ran before it. The pytest
+plugin takes a :class:`Baseline` when the session starts (torch imported) and calls
+:meth:`Baseline.restore` before and after every test. What it restores, enumerated:
+
+* torch: default device and dtype, print options, grad mode, anomaly detection,
+  deterministic algorithms, the seed of every generator (a fresh interpreter's);
+* NumPy (when imported): print options, floating-point error settings, the global
+  generator's state;
+* Python: the ``random`` module's state, the working directory, the environment
+  variables (pytest's own ``PYTEST_…`` left to it), :data:`sys.path`, and the modules a
+  block added to :data:`sys.modules` from outside the installed packages (its own, or a
+  file it wrote).
+
+The warnings filters are pytest's to restore: it runs each test inside its own
+:func:`warnings.catch_warnings`, with the project's ``filterwarnings`` applied.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import sys
+import sysconfig
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+#: The seed of torch's default generators in a fresh interpreter.
+TORCH_DEFAULT_SEED = 67280421310721
+
+
+def _installed_roots() -> tuple[str, ...]:
+    """Where installed modules live: the standard library, site-packages, this project's src."""
+    paths = sysconfig.get_paths()
+    roots = {paths[name] for name in ("stdlib", "platstdlib", "purelib", "platlib")}
+    roots.add(str(Path(__file__).resolve().parents[1]))  # src/ of an editable install
+    return tuple(sorted(str(Path(root).resolve()) + os.sep for root in roots))
+
+
+@dataclass
+class Baseline:
+    """The global state of a fresh interpreter, to go back to."""
+
+    cwd: str
+    environ: dict[str, str]
+    path: list[str]
+    modules: frozenset[str]
+    random_state: object
+    numpy: dict[str, Any] = field(default_factory=dict)
+    roots: tuple[str, ...] = field(default_factory=_installed_roots)
+
+    @classmethod
+    def take(cls) -> Baseline:
+        """The state now (call it where it is a fresh interpreter's)."""
+        baseline = cls(
+            os.getcwd(),
+            dict(os.environ),
+            list(sys.path),
+            frozenset(sys.modules),
+            random.getstate(),
+        )
+        baseline._take_numpy()
+        return baseline
+
+    def _take_numpy(self) -> None:
+        numpy = sys.modules.get("numpy")
+        if numpy is not None:
+            self.numpy = {
+                "print": numpy.get_printoptions(),
+                "err": numpy.geterr(),
+                "random": numpy.random.get_state(),
+            }
+
+    def restore(self) -> None:
+        """Put every setting back as it was when the baseline was taken."""
+        reset_torch_state()
+        if os.getcwd() != self.cwd:
+            os.chdir(self.cwd)
+        if os.environ != self.environ:
+            # pytest's own (PYTEST_CURRENT_TEST names the running test) stay as they are.
+            own = {k: v for k, v in os.environ.items() if k.startswith("PYTEST_")}
+            os.environ.clear()
+            os.environ.update({k: v for k, v in self.environ.items() if k not in own})
+            os.environ.update(own)
+        if sys.path != self.path:
+            sys.path[:] = self.path
+        if len(sys.modules) != len(self.modules) or sys.modules.keys() != self.modules:
+            self._forget_added_modules()
+        random.setstate(self.random_state)  # type: ignore[arg-type]
+        numpy = sys.modules.get("numpy")
+        if numpy is not None:
+            if not self.numpy:
+                self._take_numpy()  # imported after the baseline: its state now is fresh
+            numpy.set_printoptions(**self.numpy["print"])
+            numpy.seterr(**self.numpy["err"])
+            numpy.random.set_state(self.numpy["random"])
+
+    def _forget_added_modules(self) -> None:
+        for name in set(sys.modules) - self.modules:
+            module = sys.modules.get(name)
+            spec = getattr(module, "__spec__", None)
+            origin = getattr(spec, "origin", None) if spec is not None else None
+            if origin in ("built-in", "frozen"):
+                continue
+            location = getattr(module, "__file__", None) or origin
+            if location and str(Path(location).resolve()).startswith(self.roots):
+                continue  # an installed module: imported once, kept (torch's cannot go)
+            del sys.modules[name]
+        # The installed modules imported since are kept for good: no need to look again.
+        self.modules = frozenset(sys.modules)
+
+
+def reset_torch_state() -> None:
+    """Put torch's global state back to that of a fresh interpreter."""
+    import torch
+
+    torch.set_printoptions(profile="default")  # type: ignore[no-untyped-call]
+    torch.set_default_dtype(torch.float32)
+    if torch.get_default_device().type != "cpu":
+        torch.set_default_device(None)
+    torch.set_grad_enabled(True)
+    if torch.is_anomaly_enabled():
+        torch.autograd.set_detect_anomaly(False)
+    if torch.are_deterministic_algorithms_enabled():  # the setter imports torch._inductor
+        torch.use_deterministic_algorithms(False)
+    # torch.manual_seed() would do, but it records a traceback for CUDA's lazy seeding on
+    # every call (3 ms); seed each generator directly instead.
+    torch.default_generator.manual_seed(TORCH_DEFAULT_SEED)
+    if torch.cuda.is_available():
+        torch.cuda.manual_seed_all(TORCH_DEFAULT_SEED)

@@ -1,0 +1,295 @@
+"""Blocks run as a reader runs them (Python, Jupyter), isolated, in time, recorded exactly.
+
+Each test runs a scratch page in-process with ``pytester``; the pages are the inputs of the
+kinds of fault that public bug reports of this project's dependencies showed.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+from notesite import outputs
+from notesite.execution import BlockTimeout, quiet, run_cell, timeout_of
+
+ADDOPTS = "--markdown-docs --markdown-docs-syntax=superfences -p no:randomly -p no:cacheprovider"
+
+
+def setup(pytester: pytest.Pytester) -> None:
+    pytester.makeini(f"[pytest]\naddopts = {ADDOPTS} --notesite\nfilterwarnings = error\n")
+    pytester.makefile(".yml", mkdocs="site_name: scratch\n")
+    pytester.mkdir("docs")
+
+
+def page(pytester: pytest.Pytester, *blocks: str, name: str = "page.md") -> Path:
+    path = pytester.path / "docs" / name
+    text = "# Page\n\n" + "".join(f"```python\n{block.strip()}\n```\n\n" for block in blocks)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def record(pytester: pytest.Pytester, name: str = "page.md") -> list[outputs.Entry]:
+    return outputs.load(pytester.path / "outputs" / f"{name}.txt")
+
+
+# --- the reader's Python ---
+
+
+def test_a_block_runs_as_main(pytester: pytest.Pytester) -> None:
+    setup(pytester)
+    page(pytester, 'print("name is", __name__)\nif __name__ == "__main__":\n    print("script")')
+    pytester.runpytest_inprocess("--update-outputs").assert_outcomes(passed=1)
+    assert record(pytester)[0].stdout == "name is __main__\nscript\n"
+
+
+def test_a_class_the_block_defines_pickles(pytester: pytest.Pytester) -> None:
+    setup(pytester)
+    block = """
+import io
+import pickle
+
+import torch
+import torch.nn as nn
+
+class Tiny(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(2, 1)
+
+buffer = io.BytesIO()
+torch.save(Tiny(), buffer)
+restored = pickle.loads(pickle.dumps(Tiny()))
+print("saved", buffer.tell() > 0, type(restored).__name__)
+"""
+    page(pytester, block)
+    pytester.runpytest_inprocess("--update-outputs").assert_outcomes(passed=1)
+    assert record(pytester)[0].stdout == "saved True Tiny\n"
+    assert sys.modules["__main__"].__name__ == "__main__"  # the real one is back
+    assert not hasattr(sys.modules["__main__"], "Tiny")
+
+
+def test_a_trailing_semicolon_shows_nothing_as_in_jupyter(pytester: pytest.Pytester) -> None:
+    setup(pytester)
+    page(pytester, "x = 3\nx + 1;", "x = 3\nx + 1  # shown", "x = 3\nx + 1;  # not shown")
+    pytester.runpytest_inprocess("--update-outputs").assert_outcomes(passed=3)
+    assert [e.result for e in record(pytester)] == [None, "4", None]
+
+
+def test_top_level_await_runs_as_in_jupyter(pytester: pytest.Pytester) -> None:
+    setup(pytester)
+    block = """
+import asyncio
+
+async def double(x):
+    await asyncio.sleep(0)
+    return 2 * x
+
+print(await double(21))
+await double(1)
+"""
+    page(pytester, block)
+    pytester.runpytest_inprocess("--update-outputs").assert_outcomes(passed=1)
+    (entry,) = record(pytester)
+    assert (entry.stdout, entry.result) == ("42\n", "2")
+
+
+@pytest.mark.parametrize(
+    ("code", "silent"),
+    [
+        ("x;", True),
+        ("x", False),
+        ("x;  # comment", True),
+        ("f(a,\n  b);", True),
+        ("s = 'a;'", False),
+        ("x  # ;", False),
+    ],
+)
+def test_quiet_is_ipython_s_rule(code: str, silent: bool) -> None:
+    from IPython.core.displayhook import DisplayHook
+
+    assert quiet(code) is silent
+    assert bool(DisplayHook.semicolon_at_end_of_expression(code)) is silent
+
+
+# --- time limits ---
+
+
+def test_a_block_past_its_time_limit_fails_and_the_run_goes_on(
+    pytester: pytest.Pytester,
+) -> None:
+    setup(pytester)
+    path = pytester.path / "docs" / "page.md"
+    path.write_text(
+        "# Loop\n\n```python timeout=0.5\nwhile True:\n    pass\n```\n\n"
+        "```python\nprint('after')\n```\n",
+        encoding="utf-8",
+    )
+    result = pytester.runpytest_inprocess("--update-outputs")
+    result.assert_outcomes(failed=1, passed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*BlockTimeout: docs/page.md:3: expected the block to end within 0.5 s, got it "
+            "still running; make it end, or give it more time with the fence option timeout=N*"
+        ]
+    )
+
+
+def test_the_time_limit_cannot_be_caught_by_the_block() -> None:
+    code = "try:\n    while True:\n        pass\nexcept Exception:\n    print('caught')\n"
+    with pytest.raises(BlockTimeout, match=r"page\.md:3: expected the block to end within 0\.2 s"):
+        run_cell(code, "", "page.md", {}, timeout=0.2, where="page.md:3")
+
+
+def test_a_fence_option_sets_the_time_limit() -> None:
+    assert timeout_of(["continuation", "timeout=120"]) == 120.0
+    assert timeout_of(["continuation"]) == 60.0
+
+
+# --- isolation: each block starts as in a fresh interpreter ---
+
+SETTINGS = {
+    "default device": (
+        'torch.set_default_device("meta")',
+        "print(torch.zeros(2))",
+        "tensor([0., 0.])",
+    ),
+    "default dtype": (
+        "torch.set_default_dtype(torch.float64)",
+        "print(torch.zeros(1).dtype)",
+        "torch.float32",
+    ),
+    "torch print options": (
+        "torch.set_printoptions(precision=1)",
+        "print(torch.tensor([1/3]))",
+        "tensor([0.3333])",
+    ),
+    "grad mode": ("torch.set_grad_enabled(False)", "print(torch.is_grad_enabled())", "True"),
+    "torch seed": (
+        "torch.manual_seed(1); torch.rand(5)",
+        "print(torch.initial_seed())",
+        "67280421310721",
+    ),
+    "deterministic": (
+        "torch.use_deterministic_algorithms(True)",
+        "print(torch.are_deterministic_algorithms_enabled())",
+        "False",
+    ),
+    "numpy print options": (
+        "numpy.set_printoptions(precision=1)",
+        "print(numpy.array([1/3]))",
+        "[0.33333333]",
+    ),
+    "numpy errors": ('numpy.seterr(all="raise")', "print(numpy.geterr()['divide'])", "warn"),
+    "environment": (
+        'os.environ["NOTESITE_PROBE"] = "1"',
+        "print('NOTESITE_PROBE' in os.environ)",
+        "False",
+    ),
+    "working directory": (
+        'os.chdir("docs")',
+        "print(os.path.basename(os.getcwd()) != 'docs')",
+        "True",
+    ),
+    "sys.path": ('sys.path.insert(0, "/nowhere")', "print('/nowhere' in sys.path)", "False"),
+    "sys.modules": (
+        'sys.modules["probe_module"] = type(sys)("probe_module")',
+        "print('probe_module' in sys.modules)",
+        "False",
+    ),
+    "warnings filters": (
+        'warnings.simplefilter("ignore")',
+        "warnings.warn('still an error')",
+        None,
+    ),
+}
+
+
+@pytest.mark.parametrize("setting", SETTINGS)
+def test_a_global_setting_does_not_reach_the_next_block(
+    pytester: pytest.Pytester, setting: str
+) -> None:
+    setup(pytester)
+    change, read, fresh = SETTINGS[setting]
+    imports = "import os, random, sys, warnings\n\nimport numpy\nimport torch\n"
+    page(pytester, imports + change, imports + read)
+    result = pytester.runpytest_inprocess("--update-outputs")
+    if fresh is None:  # the warnings filters: pytest's own, so the warning is an error again
+        result.assert_outcomes(passed=1, failed=1)
+        result.stdout.fnmatch_lines(["*UserWarning: still an error*"])
+        return
+    result.assert_outcomes(passed=2)
+    assert record(pytester)[-1].stdout == fresh + "\n"
+    assert os.getcwd() == str(pytester.path)
+
+
+@pytest.mark.parametrize(
+    ("seed", "draw"),
+    [("random.seed(3)", "random.random()"), ("numpy.random.seed(3)", "numpy.random.rand()")],
+)
+def test_the_random_generators_are_restored(
+    pytester: pytest.Pytester, seed: str, draw: str
+) -> None:
+    setup(pytester)
+    imports = "import random\n\nimport numpy\n"
+    page(pytester, f"{imports}print({draw})", f"{imports}{seed}", f"{imports}print({draw})")
+    pytester.runpytest_inprocess("--update-outputs").assert_outcomes(passed=3)
+    first, _, third = record(pytester)
+    assert first.stdout == third.stdout
+
+
+# --- exact records and no data lost ---
+
+
+def test_a_record_holds_a_trailing_space_and_the_next_run_passes(
+    pytester: pytest.Pytester,
+) -> None:
+    setup(pytester)
+    page(pytester, 'print("epoch 1 ")', 'print("tab\\t", end="")')
+    pytester.runpytest_inprocess("--update-outputs").assert_outcomes(passed=2)
+    assert [e.stdout for e in record(pytester)] == ["epoch 1 \n", "tab\t"]
+    pytester.runpytest_inprocess().assert_outcomes(passed=2)
+
+
+def test_an_unchanged_record_is_not_rewritten(pytester: pytest.Pytester) -> None:
+    setup(pytester)
+    page(pytester, "print(1)", "print(2)")
+    pytester.runpytest_inprocess("--update-outputs").assert_outcomes(passed=2)
+    path = pytester.path / "outputs" / "page.md.txt"
+    dated = path.read_text(encoding="utf-8").replace("2026", "2001").replace("2027", "2001")
+    path.write_text(dated, encoding="utf-8")
+    before = path.stat().st_mtime_ns
+    pytester.runpytest_inprocess("--update-outputs").assert_outcomes(passed=2)
+    assert path.read_text(encoding="utf-8") == dated  # same output, same torch: same date
+    assert path.stat().st_mtime_ns == before
+
+
+@pytest.mark.slow  # two pytest-xdist workers in subprocesses
+def test_update_outputs_under_xdist_keeps_every_block(pytester: pytest.Pytester) -> None:
+    setup(pytester)
+    page(pytester, *[f"print({k})" for k in range(6)])
+    result = pytester.runpytest_subprocess("--update-outputs", "-n", "2")
+    result.assert_outcomes(passed=6)
+    assert [e.stdout for e in record(pytester)] == [f"{k}\n" for k in range(6)]
+
+
+def test_an_unclosed_fence_fails_and_deletes_no_record(pytester: pytest.Pytester) -> None:
+    setup(pytester)
+    path = page(pytester, 'print("first")', 'print("second")', 'print("third")')
+    pytester.runpytest_inprocess("--update-outputs").assert_outcomes(passed=3)
+    kept = (pytester.path / "outputs" / "page.md.txt").read_text(encoding="utf-8")
+    text = path.read_text(encoding="utf-8")
+    lines = text.split("\n")
+    lines.remove("```")  # the first block's closing fence
+    path.write_text("\n".join(lines), encoding="utf-8")
+    result = pytester.runpytest_inprocess("--update-outputs")
+    assert result.ret != 0
+    result.stdout.fnmatch_lines(
+        [
+            "*page.md:3: expected the fence opened here to be closed (``` on a line of its own), "
+            "got another fence opening on line 6 inside it*"
+        ]
+    )
+    assert (pytester.path / "outputs" / "page.md.txt").read_text(encoding="utf-8") == kept
