@@ -530,6 +530,24 @@ def _unclosed(token: Token, lines: list[str]) -> str:
     return "the end of the page" if end >= len(lines) else "the end of its box or list item"
 
 
+def _boxed_fences_closed(
+    addition: Addition, tokens: list[Token], lines: list[str], src_uri: str
+) -> None:
+    """Raise if a fence in a box is not closed inside it (two blank lines end a box)."""
+    for token in tokens:
+        if token.type != "fence" or not token.map:
+            continue
+        if not addition.start <= token.map[0] < addition.end:
+            continue
+        if problem := _unclosed(token, lines):
+            raise PageError(
+                f"{src_uri}:{token.map[0] + 1}: expected no two blank lines in a row in a box's "
+                f"code, and its fence closed inside the box ({token.markup} on a line of its "
+                f"own), got {problem} (inside a box, the site would show two blank lines as "
+                "one, and the page would differ from what pytest runs)"
+            )
+
+
 def _fence(token: Token, lines: list[str]) -> Fence:
     assert token.map is not None
     start, end = token.map
@@ -592,7 +610,7 @@ def parse_page(text: str, src_uri: str, *, note: bool | None = None, page: bool 
             meta, body_start = loaded, token.map[1]
         elif token.type == "fence" and token.map:
             fences.append(_fence(token, lines))
-            if page and (problem := _unclosed(token, lines)):
+            if page and depth == 0 and (problem := _unclosed(token, lines)):
                 raise PageError(
                     f"{src_uri}:{token.map[0] + 1}: expected the fence opened here to be closed "
                     f"({token.markup} on a line of its own), got {problem}"
@@ -610,6 +628,8 @@ def parse_page(text: str, src_uri: str, *, note: bool | None = None, page: bool 
             if depth == 0:
                 opened, first_fence = open_additions.pop()
                 additions.append(_addition(opened, fences[first_fence:], lines, src_uri, tokens))
+                if page:
+                    _boxed_fences_closed(additions[-1], tokens, lines, src_uri)
     is_note = note if note is not None else is_note_page(src_uri)
     if is_note:
         for addition in additions:
