@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from notesite.model import Page, PageError, fence_options, parse_page
+from notesite.model import Page, PageError, fence_options, parse_page, read_markdown
 from notesite.project import Project
 
 #: The keys of the original front matter that every note page carries as metadata.
@@ -206,7 +206,9 @@ def check_project(project: Project, original: str | None = None) -> Report:
     diffs: list[str] = []
     claimed: set[str] = set()
     for name in [original] if original else originals(project):
-        original_text = (project.originals_dir / name).read_text(encoding="utf-8")
+        original_text = read_markdown(
+            project.originals_dir / name, f"{project.originals_dir.name}/{name}"
+        )
         original_page = parse_page(
             original_text, f"{project.originals_dir.name}/{name}", note=False, page=False
         )

@@ -28,6 +28,7 @@ import itertools
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -61,12 +62,39 @@ NOTE_PREFIX = "Precisely:"
 #: The fence option that runs a block with the ``cuda`` fixture (skipped without a GPU).
 CUDA_OPTION = "fixture:cuda"
 PYTHON_LANGS = ("py", "python", "python3")
+#: The languages of a console session (``>>>`` prompts), run as a doctest.
+DOCTEST_LANGS = ("pycon",)
 #: The longest anchor slug, in characters; a longer one is cut at a word boundary.
 SLUG_LENGTH = 50
 
 
 class PageError(ValueError):
     """A page breaks the conventions of the site (the message names the file and line)."""
+
+
+BOM = "\ufeff"
+
+
+def read_markdown(path: Path, name: str) -> str:
+    """The text of a Markdown file (a page, a post), a UTF-8 byte-order mark left out.
+
+    Args:
+        path: The file.
+        name: How messages name it.
+
+    Raises:
+        PageError: If it is not UTF-8, naming the line and column of the first bad byte.
+    """
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
+        raise PageError(
+            f"{name}:{line}: expected UTF-8 text, got the byte 0x{data[error.start]:02x} "
+            f"(column {column}); save the file as UTF-8"
+        ) from None
 
 
 # --- the parser ---------------------------------------------------------------------------
@@ -121,7 +149,8 @@ class PageParser(MarkdownIt):
         self._cache: dict[str, list[Token]] = {}
 
     def parse(self, src: str, env: Any = None) -> list[Token]:
-        """The tokens of ``src`` (parsed once per text)."""
+        """The tokens of ``src`` (parsed once per text; a byte-order mark left out)."""
+        src = src.removeprefix(BOM)
         if env is not None:
             return super().parse(src, env)
         key = hashlib.sha256(src.encode("utf-8")).hexdigest()
@@ -480,6 +509,15 @@ class Page:
         return None
 
     @property
+    def doctests(self) -> list[Fence]:
+        """The console sessions (```` ```pycon ````) of the page, run as doctests."""
+        return [
+            fence
+            for fence in self.fences
+            if fence.lang in DOCTEST_LANGS and "notest" not in fence.options
+        ]
+
+    @property
     def is_note(self) -> bool:
         """Whether this is a page of the notes (``notes/…``, the index excluded)."""
         return is_note_page(self.src_uri)
@@ -573,6 +611,7 @@ def parse_page(text: str, src_uri: str, *, note: bool | None = None, page: bool 
             kind, or a check, precise note or erratum breaks the conventions (the message
             names the page and line).
     """
+    text = text.removeprefix(BOM)
     tokens = parser().parse(text)
     lines = text.splitlines()
     meta: dict[str, Any] = {}

@@ -5,9 +5,12 @@ Three readings of each page must agree:
 * the page model's Python blocks (:mod:`notesite.model`);
 * the blocks pytest-markdown-docs collected (their own code: the code of the blocks they
   continue from left out), passed in by the caller from a real collection;
-* the highlighted Python blocks of the built page (``div.language-python``, from
-  ``pymdownx.highlight``'s ``pygments_lang_class``; mkdocstrings' signatures,
-  ``div.doc-signature``, are not examples).
+* the highlighted Python blocks of the built page (``div.language-python``, ``-py``,
+  ``-python3`` and ``-pycon``, from ``pymdownx.highlight``'s ``pygments_lang_class``;
+  mkdocstrings' signatures, ``div.doc-signature``, are not examples).
+
+A console session (```` ```pycon ````) counts as a Python block: the plugin runs it as a
+doctest.
 
 A page must show exactly its blocks, in order; an API page (``::: ptnotes.mod``) must show
 exactly the docstring examples collected from the module's file, in any order.
@@ -23,10 +26,12 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup
 
-from notesite.model import Page
+from notesite.model import DOCTEST_LANGS, PYTHON_LANGS, Page
 from notesite.project import Project
 
 DIRECTIVE = re.compile(r"^::: +(?P<module>[\w.]+)\s*$", re.M)
+#: The blocks the site shows as Python, whatever their spelling (``pycon``: a doctest).
+SHOWN_AS_PYTHON = ", ".join(f".language-{lang}" for lang in (*PYTHON_LANGS, *DOCTEST_LANGS))
 
 
 def own_code(source: str, start_line: int) -> str:
@@ -41,7 +46,7 @@ def rendered_blocks(html_file: Path) -> list[str]:
     blocks = []
     for author in article.select(".ptn-as-written"):  # the author's section, not run as is
         author.decompose()
-    for div in article.select("div.language-python.highlight:not(.doc-signature)"):
+    for div in article.select(f"div.highlight:is({SHOWN_AS_PYTHON}):not(.doc-signature)"):
         code = div.find("code")
         text = code.get_text() if code else div.get_text()
         blocks.append(text.rstrip("\n"))
@@ -124,7 +129,9 @@ def compare_site(
         shown = rendered_blocks(page_html(site_dir, page.src_uri))
         modules = api_modules(page, src)
         run = list(collected.get(path, []))
-        model = [block.code.rstrip("\n") for block in page.blocks]
+        shown_blocks = [(b.fence.start, b.code) for b in page.blocks]
+        shown_blocks += [(fence.start, fence.code) for fence in page.doctests]
+        model = [code.rstrip("\n") for _, code in sorted(shown_blocks)]
         for module in modules:
             run += collected.get(module, [])
         readings = {"model": model, "pytest": run, "site": shown}

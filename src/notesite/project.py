@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from notesite.model import Page, PageError, is_note_page, nav_pages, parse_page
+from notesite.model import Page, PageError, is_note_page, nav_pages, parse_page, read_markdown
 
 CONFIG = "mkdocs.yml"
 EXTENSION = "notesite"
@@ -190,6 +190,6 @@ def load_page(path: Path, src_uri: str) -> Page:
     cached = _PAGES.get(key)
     if cached is not None and cached[:2] == (stat.st_mtime_ns, stat.st_size):
         return cached[2]
-    page = parse_page(path.read_text(encoding="utf-8"), src_uri)
+    page = parse_page(read_markdown(path, src_uri), src_uri)
     _PAGES[key] = (stat.st_mtime_ns, stat.st_size, page)
     return page

@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import datetime
 import difflib
+import io
+import types
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -246,20 +248,84 @@ class ClaimsItem(pytest.Item):
         return self.path, None, f"claims of {self.src_uri}"
 
 
-class ClaimsFile(pytest.File):
-    """A note page, for its claims gate (pytest-markdown-docs collects its blocks)."""
+class DoctestFailure(AssertionError):
+    """A console session (```` ```pycon ````) whose shown output is not what it prints."""
+
+
+class DoctestItem(pytest.Item):
+    """A console session of a page, run as a doctest: each ``>>>`` line, each shown output."""
+
+    def __init__(self, *, page: model.Page, fence: model.Fence, **kwargs: Any) -> None:
+        """The session ``fence`` of ``page``."""
+        super().__init__(**kwargs)
+        self.page = page
+        self.fence = fence
+        # Read like pytest-markdown-docs' items by the parity gate: the fence's own code.
+        self.test_definition = types.SimpleNamespace(
+            source="\n" * (fence.start + 1) + fence.code,
+            start_line=fence.start + 1,
+            source_path=self.path,
+        )
+
+    def runtest(self) -> None:
+        """Run the session; fail with doctest's report, at the page's lines."""
+        import doctest
+
+        from notesite.execution import main_module
+
+        plugin = self.config.pluginmanager.get_plugin("notesite-session")
+        baseline = plugin.baseline if plugin is not None else None
+        parser = doctest.DocTestParser()
+        report = io.StringIO()
+        runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS)
+        if baseline is not None:
+            baseline.restore()
+        try:
+            with main_module({}) as scope:
+                test = parser.get_doctest(
+                    self.fence.code, scope, self.name, str(self.path), self.fence.start + 1
+                )
+                runner.run(test, out=report.write, clear_globs=False)
+        finally:
+            if baseline is not None:
+                baseline.restore()
+        if runner.failures:
+            raise DoctestFailure(report.getvalue())
+
+    def repr_failure(self, excinfo: Any, style: Any = None) -> str:
+        """Doctest's own report: the page, the line, what was shown and what it printed."""
+        if isinstance(excinfo.value, DoctestFailure):
+            return str(excinfo.value)
+        return str(super().repr_failure(excinfo, style))
+
+    def reportinfo(self) -> tuple[Path, int | None, str]:
+        """Where the session is: its page and line."""
+        return self.path, self.fence.start, f"pycon session at line {self.fence.start + 1}"
+
+
+class PageFile(pytest.File):
+    """A page of the site, for what pytest-markdown-docs does not collect from it.
+
+    A note page's claims gate (``claims``) and each console session (``pycon[line:N]``).
+    """
 
     def __init__(self, *, project: Project, src_uri: str, **kwargs: Any) -> None:
-        """The note page ``src_uri`` of ``project``."""
+        """The page ``src_uri`` of ``project``."""
         super().__init__(**kwargs)
         self.project = project
         self.src_uri = src_uri
 
     def collect(self) -> Iterator[pytest.Item]:
-        """The page's one gate item, ``claims``."""
-        yield ClaimsItem.from_parent(
-            self, name="claims", project=self.project, src_uri=self.src_uri
-        )
+        """The claims gate of a note page, then the page's console sessions."""
+        if model.is_note_page(self.src_uri):
+            yield ClaimsItem.from_parent(
+                self, name="claims", project=self.project, src_uri=self.src_uri
+            )
+        page = self.project.page(self.src_uri)
+        for fence in page.doctests:
+            yield DoctestItem.from_parent(
+                self, name=f"pycon[line:{fence.start + 1}]", page=page, fence=fence
+            )
 
 
 def _hands_out_tests(config: pytest.Config) -> bool:
@@ -337,14 +403,35 @@ class NotesitePlugin:
         return torch.device(request.param)
 
     def pytest_collect_file(self, file_path: Path, parent: pytest.Collector) -> Any:
-        """A note page of the project gets its claims gate."""
+        """A page of the project: a note page's claims gate, a page's console sessions."""
         project = self.state.project
         if project is None or file_path.suffix != ".md":
             return None
         src_uri = project.src_uri(file_path)
-        if src_uri is None or not model.is_note_page(src_uri):
+        if src_uri is None:
             return None
-        return ClaimsFile.from_parent(parent, path=file_path, project=project, src_uri=src_uri)
+        if not model.is_note_page(src_uri):
+            try:
+                if not project.page(src_uri).doctests:
+                    return None
+            except model.PageError:
+                return None  # pytest-markdown-docs' collection names the problem
+        return PageFile.from_parent(parent, path=file_path, project=project, src_uri=src_uri)
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_make_collect_report(self, collector: pytest.Collector) -> Any:
+        """A page that cannot be read (not UTF-8) is named with its line, not a traceback."""
+        report = yield
+        path = getattr(collector, "path", None)
+        project = self.state.project
+        if report.failed and project is not None and path is not None and path.suffix == ".md":
+            src_uri = project.src_uri(Path(path))
+            if src_uri is not None:
+                try:
+                    model.read_markdown(Path(path), self.state.shown(Path(path)))
+                except model.PageError as error:
+                    report.longrepr = str(error)
+        return report
 
     def pytest_collection_finish(self, session: pytest.Session) -> None:
         """Drop Hypothesis' reporting plugin from a run that collected no Hypothesis test.

@@ -293,3 +293,30 @@ def test_an_unclosed_fence_fails_and_deletes_no_record(pytester: pytest.Pytester
         ]
     )
     assert (pytester.path / "outputs" / "page.md.txt").read_text(encoding="utf-8") == kept
+
+
+# --- console sessions ---
+
+
+def test_a_console_session_runs_as_a_doctest_at_its_lines(pytester: pytest.Pytester) -> None:
+    setup(pytester)
+    path = pytester.path / "docs" / "page.md"
+    path.write_text(
+        "# Page\n\n```pycon\n>>> import torch\n>>> torch.tensor([1, 2]) * 2\ntensor([3, 5])\n```\n"
+        "\n```pycon\n>>> 2 + 2\n4\n```\n",
+        encoding="utf-8",
+    )
+    result = pytester.runpytest_inprocess("-v")
+    result.assert_outcomes(failed=1, passed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*docs/page.md::pycon?line:3? FAILED*",
+            f'File "{path}", line 5, in pycon?line:3?',
+            "Failed example:",
+            "    torch.tensor([1, 2]) * 2",
+            "Expected:",
+            "    tensor([3, 5])",
+            "Got:",
+            "    tensor([2, 4])",
+        ]
+    )

@@ -21,13 +21,14 @@ def collect(pytester: pytest.Pytester, root: Path, *paths: Path) -> dict[Path, l
         "-c", str(ROOT / "pyproject.toml"), "--rootdir", str(root), "-p", "no:randomly",
         *map(str, paths),
     )  # fmt: skip
-    found: dict[Path, list[str]] = {}
+    found: dict[Path, list[tuple[int, str]]] = {}
     for item in items:
         definition = getattr(item, "test_definition", None)
         if definition is not None:
             path = Path(definition.source_path).resolve()
-            found.setdefault(path, []).append(own_code(definition.source, definition.start_line))
-    return found
+            code = own_code(definition.source, definition.start_line)
+            found.setdefault(path, []).append((definition.start_line, code))
+    return {path: [code for _, code in sorted(codes)] for path, codes in found.items()}
 
 
 def test_every_page_shows_exactly_the_blocks_pytest_runs(
@@ -116,3 +117,21 @@ def test_a_block_changed_between_page_and_test_is_caught(
     html.write_text(html.read_text(encoding="utf-8").replace("print", "len"), encoding="utf-8")
     (problem,) = check(pytester, project)
     assert "first difference at block 2" in problem
+
+
+@pytest.mark.parametrize("lang", ["py", "python3"])
+def test_every_spelling_of_python_is_counted_once(
+    pytester: pytest.Pytester, tmp_path: Path, lang: str
+) -> None:
+    page = f"# Page\n\n```{lang}\nx = 1\n```\n"
+    assert check(pytester, small_site(tmp_path, page)) == []
+
+
+def test_a_console_session_is_shown_and_run_as_a_doctest(
+    pytester: pytest.Pytester, tmp_path: Path
+) -> None:
+    page = "# Page\n\n```pycon\n>>> 1 + 1\n2\n```\n\n```python\nx = 1\n```\n"
+    assert check(pytester, small_site(tmp_path, page)) == []
+    notest = "# Page\n\n```pycon notest\n>>> 1 + 1\n3\n```\n"
+    (problem,) = check(pytester, small_site(tmp_path / "notest", notest))
+    assert "Python blocks: model 0, pytest 0, site 1" in problem

@@ -13,6 +13,7 @@ from notesite.model import (
     UNCHECKED,
     PageError,
     parse_page,
+    read_markdown,
 )
 from notesite.notebook import notebook_path
 from notesite.project import CONFIG, Project
@@ -59,9 +60,11 @@ def sync(
     """
     start = time.perf_counter()
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
+        text = read_markdown(path, path.name)
+    except OSError as error:
         raise SyncError(f"{path}: expected a readable Markdown file, got {error}") from None
+    except PageError as error:
+        raise SyncError(str(error)) from None
     new = read_post(text, path.name)
     plan = plan_sync(project, new, new_post=new_post)
     assert plan.original_path is not None

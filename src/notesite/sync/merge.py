@@ -32,6 +32,7 @@ from notesite.model import (
     fence_options,
     is_note_page,
     parse_page,
+    read_markdown,
     slugify,
 )
 from notesite.project import CONFIG, Project
@@ -570,7 +571,7 @@ def _original_of(project: Project, new: Post, *, new_post: bool) -> tuple[str, P
     """
     olds = {
         name: read_post(
-            (project.originals_dir / name).read_text(encoding="utf-8"),
+            read_markdown(project.originals_dir / name, f"{project.originals_dir.name}/{name}"),
             f"{project.originals_dir.name}/{name}",
         )
         for name in originals(project)
@@ -890,7 +891,7 @@ def _plan_new(project: Project, new: Post) -> Plan:
         stem = f"{slugify(new.title) or 'post'}.md"
     original = project.originals_dir / stem
     if original.exists():
-        other = read_post(original.read_text(encoding="utf-8"), stem)
+        other = read_post(read_markdown(original, stem), stem)
         raise SyncError(
             f"{new.name}: expected a file name that no post of the site has, got "
             f"{project.originals_dir.name}/{stem}, the original of {other.title!r}; "

@@ -187,7 +187,8 @@ def test_an_unreadable_path_changes_nothing(fixture: Fixture) -> None:
             fixture.sync(path)
     binary = fixture.scratch / "binary.md"
     binary.write_bytes(b"\xff\xfe\x00")
-    with pytest.raises(SyncError, match=r"binary\.md: expected a readable Markdown file"):
+    bad_byte = r"binary\.md:1: expected UTF-8 text, got the byte 0xff \(column 1\)"
+    with pytest.raises(SyncError, match=bad_byte):
         fixture.sync(binary)
     assert fixture.tree() == before
 
