@@ -19,6 +19,7 @@ the ``notesite`` Markdown extension there. The session's state lives in ``config
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import difflib
 import io
@@ -67,6 +68,8 @@ class State:
     provenance: bool
     project: Project | None
     pages: dict[Path, PageRun] = field(default_factory=dict)
+    #: A fresh interpreter's global state, restored around every test.
+    baseline: Baseline | None = None
 
     def page(self, path: Path) -> PageRun | None:
         """The run of a page of the project's docs; None for any other file."""
@@ -151,6 +154,17 @@ class RecordingRunner:  # a pytest_markdown_docs._runners._Runner
         stdout, result = _outputs.run_block(
             own, prefix, filename, args, root, timeout=timeout, where=where
         )
+
+        def varies() -> bool:
+            """Whether a second run, its random generators seeded otherwise, prints else."""
+            if state.baseline is not None:
+                state.baseline.restore()  # what the first run changed, undone
+            with perturbed_generators():
+                again = _outputs.run_block(
+                    own, prefix, filename, args, root, timeout=timeout, where=where
+                )
+            return again != (stdout, result)
+
         if run is None:
             if Path(test.source_path).suffix == ".py" and stdout:
                 raise OutputMismatch(
@@ -164,11 +178,14 @@ class RecordingRunner:  # a pytest_markdown_docs._runners._Runner
                 f"{test.start_line} any more): run them again"
             )
         entry = _outputs.Entry(block.key, block.number, block.line, stdout or None, result)
-        run.new[block.key] = entry
-        if state.update:
-            return
-        recorded = run.entries.get(block.key)
         name = Path(test.source_path).name
+        if state.update:
+            if varies():
+                raise OutputMismatch(_varies_message(block, name))
+            run.new[block.key] = entry
+            return
+        run.new[block.key] = entry
+        recorded = run.entries.get(block.key)
         update = "if the change is right, run `pytest docs/ --update-outputs`"
         if recorded is None:
             # The block is new or its code changed: compare with the record at its place.
@@ -198,10 +215,40 @@ class RecordingRunner:  # a pytest_markdown_docs._runners._Runner
             # provenance (see pytest_sessionfinish).
             return
         if recorded.shown() != entry.shown():
+            if varies():
+                raise OutputMismatch(_varies_message(block, name))
             raise OutputMismatch(
                 f"block {block.number} of {name} printed something else than its record "
                 f"({state.shown(run.record)}); {update}\n" + _diff(recorded.shown(), entry.shown())
             )
+
+
+def _varies_message(block: model.Block, name: str) -> str:
+    return (
+        f"expected block {block.number} of {name} to print the same on every run, got another "
+        "output when its random generators were seeded otherwise: it is nondeterministic. "
+        "Seed it (torch.manual_seed(0), random.seed(0), numpy.random.seed(0)) or print "
+        "something that does not change, then record it"
+    )
+
+
+@contextlib.contextmanager
+def perturbed_generators() -> Iterator[None]:
+    """Python's, NumPy's and torch's random generators seeded unlike a fresh interpreter's."""
+    import random
+    import sys
+
+    import torch
+
+    random.seed(PERTURBED_SEED)
+    if (numpy := sys.modules.get("numpy")) is not None:
+        numpy.random.seed(PERTURBED_SEED)
+    torch.default_generator.manual_seed(PERTURBED_SEED)
+    yield
+
+
+#: The seed of :func:`perturbed_generators` (any other than a fresh interpreter's).
+PERTURBED_SEED = 20261130
 
 
 class ClaimsGateError(AssertionError):
@@ -352,6 +399,7 @@ class NotesitePlugin:
         self._replaced: Any = None
         #: A fresh interpreter's global state (torch imported), restored around every test.
         self.baseline = Baseline.take()
+        self.state.baseline = self.baseline
 
     @property
     def state(self) -> State:

@@ -167,11 +167,6 @@ SETTINGS = {
         "tensor([0.3333])",
     ),
     "grad mode": ("torch.set_grad_enabled(False)", "print(torch.is_grad_enabled())", "True"),
-    "torch seed": (
-        "torch.manual_seed(1); torch.rand(5)",
-        "print(torch.initial_seed())",
-        "67280421310721",
-    ),
     "deterministic": (
         "torch.use_deterministic_algorithms(True)",
         "print(torch.are_deterministic_algorithms_enabled())",
@@ -226,18 +221,30 @@ def test_a_global_setting_does_not_reach_the_next_block(
 
 
 @pytest.mark.parametrize(
-    ("seed", "draw"),
-    [("random.seed(3)", "random.random()"), ("numpy.random.seed(3)", "numpy.random.rand()")],
+    "seed", ["random.seed(3)", "numpy.random.seed(3)", "torch.manual_seed(3); torch.rand(2)"]
 )
-def test_the_random_generators_are_restored(
-    pytester: pytest.Pytester, seed: str, draw: str
-) -> None:
-    setup(pytester)
-    imports = "import random\n\nimport numpy\n"
-    page(pytester, f"{imports}print({draw})", f"{imports}{seed}", f"{imports}print({draw})")
-    pytester.runpytest_inprocess("--update-outputs").assert_outcomes(passed=3)
-    first, _, third = record(pytester)
-    assert first.stdout == third.stdout
+def test_the_random_generators_are_restored(seed: str) -> None:
+    import random
+
+    import numpy
+    import torch
+
+    from notesite.isolation import Baseline
+
+    def states() -> tuple[object, list[int], int, list[int]]:
+        return (
+            random.getstate(),
+            numpy.random.get_state()[1].tolist(),  # noqa: NPY002
+            torch.initial_seed(),
+            torch.get_rng_state().tolist(),
+        )
+
+    baseline = Baseline.take()
+    before = states()
+    exec(seed, {"random": random, "numpy": numpy, "torch": torch})
+    assert states() != before
+    baseline.restore()
+    assert states() == before
 
 
 # --- exact records and no data lost ---
@@ -320,3 +327,43 @@ def test_a_console_session_runs_as_a_doctest_at_its_lines(pytester: pytest.Pytes
             "    tensor([2, 4])",
         ]
     )
+
+
+# --- honest advice ---
+
+
+@pytest.mark.parametrize(
+    "block",
+    [
+        "import random\nprint(random.random())",
+        "import torch\nprint(torch.rand(2))",
+        "import numpy\nprint(numpy.random.rand())",
+    ],
+    ids=["python", "torch-unseeded", "numpy"],
+)
+def test_a_nondeterministic_block_is_told_to_seed_not_to_re_record(
+    pytester: pytest.Pytester, block: str
+) -> None:
+    setup(pytester)
+    page(pytester, block, "import torch\ntorch.manual_seed(0)\nprint(torch.rand(2))")
+    result = pytester.runpytest_inprocess("--update-outputs")
+    result.assert_outcomes(failed=1, passed=1)
+    result.stdout.fnmatch_lines(
+        ["*expected block 1 of page.md to print the same on every run*nondeterministic*Seed it*"]
+    )
+    assert [e.block for e in record(pytester)] == [2]  # nothing recorded for the first
+
+
+def test_a_seeded_block_whose_record_differs_is_told_to_re_record(
+    pytester: pytest.Pytester,
+) -> None:
+    setup(pytester)
+    page(pytester, "import random\nrandom.seed(1)\nprint(random.random())")
+    pytester.runpytest_inprocess("--update-outputs").assert_outcomes(passed=1)
+    record_path = pytester.path / "outputs" / "page.md.txt"
+    text = record_path.read_text(encoding="utf-8")
+    record_path.write_text(text.replace("| 0.", "| 1."), encoding="utf-8")
+    result = pytester.runpytest_inprocess()
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["*printed something else than its record*--update-outputs*"])
+    assert "nondeterministic" not in result.stdout.str()
