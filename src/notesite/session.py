@@ -160,9 +160,12 @@ class RecordingRunner:  # a pytest_markdown_docs._runners._Runner
             if state.baseline is not None:
                 state.baseline.restore()  # what the first run changed, undone
             with perturbed_generators():
-                again = _outputs.run_block(
-                    own, prefix, filename, args, root, timeout=timeout, where=where
-                )
+                try:
+                    again = _outputs.run_block(
+                        own, prefix, filename, args, root, timeout=timeout, where=where
+                    )
+                except Exception:
+                    return True  # it runs only with a fresh interpreter's seeds
             return again != (stdout, result)
 
         if run is None:
