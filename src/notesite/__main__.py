@@ -55,12 +55,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.timeout <= 0:
         print(f"error: expected a positive --timeout, got {args.timeout:g}")
         return 2
+    target = args.report or root / REPORT
+    if not target.parent.is_dir():
+        print(f"error: expected --report in an existing folder, got {target}", file=sys.stderr)
+        return 2
     try:
         outcome = sync(Project.at(root), args.path, new_post=args.new, timeout=args.timeout)
     except SyncError as error:
         print(f"error: {error}\nNothing was written.", file=sys.stderr)
         return 2
-    target = args.report or root / REPORT
     target.write_text(outcome.report, encoding="utf-8")
     print(outcome.report)
     print(f"Written: {len(outcome.written)} files; removed: {len(outcome.removed)}.")

@@ -913,7 +913,8 @@ def _claims(
 
     A box (or a not-a-claim marker) belongs to the author's unit above it; a setup box to
     the snippet below it, so it accounts for nothing. Prose with nothing under it that
-    introduces a snippet (the next unit) is accounted for by the snippet's boxes.
+    introduces a snippet (the next unit, nested in its list item, or at the margin after a
+    paragraph at the margin: :func:`_introduces`) is accounted for by the snippet's boxes.
     """
     slugs: dict[str, int] = {}
     errata_at = {erratum.line - 1: erratum for erratum in errata}
@@ -1006,6 +1007,7 @@ def _claims(
                 and following is not None
                 and following.snippet
                 and following.status in (CHECKED, CORRECTED)
+                and _introduces(claim.unit, following.unit)
             ):
                 claim.checks, claim.notes = following.checks, following.notes
                 claim.erratum = following.erratum
@@ -1015,6 +1017,17 @@ def _claims(
         elif claim.snippet and claim.status != UNCHECKED:
             found.append(claim)
     return [claim for claim in found if claim.line not in taken]
+
+
+def _introduces(prose: Unit, snippet: Unit) -> bool:
+    """Whether prose is the caption of the snippet right after it.
+
+    A list item's caption holds its snippet (the snippet is nested in the item); a paragraph
+    at the margin captions the snippet at the margin after it.
+    """
+    if prose.level == 0:
+        return snippet.level == 0
+    return snippet.level >= prose.level
 
 
 def nav_pages(nav: object) -> list[str]:

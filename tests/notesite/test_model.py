@@ -255,6 +255,21 @@ def test_an_erratum_that_breaks_the_conventions_is_an_error(body: str, error: st
 # --- every unit of the prose is a claim, with one status ---
 
 
+def test_a_snippet_outside_a_list_item_does_not_check_the_item() -> None:
+    """A list item is the caption of the snippet nested in it only, so new text put between
+    a caption and its snippet never takes the snippet's checks."""
+    snippet = "```python\nx = 1\n```\n\n" + box(
+        "Checked: x is 1", "It is:\n\n```python\nx = 1\nassert x == 1\n```\n"
+    )
+    item = claims_of("# T\n\n- Run this:\n\n" + snippet)
+    assert [(c.text, c.status) for c in item] == [
+        ("- Run this:", UNCHECKED),
+        ("```python x = 1 ```", CHECKED),
+    ]
+    paragraph = claims_of("# T\n\nRun this:\n\n" + snippet)
+    assert [(c.text, c.status) for c in paragraph] == [("Run this:", CHECKED)]
+
+
 def test_every_list_item_and_paragraph_is_a_claim_with_one_status() -> None:
     marker = "<!-- not a claim: an instruction -->"
     page = (
@@ -262,8 +277,13 @@ def test_every_list_item_and_paragraph_is_a_claim_with_one_status() -> None:
         + "".join(f"    {line}\n" for line in box("Checked: an item", CHECK_BODY).splitlines())
         + "    - A sub-item.\n\n"
         + f"        {marker}\n\n"
-        + "- Run this:\n\n```python\nx = 1\n```\n\n"
-        + box("Checked: x is 1", "It is:\n\n```python\nx = 1\nassert x == 1\n```\n")
+        + "- Run this:\n\n    ```python\n    x = 1\n    ```\n\n"
+        + "".join(
+            f"    {line}\n" if line else "\n"
+            for line in box(
+                "Checked: x is 1", "It is:\n\n```python\nx = 1\nassert x == 1\n```\n"
+            ).splitlines()
+        )
     )
     claims = claims_of(page)
     assert [(c.text, c.status) for c in claims] == [

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import difflib
 import itertools
+import re
 import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -12,6 +13,7 @@ from pathlib import Path
 
 from notesite.fidelity import (
     _find_last,
+    check_metadata,
     normalise,
     normalised_lines,
     originals,
@@ -27,6 +29,8 @@ from notesite.model import (
     HELPER,
     NOTE_KIND,
     PROSE,
+    PYTHON_LANGS,
+    Fence,
     Page,
     PageError,
     fence_options,
@@ -306,9 +310,7 @@ def _chunk(
         # A fenced block, one fence on the page: the new code in its place.
         fence = fences[0]
         body = _shift(new_lines, fence.indent - _indent(new_lines[0]))
-        new_lang = fence_options(new_lines[0].strip().lstrip("`~"))
-        if new_lang[:1] == fence_options(fence.info)[:1]:
-            body[0] = page.lines[fence.start]  # keep the site's options (continuation, …)
+        body[0] = _opening(new_lines[0], fence)
         span = (fence.start - base, fence.end - base)
         out = [line for i, line in enumerate(lines[: span[0]]) if i not in drop]
         out += body
@@ -499,6 +501,23 @@ def refine(new: Post, comparison: Comparison, placement: Placement) -> None:
                         comparison.removed.append(atom.unit.index)
 
 
+def _opening(author: str, fence: Fence) -> str:
+    """A changed block's opening line: the author's fence and language, the site's options.
+
+    The site's options (``continuation``, ``fixture:cuda``, ``timeout=N``) stay while the
+    block stays Python (whatever its spelling) or keeps its language.
+    """
+    text = author.strip()
+    marker = text[: len(text) - len(text.lstrip(text[:1]))]
+    info = fence_options(text[len(marker) :])
+    old = fence_options(fence.info)
+    python = bool(info) and bool(old) and info[0] in PYTHON_LANGS and old[0] in PYTHON_LANGS
+    if not info or not old or (info[0] != old[0] and not python):
+        return " " * fence.indent + text
+    options = [*info[1:], *(option for option in old[1:] if option not in info[1:])]
+    return " " * fence.indent + marker + " ".join([info[0], *options])
+
+
 def _python_without_language(unit: PostUnit) -> bool:
     """Whether a unit is a fence with no language whose code parses as Python."""
     opening = unit.raw[0].strip() if unit.raw else ""
@@ -512,6 +531,27 @@ def _python_without_language(unit: PostUnit) -> bool:
     return bool(code.strip()) and any(
         isinstance(node, ast.FunctionDef | ast.ClassDef | ast.Import | ast.ImportFrom | ast.Call)
         for node in ast.walk(ast.parse(code))
+    )
+
+
+def _caption(placement: Placement, placed: Placed) -> int | None:
+    """The key of the original unit whose list item a placed unit stands in on its page.
+
+    That is the prose unit above it (its caption): a unit keeps the nesting the page gave it
+    only under the same caption, so that no new text becomes the caption of its boxes.
+    """
+    page = placed.page
+    above = [r.unit for r in page.attached if r.unit.start < placed.start and r.unit.kind != CODE]
+    if not above:
+        return None
+    line = above[-1].start
+    return next(
+        (
+            key
+            for key, other in placement.placed.items()
+            if other.page is page and other.start <= line < other.end
+        ),
+        None,
     )
 
 
@@ -653,6 +693,11 @@ def _removed_units(
             else:
                 what = "removed with the text it annotates"
             flags.append(Flag(src, addition.kind, addition.title, what))
+        flags += [
+            Flag(src, "not-a-claim marker", marker.reason, "removed with the text it annotates")
+            for marker in placed.page.markers
+            if placed.chunk_start <= marker.start < placed.chunk_end
+        ]
     return flags
 
 
@@ -688,6 +733,7 @@ def plan_sync(project: Project, new: Post, *, new_post: bool = False) -> Plan:
     texts: dict[str, str] = {}
     meta_changed = _post_meta_changed(old, new)
     refine(new, comparison, placement)
+    image = {n: o for n, (o, _) in comparison.units.items()}  # new unit -> its original
     carried, kept_boxes = _margin_pointers(placement, comparison)
     order = [comparison.sections[j] for j in sorted(comparison.sections)]
     in_place = {
@@ -719,10 +765,13 @@ def plan_sync(project: Project, new: Post, *, new_post: bool = False) -> Plan:
             else:
                 o, how = found
                 placed = placement.placed[o]
-                context = [
-                    new.units[k] for k in section[: section.index(n)] if new.units[k].kind != CODE
-                ]
-                nest = bool(context) and context[-1].kind == PROSE and context[-1].level > 0
+                context = [k for k in section[: section.index(n)] if new.units[k].kind != CODE]
+                nest = (
+                    bool(context)
+                    and new.units[context[-1]].kind == PROSE
+                    and new.units[context[-1]].level > 0
+                    and _caption(placement, placed) == image.get(context[-1])
+                )
                 author = placement.author_lines[placed.page.src_uri]
                 lines = _chunk(placed, unit, how, author, flags, nest)
             if pending and _indent(next(line for line in [*lines, "x"] if line.strip())) == 0:
@@ -813,6 +862,9 @@ def verify(plan: Plan, pages: list[Page], placement: Placement, comparison: Comp
             raise SyncError(f"conflict: docs/{error} (in the page the merge made)") from None
     current = {page.src_uri: page for page in pages}
     note_pages = [parsed.get(src) or current[src] for src in plan.nav if is_note_page(src)]
+    for page in note_pages:
+        for problem in check_metadata(new.meta, page.meta, page.src_uri):
+            raise SyncError(f"conflict: docs/{problem} (in the page the merge made)")
     try:
         rebuilt = [(page, line) for page in note_pages for line in rebuild_page(page)]
     except PageError as error:
@@ -849,7 +901,9 @@ def verify(plan: Plan, pages: list[Page], placement: Placement, comparison: Comp
             n = image.get(owned, -1)
             was = placement.placed[owned]
             old_words = before[was.page.src_uri][title][1]
-            same = words == old_words or _similar(words, old_words) >= SIMILAR
+            # The same text, edited, or joined into a longer one (every word of it kept).
+            joined = set(re.findall(r"\w+", old_words)) <= set(re.findall(r"\w+", words))
+            same = joined or _similar(words, old_words) >= SIMILAR
             if n < 0 or words not in new.units[n].text or not same:
                 raise SyncError(
                     f'conflict: docs/{src}:{line + 1}: the box "{title}" stood under '

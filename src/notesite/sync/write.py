@@ -42,9 +42,11 @@ def _front_matter(meta: dict[str, Any], post: Post) -> list[str]:
         if key in post.meta:
             out.append(f"  {key}: {scalar(post.meta[key])}")
     tags = post.meta.get("tags")
-    if tags:
+    if isinstance(tags, list) and tags:
         out.append("tags:")
         out += [f"  - {scalar(tag)}" for tag in tags]
+    elif tags:  # one tag, written as the post writes it (a string)
+        out.append(f"tags: {scalar(tags)}")
     return [*out, "---", ""]
 
 

@@ -227,3 +227,14 @@ def test_a_new_block_that_does_not_run_fails_pytest_docs_at_its_line(
     # The claims gate names the new bullet, which no check accounts for yet.
     assert any("creating-tensors.md::claims" in ln for ln in failed)
     assert len(failed) == 2
+
+
+def test_a_report_that_cannot_be_written_stops_before_anything_is(
+    fixture: Fixture, replace: Replace, capsys: pytest.CaptureFixture[str]
+) -> None:
+    post = fixture.version(replace("- `tensor.numel()`", "- `numel()`"))
+    before = fixture.tree()
+    report = fixture.scratch / "missing" / "report.md"
+    assert main(["sync", str(post), "--root", str(fixture.root), "--report", str(report)]) == 2
+    assert "expected --report in an existing folder" in capsys.readouterr().err
+    assert fixture.tree() == before

@@ -270,3 +270,62 @@ def test_a_box_the_merge_would_misplace_stops_it(
     assert 'the box "Checked: a buffer is saved in the state dict" stood under' in message
     assert "the sync cannot place it" in message
     assert fixture.tree() == before
+
+
+def test_new_text_between_a_caption_and_its_snippet_takes_no_check(
+    fixture: Fixture, replace: Replace
+) -> None:
+    anchor = "- A module made of layers\n"
+    outcome = fixture.sync(fixture.version(replace(anchor, anchor + "- Any tensor prints\n")))
+    fixture.gate()
+    # The snippet, no longer right under its caption, leaves the list: neither item is
+    # counted as checked by its boxes, and the report says both wait for a check.
+    assert sorted(fixture.unchecked()) == [
+        "notes/modules.md: - A module made of layers",
+        "notes/modules.md: - Any tensor prints",
+    ]
+    assert "\n```python continuation\nlayers = [nn.Linear(2, 2)]\n" in fixture.page("modules.md")
+    assert "- Claims not yet checked: 2." in outcome.report
+
+
+@pytest.mark.parametrize(
+    ("opening", "expected"),
+    [("~~~python", "~~~python continuation"), ("```py", "```py continuation")],
+)
+def test_a_fence_rewritten_keeps_the_site_s_options(
+    fixture: Fixture, replace: Replace, opening: str, expected: str
+) -> None:
+    block = "```python\nx = torch.ones(3)\nprint(x.sum())\n```"
+    new = block.replace("```python", opening).replace("\n```", "\n" + opening[:3])
+    fixture.sync(fixture.version(replace(block, new)))
+    fixture.gate()
+    text = fixture.page("creating-tensors.md")
+    assert f"\n{expected}\nx = torch.ones(3)\n" in text
+    assert claim(fixture, "notes/creating-tensors.md", "x = torch.ones(3)") == CHECKED
+
+
+def test_a_single_tag_stays_a_string(fixture: Fixture, replace: Replace) -> None:
+    fixture.sync(fixture.version(replace("tags:\n    - PyTorch\n", "tags: PyTorch\n")))
+    fixture.gate()
+    assert "\ntags: PyTorch\n---\n" in fixture.page("modules.md")
+
+
+def test_two_items_joined_keep_both_checks(fixture: Fixture, replace: Replace) -> None:
+    old = "    - is not a parameter.\n    - is saved in the state dict.\n"
+    joined = "    - is not a parameter, and is saved in the state dict.\n"
+    outcome = fixture.sync(fixture.version(replace(old, joined)))
+    fixture.gate()
+    text = fixture.page("modules.md")
+    item = between(text, "- is not a parameter, and", "??? example")
+    assert 'Checked: a buffer is not a parameter"' in item
+    assert 'Checked: a buffer is saved in the state dict"' in item
+    assert "- Additions removed or flagged: 0." in outcome.report
+
+
+def test_a_removed_not_a_claim_marker_is_listed(fixture: Fixture, replace: Replace) -> None:
+    outcome = fixture.sync(fixture.version(replace("  - `torch.as_tensor` may share it\n", "")))
+    fixture.gate()
+    assert (
+        '- not-a-claim marker "a pointer to another function, checked in its own docs": '
+        "removed with the text it annotates"
+    ) in outcome.report
