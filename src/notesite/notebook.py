@@ -4,8 +4,10 @@ The notebook is the page a reader can run: the page's prose as Markdown cells (t
 verbatim), each of the site's additions as a Markdown cell marked as the site's, and every
 Python block of the page as a code cell, in page order, with its recorded output. The checks
 stay inline, as optional cells tagged ``check``; a cell that needs a CUDA GPU is tagged
-``cuda`` and preceded by a one-line note; the first cell installs what Colab lacks, tagged
-``colab`` so that offline runs skip it.
+``cuda``, preceded by a one-line note, and starts with ``%%needs_cuda`` (a cell magic that a
+visible cell at the top defines): where no CUDA GPU is present it says so and runs nothing, so
+that "Run all" on a CPU-only runtime (Colab's default) goes to the end. The first cell installs
+what Colab lacks, on Colab only.
 
 Notebooks live in the repository (Colab opens them from there), under the docs folder (the
 builders publish them with the site), and are kept current like the records: the tests fail on
@@ -38,9 +40,27 @@ from notesite.project import Project
 NOTEBOOKS = "notebooks"
 #: What Colab lacks of the notes' imports, installed by the first cell there.
 COLAB_PACKAGES = ("torchsummary",)
-#: The tags of the cells that an offline CPU run skips (see :func:`offline_skips`).
+#: The tags of the install cell (it installs only on Colab) and of the CUDA cells.
 COLAB_TAG = "colab"
 CUDA_TAG = "cuda"
+#: The cell magic that runs a CUDA cell where a CUDA GPU is present, and else says so.
+CUDA_MAGIC = "%%needs_cuda"
+#: What a CUDA cell prints where no CUDA GPU is present.
+CUDA_SKIPPED = "skipped: this cell needs a CUDA GPU (on Colab: Runtime → Change runtime type)"
+#: The cell, set up before the notes' cells, that defines :data:`CUDA_MAGIC`.
+CUDA_SETUP = f'''# Added by the site: a cell that starts with {CUDA_MAGIC} runs only where a
+# CUDA GPU is present; elsewhere it says so, and "Run all" goes on to the end.
+from IPython.core.magic import register_cell_magic
+
+
+@register_cell_magic
+def needs_cuda(line, cell):
+    import torch
+
+    if not torch.cuda.is_available():
+        print("{CUDA_SKIPPED}")
+        return
+    get_ipython().run_cell(cell).raise_error()'''
 CHECK_TAG = "check"
 #: How each addition is announced in its Markdown cell.
 LABELS = {
@@ -53,7 +73,7 @@ LABELS = {
 }
 CUDA_NOTE = (
     "*The next cell needs a CUDA GPU* (on Colab: Runtime → Change runtime type → a GPU); "
-    "without one it fails, and the other cells still run."
+    "without one it says so and runs nothing, and the other cells still run."
 )
 
 
@@ -88,13 +108,20 @@ def _code(block: Block, entry: _outputs.Entry | None, tags: list[str]) -> dict[s
                 "output_type": "execute_result",
             }
         )
+    source = block.code.rstrip("\n")
+    if block.cuda:
+        source = f"{CUDA_MAGIC}\n{source}"
+        if entry is not None and entry.stdout is None and entry.result is None:
+            cell_outputs = [
+                {"name": "stdout", "output_type": "stream", "text": CUDA_SKIPPED + "\n"}
+            ]
     return {
         "cell_type": "code",
         "execution_count": None,
         "id": _cell_id("code", block.key),
         "metadata": {"tags": tags, "ptnotes": {"block": block.number, "key": block.key}},
         "outputs": cell_outputs,
-        "source": block.code.rstrip("\n"),
+        "source": source,
     }
 
 
@@ -155,10 +182,23 @@ def build_notebook(page: Page, project: Project) -> dict[str, Any]:
             "id": _cell_id("install", install),
             "metadata": {"tags": [COLAB_TAG]},
             "outputs": [],
-            "source": f"# On Colab: install what it lacks (offline runs skip this cell).\n"
-            f"%pip install --quiet {install}",
+            "source": "# On Colab: install what it lacks (elsewhere this cell does nothing).\n"
+            "import sys\n\n"
+            'if "google.colab" in sys.modules:\n'
+            f"    %pip install --quiet {install}",
         },
     ]
+    if any(block.cuda for block in page.blocks):
+        cells.append(
+            {
+                "cell_type": "code",
+                "execution_count": None,
+                "id": _cell_id("setup", CUDA_SETUP),
+                "metadata": {"tags": [CUDA_TAG]},
+                "outputs": [],
+                "source": CUDA_SETUP,
+            }
+        )
     prose: list[str] = []
 
     def flush() -> None:
