@@ -126,6 +126,7 @@ def run_cell(
     *,
     timeout: float | None = TIMEOUT,
     where: str = "",
+    explain_asserts: bool = False,
 ) -> tuple[str, str | None]:
     """Run a block as a Jupyter cell; return what it printed and the repr of its last value.
 
@@ -140,6 +141,8 @@ def run_cell(
         namespace: What the block's globals start with (pytest's fixtures, say).
         timeout: The time limit in seconds (None: none).
         where: The page and line, for the time limit's message.
+        explain_asserts: Whether a failing ``assert`` says what it compared (pytest's
+            assertion rewriting, as in a test module).
 
     Returns:
         The printed text and the repr of the last value (or None), not yet normalised.
@@ -153,6 +156,10 @@ def run_cell(
     if tree.body and isinstance(final := tree.body[-1], ast.Expr) and not quiet(own_code):
         tree.body.pop()
         last = ast.Expression(final.value)
+    if explain_asserts and any(isinstance(node, ast.Assert) for node in ast.walk(tree)):
+        from _pytest.assertion.rewrite import rewrite_asserts
+
+        rewrite_asserts(tree, own_code.encode("utf-8"), filename)
     buffer = io.StringIO()
     result = None
     with (

@@ -277,6 +277,7 @@ def run_block(
     *,
     timeout: float | None = None,
     where: str = "",
+    explain_asserts: bool = False,
 ) -> tuple[str, str | None]:
     """Run a block as a Jupyter cell (:func:`notesite.execution.run_cell`), output normalised.
 
@@ -288,6 +289,7 @@ def run_block(
         root: The project root, written ``<repo>`` in the output.
         timeout: The block's time limit in seconds (None: none).
         where: The page and line, for the time limit's message.
+        explain_asserts: Whether a failing ``assert`` says what it compared.
 
     Returns:
         The normalised stdout and the repr of the last expression (or None).
@@ -295,7 +297,13 @@ def run_block(
     from notesite.execution import run_cell
 
     stdout, result = run_cell(
-        own_code, prefix, filename, dict(namespace), timeout=timeout, where=where
+        own_code,
+        prefix,
+        filename,
+        dict(namespace),
+        timeout=timeout,
+        where=where,
+        explain_asserts=explain_asserts,
     )
     return normalise(stdout, root), normalise(result, root) if result is not None else None
 

@@ -20,8 +20,10 @@ the ``notesite`` Markdown extension there. The session's state lives in ``config
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime
 import difflib
+import functools
 import io
 import types
 from collections.abc import Iterator
@@ -123,6 +125,47 @@ DEVICES = [
 ]
 
 
+def located(test: Any) -> Any:
+    """A docstring example's test definition with its code at its lines in the module file.
+
+    pytest-markdown-docs places a docstring's code one line too low, and a raw (``r\"\"\"``)
+    docstring's anywhere; the code is found in the file itself instead (the occurrence
+    nearest to where pytest-markdown-docs put it). A page's blocks are left as they are.
+    """
+    path = Path(test.source_path)
+    if path.suffix != ".py":
+        return test
+    lines = test.source.split("\n")
+    own = lines[test.start_line :]
+    filled = [k for k, line in enumerate(own) if line.strip()]
+    if not filled:
+        return test
+    try:
+        text = _file_lines(path)
+    except OSError:
+        return test
+    matches = [
+        start
+        for start in range(len(text))
+        if all(start + k < len(text) and text[start + k].strip() == own[k].strip() for k in filled)
+    ]
+    if not matches:
+        return test
+    start = min(matches, key=lambda m: abs(m - test.start_line))
+    prefix = lines[: test.start_line]
+    prefix = (
+        (prefix + [""] * start)[:start]
+        if len(prefix) > start
+        else prefix + [""] * (start - len(prefix))
+    )
+    return dataclasses.replace(test, source="\n".join([*prefix, *own]), start_line=start)
+
+
+@functools.lru_cache(maxsize=64)
+def _file_lines(path: Path) -> list[str]:
+    return path.read_text(encoding="utf-8").split("\n")
+
+
 class RecordingRunner:  # a pytest_markdown_docs._runners._Runner
     """pytest-markdown-docs' default runner, capturing each block's output and checking it.
 
@@ -137,11 +180,12 @@ class RecordingRunner:  # a pytest_markdown_docs._runners._Runner
 
     def repr_failure(self, test: Any, excinfo: Any, style: Any = None) -> Any:
         """Render a failure like pytest-markdown-docs does (page and line of the code)."""
-        return self.fallback.repr_failure(test, excinfo, style)
+        return self.fallback.repr_failure(located(test), excinfo, style)
 
     def runtest(self, test: Any, args: dict[str, Any], **_: Any) -> None:
         """Run a block, then compare its output with the record (or keep it to write)."""
         state = self.state
+        test = located(test)
         lines = test.source.split("\n")
         prefix = "\n".join(lines[: test.start_line])
         own = "\n" * test.start_line + "\n".join(lines[test.start_line :])
@@ -152,7 +196,7 @@ class RecordingRunner:  # a pytest_markdown_docs._runners._Runner
         timeout = timeout_of(block.options) if block is not None else TIMEOUT
         where = f"{state.shown(Path(filename))}:{test.start_line}"
         stdout, result = _outputs.run_block(
-            own, prefix, filename, args, root, timeout=timeout, where=where
+            own, prefix, filename, args, root, timeout=timeout, where=where, explain_asserts=True
         )
 
         def varies() -> bool:
@@ -485,11 +529,16 @@ class NotesitePlugin:
         return report
 
     def pytest_collection_finish(self, session: pytest.Session) -> None:
-        """Drop Hypothesis' reporting plugin from a run that collected no Hypothesis test.
+        """Take the fresh state anew, and drop what a run of pages does not use.
 
-        Its terminal summary imports all of Hypothesis (about 0.8 s), which would otherwise
-        be the largest cost of ``pytest docs/`` after importing torch.
+        The collection put the test files' folders on :data:`sys.path` (a docstring example
+        imports its module from there): the fresh state to restore is the state now.
+        Hypothesis' reporting plugin goes from a run that collected no Hypothesis test: its
+        terminal summary imports all of Hypothesis (about 0.8 s), which would otherwise be
+        the largest cost of ``pytest docs/`` after importing torch.
         """
+        self.baseline = Baseline.take()
+        self.state.baseline = self.baseline
         plugin = session.config.pluginmanager.get_plugin("hypothesispytest")
         if plugin is None:
             return

@@ -367,3 +367,64 @@ def test_a_seeded_block_whose_record_differs_is_told_to_re_record(
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(["*printed something else than its record*--update-outputs*"])
     assert "nondeterministic" not in result.stdout.str()
+
+
+# --- failures where they are, saying what they compared ---
+
+DOCSTRINGS = '''"""A module whose docstring examples fail."""
+
+
+def plain(x: float) -> float:
+    """Double a number.
+
+    !!! example
+        ```python
+        from docmod import plain
+
+        assert plain(3) == 7
+        ```
+    """
+    return 2 * x
+
+
+def raw(x: float) -> float:
+    r"""Double a number (a raw docstring: \\d stays).
+
+    !!! example
+        ```python
+        from docmod import raw
+
+        assert raw(3) == 8
+        ```
+    """
+    return 2 * x
+'''
+
+
+def test_a_docstring_example_fails_at_its_line(pytester: pytest.Pytester) -> None:
+    setup(pytester)
+    path = pytester.path / "docmod.py"
+    path.write_text(DOCSTRINGS, encoding="utf-8")
+    result = pytester.runpytest_inprocess("docmod.py")
+    result.assert_outcomes(failed=2)
+    lines = DOCSTRINGS.split("\n")
+    plain_line = lines.index("        assert plain(3) == 7") + 1
+    raw_line = lines.index("        assert raw(3) == 8") + 1
+    result.stdout.fnmatch_lines_random(
+        [
+            f'*File "{path}", line {plain_line}, in <module>*',
+            f'*File "{path}", line {raw_line}, in <module>*',
+            "*AssertionError: assert 6 == 7*",
+            "*AssertionError: assert 6 == 8*",
+        ]
+    )
+
+
+def test_a_failing_check_says_what_it_compared(pytester: pytest.Pytester) -> None:
+    setup(pytester)
+    page(pytester, "import torch\n\nassert torch.arange(3).tolist() == [0, 1, 2, 3]")
+    result = pytester.runpytest_inprocess()
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        ["*AssertionError: assert ?0, 1, 2? == ?0, 1, 2, 3?", "*Right contains one more item: 3*"]
+    )
