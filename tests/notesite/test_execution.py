@@ -428,3 +428,37 @@ def test_a_failing_check_says_what_it_compared(pytester: pytest.Pytester) -> Non
     result.stdout.fnmatch_lines(
         ["*AssertionError: assert ?0, 1, 2? == ?0, 1, 2, 3?", "*Right contains one more item: 3*"]
     )
+
+
+# --- pages as files: a byte-order mark, another encoding ---
+
+
+def test_a_byte_order_mark_changes_nothing(pytester: pytest.Pytester) -> None:
+    from notesite.project import Project
+
+    setup(pytester)
+    text = (
+        "---\npost:\n  title: Probe\n---\n\n# Probe\n\n- A snippet\n\n"
+        "    <!-- not a claim: a probe -->\n\n```python\nprint('hello')\n```\n"
+    )
+    path = pytester.path / "docs" / "notes" / "bom.md"
+    path.parent.mkdir(parents=True)
+    path.write_text("\ufeff" + text, encoding="utf-8")
+    pytester.runpytest_inprocess("--update-outputs").assert_outcomes(passed=2)  # block, claims
+    (entry,) = record(pytester, "notes/bom.md")
+    assert entry.stdout == "hello\n"
+    page = Project.at(pytester.path).page("notes/bom.md")
+    assert page.meta == {"post": {"title": "Probe"}}
+    assert page.text == text
+
+
+def test_a_page_that_is_not_utf8_is_named_with_its_line(pytester: pytest.Pytester) -> None:
+    setup(pytester)
+    path = pytester.path / "docs" / "latin.md"
+    path.write_bytes("# Notes\n\nCafé notes.\n\n```python\nprint(1)\n```\n".encode("latin-1"))
+    result = pytester.runpytest_inprocess()
+    assert result.ret != 0
+    result.stdout.fnmatch_lines(
+        ["*docs/latin.md:3: expected UTF-8 text, got the byte 0xe9 (column 4); save the file*"]
+    )
+    assert "UnicodeDecodeError" not in result.stdout.str()
