@@ -74,6 +74,7 @@ cuda-check: install
 
 bench: install
 	$(BIN)/python benchmarks/bench_docs.py
+	$(BIN)/python benchmarks/engine_cost.py
 	$(BIN)/python benchmarks/bench_scale.py
 	$(BIN)/python benchmarks/bench_focal_loss.py
 

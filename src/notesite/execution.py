@@ -141,8 +141,8 @@ def run_cell(
         namespace: What the block's globals start with (pytest's fixtures, say).
         timeout: The time limit in seconds (None: none).
         where: The page and line, for the time limit's message.
-        explain_asserts: Whether a failing ``assert`` says what it compared (pytest's
-            assertion rewriting, as in a test module).
+        explain_asserts: Whether a failing bare ``assert`` says what it compared: the block
+            runs again with pytest's assertion rewriting, as in a test module.
 
     Returns:
         The printed text and the repr of the last value (or None), not yet normalised.
@@ -156,10 +156,30 @@ def run_cell(
     if tree.body and isinstance(final := tree.body[-1], ast.Expr) and not quiet(own_code):
         tree.body.pop()
         last = ast.Expression(final.value)
-    if explain_asserts and any(isinstance(node, ast.Assert) for node in ast.walk(tree)):
+    try:
+        return _execute(tree, last, prefix, filename, namespace, timeout, where)
+    except AssertionError as error:
+        if not explain_asserts or error.args:
+            raise
+        # A bare `assert` failed: run the block again with pytest's assertion rewriting
+        # (only now: it costs about a millisecond a block), so that it says what it compared.
         from _pytest.assertion.rewrite import rewrite_asserts
 
         rewrite_asserts(tree, own_code.encode("utf-8"), filename)
+        _execute(tree, last, prefix, filename, namespace, timeout, where)
+        raise  # the second run passed: the first failure stands as it was
+
+
+def _execute(
+    tree: ast.Module,
+    last: ast.Expression | None,
+    prefix: str,
+    filename: str,
+    namespace: dict[str, Any],
+    timeout: float | None,
+    where: str,
+) -> tuple[str, str | None]:
+    """:func:`run_cell`'s run of a parsed block."""
     buffer = io.StringIO()
     result = None
     with (

@@ -32,11 +32,16 @@ TORCH_DEFAULT_SEED = 67280421310721
 
 
 def _installed_roots() -> tuple[str, ...]:
-    """Where installed modules live: the standard library, site-packages, this project's src."""
+    """Where installed modules live: the standard library, site-packages, this project's src.
+
+    Each as written and as resolved (a virtual environment may reach them through a link).
+    """
     paths = sysconfig.get_paths()
     roots = {paths[name] for name in ("stdlib", "platstdlib", "purelib", "platlib")}
-    roots.add(str(Path(__file__).resolve().parents[1]))  # src/ of an editable install
-    return tuple(sorted(str(Path(root).resolve()) + os.sep for root in roots))
+    roots.add(str(Path(__file__).parents[1]))  # src/ of an editable install
+    both = {str(Path(root)) + os.sep for root in roots}
+    both |= {str(Path(root).resolve()) + os.sep for root in roots}
+    return tuple(sorted(both))
 
 
 @dataclass
@@ -56,7 +61,7 @@ class Baseline:
         """The state now (call it where it is a fresh interpreter's)."""
         baseline = cls(
             os.getcwd(),
-            dict(os.environ),
+            {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")},
             list(sys.path),
             frozenset(sys.modules),
             random.getstate(),
@@ -78,12 +83,14 @@ class Baseline:
         reset_torch_state()
         if os.getcwd() != self.cwd:
             os.chdir(self.cwd)
-        if os.environ != self.environ:
-            # pytest's own (PYTEST_CURRENT_TEST names the running test) stay as they are.
-            own = {k: v for k, v in os.environ.items() if k.startswith("PYTEST_")}
-            os.environ.clear()
-            os.environ.update({k: v for k, v in self.environ.items() if k not in own})
-            os.environ.update(own)
+        # pytest's own variables (PYTEST_CURRENT_TEST names the running test) are its own.
+        environ = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
+        if environ != self.environ:
+            for key in environ.keys() - self.environ.keys():
+                del os.environ[key]
+            for key, value in self.environ.items():
+                if environ.get(key) != value:
+                    os.environ[key] = value
         if sys.path != self.path:
             sys.path[:] = self.path
         if len(sys.modules) != len(self.modules) or sys.modules.keys() != self.modules:
@@ -105,7 +112,10 @@ class Baseline:
             if origin in ("built-in", "frozen"):
                 continue
             location = getattr(module, "__file__", None) or origin
-            if location and str(Path(location).resolve()).startswith(self.roots):
+            if location and (
+                location.startswith(self.roots)
+                or str(Path(location).resolve()).startswith(self.roots)
+            ):
                 continue  # an installed module: imported once, kept (torch's cannot go)
             del sys.modules[name]
         # The installed modules imported since are kept for good: no need to look again.
