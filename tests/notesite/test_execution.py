@@ -26,6 +26,7 @@ def setup(pytester: pytest.Pytester) -> None:
 
 def page(pytester: pytest.Pytester, *blocks: str, name: str = "page.md") -> Path:
     path = pytester.path / "docs" / name
+    path.parent.mkdir(parents=True, exist_ok=True)
     text = "# Page\n\n" + "".join(f"```python\n{block.strip()}\n```\n\n" for block in blocks)
     path.write_text(text, encoding="utf-8")
     return path
@@ -284,22 +285,25 @@ def test_update_outputs_under_xdist_keeps_every_block(pytester: pytest.Pytester)
 
 def test_an_unclosed_fence_fails_and_deletes_no_record(pytester: pytest.Pytester) -> None:
     setup(pytester)
-    path = page(pytester, 'print("first")', 'print("second")', 'print("third")')
-    pytester.runpytest_inprocess("--update-outputs").assert_outcomes(passed=3)
-    kept = (pytester.path / "outputs" / "page.md.txt").read_text(encoding="utf-8")
-    text = path.read_text(encoding="utf-8")
-    lines = text.split("\n")
+    blocks = ['print("first")', 'print("second")', 'print("third")']
+    path = page(pytester, *blocks, name="notes/page.md")  # a note page: it has a notebook
+    pytester.runpytest_inprocess("--update-outputs").assert_outcomes(passed=4)  # + claims
+    record_path = pytester.path / "outputs" / "notes" / "page.md.txt"
+    notebook = pytester.path / "docs" / "notebooks" / "page.ipynb"
+    kept, cells = record_path.read_text(encoding="utf-8"), notebook.read_text(encoding="utf-8")
+    lines = path.read_text(encoding="utf-8").split("\n")
     lines.remove("```")  # the first block's closing fence
     path.write_text("\n".join(lines), encoding="utf-8")
     result = pytester.runpytest_inprocess("--update-outputs")
     assert result.ret != 0
     result.stdout.fnmatch_lines(
         [
-            "*page.md:3: expected the fence opened here to be closed (``` on a line of its own), "
-            "got another fence opening on line 6 inside it*"
+            "*notes/page.md:3: expected the fence opened here to be closed (``` on a line of "
+            "its own), got another fence opening on line 6 inside it*"
         ]
     )
-    assert (pytester.path / "outputs" / "page.md.txt").read_text(encoding="utf-8") == kept
+    assert record_path.read_text(encoding="utf-8") == kept
+    assert notebook.read_text(encoding="utf-8") == cells
 
 
 # --- console sessions ---
