@@ -114,7 +114,15 @@ def _run(code: types.CodeType, scope: dict[str, Any]) -> Any:
     if code.co_flags & inspect.CO_COROUTINE:
         import asyncio
 
-        return asyncio.run(value)
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            return asyncio.run(value)
+        # A loop runs in this thread already (an async host): the cell's runs in a thread.
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(1) as pool:
+            return pool.submit(asyncio.run, value).result()
     return value
 
 

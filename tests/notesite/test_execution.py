@@ -97,6 +97,17 @@ await double(1)
     assert (entry.stdout, entry.result) == ("42\n", "2")
 
 
+def test_top_level_await_runs_inside_a_running_loop_too() -> None:
+    import asyncio
+
+    code = "import asyncio\n\nawait asyncio.sleep(0)\nprint('slept')\n21 * 2"
+
+    async def host() -> tuple[str, str | None]:  # a test runner that is itself async
+        return run_cell(code, "", "page.md", {})
+
+    assert asyncio.run(host()) == ("slept\n", "42")
+
+
 @pytest.mark.parametrize(
     ("code", "silent"),
     [
