@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -105,7 +106,9 @@ def test_top_level_await_runs_inside_a_running_loop_too() -> None:
     async def host() -> tuple[str, str | None]:  # a test runner that is itself async
         return run_cell(code, "", "page.md", {})
 
-    assert asyncio.run(host()) == ("slept\n", "42")
+    # In a thread of its own: this one may hold a running loop already (a browser test's).
+    with ThreadPoolExecutor(1) as pool:
+        assert pool.submit(asyncio.run, host()).result() == ("slept\n", "42")
 
 
 @pytest.mark.parametrize(
