@@ -63,6 +63,7 @@ class SiteError(ValueError):
 
 
 def _normalised(text: str) -> str:
+    text = text.removeprefix("\ufeff")  # a builder may hand a page's byte-order mark on
     return re.sub(r"(?m)^[ \t]+$", "", text.expandtabs(4)).strip()
 
 
