@@ -35,6 +35,7 @@ from notesite.sync.report import report
 from notesite.sync.run import (
     FAILS,
     NEEDS_CUDA,
+    NEEDS_PACKAGE,
     NEEDS_SETUP,
     PASSES,
     TIMED_OUT,
@@ -50,6 +51,7 @@ __all__ = [
     "FAILS",
     "MOVED",
     "NEEDS_CUDA",
+    "NEEDS_PACKAGE",
     "NEEDS_SETUP",
     "PASSES",
     "REMOVED",

@@ -6,7 +6,15 @@ import re
 
 from notesite.sync.compare import ADDED, CHANGED, MOVED, REMOVED
 from notesite.sync.merge import Plan
-from notesite.sync.run import FAILS, NEEDS_CUDA, NEEDS_SETUP, PASSES, TIMED_OUT, BlockRun
+from notesite.sync.run import (
+    FAILS,
+    NEEDS_CUDA,
+    NEEDS_PACKAGE,
+    NEEDS_SETUP,
+    PASSES,
+    TIMED_OUT,
+    BlockRun,
+)
 
 
 def _short(text: str, limit: int = 90) -> str:
@@ -28,7 +36,7 @@ def report(plan: Plan, runs: list[BlockRun], unchecked: list[str], seconds: floa
             counts[event.what] += 1
     results = {
         r: sum(run.result == r for run in runs)
-        for r in (PASSES, NEEDS_SETUP, NEEDS_CUDA, FAILS, TIMED_OUT)
+        for r in (PASSES, NEEDS_SETUP, NEEDS_PACKAGE, NEEDS_CUDA, FAILS, TIMED_OUT)
     }
     out = [
         f"# Sync of *{plan.post.title}*",

@@ -10,8 +10,10 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from pathlib import Path
 
 from notesite import outputs as _outputs
 from notesite.model import (
@@ -28,6 +30,7 @@ TIMEOUT = 60.0
 PASSES = "passes"
 NEEDS_SETUP = "needs setup"
 NEEDS_CUDA = "needs a CUDA GPU"
+NEEDS_PACKAGE = "needs a package"
 FAILS = "fails"
 TIMED_OUT = "timed out"
 
@@ -45,16 +48,29 @@ class BlockRun:
 
 
 def undefined_names(code: str) -> list[str]:
-    """The names a block reads and never binds (nor are they builtins)."""
+    """The names a block reads and never binds (nor are they builtins).
+
+    A name that an augmented assignment (``total += step``) updates is read there, so it
+    counts unless a statement before it binds it.
+    """
     try:
         tree = ast.parse(code)
     except SyntaxError:
         return []
     bound: set[str] = set(dir(builtins))
+    first_bound: dict[str, tuple[int, int]] = {}
     read: list[str] = []
+    updated: list[tuple[str, tuple[int, int]]] = []
     for node in ast.walk(tree):
         if isinstance(node, ast.Name):
-            (read.append(node.id) if isinstance(node.ctx, ast.Load) else bound.add(node.id))
+            if isinstance(node.ctx, ast.Load):
+                read.append(node.id)
+            else:
+                bound.add(node.id)
+                at = (node.lineno, node.col_offset)
+                first_bound[node.id] = min(first_bound.get(node.id, at), at)
+        elif isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name):
+            updated.append((node.target.id, (node.lineno, node.col_offset)))
         elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
             bound.add(node.name)
         elif isinstance(node, ast.Import | ast.ImportFrom):
@@ -63,13 +79,27 @@ def undefined_names(code: str) -> list[str]:
             bound.add(node.arg)
         elif isinstance(node, ast.ExceptHandler) and node.name:
             bound.add(node.name)
+    for name, at in sorted(updated, key=lambda pair: pair[1]):
+        if name in dir(builtins):
+            continue
+        if first_bound.get(name, at) >= at:  # its first binding is this update itself
+            if name not in read:
+                read.insert(0, name)
+            bound.discard(name)
     return sorted(set(read) - bound, key=read.index)
 
 
 def run_block(
-    page: Page, number: int, timeout: float = TIMEOUT, cuda: bool | None = None
+    page: Page,
+    number: int,
+    timeout: float = TIMEOUT,
+    cuda: bool | None = None,
+    warnings: Sequence[str] = (),
 ) -> BlockRun:
-    """Run one block of a page in its own process (with the blocks it continues)."""
+    """Run one block of a page in its own process (with the blocks it continues).
+
+    ``warnings`` are ``-W`` options (:func:`warning_options`): the policy of ``pytest docs/``.
+    """
     block = page.blocks[number - 1]
     setup = "\n".join(page.blocks[k - 1].code for k in block.continues)
     code = "\n" * block.line + block.code
@@ -80,7 +110,7 @@ def run_block(
     with tempfile.TemporaryDirectory() as folder:
         try:
             done = subprocess.run(
-                [sys.executable, "-m", "notesite.execution", setup, code, path],
+                [sys.executable, *warnings, "-m", "notesite.execution", setup, code, path],
                 cwd=folder, env=env, capture_output=True, text=True, timeout=timeout,
             )  # fmt: skip
         except subprocess.TimeoutExpired:
@@ -95,6 +125,14 @@ def run_block(
     last = err[-1] if err else f"exit status {done.returncode}"
     lines = re.findall(rf'File "{re.escape(path)}", line (\d+)', done.stderr)
     where = f" (page line {lines[-1]})" if lines else ""
+    if missing := re.match(r"ModuleNotFoundError: No module named '(?P<name>[\w.]+)'", last):
+        module = missing["name"].split(".")[0]
+        return BlockRun(
+            page.src_uri, block.line, shown, NEEDS_PACKAGE,
+            f"{module} (add the package that provides it to the `test` extra in "
+            "pyproject.toml, then install it again)",
+            seconds,
+        )  # fmt: skip
     if last.startswith("NameError"):
         names = undefined_names(setup + "\n" + block.code) or re.findall(r"'(\w+)'", last)[:1]
         return BlockRun(
@@ -107,6 +145,27 @@ def run_block(
             hint = "" if block.cuda else f" (mark its fence ```python {CUDA_OPTION})"
             return BlockRun(page.src_uri, block.line, shown, NEEDS_CUDA, last + hint, seconds)
     return BlockRun(page.src_uri, block.line, shown, FAILS, last + where, seconds)
+
+
+def warning_options(root: Path | None = None) -> list[str]:
+    """``-W`` options for the warnings policy ``pytest docs/`` runs the blocks with.
+
+    Read from the project's ``pyproject.toml`` (``[tool.pytest.ini_options]``
+    ``filterwarnings``, the same syntax as ``-W``), so that a block that warns fails in the
+    report exactly when it fails under pytest.
+    """
+    if sys.version_info < (3, 11):  # pragma: no cover - tomllib came with 3.11
+        return ["-Werror"]  # this project's policy
+    else:
+        import tomllib
+
+        try:
+            text = ((root or Path.cwd()) / "pyproject.toml").read_text("utf-8")
+            loaded = tomllib.loads(text)
+        except (OSError, ValueError):
+            return []
+        filters = loaded.get("tool", {}).get("pytest", {}).get("ini_options", {})
+        return [f"-W{entry}" for entry in filters.get("filterwarnings", [])]
 
 
 def _cuda_available() -> bool:
@@ -132,5 +191,6 @@ def run_new_blocks(
         keys = {e.key for e in _outputs.parse(record, src)} if record else set()
         jobs += [(page, b.number) for b in page.blocks if b.key not in keys]
     cuda = _cuda_available()
+    policy = warning_options(project.root)
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        return list(pool.map(lambda job: run_block(job[0], job[1], timeout, cuda), jobs))
+        return list(pool.map(lambda job: run_block(job[0], job[1], timeout, cuda, policy), jobs))

@@ -13,6 +13,7 @@ from notesite.fidelity import check_project
 from notesite.sync import (
     FAILS,
     NEEDS_CUDA,
+    NEEDS_PACKAGE,
     NEEDS_SETUP,
     PASSES,
     TIMED_OUT,
@@ -259,3 +260,29 @@ def test_the_command_refuses_bad_input_with_status_2(
     assert "Nothing was written." in err
     assert main(["sync", str(post), "--root", str(fixture.root), "--timeout", "0"]) == 2
     assert not (fixture.root / "sync-report.md").exists()
+
+
+def test_a_name_updated_before_it_is_bound_needs_setup() -> None:
+    assert undefined_names("total += step\n") == ["total", "step"]
+    assert undefined_names("total = 0\ntotal += step\n") == ["step"]
+    assert undefined_names("for k in range(3):\n    count += k\n") == ["count"]
+
+
+def test_each_verdict_is_the_one_pytest_docs_gives(fixture: Fixture) -> None:
+    (fixture.root / "pyproject.toml").write_text(
+        '[tool.pytest.ini_options]\nfilterwarnings = ["error"]\n', encoding="utf-8"
+    )
+    blocks = (
+        "- Three more blocks:\n\n"
+        "```python\ntotal += step\n```\n\n"
+        "```python\nimport some_absent_package\n\nprint(some_absent_package.__name__)\n```\n\n"
+        '```python\nimport warnings\n\nwarnings.warn("a gentle notice")\nprint("done")\n```\n'
+    )
+    outcome = fixture.sync(fixture.version(lambda text: text + "\n" + blocks), run_blocks=True)
+    verdicts = [(r.result, r.detail) for r in outcome.runs]
+    assert verdicts[0] == (NEEDS_SETUP, "undefined: total, step")
+    assert verdicts[1][0] == NEEDS_PACKAGE
+    assert verdicts[1][1].startswith("some_absent_package (add the package that provides it")
+    assert verdicts[2][0] == FAILS
+    assert verdicts[2][1].startswith("UserWarning: a gentle notice")
+    assert "1 needs a package" in outcome.report
