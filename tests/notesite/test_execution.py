@@ -480,3 +480,13 @@ def test_a_page_that_is_not_utf8_is_named_with_its_line(pytester: pytest.Pyteste
         ["*docs/latin.md:3: expected UTF-8 text, got the byte 0xe9 (column 4); save the file*"]
     )
     assert "UnicodeDecodeError" not in result.stdout.str()
+
+
+def test_a_block_that_raises_a_type_error_runs_once(pytester: pytest.Pytester) -> None:
+    setup(pytester)
+    marker = pytester.path / "runs.txt"
+    page(pytester, f"with open({str(marker)!r}, 'a') as f:\n    f.write('ran ')\nlen(5)")
+    result = pytester.runpytest_inprocess()
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["*TypeError: object of type 'int' has no len()*"])
+    assert marker.read_text(encoding="utf-8") == "ran "
