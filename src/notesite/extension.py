@@ -84,7 +84,7 @@ class NotesitePreprocessor(Preprocessor):
         """Add what the site shows to the page these lines are."""
         try:
             return self._run(lines)
-        except (PageError, RecordError, site.RenderError) as error:
+        except (PageError, RecordError) as error:
             raise _build_error(str(error)) from None
 
     def _find(self, lines: list[str]) -> tuple[Page, int] | None:

@@ -8,6 +8,7 @@ Everything here is computed from the page model (:mod:`notesite.model`) and the 
 from __future__ import annotations
 
 import html
+import logging
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -26,15 +27,14 @@ from notesite.model import (
 )
 from notesite.project import Project
 
+#: Where the extension's warnings go (MkDocs counts them, and fails a strict build on one).
+LOG = logging.getLogger("mkdocs.plugins.notesite")
+
 ERRATA_MARKER = "<!-- ptnotes:errata -->"
 SUMMARY_MARKER = "<!-- ptnotes:summary -->"
 VERIFICATION_MARKER = "<!-- ptnotes:verification -->"
 #: On a post's index page: the post's subtitle and date, and its pages in nav order.
 PAGES_MARKER = "<!-- ptnotes:pages -->"
-
-
-class RenderError(ValueError):
-    """The records do not match the page (a missing or stale record)."""
 
 
 def _short_torch(text: str) -> str:
@@ -45,10 +45,15 @@ def _short_torch(text: str) -> str:
 def badges(entry: _outputs.Entry | None, cuda: bool = False) -> str:
     """The badges of one block: where it was verified, from its record.
 
-    A block that needs a CUDA GPU (``cuda``) and that no CUDA run verified says so apart.
+    A block that needs a CUDA GPU (``cuda``) and that no CUDA run verified says so apart; a
+    block without a record (a preview before ``--update-outputs``) is "not yet run".
     """
     if entry is None:
-        return ""
+        return (
+            '<p class="ptn-badges"><span class="ptn-badge ptn-badge--pending" '
+            'title="No run has recorded this block yet: make update-outputs">'
+            "Not yet run</span></p>"
+        )
     spans = []
     if "cpu" in entry.verified:
         cpu = entry.verified["cpu"]
@@ -89,11 +94,12 @@ def output_box(entry: _outputs.Entry | None) -> str:
     )
 
 
-def block_entries(page: Page, project: Project) -> list[_outputs.Entry]:
-    """The record of each Python block of a page, in block order.
+def block_entries(page: Page, project: Project) -> list[_outputs.Entry | None]:
+    """The record of each Python block of a page, in block order (None: not yet run).
 
-    Raises:
-        RenderError: If a block has no record, or a record has no block.
+    A block without a record, or a record without a block, is logged as a warning (under
+    ``mkdocs.plugins.notesite``): a preview build shows the page, with "not yet run" under such
+    a block, and a strict build fails on the warning.
     """
     record = project.record_path(page.src_uri)
     entries = _outputs.load(record, project.root)
@@ -101,18 +107,22 @@ def block_entries(page: Page, project: Project) -> list[_outputs.Entry]:
     keys = [block.key for block in page.blocks]
     missing = [block.number for block in page.blocks if block.key not in by_key]
     if missing:
-        raise RenderError(
-            f"{page.src_uri}: expected a recorded output for block(s) {missing}, got none: "
-            "run `pytest docs/ --update-outputs`"
+        LOG.warning(
+            "%s: expected a recorded output for block(s) %s, got none: shown as not yet run; "
+            "record it with `make update-outputs` (pytest docs/ --update-outputs)",
+            page.src_uri,
+            missing,
         )
     stale = [entry for entry in entries if entry.key not in keys]
     if stale:
         listed = ", ".join(f"block {e.block} (code {e.key})" for e in stale)
-        raise RenderError(
-            f"{page.src_uri}: the record holds {listed} that no longer exist on the page: "
-            "run `pytest docs/ --update-outputs`"
+        LOG.warning(
+            "%s: the record holds %s that no longer exist on the page: "
+            "record it anew with `make update-outputs` (pytest docs/ --update-outputs)",
+            page.src_uri,
+            listed,
         )
-    return [by_key[key] for key in keys]
+    return [by_key.get(key) for key in keys]
 
 
 #: The title of a CUDA check that no recorded CUDA run has verified, before its claim.

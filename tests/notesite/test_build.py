@@ -3,6 +3,9 @@ reference, and a page or record the extension cannot render (without a traceback
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from subprocess import CompletedProcess
@@ -25,10 +28,32 @@ def test_every_warning_fails_the_strict_build(project_copy: Path, mkdocs_build: 
     append(docs / "errata.md", "\n[gone](notes/misc.md#no-such-anchor)\n")
     (docs / "notes" / "orphan.md").write_text("# Orphan\n", encoding="utf-8")
     append(docs / "cuda.md", "\nSee [`nope`][ptnotes.no_such_helper].\n")
+    append(docs / "notes" / "misc.md", "\n```python\nprint('not yet run')\n```\n")
     done = mkdocs_build(project_copy, project_copy / "site")
     assert done.returncode == 1
-    for fault in ["no-such-page.md", "no-such-anchor", "notes/orphan.md", "ptnotes.no_such_helper"]:
+    for fault in [
+        "no-such-page.md",
+        "no-such-anchor",
+        "notes/orphan.md",
+        "ptnotes.no_such_helper",
+        "notes/misc.md: expected a recorded output for block(s)",
+    ]:
         assert fault in done.stderr, fault
+
+
+def test_a_block_not_yet_recorded_does_not_block_a_preview(project_copy: Path) -> None:
+    """Without --strict (mkdocs serve, a preview build) the page builds, its block marked."""
+    misc = project_copy / "docs" / "notes" / "misc.md"
+    append(misc, "\n```python\nprint('not yet run')\n```\n")
+    done = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "-d", str(project_copy / "site")],
+        cwd=project_copy, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "notes/misc.md: expected a recorded output for block(s)" in done.stderr
+    html = (project_copy / "site" / "notes" / "misc" / "index.html").read_text(encoding="utf-8")
+    assert "Not yet run" in html
 
 
 def test_a_broken_check_fails_the_build_naming_its_line(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import re
 from pathlib import Path
 
 import pytest
@@ -48,23 +50,30 @@ def scratch(tmp_path: Path, page: str, record: str | None) -> Project:
     return Project.at(tmp_path)
 
 
-def test_a_block_without_record_is_an_error(tmp_path: Path) -> None:
+def test_a_block_without_record_is_shown_as_not_yet_run_with_a_warning(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     project = scratch(tmp_path, "# P\n\n```python\nprint(1)\n```\n", None)
-    with pytest.raises(
-        site.RenderError, match=r"page.md: expected a recorded output for block\(s\) \[1\]"
-    ):
-        site.block_entries(project.page("page.md"), project)
+    with caplog.at_level(logging.WARNING, logger="mkdocs.plugins.notesite"):
+        assert site.block_entries(project.page("page.md"), project) == [None]
+    assert "page.md: expected a recorded output for block(s) [1], got none" in caplog.text
+    assert "Not yet run" in site.badges(None)
 
 
-def test_a_record_for_a_block_that_no_longer_exists_is_an_error(tmp_path: Path) -> None:
+def test_a_record_for_a_block_that_no_longer_exists_is_a_warning(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     entries = [
         outputs.Entry(code_hash("print(1)"), 1, 3, "1\n"),
         outputs.Entry(code_hash("print(2)"), 2, 5, "2\n"),
     ]
     record = outputs.dump(entries, "docs/page.md")
     project = scratch(tmp_path, "# P\n\n```python\nprint(1)\n```\n", record)
-    with pytest.raises(site.RenderError, match=r"block 2 \(code [0-9a-f]{12}\) that no longer"):
-        site.block_entries(project.page("page.md"), project)
+    with caplog.at_level(logging.WARNING, logger="mkdocs.plugins.notesite"):
+        (entry,) = site.block_entries(project.page("page.md"), project)
+    assert entry is not None
+    assert entry.stdout == "1\n"
+    assert re.search(r"block 2 \(code [0-9a-f]{12}\) that no longer", caplog.text)
 
 
 def test_the_errata_list_follows_nav_order_and_quotes_the_original() -> None:
