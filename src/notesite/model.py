@@ -26,6 +26,7 @@ import functools
 import hashlib
 import itertools
 import re
+import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -612,10 +613,15 @@ def parse_page(text: str, src_uri: str, *, note: bool | None = None, page: bool 
             names the page and line).
     """
     text = text.removeprefix(BOM)
-    tokens = parser().parse(text)
     lines = text.splitlines()
     meta: dict[str, Any] = {}
     body_start = 0
+    toml = _toml_front_matter(lines, src_uri)
+    if toml is not None:  # Hugo's +++ front matter: read here, blank for the parser
+        meta, body_start = toml
+        tokens = parser().parse("\n" * body_start + "\n".join(lines[body_start:]))
+    else:
+        tokens = parser().parse(text)
     fences: list[Fence] = []
     headings: list[tuple[int, int]] = []
     additions: list[Addition] = []
@@ -699,6 +705,29 @@ def parse_page(text: str, src_uri: str, *, note: bool | None = None, page: bool 
         markers,
         attached,
     )
+
+
+def _toml_front_matter(lines: list[str], src_uri: str) -> tuple[dict[str, Any], int] | None:
+    """TOML front matter between ``+++`` lines (as Hugo writes it): its data and body start.
+
+    Raises:
+        PageError: If it is not closed, or not TOML, or this Python has no TOML reader.
+    """
+    if not lines or lines[0].strip() != "+++":
+        return None
+    end = next((k for k in range(1, len(lines)) if lines[k].strip() == "+++"), None)
+    if end is None:
+        raise PageError(f"{src_uri}:1: expected the TOML front matter closed by +++, got none")
+    if sys.version_info < (3, 11):  # pragma: no cover - tomllib came with 3.11
+        raise PageError(f"{src_uri}:1: expected YAML front matter: TOML needs Python 3.11")
+    else:
+        import tomllib
+
+        try:
+            loaded = tomllib.loads("\n".join(lines[1:end]))
+        except tomllib.TOMLDecodeError as error:
+            raise PageError(f"{src_uri}:1: expected TOML front matter, got {error}") from None
+        return loaded, end + 1
 
 
 def attach(

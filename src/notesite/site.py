@@ -160,14 +160,16 @@ def claim_statuses(claim: Claim, page: Page, project: Project) -> list[str]:
 
 
 def byline(post: dict[str, Any]) -> str:
-    """The line under a note page's title: the post it comes from and its date."""
+    """The line under a note page's title: the post it comes from and its date.
+
+    The subtitle and the date are each left out when the post has none.
+    """
     title = html.escape(str(post.get("title", "")))
-    subtitle = html.escape(str(post.get("subtitle", "")))
-    date = html.escape(str(post.get("date", "")).split(" ")[0])
-    return (
-        f'<p class="post-byline">From the post <em>{title}</em> ({subtitle}), '
-        f'written <time datetime="{date}">{date}</time>.</p>'
-    )
+    subtitle = html.escape(str(post.get("subtitle") or ""))
+    date = html.escape(str(post.get("date") or "").split(" ")[0])
+    about = f" ({subtitle})" if subtitle else ""
+    written = f', written <time datetime="{date}">{date}</time>' if date else ""
+    return f'<p class="post-byline">From the post <em>{title}</em>{about}{written}.</p>'
 
 
 def _cell(text: str) -> str:

@@ -357,3 +357,13 @@ def test_the_pages_account_for_every_claim() -> None:
     ]
     assert unchecked == []
     assert sum(not c.snippet for p in PROJECT.notes() for c in p.claims) >= 34
+
+
+def test_toml_front_matter_is_read_and_named_when_broken() -> None:
+    page = parse_page('+++\ntitle = "T"\n+++\n\n## S\n\nText.\n', "post.md", note=False, page=False)
+    assert (page.meta, page.body_start) == ({"title": "T"}, 3)
+    assert [u.text for u in page.units] == ["## S", "Text."]
+    with pytest.raises(PageError, match=r"post.md:1: expected the TOML front matter closed"):
+        parse_page("+++\ntitle = 1\n\n## S\n", "post.md", note=False, page=False)
+    with pytest.raises(PageError, match=r"post.md:1: expected TOML front matter, got"):
+        parse_page("+++\ntitle = \n+++\n", "post.md", note=False, page=False)

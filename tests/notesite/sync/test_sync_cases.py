@@ -286,3 +286,28 @@ def test_each_verdict_is_the_one_pytest_docs_gives(fixture: Fixture) -> None:
     assert verdicts[2][0] == FAILS
     assert verdicts[2][1].startswith("UserWarning: a gentle notice")
     assert "1 needs a package" in outcome.report
+
+
+def test_a_post_with_toml_front_matter_comes_in_and_resyncs_to_nothing(fixture: Fixture) -> None:
+    post = fixture.scratch / "lamp.md"
+    post.write_text(
+        '+++\n# Hugo writes TOML\ntitle = "Lamp notes"\ndate = 2021-03-04\n+++\n\n'
+        "## Light\n\nA lamp gives light.\n",
+        encoding="utf-8",
+    )
+    fixture.sync(post, new_post=True)
+    fixture.gate()
+    text = fixture.page("lamp-notes/light.md")
+    assert text.startswith("---\npost:\n  title: Lamp notes\n  date: 2021-03-04\n---\n")
+    assert text.endswith("# Light\n\nA lamp gives light.\n")
+    assert fixture.sync(post).written == []
+
+
+def test_a_post_without_subtitle_gets_a_byline_without_one() -> None:
+    from notesite.site import byline
+
+    assert byline({"title": "Gardening notes", "date": "2021-03-04"}) == (
+        '<p class="post-byline">From the post <em>Gardening notes</em>, written '
+        '<time datetime="2021-03-04">2021-03-04</time>.</p>'
+    )
+    assert "()" not in byline({"title": "Gardening notes"})
