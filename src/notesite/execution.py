@@ -23,6 +23,7 @@ import re
 import signal
 import sys
 import threading
+import time
 import types
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -32,6 +33,8 @@ from typing import Any
 TIMEOUT = 60.0
 TIMEOUT_OPTION = re.compile(r"^timeout=(?P<seconds>\d+(?:\.\d+)?)$")
 _FLAGS = ast.PyCF_ALLOW_TOP_LEVEL_AWAIT
+#: Where a cell's awaited last value waits to be shown.
+LAST = "_notesite_last_value"
 
 
 class BlockTimeout(BaseException):
@@ -70,13 +73,27 @@ def time_limit(seconds: float | None, where: str) -> Iterator[None]:
             "make it end, or give it more time with the fence option timeout=N (seconds)"
         )
 
-    previous = signal.signal(signal.SIGALRM, stop)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    fired = []
+
+    def stop_again(signum: int, frame: object) -> None:
+        fired.append(True)
+        stop(signum, frame)
+
+    outer_delay, _ = signal.getitimer(signal.ITIMER_REAL)
+    began = time.monotonic()
+    previous = signal.signal(signal.SIGALRM, stop_again)
+    # Fired again each second after: a block that catches the first one is stopped again.
+    signal.setitimer(signal.ITIMER_REAL, seconds, 1.0)
     try:
         yield
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+        if outer_delay:  # an outer limit: what is left of it
+            left = outer_delay - (time.monotonic() - began)
+            signal.setitimer(signal.ITIMER_REAL, max(left, 0.001))
+    if fired:  # the block caught the limit and went on: it still ran past it
+        stop(signal.SIGALRM, None)
 
 
 @contextlib.contextmanager
@@ -101,7 +118,7 @@ def main_module(namespace: dict[str, Any]) -> Iterator[dict[str, Any]]:
 
 def quiet(code: str) -> bool:
     """Whether a cell ends with ``;``, which silences its last value (IPython's rule)."""
-    if ";" not in code.rstrip().rsplit("\n", 1)[-1]:
+    if ";" not in code:
         return False  # the cheap answer; IPython's tokenizing check otherwise
     from IPython.core.displayhook import DisplayHook
 
@@ -117,13 +134,27 @@ def _run(code: types.CodeType, scope: dict[str, Any]) -> Any:
         try:
             asyncio.get_running_loop()
         except RuntimeError:
-            return asyncio.run(value)
+            return _on_own_loop(value)
         # A loop runs in this thread already (an async host): the cell's runs in a thread.
         from concurrent.futures import ThreadPoolExecutor
 
         with ThreadPoolExecutor(1) as pool:
-            return pool.submit(asyncio.run, value).result()
+            return pool.submit(_on_own_loop, value).result()
     return value
+
+
+def _on_own_loop(coroutine: Any) -> Any:
+    """Run a coroutine on a new event loop, closed after; the thread's loop is left as it was."""
+    import asyncio
+
+    loop = asyncio.new_event_loop()
+    try:
+        return loop.run_until_complete(coroutine)
+    finally:
+        try:
+            loop.run_until_complete(loop.shutdown_asyncgens())
+        finally:
+            loop.close()
 
 
 def run_cell(
@@ -163,7 +194,15 @@ def run_cell(
     last = None
     if tree.body and isinstance(final := tree.body[-1], ast.Expr) and not quiet(own_code):
         tree.body.pop()
-        last = ast.Expression(final.value)
+        if any(isinstance(node, ast.Await) for node in ast.walk(final)):
+            # Awaited: it runs in the same coroutine as the rest (one loop, as IPython does).
+            target = ast.Name(LAST, ast.Store())
+            tree.body.append(ast.copy_location(ast.Assign([target], final.value), final))
+            ast.fix_missing_locations(tree)
+            name = ast.copy_location(ast.Name(LAST, ast.Load()), final)
+            last = ast.fix_missing_locations(ast.Expression(name))
+        else:
+            last = ast.Expression(final.value)
     try:
         return _execute(tree, last, prefix, filename, namespace, timeout, where)
     except AssertionError as error:
@@ -174,7 +213,12 @@ def run_cell(
         from _pytest.assertion.rewrite import rewrite_asserts
 
         rewrite_asserts(tree, own_code.encode("utf-8"), filename)
-        _execute(tree, last, prefix, filename, namespace, timeout, where)
+        try:
+            _execute(tree, last, prefix, filename, namespace, timeout, where)
+        except AssertionError:
+            raise  # explained
+        except BaseException:
+            raise error from None  # the second run failed otherwise: the first stands
         raise  # the second run passed: the first failure stands as it was
 
 

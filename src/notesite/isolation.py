@@ -5,10 +5,12 @@ plugin takes a :class:`Baseline` when the session starts (torch imported) and ca
 :meth:`Baseline.restore` before and after every test. What it restores, enumerated:
 
 * torch: default device and dtype, print options, grad mode, anomaly detection,
-  deterministic algorithms, the seed of every generator (a fresh interpreter's);
+  deterministic algorithms, flushing denormals, autocast, the number of threads, the
+  float32 matmul precision, the seed of every generator (a fresh interpreter's);
 * NumPy (when imported): print options, floating-point error settings, the global
   generator's state;
-* Python: the ``random`` module's state, the working directory, the environment
+* Python: the ``random`` module's state, the ``decimal`` context, the recursion limit, the
+  garbage collector switched on, the working directory, the environment
   variables (pytest's own ``PYTEST_…`` left to it), :data:`sys.path`, and the modules a
   block added to :data:`sys.modules` from outside the installed packages (its own, or a
   file it wrote).
@@ -19,6 +21,7 @@ The warnings filters are pytest's to restore: it runs each test inside its own
 
 from __future__ import annotations
 
+import gc
 import os
 import random
 import sys
@@ -53,18 +56,30 @@ class Baseline:
     path: list[str]
     modules: frozenset[str]
     random_state: object
+    recursion_limit: int = 1000
+    decimal_context: Any = None
+    threads: int = 0
+    matmul_precision: str = "highest"
     numpy: dict[str, Any] = field(default_factory=dict)
     roots: tuple[str, ...] = field(default_factory=_installed_roots)
 
     @classmethod
     def take(cls) -> Baseline:
         """The state now (call it where it is a fresh interpreter's)."""
+        import decimal
+
+        import torch
+
         baseline = cls(
             os.getcwd(),
             {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")},
             list(sys.path),
             frozenset(sys.modules),
             random.getstate(),
+            sys.getrecursionlimit(),
+            decimal.getcontext().copy(),
+            torch.get_num_threads(),
+            torch.get_float32_matmul_precision(),
         )
         baseline._take_numpy()
         return baseline
@@ -80,7 +95,20 @@ class Baseline:
 
     def restore(self) -> None:
         """Put every setting back as it was when the baseline was taken."""
+        import decimal
+
+        import torch
+
         reset_torch_state()
+        if torch.get_num_threads() != self.threads:
+            torch.set_num_threads(self.threads)
+        if torch.get_float32_matmul_precision() != self.matmul_precision:
+            torch.set_float32_matmul_precision(self.matmul_precision)
+        if sys.getrecursionlimit() != self.recursion_limit:
+            sys.setrecursionlimit(self.recursion_limit)
+        if not gc.isenabled():
+            gc.enable()
+        decimal.setcontext(self.decimal_context.copy())
         if os.getcwd() != self.cwd:
             os.chdir(self.cwd)
         # pytest's own variables (PYTEST_CURRENT_TEST names the running test) are its own.
@@ -131,6 +159,10 @@ def reset_torch_state() -> None:
     if torch.get_default_device().type != "cpu":
         torch.set_default_device(None)
     torch.set_grad_enabled(True)
+    torch.set_flush_denormal(False)
+    for device in ("cpu", "cuda"):
+        if torch.is_autocast_enabled(device):
+            torch.set_autocast_enabled(device, False)
     if torch.is_anomaly_enabled():
         torch.autograd.set_detect_anomaly(False)
     if torch.are_deterministic_algorithms_enabled():  # the setter imports torch._inductor

@@ -79,7 +79,7 @@ def normalise(text: str, root: Path | None = None) -> str:
 #: What ends an output that does not end with a newline.
 NO_NEWLINE = "\\ no newline at end"
 #: Characters that a text file or an editor would not keep as they are inside a line.
-_UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\x85\u2028\u2029]|[ \t]$")
+_UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\x85\u2028\u2029\ud800-\udfff]|[ \t]$")
 
 
 def _content(lines: list[str]) -> str:

@@ -152,7 +152,10 @@ def located(test: Any) -> Any:
     ]
     if not matches:
         return test
-    start = min(matches, key=lambda m: abs(m - test.start_line))
+    # pytest-markdown-docs' guess is at or after the code: one line late for a docstring,
+    # at its closing quotes for a raw one. The nearest occurrence not after it is the code.
+    before = [m for m in matches if m <= test.start_line]
+    start = max(before) if before else min(matches, key=lambda m: abs(m - test.start_line))
     prefix = lines[: test.start_line]
     prefix = (
         (prefix + [""] * start)[:start]
@@ -226,8 +229,10 @@ class RecordingRunner:  # a pytest_markdown_docs._runners._Runner
                     again = _outputs.run_block(
                         own, prefix, filename, args, root, timeout=timeout, where=where
                     )
+                except AssertionError:
+                    return True  # it holds only with a fresh interpreter's seeds
                 except Exception:
-                    return True  # it runs only with a fresh interpreter's seeds
+                    return False  # a side effect of the first run (a folder it made, say)
             return again != (stdout, result)
 
         if run is None:
@@ -383,7 +388,7 @@ class DoctestItem(pytest.Item):
         """Run the session; fail with doctest's report, at the page's lines."""
         import doctest
 
-        from notesite.execution import main_module
+        from notesite.execution import main_module, time_limit
 
         plugin = self.config.pluginmanager.get_plugin("notesite-session")
         baseline = plugin.baseline if plugin is not None else None
@@ -392,8 +397,9 @@ class DoctestItem(pytest.Item):
         runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS)
         if baseline is not None:
             baseline.restore()
+        where = f"{self.page.src_uri}:{self.fence.start + 1}"
         try:
-            with main_module({}) as scope:
+            with main_module({}) as scope, time_limit(timeout_of(self.fence.options), where):
                 test = parser.get_doctest(
                     self.fence.code, scope, self.name, str(self.path), self.fence.start + 1
                 )
@@ -574,7 +580,10 @@ class NotesitePlugin:
         definition = getattr(item, "test_definition", None)
         if definition is None:
             return
-        run = self.state.page(Path(definition.source_path))
+        try:
+            run = self.state.page(Path(definition.source_path))
+        except (model.PageError, _outputs.RecordError):
+            return  # the item itself fails, naming the page or record and its line
         block = run.block(definition.start_line) if run is not None else None
         if run is None or block is None:
             return  # not a page of the site, or it changed while the tests ran
@@ -665,4 +674,6 @@ def _write_record(run: PageRun, state: State, project: Project) -> None:
     if run.record.is_file() and run.record.read_text(encoding="utf-8") == text:
         return  # unchanged: not rewritten
     run.record.parent.mkdir(parents=True, exist_ok=True)
-    run.record.write_text(text, encoding="utf-8")
+    partial = run.record.with_name(run.record.name + ".partial")
+    partial.write_text(text, encoding="utf-8")
+    partial.replace(run.record)  # whole or not at all

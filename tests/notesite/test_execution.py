@@ -98,6 +98,19 @@ await double(1)
     assert (entry.stdout, entry.result) == ("42\n", "2")
 
 
+def test_await_in_the_last_expression_only_and_no_loop_left_behind(
+    pytester: pytest.Pytester,
+) -> None:
+    setup(pytester)
+    first = (
+        "import asyncio\n\nasync def f():\n    return 7\n\nt = asyncio.create_task(f())\nawait t"
+    )
+    after = "import asyncio\n\nprint(type(asyncio.get_event_loop_policy()).__name__)"
+    page(pytester, first, after)
+    pytester.runpytest_inprocess("--update-outputs").assert_outcomes(passed=2)
+    assert record(pytester)[0].result == "7"
+
+
 def test_top_level_await_runs_inside_a_running_loop_too() -> None:
     import asyncio
 
@@ -120,6 +133,8 @@ def test_top_level_await_runs_inside_a_running_loop_too() -> None:
         ("f(a,\n  b);", True),
         ("s = 'a;'", False),
         ("x  # ;", False),
+        ("x;\n# done", True),
+        ("x;  # c\n  # more", True),
     ],
 )
 def test_quiet_is_ipython_s_rule(code: str, silent: bool) -> None:
@@ -150,6 +165,28 @@ def test_a_block_past_its_time_limit_fails_and_the_run_goes_on(
             "still running; make it end, or give it more time with the fence option timeout=N*"
         ]
     )
+
+
+def test_a_block_that_catches_its_time_limit_still_fails() -> None:
+    code = (
+        "import time\nwhile True:\n    try:\n        time.sleep(30)\n"
+        "    except BaseException:\n        print('ate')\n        break\n"
+    )
+    with pytest.raises(BlockTimeout, match=r"page\.md:3: expected the block to end within"):
+        run_cell(code, "", "page.md", {}, timeout=0.2, where="page.md:3")
+
+
+def test_an_outer_time_limit_is_put_back() -> None:
+    import signal
+
+    from notesite.execution import time_limit
+
+    with time_limit(5, "outer"):
+        with time_limit(0.2, "inner"):
+            pass
+        left, _ = signal.getitimer(signal.ITIMER_REAL)
+        assert 4 < left <= 5
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
 
 
 def test_the_time_limit_cannot_be_caught_by_the_block() -> None:
@@ -208,6 +245,32 @@ SETTINGS = {
         'sys.modules["probe_module"] = type(sys)("probe_module")',
         "print('probe_module' in sys.modules)",
         "False",
+    ),
+    "flush denormal": (
+        "torch.set_flush_denormal(True)",
+        "print(torch.tensor([1e-40]))",
+        "tensor([9.9999e-41])",
+    ),
+    "matmul precision": (
+        'torch.set_float32_matmul_precision("medium")',
+        "print(torch.get_float32_matmul_precision())",
+        "highest",
+    ),
+    "autocast": (
+        'torch.autocast("cpu").__enter__()',
+        'print(torch.is_autocast_enabled("cpu"))',
+        "False",
+    ),
+    "decimal context": (
+        "import decimal; decimal.getcontext().prec = 3",
+        "import decimal; print(decimal.Decimal(1) / 3)",
+        "0.3333333333333333333333333333",
+    ),
+    "garbage collector": ("import gc; gc.disable()", "import gc; print(gc.isenabled())", "True"),
+    "recursion limit": (
+        "sys.setrecursionlimit(50000)",
+        "print(sys.getrecursionlimit() < 50000)",
+        "True",
     ),
     "warnings filters": (
         'warnings.simplefilter("ignore")',
@@ -372,6 +435,15 @@ def test_a_nondeterministic_block_is_told_to_seed_not_to_re_record(
     assert [e.block for e in record(pytester)] == [2]  # nothing recorded for the first
 
 
+def test_a_block_whose_second_run_meets_its_own_side_effect_is_not_nondeterministic(
+    pytester: pytest.Pytester,
+) -> None:
+    setup(pytester)
+    page(pytester, 'import os\n\nos.makedirs("checkpoints")\nprint("saved")')
+    pytester.runpytest_inprocess("--update-outputs").assert_outcomes(passed=1)
+    assert record(pytester)[0].stdout == "saved\n"
+
+
 def test_a_seeded_block_whose_record_differs_is_told_to_re_record(
     pytester: pytest.Pytester,
 ) -> None:
@@ -416,6 +488,19 @@ def raw(x: float) -> float:
         ```
     """
     return 2 * x
+
+
+def again(x: float) -> float:
+    r"""The same example again, in another raw docstring.
+
+    !!! example
+        ```python
+        from docmod import raw
+
+        assert raw(3) == 8
+        ```
+    """
+    return 2 * x
 '''
 
 
@@ -424,18 +509,26 @@ def test_a_docstring_example_fails_at_its_line(pytester: pytest.Pytester) -> Non
     path = pytester.path / "docmod.py"
     path.write_text(DOCSTRINGS, encoding="utf-8")
     result = pytester.runpytest_inprocess("docmod.py")
-    result.assert_outcomes(failed=2)
+    result.assert_outcomes(failed=3)
     lines = DOCSTRINGS.split("\n")
     plain_line = lines.index("        assert plain(3) == 7") + 1
-    raw_line = lines.index("        assert raw(3) == 8") + 1
+    raw_lines = [k + 1 for k, line in enumerate(lines) if line == "        assert raw(3) == 8"]
+    text = result.stdout.str()
+    for line in (plain_line, *raw_lines):
+        assert text.count(f'File "{path}", line {line}, in <module>') == 1, line
     result.stdout.fnmatch_lines_random(
-        [
-            f'*File "{path}", line {plain_line}, in <module>*',
-            f'*File "{path}", line {raw_line}, in <module>*',
-            "*AssertionError: assert 6 == 7*",
-            "*AssertionError: assert 6 == 8*",
-        ]
+        ["*AssertionError: assert 6 == 7*", "*AssertionError: assert 6 == 8*"]
     )
+
+
+def test_the_explaining_run_never_hides_the_failure(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    code = "import os\n\nos.mkdir('outdir')\nx = 1\nassert x == 2\n"
+    with pytest.raises(AssertionError) as caught:
+        run_cell(code, "", "page.md", {}, explain_asserts=True)
+    assert caught.type is AssertionError  # not the FileExistsError of the second run
 
 
 def test_a_failing_check_says_what_it_compared(pytester: pytest.Pytester) -> None:
@@ -449,6 +542,40 @@ def test_a_failing_check_says_what_it_compared(pytester: pytest.Pytester) -> Non
 
 
 # --- pages as files: a byte-order mark, another encoding ---
+
+
+def test_a_broken_record_fails_its_blocks_without_crashing_the_run(
+    pytester: pytest.Pytester,
+) -> None:
+    setup(pytester)
+    page(pytester, "print(1)", "print(2)")
+    (pytester.path / "outputs").mkdir()
+    (pytester.path / "outputs" / "page.md.txt").write_text(
+        "@@ block 1 · code zz · line 3\n", encoding="utf-8"
+    )
+    result = pytester.runpytest_inprocess()
+    result.assert_outcomes(failed=2)
+    assert "INTERNALERROR" not in result.stdout.str()
+    result.stdout.fnmatch_lines(["*outputs/page.md.txt:1: expected '@@ block N*"])
+
+
+def test_any_character_is_recorded(pytester: pytest.Pytester) -> None:
+    setup(pytester)
+    page(pytester, 'print("lone \\ud800 surrogate")')
+    pytester.runpytest_inprocess("--update-outputs").assert_outcomes(passed=1)
+    assert record(pytester)[0].stdout == "lone \ud800 surrogate\n"
+    pytester.runpytest_inprocess().assert_outcomes(passed=1)
+
+
+def test_a_console_session_has_a_time_limit(pytester: pytest.Pytester) -> None:
+    setup(pytester)
+    (pytester.path / "docs" / "page.md").write_text(
+        "# P\n\n```pycon timeout=0.5\n>>> import time\n>>> time.sleep(1000)\n```\n",
+        encoding="utf-8",
+    )
+    result = pytester.runpytest_inprocess()
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["*page.md:3: expected the block to end within 0.5 s*"])
 
 
 def test_a_byte_order_mark_changes_nothing(pytester: pytest.Pytester) -> None:
