@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -11,12 +12,16 @@ from notesite.model import PageError, parse_page
 from notesite.project import Project
 
 ROOT = Path(__file__).resolve().parents[2]
-COMPONENTS = "docs/notes/neural-network-model-components.md"
+#: The planted faults go into a copy of the sync's fixture project, never the live notes.
+FIXTURE = Path(__file__).parent / "sync" / "project"
+MODULES = "docs/notes/modules.md"
+TENSORS = "docs/notes/creating-tensors.md"
 
 
 @pytest.fixture
-def repo_copy(project_copy: Path) -> Path:
-    return project_copy
+def repo_copy(tmp_path: Path) -> Path:
+    """A copy of the sync's fixture project (one post, two pages, every kind of box)."""
+    return Path(shutil.copytree(FIXTURE, tmp_path / "project"))
 
 
 def edit(repo: Path, page: str, old: str, new: str) -> None:
@@ -48,67 +53,68 @@ def test_every_section_of_the_notes_has_its_page_in_nav_order() -> None:
         assert [page.title for page in pages] == sections, name
 
 
+def test_the_fixture_holds_its_original(repo_copy: Path) -> None:
+    report = check_project(Project.at(repo_copy))
+    assert report.ok, report.diff
+
+
 def test_a_changed_word_fails_with_a_readable_diff(repo_copy: Path) -> None:
-    edit(repo_copy, COMPONENTS, "cleverly stores", "stores")
+    edit(repo_copy, MODULES, "only holds them", "holds them")
     report = check_project(Project.at(repo_copy))
     assert not report.ok
-    assert "-- `tensor.gather(dim, indices)`" in report.diff
-    assert "`targets` cleverly stores" in report.diff
-    assert "+- `tensor.gather(dim, indices)`" in report.diff
+    assert "-- `nn.ModuleList()` only holds them." in report.diff
+    assert "+- `nn.ModuleList()` holds them." in report.diff
 
 
 def test_a_fixed_typo_fails(repo_copy: Path) -> None:
-    edit(repo_copy, "docs/notes/common-operations.md", "RPNG", "RNG")
+    edit(repo_copy, TENSORS, "counts the elements", "count the elements")
     assert not check_project(Project.at(repo_copy)).ok
 
 
 def test_an_added_line_outside_an_addition_fails(repo_copy: Path) -> None:
-    edit(
-        repo_copy,
-        "docs/notes/misc.md",
-        "# Misc\n",
-        "# Misc\n\nA sentence the author never wrote.\n",
-    )
+    edit(repo_copy, MODULES, "# Modules\n", "# Modules\n\nA sentence the author never wrote.\n")
     report = check_project(Project.at(repo_copy))
     assert "+A sentence the author never wrote." in report.diff
 
 
 def test_a_correction_without_its_erratum_fails(repo_copy: Path) -> None:
-    page = repo_copy / COMPONENTS
+    page = repo_copy / TENSORS
     text = page.read_text(encoding="utf-8")
-    start = text.index('    !!! erratum "Erratum: `inputs` is not defined"')
-    end = text.index("    - `softmax` creates")
+    start = text.index('    !!! erratum "Erratum: the shape is 2 by 3"')
+    end = text.index('??? example "Setup for the next snippet"')
     page.write_text(text[:start] + text[end:], encoding="utf-8")
     report = check_project(Project.at(repo_copy))
     assert not report.ok
-    assert "-probs = torch.nn.functional.softmax(inputs, dim=1)" in report.diff
+    assert "-- `torch.zeros(2, 3)` makes a 3 by 2 tensor of zeros" in report.diff
 
 
 def test_an_erratum_whose_correction_is_not_on_the_page_is_an_error(repo_copy: Path) -> None:
     edit(
         repo_copy,
-        COMPONENTS,
-        "+probs = torch.nn.functional.softmax(model_preds",
-        "+probs = F.softmax(x",
+        TENSORS,
+        "+- `torch.zeros(2, 3)` makes a 2 by 3",
+        "+- `torch.zeros(2, 3)` gives a 2 by 3",
     )
     with pytest.raises(
         PageError,
-        match=r"neural-network-model-components.md:\d+: expected the erratum right under the "
+        match=r"creating-tensors.md:\d+: expected the erratum right under the "
         r"text it corrects, got it under line \d+, which does not hold its '\+' lines",
     ):
         check_project(Project.at(repo_copy))
 
 
 def test_an_admonition_of_an_unknown_kind_is_an_error(repo_copy: Path) -> None:
-    edit(repo_copy, "docs/notes/misc.md", "# Misc\n", '# Misc\n\n!!! note "Hidden"\n    text\n')
-    with pytest.raises(PageError, match=r"misc.md:\d+: expected an admonition of one of the kinds"):
+    edit(repo_copy, MODULES, "# Modules\n", '# Modules\n\n!!! note "Hidden"\n    text\n')
+    with pytest.raises(
+        PageError, match=r"modules.md:\d+: expected an admonition of one of the kinds"
+    ):
         check_project(Project.at(repo_copy))
 
 
 def test_changed_metadata_fails(repo_copy: Path) -> None:
-    edit(repo_copy, "docs/notes/misc.md", "date: '2022-01-28 13:19'", "date: '2022-02-01'")
+    edit(repo_copy, MODULES, "date: '2023-05-01 10:00'", "date: '2023-06-01'")
     report = check_project(Project.at(repo_copy))
-    assert "notes/misc.md: expected front matter post:" in report.diff
+    assert "notes/modules.md: expected front matter post:" in report.diff
 
 
 def test_fence_options_and_heading_levels_are_structure_not_words() -> None:

@@ -67,7 +67,7 @@ def test_the_model_has_exactly_the_blocks_pytest_markdown_docs_collects(src_uri:
 
 
 def test_the_parser_parses_each_text_once() -> None:
-    text = (ROOT / "docs" / "notes" / "misc.md").read_text(encoding="utf-8")
+    text = (PROJECT.docs_dir / PROJECT.note_pages[0]).read_text(encoding="utf-8")
     assert parser().parse(text) is parser().parse(text)
 
 
@@ -83,13 +83,15 @@ def test_the_notes_have_their_additions_by_kind() -> None:
 
 
 def test_each_block_knows_its_chain_and_device() -> None:
-    page = PROJECT.page("notes/data-type-conversions.md")
-    cuda = [block for block in page.blocks if block.cuda and block.addition is None]
-    assert len(cuda) == 1
-    (lesson,) = cuda
-    assert lesson.continues, "the CUDA lesson continues from its setup"
-    setup = page.blocks[lesson.continues[-1] - 1]
-    assert setup.addition == SETUP
+    text = (
+        '# Page\n\n??? example "Setup for the next snippet"\n    ```python\n    x = 1\n    ```\n\n'
+        "```python continuation fixture:cuda\nprint(x)\n```\n\n```python\ny = 2\n```\n"
+    )
+    page = parse_page(text, "page.md")
+    setup, lesson, alone = page.blocks
+    assert (lesson.cuda, lesson.continues, lesson.addition) == (True, (1,), None)
+    assert (setup.addition, setup.cuda) == (SETUP, False)
+    assert (alone.continues, alone.cuda) == ((), False)
 
 
 # --- planted pages ---

@@ -62,9 +62,10 @@ def test_the_notes_expected_output_comments_are_right() -> None:
 def test_a_wrong_expected_output_comment_is_caught() -> None:
     from notesite.model import parse_page
 
-    src_uri = "notes/neural-network-model-components.md"
-    text = PROJECT.page(src_uri).text.replace(
-        "# tensor([[[[0.4502, 0.5498, 0.3775]]]])", "# tensor([[[[0.4502, 0.5498, 0.3776]]]])"
+    src_uri = "notes/page.md"
+    text = (
+        "# Page\n\n```python\nimport torch\n\nx = torch.tensor([1, 2])\n"
+        "# See\n# tensor([2, 5])\nprint(x * 2)\n```\n"
     )
     page = parse_page(text, src_uri)
     source = next(chained_source(page, b.number) for b in page.blocks if "# See" in b.code)
@@ -74,7 +75,7 @@ def test_a_wrong_expected_output_comment_is_caught() -> None:
         for line, expected in outputs.see_comments(source)
         if " ".join(shown[line].split()) != " ".join(expected.split())
     ]
-    assert wrong == [(wrong[0][0], " tensor([[[[0.4502, 0.5498, 0.3776]]]])")]
+    assert wrong == [(6, " tensor([2, 5])")]  # line 6 of the block shows tensor([2, 4])
 
 
 # --- the record format ---

@@ -134,10 +134,12 @@ def test_the_totals_count_the_model_and_the_records(tmp_path: Path) -> None:
 
 
 def test_the_byline_names_the_post() -> None:
-    meta = parse_page(PROJECT.page("notes/misc.md").text, "notes/misc.md").meta
-    line = site.byline(meta["post"])
-    assert "Deep Learning - PyTorch Basics" in line
-    assert '<time datetime="2022-01-28">' in line
+    src = PROJECT.note_pages[0]
+    post = parse_page(PROJECT.page(src).text, src).meta["post"]
+    line = site.byline(post)
+    assert f"<em>{post['title']}</em>" in line
+    date = str(post["date"]).split(" ")[0]
+    assert f'<time datetime="{date}">{date}</time>' in line
 
 
 def test_a_cuda_block_no_cuda_run_verified_says_so_apart() -> None:
