@@ -251,6 +251,33 @@ def _execute(
     return buffer.getvalue(), result
 
 
+def run_session(
+    code: str, name: str, filename: str, line: int, timeout: float | None, where: str = ""
+) -> str:
+    """Run a console session (``>>>`` lines) as a doctest, in a fresh ``__main__``.
+
+    Args:
+        code: The session, as its fence holds it.
+        name: The doctest's name, for its report.
+        filename: The page's path, for the report.
+        line: The 1-based line of the fence's opening, so the report names the page's lines.
+        timeout: The time limit in seconds (None: none).
+        where: How the time limit's message names the session.
+
+    Returns:
+        Doctest's report of the lines whose shown output differs ("" when none does).
+    """
+    import doctest
+
+    parser = doctest.DocTestParser()
+    report = io.StringIO()
+    runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS)
+    with main_module({}) as scope, time_limit(timeout, where or filename):
+        test = parser.get_doctest(code, scope, name, filename, line)
+        runner.run(test, out=report.write, clear_globs=False)
+    return report.getvalue() if runner.failures else ""
+
+
 def script(setup: str, code: str, path: str) -> None:  # pragma: no cover - in a subprocess
     """Run a block in this process as :func:`run_cell` does, printing what it prints.
 
@@ -261,6 +288,13 @@ def script(setup: str, code: str, path: str) -> None:  # pragma: no cover - in a
 
 
 def _main(argv: Sequence[str]) -> None:  # pragma: no cover - in a subprocess
+    if argv[0] == "--session":  # a console session: its report on stderr, status 1
+        _, code, path, line = argv
+        failed = run_session(code, "session", str(Path(path)), int(line), None)
+        if failed:
+            sys.stderr.write(failed)
+            sys.exit(1)
+        return
     setup, code, path = argv
     script(setup, code, str(Path(path)))
 

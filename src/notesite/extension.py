@@ -37,11 +37,10 @@ from markdown.preprocessors import Preprocessor
 
 from notesite import site
 from notesite.fidelity import post_title
-from notesite.model import Check, Note, Page, PageError
+from notesite.model import PAGES_MARKER, Check, Note, Page, PageError
 from notesite.notebook import notebook_path
 from notesite.outputs import RecordError
 from notesite.project import DEFAULTS, Project, find_root
-from notesite.site import PAGES_MARKER
 
 #: Runs after Python-Markdown's whitespace normalisation (30), before fences are read (25).
 PRIORITY = 29

@@ -9,11 +9,12 @@ then compares the result with the original, line by line, whitespace-normalised.
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from notesite.model import Page, PageError, fence_options, parse_page, read_markdown
+from notesite.model import Page, PageError, parse_page, post_meta, read_markdown
 from notesite.project import Project
 
 #: The keys of the original front matter that every note page carries as metadata.
@@ -66,11 +67,21 @@ def rebuild_with_origins(page: Page) -> tuple[list[str], list[int]]:
     markers = {marker.start: marker.end for marker in page.markers}
     errata = {erratum.line - 1: erratum for erratum in page.errata}
     fences = {fence.start: fence for fence in page.fences}
-    headings = {line for line, _ in page.headings}
+    start, end = page.author_span
+    # A section page writes its ``##`` heading as ``#`` and each deeper one a level up; a
+    # ``#`` heading of the author's further down the section stays as it is (an index page's
+    # introduction is not a section: its headings are as written).
+    shifted = set()
+    if page.is_note:
+        shifted = {
+            line
+            for k, (line, level) in enumerate(page.headings)
+            if page.lines[line].lstrip().startswith("#") and (k == 0 or level > 1)
+        }
     out: list[str] = []
     origins: list[int] = []
-    i = page.body_start
-    while i < len(page.lines):
+    i = start
+    while i < end:
         addition = additions.get(i)
         if addition is not None:
             erratum = errata.get(i)
@@ -100,15 +111,29 @@ def rebuild_with_origins(page: Page) -> tuple[list[str], list[int]]:
         line = page.lines[i]
         fence = fences.get(i)
         if fence is not None:
-            options = fence_options(fence.info)
-            marker = line.strip()[: len(line.strip()) - len(line.strip().lstrip("`~"))]
-            line = " " * fence.indent + marker + (options[0] if options else "")
-        elif i in headings:
+            line = _author_fence_line(line)
+        elif i in shifted:
             line = "#" + line
         out.append(line)
         origins.append(i)
         i += 1
     return out, origins
+
+
+FENCE_LINE = re.compile(r"^(?P<opening>\s*(?:`{3,}|~{3,})\s*)(?P<info>.*)$")
+
+
+def _author_fence_line(line: str) -> str:
+    """A fence's opening line without the options the site gives it after the language.
+
+    The space the author put between the backticks and the language is kept
+    (```` ``` python ````).
+    """
+    match = FENCE_LINE.match(line)
+    if match is None or match["info"].lstrip().startswith("{"):
+        return line
+    words = match["info"].split()
+    return match["opening"] + (words[0] if words else "")
 
 
 def rebuild_notes(pages: Sequence[Page]) -> list[str]:
@@ -185,6 +210,16 @@ def post_pages(project: Project, title: str) -> list[Page]:
     return [page for page in project.notes() if post_title(page) == title]
 
 
+def post_index(project: Project, title: str) -> Page | None:
+    """The index page of the post titled ``title`` (it holds the post's introduction)."""
+    for src in project.nav:
+        if src.startswith("notes/") and src.endswith("index.md"):
+            page = project.page(src)
+            if post_title(page) == title:
+                return page
+    return None
+
+
 def originals(project: Project) -> list[str]:
     """The files of the originals folder (one post each), by name."""
     folder = project.originals_dir
@@ -213,7 +248,9 @@ def check_project(project: Project, original: str | None = None) -> Report:
             original_text, f"{project.originals_dir.name}/{name}", note=False, page=False
         )
         original_body = "\n".join(original_page.lines[original_page.body_start :])
-        title = str(original_page.meta.get("title", ""))
+        meta, _ = post_meta(original_page, name)
+        title = str(meta["title"])
+        index = post_index(project, title)
         pages = post_pages(project, title)
         claimed |= {page.src_uri for page in pages}
         if not pages:
@@ -221,9 +258,9 @@ def check_project(project: Project, original: str | None = None) -> Report:
                 f"{name}: expected note pages whose front matter names the post "
                 f"(post: title: {title}), got none"
             )
-        for page in pages:
-            problems += check_metadata(original_page.meta, page.meta, page.src_uri)
-        report = compare(original_body, rebuild_notes(pages))
+        for page in [*([index] if index else []), *pages]:
+            problems += check_metadata(meta, page.meta, page.src_uri)
+        report = compare(original_body, rebuild_notes([*([index] if index else []), *pages]))
         if not report.ok:
             diffs.append(report.diff)
     if original is None:

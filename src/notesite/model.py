@@ -35,9 +35,15 @@ from typing import Any
 import yaml
 from markdown_it import MarkdownIt
 from markdown_it.rules_block import StateBlock
+from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 from mdit_py_plugins.admon import admon_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
+
+#: On a post's index page: the post's introduction follows this line (see Page.author_span).
+INTRO_MARKER = "<!-- ptnotes:intro -->"
+#: On an index page: the list of the post's pages (or of the posts) goes here.
+PAGES_MARKER = "<!-- ptnotes:pages -->"
 
 #: The admonition kinds that mark the site's additions: kind -> (role, what it is for).
 ADMONITION_KINDS: dict[str, str] = {
@@ -65,6 +71,8 @@ CUDA_OPTION = "fixture:cuda"
 PYTHON_LANGS = ("py", "python", "python3")
 #: The languages of a console session (``>>>`` prompts), run as a doctest.
 DOCTEST_LANGS = ("pycon",)
+#: The languages of blocks that run in a notebook only (IPython's magics, shell commands).
+NOTEBOOK_LANGS = ("ipython", "ipython3")
 #: The longest anchor slug, in characters; a longer one is cut at a word boundary.
 SLUG_LENGTH = 50
 
@@ -133,6 +141,90 @@ def _tab(state: StateBlock, start_line: int, end_line: int, silent: bool) -> boo
     return True
 
 
+def notebook_only(code: str) -> str | None:
+    """The first line of a block that only IPython runs (a magic, a shell command), or None.
+
+    Such a block is not Python (it does not parse), and IPython's own transformation of a
+    cell turns it into Python that calls ``get_ipython()``: ``%matplotlib inline``,
+    ``!pip install …``, ``files = !ls``, ``%%time``.
+    """
+    import ast
+
+    try:
+        ast.parse(code)
+        return None
+    except SyntaxError:
+        pass
+    from IPython.core.inputtransformer2 import TransformerManager
+
+    transformed = TransformerManager().transform_cell(code)  # type: ignore[no-untyped-call]
+    try:
+        ast.parse(transformed)
+    except SyntaxError:
+        return None
+    if "get_ipython()" not in transformed:
+        return None
+    lines = [line.strip() for line in code.splitlines() if line.strip()]
+    return next((line for line in lines if line.startswith(("%", "!"))), None) or next(
+        (line for line in lines if "!" in line), lines[0]
+    )
+
+
+def _sessions(state: StateCore) -> None:
+    """A Python fence that is not Python for pytest gets the language it is written in.
+
+    Its code starts at a prompt (``>>>``): a console session (``pycon``), which pytest runs as
+    a doctest (:attr:`Page.doctests`). It holds a notebook magic or shell command
+    (:func:`notebook_only`): IPython's (``ipython``), which runs in the page's notebook only.
+    pytest-markdown-docs, reading the same tokens, leaves both to the site's own items.
+    """
+    for token in state.tokens:
+        if token.type != "fence":
+            continue
+        options = fence_options(token.info)
+        if not options or options[0] not in PYTHON_LANGS:
+            continue
+        if token.content.lstrip().startswith(">>>"):
+            lang = DOCTEST_LANGS[0]
+        elif notebook_only(token.content) is not None:
+            lang = NOTEBOOK_LANGS[0]
+        else:
+            continue
+        language = rf"(^|\.){re.escape(options[0])}(?=\s|$|}})"
+        token.info = re.sub(language, rf"\g<1>{lang}", token.info.strip(), count=1)
+
+
+#: Highlight tags of blog engines, as a post may write a code block: Jekyll's Liquid
+#: (``{% highlight python %}`` … ``{% endhighlight %}``) and Hugo's shortcode
+#: (``{{< highlight python "linenos=table" >}}`` … ``{{< /highlight >}}``).
+HIGHLIGHT_OPEN = re.compile(
+    r"^(?P<indent>\s*)(?:\{%-?\s*highlight\s+(?P<liquid>[\w+-]+)[^%]*-?%\}"
+    r"|\{\{[<%]\s*highlight\s+(?P<hugo>[\w+-]+)[^}]*[>%]\}\})\s*$"
+)
+HIGHLIGHT_CLOSE = re.compile(
+    r"^(?P<indent>\s*)(?:\{%-?\s*endhighlight\s*-?%\}|\{\{[<%]\s*/highlight\s*[>%]\}\})\s*$"
+)
+
+
+def highlight_as_fence(line: str) -> str | None:
+    """The fence line that stands for a blog engine's highlight tag (None for another line).
+
+    ``{% highlight python linenos %}`` is ```` ```python ````; its closing tag is ```` ``` ````.
+    The site writes such a block as a fence, and the fidelity gate reads the two as the same
+    words, line for line.
+    """
+    if opening := HIGHLIGHT_OPEN.match(line):
+        return f"{opening['indent']}```{opening['liquid'] or opening['hugo']}"
+    if closing := HIGHLIGHT_CLOSE.match(line):
+        return f"{closing['indent']}```"
+    return None
+
+
+def as_fences(lines: Sequence[str]) -> list[str]:
+    """A post's lines with each highlight tag (:func:`highlight_as_fence`) read as a fence."""
+    return [highlight_as_fence(line) or line for line in lines]
+
+
 class PageParser(MarkdownIt):
     """CommonMark with admonitions, content tabs and front matter; remembers its last pages.
 
@@ -144,6 +236,7 @@ class PageParser(MarkdownIt):
         """Set up the parser with its plugins."""
         super().__init__("commonmark")
         self.use(admon_plugin).use(front_matter_plugin)
+        self.core.ruler.push("console_session", _sessions)
         self.block.ruler.before(
             "fence", "tab", _tab, {"alt": ["paragraph", "reference", "blockquote", "list"]}
         )
@@ -519,9 +612,49 @@ class Page:
         ]
 
     @property
+    def notebook_only(self) -> list[Fence]:
+        """The blocks that only IPython runs (:func:`notebook_only`): the notebook runs them."""
+        return [fence for fence in self.fences if fence.lang in NOTEBOOK_LANGS]
+
+    @property
+    def author_span(self) -> tuple[int, int]:
+        """The lines (0-based, end exclusive) that hold the author's words.
+
+        A note page's body; on a post's index page, its introduction (the text before the
+        post's first ``##`` section) between :data:`INTRO_MARKER` and the list of its pages;
+        none on another page.
+        """
+        if self.is_note:
+            return self.body_start, len(self.lines)
+        marks = [k for k, line in enumerate(self.lines) if line.strip() == INTRO_MARKER]
+        if not marks or not self.src_uri.endswith("index.md"):
+            return 0, 0
+        ends = [k for k, line in enumerate(self.lines) if line.strip() == PAGES_MARKER]
+        end = next((k for k in ends if k > marks[0]), len(self.lines))
+        return marks[0] + 1, end
+
+    @property
     def is_note(self) -> bool:
         """Whether this is a page of the notes (``notes/…``, the index excluded)."""
         return is_note_page(self.src_uri)
+
+
+def post_meta(page: Page, name: str) -> tuple[dict[str, Any], str]:
+    """A post's front matter, with its title; and where the title comes from ("" if there).
+
+    Without a title in the front matter, the post's title is its first ``#`` heading's
+    words, else its file name without ``.md``.
+    """
+    if page.meta.get("title"):
+        return page.meta, ""
+    for line, level in page.headings:
+        words = page.lines[line].strip()
+        if level == 1 and words.startswith("#"):
+            title = words.strip("#").strip()
+            if title:
+                return {**page.meta, "title": title}, f"its first # heading (line {line + 1})"
+    stem = Path(name).name.removesuffix(".md") or "post"
+    return {**page.meta, "title": stem}, "its file name (it has no title nor # heading)"
 
 
 def is_note_page(src_uri: str) -> bool:
@@ -614,6 +747,9 @@ def parse_page(text: str, src_uri: str, *, note: bool | None = None, page: bool 
     """
     text = text.removeprefix(BOM)
     lines = text.splitlines()
+    source = text
+    if not page and (converted := as_fences(lines)) != lines:
+        lines, source = converted, "\n".join(converted) + "\n"  # a post's highlight tags
     meta: dict[str, Any] = {}
     body_start = 0
     toml = _toml_front_matter(lines, src_uri)
@@ -621,7 +757,7 @@ def parse_page(text: str, src_uri: str, *, note: bool | None = None, page: bool 
         meta, body_start = toml
         tokens = parser().parse("\n" * body_start + "\n".join(lines[body_start:]))
     else:
-        tokens = parser().parse(text)
+        tokens = parser().parse(source)
     fences: list[Fence] = []
     headings: list[tuple[int, int]] = []
     additions: list[Addition] = []
@@ -631,8 +767,11 @@ def parse_page(text: str, src_uri: str, *, note: bool | None = None, page: bool 
     units: list[Unit] = []
     markers: list[Marker] = []
     title = ""
+    quoted = 0  # blockquotes around the token: a blockquote is one unit, whole
     for i, token in enumerate(tokens):
-        if depth == 0 and token.map:
+        if token.type == "blockquote_close":
+            quoted -= 1
+        if depth == 0 and token.map and not quoted:
             unit_kind = _UNIT_KINDS.get(token.type)
             if token.type == "html_block" and (marker := MARKER.match(token.content.strip())):
                 markers.append(Marker(token.map[0], token.map[1], marker["reason"].strip()))
@@ -642,6 +781,8 @@ def parse_page(text: str, src_uri: str, *, note: bool | None = None, page: bool 
                     end -= 1
                 words = " ".join(" ".join(lines[start:end]).split())
                 units.append(Unit(unit_kind, start, end, items, words))
+        if token.type == "blockquote_open":
+            quoted += 1
         if token.type == "list_item_open" and depth == 0:
             items += 1
         elif token.type == "list_item_close" and depth == 0:
@@ -675,6 +816,7 @@ def parse_page(text: str, src_uri: str, *, note: bool | None = None, page: bool 
                 additions.append(_addition(opened, fences[first_fence:], lines, src_uri, tokens))
                 if page:
                     _boxed_fences_closed(additions[-1], tokens, lines, src_uri)
+    units = _every_line(units, additions, markers, lines, body_start)
     is_note = note if note is not None else is_note_page(src_uri)
     if is_note:
         for addition in additions:
@@ -769,11 +911,47 @@ def attach(
 _UNIT_KINDS = {
     "heading_open": HEADING,
     "paragraph_open": PROSE,
+    "blockquote_open": PROSE,
     "fence": CODE,
     "code_block": CODE,
     "html_block": OTHER,
     "hr": OTHER,
+    "table_open": OTHER,
 }
+
+
+def _every_line(
+    units: list[Unit],
+    additions: list[Addition],
+    markers: list[Marker],
+    lines: list[str],
+    body_start: int,
+) -> list[Unit]:
+    """The units, and a unit (``other``) for each run of lines that no token accounts for.
+
+    CommonMark gives no token for a link reference definition (``[guide]: https://…``) or a
+    footnote's (``[^1]: …``), yet they are the author's words: each run of such non-blank
+    lines is a unit too, so that every line of the body belongs to a unit, a box or a marker.
+    """
+    covered = [False] * len(lines)
+    spans = [(u.start, u.end) for u in units] + [(a.start, a.end) for a in additions]
+    for start, end in spans + [(m.start, m.end) for m in markers]:
+        covered[start:end] = [True] * (end - start)
+    found: list[Unit] = []
+    line = body_start
+    while line < len(lines):
+        if covered[line] or not lines[line].strip():
+            line += 1
+            continue
+        end = line
+        while end < len(lines) and not covered[end] and lines[end].strip():
+            end += 1
+        above = [u for u in units if u.start < line]
+        level = above[-1].level if above and _indent(lines[line]) else 0
+        words = " ".join(" ".join(lines[line:end]).split())
+        found.append(Unit(OTHER, line, end, level, words))
+        line = end
+    return sorted([*units, *found], key=lambda unit: unit.start) if found else units
 
 
 def _addition(

@@ -62,6 +62,8 @@ def needs_cuda(line, cell):
         return
     get_ipython().run_cell(cell).raise_error()'''
 CHECK_TAG = "check"
+#: The tag of a cell that only IPython runs (a magic, a shell command): no test runs it.
+NOTEBOOK_ONLY_TAG = "notebook-only"
 #: How each addition is announced in its Markdown cell.
 LABELS = {
     SETUP: "Setup (added by the site)",
@@ -163,6 +165,7 @@ def build_notebook(page: Page, project: Project) -> dict[str, Any]:
     """The notebook of a note page (nbformat 4.5, as a JSON-ready mapping)."""
     entries = {e.key: e for e in _outputs.load(project.record_path(page.src_uri), project.root)}
     blocks = {block.fence.start: block for block in page.blocks}
+    notebook_fences = {fence.start: fence for fence in page.notebook_only}
     additions = {addition.start: addition for addition in page.additions}
     meta_post = page.meta.get("post")
     post: dict[str, Any] = meta_post if isinstance(meta_post, dict) else {}
@@ -213,6 +216,21 @@ def build_notebook(page: Page, project: Project) -> dict[str, Any]:
             flush()
             cells += _addition_cells(addition, page, blocks, entries)
             i = addition.end
+            continue
+        fence = notebook_fences.get(i)
+        if fence is not None:  # IPython's own lines: the notebook is where they run
+            flush()
+            cells.append(
+                {
+                    "cell_type": "code",
+                    "execution_count": None,
+                    "id": _cell_id("notebook-only", str(i), fence.code),
+                    "metadata": {"tags": [NOTEBOOK_ONLY_TAG]},
+                    "outputs": [],
+                    "source": fence.code.rstrip("\n"),
+                }
+            )
+            i = fence.end
             continue
         block = blocks.get(i)
         if block is not None:

@@ -25,7 +25,6 @@ import datetime
 import difflib
 import functools
 import gc
-import io
 import types
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -386,29 +385,23 @@ class DoctestItem(pytest.Item):
 
     def runtest(self) -> None:
         """Run the session; fail with doctest's report, at the page's lines."""
-        import doctest
-
-        from notesite.execution import main_module, time_limit
+        from notesite.execution import run_session
 
         plugin = self.config.pluginmanager.get_plugin("notesite-session")
         baseline = plugin.baseline if plugin is not None else None
-        parser = doctest.DocTestParser()
-        report = io.StringIO()
-        runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS)
         if baseline is not None:
             baseline.restore()
         where = f"{self.page.src_uri}:{self.fence.start + 1}"
         try:
-            with main_module({}) as scope, time_limit(timeout_of(self.fence.options), where):
-                test = parser.get_doctest(
-                    self.fence.code, scope, self.name, str(self.path), self.fence.start + 1
-                )
-                runner.run(test, out=report.write, clear_globs=False)
+            failed = run_session(
+                self.fence.code, self.name, str(self.path), self.fence.start + 1,
+                timeout_of(self.fence.options), where,
+            )  # fmt: skip
         finally:
             if baseline is not None:
                 baseline.restore()
-        if runner.failures:
-            raise DoctestFailure(report.getvalue())
+        if failed:
+            raise DoctestFailure(failed)
 
     def repr_failure(self, excinfo: Any, style: Any = None) -> str:
         """Doctest's own report: the page, the line, what was shown and what it printed."""
@@ -419,6 +412,31 @@ class DoctestItem(pytest.Item):
     def reportinfo(self) -> tuple[Path, int | None, str]:
         """Where the session is: its page and line."""
         return self.path, self.fence.start, f"pycon session at line {self.fence.start + 1}"
+
+
+class NotebookOnlyItem(pytest.Item):
+    """A block that only IPython runs (a magic, a shell command): skipped, with its reason.
+
+    The page's notebook holds it as a cell; here nothing runs it, and the skip says so.
+    """
+
+    def __init__(self, *, page: model.Page, fence: model.Fence, **kwargs: Any) -> None:
+        """The block ``fence`` of ``page``."""
+        super().__init__(**kwargs)
+        self.page = page
+        self.fence = fence
+
+    def runtest(self) -> None:
+        """Skip, naming the line that only IPython runs."""
+        line = model.notebook_only(self.fence.code) or self.fence.code.strip()
+        pytest.skip(
+            f"notebook only: {line!r} is IPython's (a magic or shell command); the block runs "
+            "in the page's notebook, not under pytest"
+        )
+
+    def reportinfo(self) -> tuple[Path, int | None, str]:
+        """Where the block is: its page and line."""
+        return self.path, self.fence.start, f"notebook-only block at line {self.fence.start + 1}"
 
 
 class PageFile(pytest.File):
@@ -443,6 +461,10 @@ class PageFile(pytest.File):
         for fence in page.doctests:
             yield DoctestItem.from_parent(
                 self, name=f"pycon[line:{fence.start + 1}]", page=page, fence=fence
+            )
+        for fence in page.notebook_only:
+            yield NotebookOnlyItem.from_parent(
+                self, name=f"notebook-only[line:{fence.start + 1}]", page=page, fence=fence
             )
 
 
@@ -531,10 +553,8 @@ class NotesitePlugin:
             return None
         if not model.is_note_page(src_uri):
             try:
-                text = model.read_markdown(file_path, src_uri)
-                if not any(lang in text for lang in model.DOCTEST_LANGS):
-                    return None  # no console session, nothing to collect (no parse needed)
-                if not project.page(src_uri).doctests:
+                page = project.page(src_uri)
+                if not (page.doctests or page.notebook_only):
                     return None
             except model.PageError:
                 return None  # pytest-markdown-docs' collection names the problem

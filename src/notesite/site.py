@@ -33,8 +33,6 @@ LOG = logging.getLogger("mkdocs.plugins.notesite")
 ERRATA_MARKER = "<!-- ptnotes:errata -->"
 SUMMARY_MARKER = "<!-- ptnotes:summary -->"
 VERIFICATION_MARKER = "<!-- ptnotes:verification -->"
-#: On a post's index page: the post's subtitle and date, and its pages in nav order.
-PAGES_MARKER = "<!-- ptnotes:pages -->"
 
 
 def _short_torch(text: str) -> str:

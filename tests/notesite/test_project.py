@@ -9,7 +9,7 @@ import ptnotes
 from notesite.fidelity import post_pages, post_title
 from notesite.parity import DIRECTIVE
 from notesite.project import Project, find_root
-from notesite.site import PAGES_MARKER
+from notesite.model import PAGES_MARKER
 
 ROOT = Path(__file__).resolve().parents[2]
 

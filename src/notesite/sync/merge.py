@@ -17,6 +17,7 @@ from notesite.fidelity import (
     normalise,
     normalised_lines,
     originals,
+    post_index,
     post_title,
     rebuild_page,
     rebuild_with_origins,
@@ -27,7 +28,9 @@ from notesite.model import (
     ERRATUM_KIND,
     HEADING,
     HELPER,
+    INTRO_MARKER,
     NOTE_KIND,
+    PAGES_MARKER,
     PROSE,
     PYTHON_LANGS,
     Fence,
@@ -40,7 +43,6 @@ from notesite.model import (
     slugify,
 )
 from notesite.project import CONFIG, Project
-from notesite.site import PAGES_MARKER
 from notesite.sync.compare import (
     ADDED,
     CHANGED,
@@ -64,6 +66,8 @@ from notesite.sync.post import (
     _words,
     read_post,
     render_unit,
+    render_units,
+    tight,
 )
 from notesite.sync.write import (
     _front_matter,
@@ -121,7 +125,7 @@ def place(post: Post, pages: Sequence[Page]) -> Placement:
         ]
     original = [
         (i, normalise(line))
-        for i, line in enumerate(post.lines[post.body_start :], post.body_start)
+        for i, line in enumerate(post.lines[post.sections_start :], post.sections_start)
         if line.strip()
     ]
     for k, (i, text) in enumerate(original):
@@ -221,6 +225,8 @@ class Plan:
     reverify: list[Flag] = field(default_factory=list)
     #: New blocks without a language that read as Python: shown as text, never run.
     unrun: list[Event] = field(default_factory=list)
+    #: The post's index page as it stands (it holds the introduction), if it has one.
+    index: Page | None = None
 
 
 def _chunk(
@@ -824,6 +830,27 @@ def plan_sync(project: Project, new: Post, *, new_post: bool = False) -> Plan:
     flags += _removed_units(placement, comparison, kept_boxes, events)
     if meta_changed:  # the post's index pages carry its front matter too
         texts.update(_index_pages(project, old, new))
+    index = post_index(project, old.title)
+    held = normalised_lines(rebuild_page(index) if index else [])
+    if held != normalised_lines(old.lines[old.body_start : old.sections_start]):
+        where = f"docs/{index.src_uri}" if index else "the post's index page"
+        raise SyncError(
+            f"{where}: expected it to hold the introduction of {old.name} (its text before "
+            f"the first ## section), got {held[:3]!r}; the sync cannot place the changes. "
+            "Make the page hold the original again (the fidelity gate: "
+            ".venv/bin/pytest tests/notesite/test_fidelity.py)"
+        )
+    if normalised_lines(_intro_lines(old)) != normalised_lines(_intro_lines(new)):
+        if index is None:
+            raise SyncError(
+                f"conflict: {new.name}:{new.intro[0].start + 1 if new.intro else 1}: expected "
+                f"an index page of the post (notes/…/index.md, post: title: {old.title}) to "
+                "hold its introduction, got none; add one with <!-- ptnotes:pages --> on it"
+            )
+        before = texts.get(index.src_uri, index.text)
+        texts[index.src_uri] = _with_intro(before, _intro_lines(new))
+        page_events = events.setdefault(index.src_uri, [])
+        page_events += [Event(ADDED, u.kind, _words(u), u.start + 1) for u in new.intro]
     removed_pages = [p.src_uri for p in pages if p.src_uri not in nav]
     old_nav = [p.src_uri for p in pages]
     config_text = None
@@ -832,6 +859,7 @@ def plan_sync(project: Project, new: Post, *, new_post: bool = False) -> Plan:
     plan = Plan(new, old, texts, removed_pages, nav, config_text, {}, events, flags)
     plan.original_path = project.originals_dir / name
     plan.reverify, plan.unrun = reverify, unrun
+    plan.index = index
     verify(plan, pages, placement, comparison)
     plan.records = _records(project, pages, texts, removed_pages)
     return plan
@@ -854,37 +882,8 @@ def verify(plan: Plan, pages: list[Page], placement: Placement, comparison: Comp
             conflict.
     """
     new = plan.post
-    parsed: dict[str, Page] = {}
-    for src, text in plan.pages.items():
-        try:
-            parsed[src] = parse_page(text, src)
-        except PageError as error:
-            raise SyncError(f"conflict: docs/{error} (in the page the merge made)") from None
+    parsed = _verify_text(plan, {page.src_uri: page for page in pages})
     current = {page.src_uri: page for page in pages}
-    note_pages = [parsed.get(src) or current[src] for src in plan.nav if is_note_page(src)]
-    for page in note_pages:
-        for problem in check_metadata(new.meta, page.meta, page.src_uri):
-            raise SyncError(f"conflict: docs/{problem} (in the page the merge made)")
-    try:
-        rebuilt = [(page, line) for page in note_pages for line in rebuild_page(page)]
-    except PageError as error:
-        raise SyncError(f"conflict: docs/{error} (in the page the merge made)") from None
-    theirs = [(i, normalise(t)) for i, t in enumerate(new.lines) if i >= new.body_start]
-    theirs = [(i, t) for i, t in theirs if t]
-    ours = [(page, normalise(t)) for page, t in rebuilt if t.strip()]
-    for k, (i, text) in enumerate(theirs):
-        got = ours[k][1] if k < len(ours) else "the end of the pages"
-        if got != text:
-            where = f"docs/{ours[k][0].src_uri}" if k < len(ours) else "the pages"
-            raise SyncError(
-                f"conflict: {new.name}:{i + 1}: expected the merged pages to hold this line "
-                f"({text!r}), got {got!r} in {where}; the sync cannot place this change"
-            )
-    if len(ours) > len(theirs):
-        raise SyncError(
-            f"conflict: docs/{ours[len(theirs)][0].src_uri}: expected no more of the "
-            f"author's text, got {ours[len(theirs)][1]!r}; the sync cannot place this change"
-        )
     # Each box that stays under the new version of its own unit.
     owner: dict[tuple[str, str], int] = {}  # (page, box title) -> the original unit's key
     for key, placed in placement.placed.items():
@@ -911,6 +910,79 @@ def verify(plan: Plan, pages: list[Page], placement: Placement, comparison: Comp
                     f"merge put it under {_short(words)!r}, which is not that text's new "
                     "version; the sync cannot place it"
                 )
+
+
+def _verify_text(plan: Plan, current: dict[str, Page]) -> dict[str, Page]:
+    """The text part of :func:`verify`; the pages the plan writes, parsed.
+
+    Every page the plan writes parses; the post's pages (its index page's introduction,
+    then its sections), less the site's additions, are the new version, line for line
+    (whitespace-normalised): the fidelity gate, before anything is written.
+
+    Raises:
+        SyncError: Naming the first line of the new version that the pages do not hold.
+    """
+    new = plan.post
+    parsed: dict[str, Page] = {}
+    for src, text in plan.pages.items():
+        try:
+            parsed[src] = parse_page(text, src)
+        except PageError as error:
+            raise SyncError(f"conflict: docs/{error} (in the page the merge made)") from None
+    ordered = [parsed.get(src) or current[src] for src in plan.nav if is_note_page(src)]
+    if plan.index is not None:
+        ordered.insert(0, parsed.get(plan.index.src_uri) or plan.index)
+    for page in ordered:
+        for problem in check_metadata(new.meta, page.meta, page.src_uri):
+            raise SyncError(f"conflict: docs/{problem} (in the page the merge made)")
+    try:
+        rebuilt = [(page, line) for page in ordered for line in rebuild_page(page)]
+    except PageError as error:
+        raise SyncError(f"conflict: docs/{error} (in the page the merge made)") from None
+    theirs = [(i, normalise(t)) for i, t in enumerate(new.lines) if i >= new.body_start]
+    theirs = [(i, t) for i, t in theirs if t]
+    ours = [(page, normalise(t)) for page, t in rebuilt if t.strip()]
+    for k, (i, text) in enumerate(theirs):
+        got = ours[k][1] if k < len(ours) else "the end of the pages"
+        if got != text:
+            where = f"docs/{ours[k][0].src_uri}" if k < len(ours) else "the pages"
+            raise SyncError(
+                f"conflict: {new.name}:{i + 1}: expected the merged pages to hold this line "
+                f"({text!r}), got {got!r} in {where}; the sync cannot place this change"
+            )
+    if len(ours) > len(theirs):
+        raise SyncError(
+            f"conflict: docs/{ours[len(theirs)][0].src_uri}: expected no more of the "
+            f"author's text, got {ours[len(theirs)][1]!r}; the sync cannot place this change"
+        )
+    return parsed
+
+
+def _intro_lines(post: Post) -> list[str]:
+    """The introduction as the index page writes it, between its two markers."""
+    if not post.intro:
+        return []
+    return [INTRO_MARKER, "", *render_units(post.intro, section=False), ""]
+
+
+def _with_intro(text: str, intro: list[str]) -> str:
+    """An index page's text with its introduction (and marker) replaced by ``intro``."""
+    lines = text.splitlines()
+    marks = [k for k, line in enumerate(lines) if line.strip() == INTRO_MARKER]
+    ends = [k for k, line in enumerate(lines) if line.strip() == PAGES_MARKER]
+    if marks:
+        start = marks[0]
+        end = next((k for k in ends if k > start), len(lines))
+    else:
+        start = end = ends[0] if ends else len(lines)
+        if not intro:
+            return text
+    if not ends and start == len(lines) and lines and lines[-1].strip():
+        intro = ["", *intro]
+    out = [*lines[:start], *intro, *lines[end:]]
+    while out and not out[-1].strip():
+        out.pop()
+    return "\n".join(out) + "\n"
 
 
 def _box_owners(page: Page) -> dict[str, tuple[int, str]]:
@@ -963,25 +1035,28 @@ def _plan_new(project: Project, new: Post) -> Plan:
     events: dict[str, list[Event]] = {}
     index = f"{folder}/index.md"
     header = _front_matter({}, new)
-    texts[index] = "\n".join([*header, f"# {new.title}", "", PAGES_MARKER]) + "\n"
+    opening = new.intro[0] if new.intro else None
+    own_title = opening is not None and opening.heading_level == 1
+    title = [] if own_title else [f"# {new.title}", ""]
+    texts[index] = "\n".join([*header, *title, *_intro_lines(new), PAGES_MARKER]) + "\n"
     nav = [index]
     taken: set[str] = set()
     for section in new.sections:
         src = _section_page(project, folder, new.units[section[0]].heading_text, taken)
         taken.add(src)
         nav.append(src)
-        body: list[str] = []
         page_events = events.setdefault(src, [])
-        for n in section:
-            unit = new.units[n]
-            if body and body[-1].strip():
-                body.append("")
-            page_events.append(Event(ADDED, unit.kind, _words(unit), len(header) + len(body) + 1))
-            body += [*render_unit(unit), ""]
-        while body and not body[-1].strip():
-            body.pop()
+        units = [new.units[n] for n in section]
+        body = render_units(units)
+        at = len(header) + 1
+        for k, unit in enumerate(units):
+            at += k > 0 and not tight(units[k - 1], unit)
+            page_events.append(Event(ADDED, unit.kind, _words(unit), at))
+            at += len(render_unit(unit))
         texts[src] = "\n".join([*header, *body]) + "\n"
     config = (project.root / CONFIG).read_text(encoding="utf-8")
     plan = Plan(new, None, texts, [], nav, add_nav(config, new.title, nav), {}, events, [])
     plan.original_path = original
+    plan.index = parse_page(texts[index], index)
+    _verify_text(plan, {})
     return plan

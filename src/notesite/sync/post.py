@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
@@ -11,8 +12,10 @@ import yaml
 from notesite.model import (
     CODE,
     HEADING,
+    PROSE,
     PageError,
     parse_page,
+    post_meta,
 )
 
 LIST_MARKER = re.compile(r"^(?:[-*+]|\d+[.)])\s+")
@@ -64,6 +67,15 @@ class Post:
     body_start: int
     units: list[PostUnit]
     sections: list[list[int]]
+    #: The units before the first ``##`` section: the introduction, on the post's index page.
+    intro: list[PostUnit] = field(default_factory=list)
+    #: Where the title comes from when the post has none in front matter ("" when it has).
+    title_from: str = ""
+
+    @property
+    def sections_start(self) -> int:
+        """The line (0-based) of the first ``##`` section."""
+        return self.units[0].start
 
     @property
     def title(self) -> str:
@@ -72,11 +84,14 @@ class Post:
 
 
 def read_post(text: str, name: str) -> Post:
-    """Cut a post into units and sections.
+    """Cut a post into its introduction, units and sections.
+
+    Front matter is YAML (``---``) or TOML (``+++``), with any of ``title``, ``subtitle``,
+    ``date`` and ``tags``; a post without a title there takes its first ``#`` heading's
+    words, else its file name (:attr:`Post.title_from` says which).
 
     Raises:
-        SyncError: If it is not a post: no front matter with a title, or no ``##`` section,
-            or text before its first ``##`` section.
+        SyncError: If it cannot be read as Markdown, or has no ``##`` section.
     """
     try:
         page = parse_page(text, name, note=False, page=False)
@@ -84,25 +99,21 @@ def read_post(text: str, name: str) -> Post:
         raise SyncError(
             f"{name}: expected a post, got a file that cannot be read: {error}"
         ) from None
-    if not page.meta or page.body_start == 0:
-        raise SyncError(
-            f"{name}:1: expected a post: front matter (--- title: … ---) and ## sections, "
-            "got no front matter"
-        )
-    if not page.meta.get("title"):
-        raise SyncError(f"{name}:1: expected a title in the front matter, got {page.meta!r}")
+    meta, title_from = post_meta(page, name)
     units: list[PostUnit] = []
+    intro: list[PostUnit] = []
     sections: list[list[int]] = []
     for unit in page.units:
         raw = tuple(page.lines[unit.start : unit.end])
-        is_section = unit.kind == HEADING and raw[0].lstrip().startswith("## ")
-        if is_section:
+        if unit.kind == HEADING and raw[0].lstrip().startswith("## "):
             sections.append([])
-        elif not sections:
-            raise SyncError(
-                f"{name}:{unit.start + 1}: expected the post's text to start with a ## section "
-                f"(one page each), got {raw[0].strip()!r} before the first one"
+        if not sections:
+            intro.append(
+                PostUnit(
+                    len(intro), unit.kind, unit.start, unit.end, unit.level, unit.text, raw, -1
+                )
             )
+            continue
         post_unit = PostUnit(
             len(units), unit.kind, unit.start, unit.end, unit.level, unit.text, raw,
             len(sections) - 1,
@@ -110,8 +121,11 @@ def read_post(text: str, name: str) -> Post:
         units.append(post_unit)
         sections[-1].append(post_unit.index)
     if not sections:
-        raise SyncError(f"{name}: expected a post with ## sections (one page each), got none")
-    return Post(name, text, page.meta, page.lines, page.body_start, units, sections)
+        raise SyncError(
+            f"{name}: expected a post with ## sections (one page each), got none; the site "
+            "makes a page of each ## section, so a post needs one at least"
+        )
+    return Post(name, text, meta, page.lines, page.body_start, units, sections, intro, title_from)
 
 
 def _indent(line: str) -> int:
@@ -145,20 +159,59 @@ def _shift(lines: list[str], by: int) -> list[str]:
     return out
 
 
-def render_unit(unit: PostUnit) -> list[str]:
-    """A new unit's lines as the site writes them (four spaces per list level)."""
+def render_unit(unit: PostUnit, *, section: bool = True) -> list[str]:
+    """A new unit's lines as the site writes them (four spaces per list level).
+
+    In a section's page an ATX heading goes a level up (``###`` is ``##``), but a ``#``
+    heading stays ``#`` (the page's own ``#`` is the section's ``##``, its first line); in
+    the introduction (``section`` False) and for a setext heading, headings are as written.
+    A fence's closing line takes its opening line's indent (CommonMark lets it be up to
+    three spaces off; the site's Markdown does not).
+    """
     raw = list(unit.raw)
     if unit.kind == HEADING:
-        return ["#" * (unit.heading_level - 1) + " " + unit.heading_text]
+        if not section or not raw[0].lstrip().startswith("#"):
+            return [line.strip() for line in raw]
+        level = max(unit.heading_level - 1, 1)
+        return ["#" * level + " " + unit.heading_text]
     if unit.kind == CODE:
         if not raw[0].lstrip().startswith(("```", "~~~")):
             return raw  # an indented code block, as written
-        return _shift(raw, 4 * unit.level - _indent(raw[0]))
+        shifted = _shift(raw, 4 * unit.level - _indent(raw[0]))
+        fence_char = raw[0].strip()[0]
+        last = shifted[-1].strip()
+        if len(shifted) > 1 and last and set(last) == {fence_char}:
+            shifted[-1] = " " * _indent(shifted[0]) + last
+        return shifted
     first = raw[0].strip()
     marker = LIST_MARKER.match(first)
     indent = 4 * (unit.level - 1) if marker and unit.level else 4 * unit.level
     inner = indent + (len(marker[0]) if marker else 0)
     return [" " * indent + first] + [" " * inner + line.strip() for line in raw[1:]]
+
+
+def tight(before: PostUnit, unit: PostUnit) -> bool:
+    """Whether two units follow each other without a blank line: items of a tight list.
+
+    Between any other two units the site puts one blank line (its Markdown needs one
+    before a list, a fence or a table that follows a paragraph).
+    """
+    return (
+        before.end == unit.start
+        and before.kind == unit.kind == PROSE
+        and bool(LIST_MARKER.match(before.raw[0].strip()))
+        and bool(LIST_MARKER.match(unit.raw[0].strip()))
+    )
+
+
+def render_units(units: Sequence[PostUnit], *, section: bool = True) -> list[str]:
+    """New units' lines, one blank line between two (none inside a tight list)."""
+    out: list[str] = []
+    for k, unit in enumerate(units):
+        if k and not tight(units[k - 1], unit):
+            out.append("")
+        out += render_unit(unit, section=section)
+    return out
 
 
 def _words(unit: PostUnit) -> str:

@@ -11,6 +11,7 @@ from notesite.sync.run import (
     NEEDS_CUDA,
     NEEDS_PACKAGE,
     NEEDS_SETUP,
+    NOTEBOOK_ONLY,
     PASSES,
     TIMED_OUT,
     BlockRun,
@@ -36,7 +37,7 @@ def report(plan: Plan, runs: list[BlockRun], unchecked: list[str], seconds: floa
             counts[event.what] += 1
     results = {
         r: sum(run.result == r for run in runs)
-        for r in (PASSES, NEEDS_SETUP, NEEDS_PACKAGE, NEEDS_CUDA, FAILS, TIMED_OUT)
+        for r in (PASSES, NEEDS_SETUP, NEEDS_PACKAGE, NEEDS_CUDA, NOTEBOOK_ONLY, FAILS, TIMED_OUT)
     }
     out = [
         f"# Sync of *{plan.post.title}*",
@@ -47,7 +48,7 @@ def report(plan: Plan, runs: list[BlockRun], unchecked: list[str], seconds: floa
         "- Units: " + ", ".join(f"{n} {what}" for what, n in counts.items()) + ".",
         f"- Pages written: {len(plan.pages)}; removed: {len(plan.removed_pages)}; "
         f"nav {'changed' if plan.config_text else 'unchanged'}.",
-        f"- New or changed Python blocks: {len(runs)} ("
+        f"- Blocks run (new or changed Python blocks, console sessions as doctests): {len(runs)} ("
         + ", ".join(f"{n} {r}" for r, n in results.items())
         + ").",
         f"- Claims not yet checked: {len(unchecked)}.",
@@ -89,7 +90,11 @@ def report(plan: Plan, runs: list[BlockRun], unchecked: list[str], seconds: floa
                 else:
                     out.append(f"- {where}, {e.kind}: {_quote(e.text)}")
         if page_runs:
-            out += ["", "**New or changed blocks** (each run alone, in its own process)", ""]
+            out += [
+                "",
+                "**Blocks run** (each alone, in its own process, as `pytest docs/` runs it)",
+                "",
+            ]
             out += ["| Line | Block | Result |", "| ---: | --- | --- |"]
             for r in page_runs:
                 detail = f": {r.detail}" if r.detail else ""

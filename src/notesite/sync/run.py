@@ -18,7 +18,9 @@ from pathlib import Path
 from notesite import outputs as _outputs
 from notesite.model import (
     CUDA_OPTION,
+    Fence,
     Page,
+    notebook_only,
     parse_page,
 )
 from notesite.project import Project
@@ -33,6 +35,7 @@ NEEDS_CUDA = "needs a CUDA GPU"
 NEEDS_PACKAGE = "needs a package"
 FAILS = "fails"
 TIMED_OUT = "timed out"
+NOTEBOOK_ONLY = "notebook only"
 
 
 @dataclass
@@ -147,6 +150,63 @@ def run_block(
     return BlockRun(page.src_uri, block.line, shown, FAILS, last + where, seconds)
 
 
+def run_session(
+    page: Page, fence: Fence, timeout: float = TIMEOUT, warnings: Sequence[str] = ()
+) -> BlockRun:
+    """Run a console session of a page as a doctest, in its own process, as pytest does.
+
+    It passes when each ``>>>`` line shows what it gives; otherwise the verdict names the
+    first line that differs (or the package or names it needs).
+    """
+    path = f"docs/{page.src_uri}"
+    shown = next((line.strip() for line in fence.code.splitlines() if line.strip()), "")
+    start = time.perf_counter()
+    env = {**os.environ, "PYTHONHASHSEED": "0", "PYTHONDONTWRITEBYTECODE": "1"}
+    argv = ["--session", fence.code, path, str(fence.start + 1)]
+    with tempfile.TemporaryDirectory() as folder:
+        try:
+            done = subprocess.run(
+                [sys.executable, *warnings, "-m", "notesite.execution", *argv],
+                cwd=folder, env=env, capture_output=True, text=True, timeout=timeout,
+            )  # fmt: skip
+        except subprocess.TimeoutExpired:
+            return BlockRun(
+                page.src_uri, fence.start + 1, shown, TIMED_OUT, f"after {timeout:g} s",
+                time.perf_counter() - start,
+            )  # fmt: skip
+    seconds = time.perf_counter() - start
+    line = fence.start + 1
+    if done.returncode == 0:
+        return BlockRun(page.src_uri, line, shown, PASSES, "console session", seconds)
+    report = done.stderr
+    if missing := re.search(r"ModuleNotFoundError: No module named '(?P<name>[\w.]+)'", report):
+        module = missing["name"].split(".")[0]
+        return BlockRun(page.src_uri, line, shown, NEEDS_PACKAGE, module, seconds)
+    if re.search(r"^\s*NameError: name '(\w+)'", report, re.MULTILINE):
+        names = re.findall(r"NameError: name '(\w+)'", report)
+        return BlockRun(
+            page.src_uri, line, shown, NEEDS_SETUP, "undefined: " + ", ".join(names[:3]), seconds
+        )
+    failed = re.search(
+        r"line (?P<line>\d+), in .*\nFailed example:\n(?P<example>(?:    .*\n)+)"
+        r"(?P<rest>(?:.*\n?)*)",
+        report,
+    )
+    if failed is None:
+        last = report.strip().splitlines()[-1] if report.strip() else f"exit {done.returncode}"
+        return BlockRun(page.src_uri, line, shown, FAILS, last, seconds)
+    example = failed["example"].strip().splitlines()[0]
+    rest = [r.strip() for r in failed["rest"].splitlines() if r.strip()]
+    if rest and rest[0] == "Exception raised:":
+        what = next((r for r in reversed(rest) if not r.startswith("*")), "an exception")
+    else:
+        expected = rest[1] if len(rest) > 1 and rest[0] == "Expected:" else ""
+        got = rest[rest.index("Got:") + 1] if "Got:" in rest[:-1] else "nothing"
+        what = f"shows {expected!r}, gives {got!r}" if expected else f"shows nothing, gives {got!r}"
+    detail = f"page line {failed['line']}: `{example}` {what}"
+    return BlockRun(page.src_uri, line, shown, FAILS, detail, seconds)
+
+
 def warning_options(root: Path | None = None) -> list[str]:
     """``-W`` options for the warnings policy ``pytest docs/`` runs the blocks with.
 
@@ -182,6 +242,8 @@ def run_new_blocks(
 ) -> list[BlockRun]:
     """Run each block of the changed pages that has no record (new or changed code)."""
     jobs: list[tuple[Page, int]] = []
+    sessions: list[tuple[Page, Fence]] = []
+    notebook: list[BlockRun] = []
     for src, text in plan.pages.items():
         page = parse_page(text, src)
         record = plan.records.get(src, "missing")
@@ -190,7 +252,21 @@ def run_new_blocks(
             record = path.read_text(encoding="utf-8") if path.is_file() else None
         keys = {e.key for e in _outputs.parse(record, src)} if record else set()
         jobs += [(page, b.number) for b in page.blocks if b.key not in keys]
+        sessions += [(page, fence) for fence in page.doctests]
+        notebook += [
+            BlockRun(
+                page.src_uri,
+                fence.start + 1,
+                fence.code.strip().splitlines()[0],
+                NOTEBOOK_ONLY,
+                f"{notebook_only(fence.code)} runs in the page's notebook; pytest skips it",
+            )
+            for fence in page.notebook_only
+        ]
     cuda = _cuda_available()
     policy = warning_options(project.root)
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        return list(pool.map(lambda job: run_block(job[0], job[1], timeout, cuda, policy), jobs))
+        runs = list(pool.map(lambda job: run_block(job[0], job[1], timeout, cuda, policy), jobs))
+        runs += pool.map(lambda job: run_session(job[0], job[1], timeout, policy), sessions)
+    runs += notebook
+    return sorted(runs, key=lambda run: (list(plan.pages).index(run.page), run.line))

@@ -145,14 +145,13 @@ def test_undefined_names_are_the_names_read_and_never_bound() -> None:
     [
         pytest.param(
             "Just some notes.\n\n## A section\n",
-            "post.md:1: expected a post: front matter (--- title: … ---) and ## sections, got no "
-            "front matter",
-            id="no-front-matter",
+            "post.md: expected the title of a post on the site ('Tensor Basics' (basics.md)), got "
+            "'post'",
+            id="no-front-matter-titled-by-its-file-name",
         ),
         pytest.param(
             "---\ntitle: Tensor Basics\n---\n\nOnly a paragraph.\n",
-            "post.md:5: expected the post's text to start with a ## section (one page each), got "
-            "'Only a paragraph.' before the first one",
+            "post.md: expected a post with ## sections (one page each), got none",
             id="no-section",
         ),
         pytest.param(
@@ -256,7 +255,7 @@ def test_the_command_refuses_bad_input_with_status_2(
     post.write_text("no front matter\n", encoding="utf-8")
     assert main(["sync", str(post), "--root", str(fixture.root)]) == 2
     err = capsys.readouterr().err
-    assert "error: post.md:1: expected a post" in err
+    assert "error: post.md: expected a post with ## sections" in err
     assert "Nothing was written." in err
     assert main(["sync", str(post), "--root", str(fixture.root), "--timeout", "0"]) == 2
     assert not (fixture.root / "sync-report.md").exists()
