@@ -119,7 +119,7 @@ class NotesitePreprocessor(Preprocessor):
                 lines[at:at] = new
         if found is not None:
             lines = self._post_pages(found[0], lines)
-        return self._markers(lines)
+        return self._markers(lines, found[0] if found is not None else None)
 
     def _post_pages(self, page: Page, lines: list[str]) -> list[str]:
         """An index page's ``<!-- ptnotes:pages -->``: its post's byline and pages, in nav order."""
@@ -218,8 +218,10 @@ class NotesitePreprocessor(Preprocessor):
         # Replace the box's first line: an insert before it, and the old line dropped.
         inserts.append((at - offset, [new, _DROP]))
 
-    def _markers(self, lines: list[str]) -> list[str]:
+    def _markers(self, lines: list[str], page: Page | None) -> list[str]:
+        here = page.src_uri if page is not None else "index.md"
         replacements = {
+            site.POSTS_MARKER: lambda: site.posts_list(self.project, here),
             site.ERRATA_MARKER: lambda: site.errata_table(self.project.notes()),
             site.VERIFICATION_MARKER: lambda: site.verification_table(
                 self.project.notes(), self.project

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import logging
+import posixpath
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -33,6 +34,8 @@ LOG = logging.getLogger("mkdocs.plugins.notesite")
 ERRATA_MARKER = "<!-- ptnotes:errata -->"
 SUMMARY_MARKER = "<!-- ptnotes:summary -->"
 VERIFICATION_MARKER = "<!-- ptnotes:verification -->"
+#: On the home page and the notes' index: every post of the site (see :func:`posts_list`).
+POSTS_MARKER = "<!-- ptnotes:posts -->"
 
 
 def _short_torch(text: str) -> str:
@@ -168,6 +171,39 @@ def byline(post: dict[str, Any]) -> str:
     about = f" ({subtitle})" if subtitle else ""
     written = f', written <time datetime="{date}">{date}</time>' if date else ""
     return f'<p class="post-byline">From the post <em>{title}</em>{about}{written}.</p>'
+
+
+def posts_list(project: Project, here: str) -> str:
+    """The Markdown list of every post of the site, linked from the page ``here``.
+
+    One item per post of the originals folder, in the nav order of their pages: its title
+    (a link to its index page, else its first page), subtitle, date and number of pages.
+    """
+    from notesite.fidelity import originals, post_index, post_pages
+    from notesite.model import parse_page, post_meta, read_markdown
+
+    folder = posixpath.dirname(here)
+    items: list[tuple[int, str]] = []
+    nav = list(project.nav)
+    for name in originals(project):
+        where = f"{project.originals_dir.name}/{name}"
+        original = parse_page(
+            read_markdown(project.originals_dir / name, where), where, note=False, page=False
+        )
+        meta, _ = post_meta(original, name)
+        title = str(meta["title"])
+        pages = post_pages(project, title)
+        index = post_index(project, title)
+        target = index or (pages[0] if pages else None)
+        if target is None:
+            continue
+        link = posixpath.relpath(target.src_uri, folder or ".")
+        about = [f"*{meta['subtitle']}*"] if meta.get("subtitle") else []
+        if meta.get("date"):
+            about.append(f"written {str(meta['date']).split(' ')[0]}")
+        about.append(f"{len(pages)} page{'s' if len(pages) != 1 else ''}")
+        items.append((nav.index(target.src_uri), f"- [{title}]({link}): {', '.join(about)}"))
+    return "\n".join(item for _, item in sorted(items)) + "\n"
 
 
 def _cell(text: str) -> str:
@@ -357,6 +393,8 @@ def as_written_html(page: Page, project: Project) -> str:
         ),
         body,
     )
+    # Its own anchors (a footnote's) get a prefix: the page's ids stay unique.
+    body = re.sub(r'(\bid="|\bhref="#)(?=[^"])', r"\1as-written-", body)
     return (
         '<section class="ptn-as-written" hidden aria-label="The section as its author wrote it">'
         f"{body}</section>"

@@ -8,8 +8,10 @@ from pathlib import Path
 import pytest
 
 from notesite.fidelity import check_project, originals, post_pages, rebuild_page
-from notesite.model import PageError, parse_page
+from notesite.model import PageError, parse_page, read_markdown
 from notesite.project import Project
+from notesite.sync import sync
+from notesite.sync.post import read_post
 
 ROOT = Path(__file__).resolve().parents[2]
 #: The planted faults go into a copy of the sync's fixture project, never the live notes.
@@ -36,21 +38,47 @@ def test_the_pages_hold_the_original_notes() -> None:
     assert report.ok, report.diff
 
 
-def test_every_section_of_the_notes_has_its_page_in_nav_order() -> None:
-    """Each post's note pages, in nav order, are its original's `##` sections, in order."""
-    project = Project.at(ROOT)
-    assert originals(project)
+def section_order(root: Path) -> dict[str, tuple[list[str], list[str]]]:
+    """Per post of a project: its ``##`` sections, and its note pages' titles in nav order."""
+    project = Project.at(root)
+    found = {}
     for name in originals(project):
-        original = parse_page(
-            (project.originals_dir / name).read_text(encoding="utf-8"), name, note=False
-        )
-        sections = [
-            original.lines[line].removeprefix("## ")
-            for line, level in original.headings
-            if level == 2
+        path = project.originals_dir / name
+        post = read_post(read_markdown(path, name), name)
+        sections = [post.units[section[0]].heading_text for section in post.sections]
+        titles = [
+            page.lines[page.headings[0][0]].strip().lstrip("#").strip()
+            for page in post_pages(project, post.title)
         ]
-        pages = post_pages(project, str(original.meta["title"]))
-        assert [page.title for page in pages] == sections, name
+        found[name] = (sections, titles)
+    return found
+
+
+@pytest.mark.parametrize("root", [ROOT, FIXTURE], ids=["live", "fixture"])
+def test_every_section_of_the_notes_has_its_page_in_nav_order(root: Path) -> None:
+    """Each post's note pages, in nav order, are its original's `##` sections, in order."""
+    found = section_order(root)
+    assert found
+    for name, (sections, titles) in found.items():
+        assert titles == sections, name
+
+
+def test_nav_order_holds_for_each_post_whatever_its_front_matter(repo_copy: Path) -> None:
+    """A second post (TOML front matter, an introduction, a # heading) is checked on its own."""
+    post = repo_copy / "kettle.md"
+    post.write_text(
+        '+++\ntitle = "Kettle notes"\n+++\n\nAbout kettles.\n\n## Water ##\n\nIt boils.\n\n'
+        "# Aside\n\nSteam.\n\n## Lids\n\nA lid.\n",
+        encoding="utf-8",
+    )
+    sync(Project.at(repo_copy), post, new_post=True, run_blocks=False)
+    found = section_order(repo_copy)
+    assert found["kettle.md"] == (["Water ##", "Lids"], ["Water ##", "Lids"])
+    config = repo_copy / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    water, lids = "notes/kettle-notes/water.md", "notes/kettle-notes/lids.md"
+    config.write_text(text.replace(water, "@").replace(lids, water).replace("@", lids))
+    assert section_order(repo_copy)["kettle.md"][1] == ["Lids", "Water ##"]
 
 
 def test_the_fixture_holds_its_original(repo_copy: Path) -> None:

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import ptnotes
 from notesite.fidelity import post_pages, post_title
+from notesite.model import PAGES_MARKER
 from notesite.parity import DIRECTIVE
 from notesite.project import Project, find_root
-from notesite.model import PAGES_MARKER
 
 ROOT = Path(__file__).resolve().parents[2]
 
