@@ -22,8 +22,8 @@ from filelock import FileLock
 from notesite.project import Project
 
 pytest_plugins = ["pytester"]
-#: The sync tests' fixture project: its pages are not pages of the site.
-collect_ignore_glob = ["tests/notesite/sync/project/*"]
+#: The sync tests' fixture project and posts: their pages are not pages of the site.
+collect_ignore_glob = ["tests/notesite/sync/project/*", "tests/notesite/sync/posts/*"]
 
 ROOT = Path(__file__).resolve().parent
 #: What a strict build of the site reads.

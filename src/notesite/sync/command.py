@@ -78,10 +78,11 @@ def sync(
     removed: list[str] = []
 
     def write(target: Path, content: str) -> None:
-        if target.is_file() and target.read_text(encoding="utf-8") == content:
+        data = content.encode("utf-8")  # as is: a post's CRLF line ends stay its own
+        if target.is_file() and target.read_bytes() == data:
             return
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(content, encoding="utf-8")
+        target.write_bytes(data)
         written.append(target.relative_to(project.root).as_posix())
 
     write(plan.original_path, text)

@@ -1,0 +1,192 @@
+"""Posts as authors write them: each comes in whole with ``sync --new``, and a re-sync is nothing.
+
+``posts/`` holds one small post per kind of fault that real notes posts showed (its front
+matter's comment says what went wrong); :data:`EXPECTED` says what each must do now. Every
+post also passes the same three checks: the sync writes it, the fidelity gate holds (every
+word of the post is on the pages), and syncing the same post again writes nothing.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from conftest import Fixture
+
+from notesite.model import parse_page
+from notesite.site import posts_list
+from notesite.sync import FAILS, NEEDS_PACKAGE, NEEDS_SETUP, PASSES, Outcome
+
+POSTS = Path(__file__).parent / "posts"
+Check = Callable[[Fixture, Outcome], None]
+
+
+def page_of(fixture: Fixture, folder: str, name: str) -> str:
+    return fixture.page(f"{folder}/{name}")
+
+
+def body(text: str) -> str:
+    """A page's text after its front matter."""
+    return text.split("\n---\n", 1)[1]
+
+
+def verdicts(outcome: Outcome) -> list[tuple[str, str]]:
+    return [(run.result, run.detail) for run in outcome.runs]
+
+
+def augmented(fixture: Fixture, outcome: Outcome) -> None:
+    assert verdicts(outcome) == [(NEEDS_SETUP, "undefined: total, step")]
+
+
+def blockquote(fixture: Fixture, outcome: Outcome) -> None:
+    text = page_of(fixture, "quoted-notes", "sayings.md")
+    assert "> The first quoted paragraph.\n>\n> The second quoted paragraph.\n" in text
+
+
+def failing(fixture: Fixture, outcome: Outcome) -> None:
+    ((result, detail),) = verdicts(outcome)
+    assert result == FAILS
+    assert detail.startswith("ZeroDivisionError: division by zero")
+
+
+def spaced_fence(fixture: Fixture, outcome: Outcome) -> None:
+    text = page_of(fixture, "spaced-fence-notes", "counting.md")
+    assert "``` python\ntotal = 1 + 2\n" in text
+    assert verdicts(outcome) == [(PASSES, "")]
+
+
+def definitions(fixture: Fixture, outcome: Outcome) -> None:
+    text = page_of(fixture, "reference-notes", "sources.md")
+    assert text.endswith(
+        "says so.\n\n[^1]: https://example.org/flour\n[guide]: https://example.org/baking\n"
+    )
+
+
+def h1_heading(fixture: Fixture, outcome: Outcome) -> None:
+    text = page_of(fixture, "heading-notes", "first-part.md")
+    assert body(text) == "\n# First part\n\nSome words.\n\n# Second part\n\nMore words.\n"
+
+
+def indented_closing(fixture: Fixture, outcome: Outcome) -> None:
+    page = fixture.project.page("notes/closing-fence-notes/steps.md")
+    assert [block.code for block in page.blocks] == ["a = 1\n", "# a short comment\nb = 2\n"]
+    assert "Second step." in [unit.text for unit in page.units]
+    assert verdicts(outcome) == [(PASSES, ""), (PASSES, "")]
+
+
+def intro(fixture: Fixture, outcome: Outcome) -> None:
+    index = fixture.project.page("notes/bicycle-notes/index.md")
+    start, end = index.author_span
+    assert [line for line in index.lines[start:end] if line.strip()] == [
+        "These notes collect a few things about bicycles."
+    ]
+    assert "collect" not in page_of(fixture, "bicycle-notes", "wheels.md")
+
+
+def liquid(fixture: Fixture, outcome: Outcome) -> None:
+    page = fixture.project.page("notes/liquid-notes/boxes.md")
+    (block,) = page.blocks
+    assert block.code == "class Box:\n    def __init__(self, size):\n        self.size = size\n"
+    assert verdicts(outcome) == [(PASSES, "")]
+    original = (fixture.root / "notes-original" / "liquid-highlight-block-not-run.md").read_text()
+    assert "{% highlight python %}" in original  # the post is kept as its author wrote it
+
+
+def math(fixture: Fixture, outcome: Outcome) -> None:
+    text = page_of(fixture, "math-notes", "products.md")
+    assert "$$\np = a*b*c\n$$\n\nand inline $x_1 + y_1$ too.\n" in text
+
+
+def missing_package(fixture: Fixture, outcome: Outcome) -> None:
+    ((result, detail),) = verdicts(outcome)
+    assert (result, detail.split(" ")[0]) == (NEEDS_PACKAGE, "some_absent_package")
+
+
+def no_subtitle(fixture: Fixture, outcome: Outcome) -> None:
+    page = fixture.project.page("notes/gardening-notes/seeds.md")
+    assert {k: str(v) for k, v in page.meta["post"].items()} == {
+        "title": "Gardening notes",
+        "date": "2021-03-04",
+    }
+    assert "subtitle" not in page_of(fixture, "gardening-notes", "seeds.md")
+
+
+def sessions(fixture: Fixture, outcome: Outcome) -> None:
+    page = fixture.project.page("notes/console-notes/console.md")
+    assert len(page.doctests) == 2
+    assert [block.code for block in page.blocks] == ["k = 7 - 1\nprint(k)\n"]
+    assert verdicts(outcome) == [
+        (PASSES, "console session"),
+        (PASSES, "console session"),
+        (PASSES, ""),
+    ]
+
+
+def second_post(fixture: Fixture, outcome: Outcome) -> None:
+    project = fixture.project
+    assert project.note_pages[-1] == "notes/kettle-notes/water.md"
+    listed = posts_list(project, "notes/index.md")
+    assert listed.splitlines() == [
+        "- [Tensor Basics](index.md): *Creating tensors, modules*, written 2023-05-01, 2 pages",
+        "- [Kettle notes](kettle-notes/index.md): *Small things about kettles*, written "
+        "2021-03-04, 1 page",
+    ]
+
+
+def tight_list(fixture: Fixture, outcome: Outcome) -> None:
+    text = page_of(fixture, "list-notes", "fruit.md")
+    assert body(text).endswith("# Fruit\n\n- apples\n- pears\n- plums\n")
+
+
+def toml(fixture: Fixture, outcome: Outcome) -> None:
+    text = page_of(fixture, "lamp-notes", "light.md")
+    assert text.startswith("---\npost:\n  title: Lamp notes\n  date: 2021-03-04\n---\n")
+
+
+def warning(fixture: Fixture, outcome: Outcome) -> None:
+    ((result, detail),) = verdicts(outcome)
+    assert (result, detail.split(" (page")[0]) == (FAILS, "UserWarning: a gentle notice")
+
+
+#: What each post of ``posts/`` must do now, by its file name.
+EXPECTED: dict[str, Check] = {
+    "augmented-assignment-name-missing-from-hint": augmented,
+    "blockquote-blank-line-dropped": blockquote,
+    "failing-block-aborts-every-build": failing,
+    "fence-info-with-space": spaced_fence,
+    "footnote-and-link-definitions-dropped": definitions,
+    "h1-heading-after-first-section-lost": h1_heading,
+    "indented-closing-fence-mangles-page": indented_closing,
+    "intro-before-first-section-refused": intro,
+    "liquid-highlight-block-not-run": liquid,
+    "math-shown-as-raw-tex": math,
+    "missing-package-judged-as-wrong-code": missing_package,
+    "missing-subtitle-crashes-fidelity-gate": no_subtitle,
+    "repl-session-and-pycon-blocks": sessions,
+    "second-post-breaks-nav-order-test": second_post,
+    "tight-list-becomes-loose": tight_list,
+    "toml-front-matter-unclear-error": toml,
+    "warning-passes-in-report-fails-in-pytest": warning,
+}
+
+
+def test_every_post_has_its_expectation() -> None:
+    assert sorted(path.stem for path in POSTS.glob("*.md")) == sorted(EXPECTED)
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_a_post_comes_in_whole_and_resyncs_to_nothing(fixture: Fixture, name: str) -> None:
+    # The project's warnings policy, as the site's own pyproject.toml sets it.
+    (fixture.root / "pyproject.toml").write_text(
+        '[tool.pytest.ini_options]\nfilterwarnings = ["error"]\n', encoding="utf-8"
+    )
+    post = Path(shutil.copy(POSTS / f"{name}.md", fixture.scratch / f"{name}.md"))
+    outcome = fixture.sync(post, new_post=True, run_blocks=True, timeout=60)
+    assert outcome.written
+    fixture.gate()
+    for src in fixture.project.nav:
+        parse_page((fixture.root / "docs" / src).read_text(encoding="utf-8"), src)
+    assert fixture.sync(post).written == []
+    EXPECTED[name](fixture, outcome)
