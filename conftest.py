@@ -124,7 +124,7 @@ def built_site(once: Callable[[str, Callable[[Path], Path]], Path]) -> Path:
     return once("built-site", build)
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def mkdocs_build() -> Callable[[Path, Path], subprocess.CompletedProcess[str]]:
     """Builds a project strictly: ``mkdocs_build(project, site)``."""
     return run_mkdocs

@@ -30,10 +30,12 @@ import posixpath
 import re
 from pathlib import Path
 from typing import Any
+from xml.etree.ElementTree import Element
 
 from markdown import Markdown
 from markdown.extensions import Extension
 from markdown.preprocessors import Preprocessor
+from markdown.treeprocessors import Treeprocessor
 
 from notesite import site
 from notesite.fidelity import post_title
@@ -74,10 +76,11 @@ def new_is_replace(new: list[str]) -> bool:
 class NotesitePreprocessor(Preprocessor):
     """Adds bylines, anchors, outputs, badges, lists and totals to a page's Markdown."""
 
-    def __init__(self, md: Markdown, project: Project) -> None:
-        """Render the pages of ``project``."""
+    def __init__(self, md: Markdown, project: Project, links: PostLinks) -> None:
+        """Render the pages of ``project``; tell ``links`` which page it is."""
         super().__init__(md)
         self.project = project
+        self.links = links
 
     def run(self, lines: list[str]) -> list[str]:
         """Add what the site shows to the page these lines are."""
@@ -117,6 +120,7 @@ class NotesitePreprocessor(Preprocessor):
                 lines[at : at + 1] = new[:-1]
             else:
                 lines[at:at] = new
+        self.links.page = found[0] if found is not None else None
         if found is not None:
             lines = self._post_pages(found[0], lines)
         return self._markers(lines, found[0] if found is not None else None)
@@ -235,6 +239,104 @@ class NotesitePreprocessor(Preprocessor):
         return out
 
 
+class PostLinks(Treeprocessor):
+    """A post's links that lead nowhere on the site: to another section, or off the site.
+
+    A post links to its own sections (``[Tensors](#tensors)``, a table of contents), which
+    the site puts on pages of their own: such a link leads to the section's page. A relative
+    link or image of the post leads to a file of its blog that the site does not hold: its
+    words (an image's alternative text) are kept, the link is not, and a title says where it
+    led. So a post's pages build strictly, and nothing on them leads to a missing page.
+    """
+
+    def __init__(self, md: Markdown, project: Project) -> None:
+        """The links of ``project``'s post pages."""
+        super().__init__(md)
+        self.project = project
+        self.page: Page | None = None
+
+    def run(self, root: Element) -> None:
+        """Mend the links of the page, if it is a page of a post."""
+        page = self.page
+        if page is None or post_title(page) is None:
+            return
+        ids = {element.get("id") for element in root.iter() if element.get("id")}
+        here = posixpath.dirname(page.src_uri)
+        sections = self._sections(page)
+        for parent in self._author_elements(root):
+            for k, child in enumerate(list(parent)):
+                if child.tag == "a" and (href := child.get("href")) is not None:
+                    if href.startswith("#") and href[1:] not in ids:
+                        target = sections.get(href[1:])
+                        if target is not None:
+                            child.set("href", posixpath.relpath(target, here or ".") + href)
+                        else:
+                            self._dead(parent, k, child, f"a link to {href}")
+                    elif self._missing(href, here):
+                        self._dead(parent, k, child, f"a link to {href}")
+                elif child.tag == "img" and self._missing(child.get("src", ""), here):
+                    words = child.get("alt", "")
+                    span = Element("span", {"class": "ptn-dead-link"})
+                    span.text = f"[{words}]" if words else "[image]"
+                    span.tail = child.tail
+                    span.set("title", f"In the post, an image at {child.get('src')}, " + _ABSENT)
+                    parent[k] = span
+
+    @staticmethod
+    def _author_elements(root: Element) -> list[Element]:
+        """The elements of the author's text: the site's boxes (and what is in them) left out.
+
+        A link in a box is the site's own, and a strict build must fail on it if it is broken.
+        """
+        found: list[Element] = []
+        pending = [root]
+        while pending:
+            element = pending.pop()
+            classes = element.get("class", "").split()
+            if element.tag == "details" or "admonition" in classes:
+                continue
+            found.append(element)
+            pending.extend(reversed(list(element)))
+        return found
+
+    def _sections(self, page: Page) -> dict[str, str]:
+        """The anchor of each heading of the post's pages, and the page it is on."""
+        from markdown.extensions.toc import slugify
+
+        title = post_title(page)
+        found: dict[str, str] = {}
+        for other in self.project.pages():
+            if post_title(other) != title or other.src_uri == page.src_uri:
+                continue
+            for line, _ in other.headings:
+                words = other.lines[line].strip().strip("#").strip()
+                found.setdefault(slugify(words, "-"), other.src_uri)
+        return found
+
+    def _missing(self, href: str, here: str) -> bool:
+        """Whether a relative link leads to no file of the docs folder."""
+        if not href or re.match(r"^[a-zA-Z][\w+.-]*:|^/|^#", href):
+            return False
+        path = posixpath.normpath(posixpath.join(here, href.split("#")[0].split("?")[0]))
+        if path.startswith("../"):
+            return True
+        target = self.project.docs_dir / path
+        return not (target.exists() or target.with_suffix(".md").is_file())
+
+    @staticmethod
+    def _dead(parent: Element, k: int, link: Element, what: str) -> None:
+        """The link ``link`` (child ``k`` of ``parent``) as its words, saying where it led."""
+        span = Element(
+            "span", {"class": "ptn-dead-link", "title": f"In the post, {what}, {_ABSENT}"}
+        )
+        span.text, span.tail = link.text, link.tail
+        span.extend(list(link))
+        parent[k] = span
+
+
+_ABSENT = "which this site does not hold"
+
+
 class NotesiteExtension(Extension):
     """The ``notesite`` Markdown extension (see the module's docs for its settings)."""
 
@@ -263,7 +365,12 @@ class NotesiteExtension(Extension):
         """Register the preprocessor."""
         project = self.project()
         if project is not None:
-            md.preprocessors.register(NotesitePreprocessor(md, project), "notesite", PRIORITY)
+            links = PostLinks(md, project)
+            md.preprocessors.register(
+                NotesitePreprocessor(md, project, links), "notesite", PRIORITY
+            )
+            # After the headings get their ids (toc, 5), before MkDocs checks the links (0).
+            md.treeprocessors.register(links, "notesite-links", 1)
 
 
 def makeExtension(**kwargs: Any) -> NotesiteExtension:

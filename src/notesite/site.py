@@ -365,6 +365,7 @@ AS_WRITTEN_SWITCH = (
     "As written</button>"
 )
 RELATIVE_LINK = re.compile(r'<a href="(?![a-z]+:|#)([^"]*)">(.*?)</a>', re.DOTALL)
+RELATIVE_IMAGE = re.compile(r'<img alt="([^"]*)" src="(?![a-z]+:|/)([^"]*)"[^>]*>')
 #: The Markdown extensions of the project that the author's section is not rendered with.
 NOT_FOR_THE_AUTHOR = {"notesite", "toc", "pymdownx.snippets"}
 
@@ -393,8 +394,21 @@ def as_written_html(page: Page, project: Project) -> str:
         ),
         body,
     )
+    body = RELATIVE_IMAGE.sub(
+        lambda m: (
+            f'<span class="ptn-dead-link" title="In the post, an image at {m[2]}, which this '
+            f'site does not hold">[{m[1] or "image"}]</span>'
+        ),
+        body,
+    )
     # Its own anchors (a footnote's) get a prefix: the page's ids stay unique.
-    body = re.sub(r'(\bid="|\bhref="#)(?=[^"])', r"\1as-written-", body)
+    ids = set(re.findall(r'\bid="([^"]+)"', body))
+    body = re.sub(r'\bid="([^"]+)"', r'id="as-written-\1"', body)
+    body = re.sub(
+        r'\bhref="#([^"]+)"',
+        lambda m: f'href="#as-written-{m[1]}"' if m[1] in ids else m[0],
+        body,
+    )
     return (
         '<section class="ptn-as-written" hidden aria-label="The section as its author wrote it">'
         f"{body}</section>"

@@ -1,9 +1,11 @@
-"""A post's math and footnotes, as readers meet them: typeset by the site's own KaTeX.
+"""A post's math, footnotes and links, as readers meet them.
 
 A post heavy with math (display and inline, ``a*b*c`` that Markdown would read as emphasis,
-a footnote) is brought into a scratch copy of the project with ``sync --new``, built strictly
-and served: every formula is typeset, in the page and in its "As written" view, and the page
-asks nothing of another host.
+a footnote), with a table of contents, a link to another post of its blog and an image the
+site does not hold, is brought into a scratch copy of the project with ``sync --new``, built
+strictly and served: every formula is typeset by the site's own KaTeX, in the page and in its
+"As written" view; the contents lead to the sections' pages; the link and image that lead
+nowhere here keep their words; and the pages ask nothing of another host.
 """
 
 from __future__ import annotations
@@ -25,7 +27,8 @@ title: Softmax notes
 date: 2021-03-04
 ---
 
-Where the formulas of the loss come from.
+Where the formulas of the loss come from. Contents: [Softmax](#softmax),
+[Cross entropy](#cross-entropy); see also [my statistics recap](../2021-01-01-stats.md).
 
 ## Softmax
 
@@ -38,23 +41,37 @@ $$
 and the product of three numbers is $p = a*b*c$, with $x_1 + y_1$ inline too.[^1]
 
 [^1]: As in any textbook.
+
+![A plot of the softmax](img/softmax.png)
+
+## Cross entropy
+
+Back to [the softmax](#softmax), which [this section](#cross-entropy) uses.
 """
 PAGE = "notes/softmax-notes/softmax.md"
 
 
-def test_math_is_typeset_by_the_site_itself(
-    browse: Callable[..., Browsing],
-    project_copy: Path,
-    tmp_path: Path,
+@pytest.fixture(scope="module")
+def softmax_site(
+    tmp_path_factory: pytest.TempPathFactory,
+    project_copier: Callable[[Path], Path],
     mkdocs_build: Callable[[Path, Path], CompletedProcess[str]],
-) -> None:
-    post = tmp_path / "softmax.md"
+) -> Path:
+    """A copy of the project with the post synced in, built strictly once for the module."""
+    folder = tmp_path_factory.mktemp("softmax")
+    project = project_copier(folder / "project")
+    post = folder / "softmax.md"
     post.write_text(POST, encoding="utf-8")
-    sync(Project.at(project_copy), post, new_post=True, run_blocks=False)
-    built = project_copy / "site"
-    done = mkdocs_build(project_copy, built)
+    sync(Project.at(project), post, new_post=True, run_blocks=False)
+    done = mkdocs_build(project, project / "site")
     assert done.returncode == 0, done.stderr
-    with serve(built) as site:
+    return project / "site"
+
+
+def test_math_is_typeset_by_the_site_itself(
+    browse: Callable[..., Browsing], softmax_site: Path
+) -> None:
+    with serve(softmax_site) as site:
         browsing = browse(color_scheme="light")
         page = browsing.new_page()
         goto(page, site(page_url(PAGE)), idle=True)
@@ -77,4 +94,33 @@ def test_math_is_typeset_by_the_site_itself(
         assert page.locator(".ptn-as-written .arithmatex .katex").count() == 4
         fonts = [url for url in browsing.traffic.requests if url.endswith(".woff2")]
         assert fonts, "KaTeX's fonts come from the site"
+        assert traffic_problems(browsing.traffic) == []
+
+
+def test_a_post_s_links_lead_to_its_sections_or_keep_their_words(
+    browse: Callable[..., Browsing], softmax_site: Path
+) -> None:
+    with serve(softmax_site) as site:
+        browsing = browse(color_scheme="light")
+        page = browsing.new_page()
+        goto(page, site(page_url("notes/softmax-notes/index.md")))
+        page.locator("article p a", has_text="Cross entropy").click()
+        page.wait_for_url("**/softmax-notes/cross-entropy/#cross-entropy")
+        assert page.locator("article h1").inner_text().startswith("Cross entropy")
+        # On the section's own page, a link to a heading there stays; one to another
+        # section's page leads there.
+        # (The theme shows each link's address in full.)
+        here = page.locator("article > p a", has_text="this section").get_attribute("href")
+        assert str(here).endswith("/softmax-notes/cross-entropy/#cross-entropy")
+        back = page.locator("article > p a", has_text="the softmax").get_attribute("href")
+        assert str(back).endswith("/softmax-notes/softmax/#softmax")
+        goto(page, site(page_url("notes/softmax-notes/index.md")))
+        dead = page.locator("article > p .ptn-dead-link", has_text="my statistics recap")
+        assert dead.get_attribute("title") == (
+            "In the post, a link to ../2021-01-01-stats.md, which this site does not hold"
+        )
+        goto(page, site(page_url(PAGE)))
+        image = page.locator("article .ptn-dead-link", has_text="[A plot of the softmax]")
+        assert image.count() == 2  # on the page and in its "As written" view
+        assert page.locator("article img[src*=softmax]").count() == 0
         assert traffic_problems(browsing.traffic) == []

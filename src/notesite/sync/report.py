@@ -39,12 +39,18 @@ def report(plan: Plan, runs: list[BlockRun], unchecked: list[str], seconds: floa
         r: sum(run.result == r for run in runs)
         for r in (PASSES, NEEDS_SETUP, NEEDS_PACKAGE, NEEDS_CUDA, NOTEBOOK_ONLY, FAILS, TIMED_OUT)
     }
+    titled = [
+        f"- Title: *{plan.post.title}*, from {plan.post.title_from}: no title in front matter."
+    ]
+    if not plan.post.title_from:
+        titled = []
     out = [
         f"# Sync of *{plan.post.title}*",
         "",
         f"From `{plan.post.name}` to `{plan.original_path.name if plan.original_path else ''}`"
         f"{' (a new post)' if plan.old is None else ''}, in {seconds:.1f} s.",
         "",
+        *titled,
         "- Units: " + ", ".join(f"{n} {what}" for what, n in counts.items()) + ".",
         f"- Pages written: {len(plan.pages)}; removed: {len(plan.removed_pages)}; "
         f"nav {'changed' if plan.config_text else 'unchanged'}.",

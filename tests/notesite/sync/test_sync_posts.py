@@ -190,3 +190,117 @@ def test_a_post_comes_in_whole_and_resyncs_to_nothing(fixture: Fixture, name: st
         parse_page((fixture.root / "docs" / src).read_text(encoding="utf-8"), src)
     assert fixture.sync(post).written == []
     EXPECTED[name](fixture, outcome)
+
+
+#: A README-style post as people write them: no front matter (its title is its first
+#: heading), an introduction with a table of contents, CRLF line ends, a setext heading, an
+#: ordered list whose items hold fences without a blank line, a table, raw HTML, a quote
+#: holding a list, a tab-indented code block, a ``~~~`` fence, a Hugo highlight shortcode,
+#: a list indented by two spaces, a console session in a python fence, a notebook magic
+#: and a fence without a language.
+README = """# PyTorch cheat sheet
+
+My notes from the course, written as I went.
+They are rough.
+
+Table of contents:
+* [Tensors](#tensors)
+* [Autograd](#autograd)
+
+## Tensors
+
+Setext heading below
+--------------------
+
+1. Make a tensor:
+   ```python
+   import torch
+   x = torch.ones(2, 3)
+   ```
+2. Check its shape:
+
+   ```python
+   print(tuple(torch.ones(2, 3).shape))
+   ```
+
+| op | result |
+|----|--------|
+| `x.sum()` | 6 |
+
+<div class="note">Raw HTML block</div>
+
+> A quote with a list:
+> - one
+> - two
+
+\tTabbed indented code line
+
+~~~python
+y = 2 * 3
+~~~
+
+{{< highlight python "linenos=table" >}}
+z = 4 + 1
+{{< /highlight >}}
+
+## Autograd
+
+- first level
+  - second level with `code`
+    - third level
+- back to first
+
+```python
+>>> 6 * 7
+42
+```
+
+```python
+%matplotlib inline
+import math
+```
+
+```
+plain block without a language
+```
+
+Final words.
+"""
+
+
+def test_a_readme_style_post_comes_in_whole(fixture: Fixture) -> None:
+    post = fixture.scratch / "cheat-sheet.md"
+    post.write_text(README, encoding="utf-8", newline="\r\n")
+    outcome = fixture.sync(post, new_post=True, run_blocks=True, timeout=60)
+    fixture.gate()
+    assert fixture.sync(post).written == []
+    assert (fixture.root / "notes-original" / "cheat-sheet.md").read_bytes() == post.read_bytes()
+    folder = "pytorch-cheat-sheet"
+    index = page_of(fixture, folder, "index.md")
+    # Its own first heading is the index page's title: the site adds none.
+    assert body(index).startswith("\n<!-- ptnotes:intro -->\n\n# PyTorch cheat sheet\n\nMy notes")
+    assert index.count("# PyTorch cheat sheet") == 1
+    tensors = page_of(fixture, folder, "tensors.md")
+    assert "Setext heading below\n--------------------\n" in tensors
+    assert "1. Make a tensor:\n\n    ```python\n    import torch\n" in tensors
+    assert "> A quote with a list:\n> - one\n> - two\n" in tensors
+    assert "\n\tTabbed indented code line\n" in tensors
+    assert "```python\nz = 4 + 1\n```" in tensors
+    autograd = page_of(fixture, folder, "autograd.md")
+    assert (
+        "- first level\n    - second level with `code`\n        - third level\n- back" in autograd
+    )
+    assert verdicts(outcome) == [
+        (PASSES, ""),
+        (NEEDS_SETUP, "undefined: torch"),
+        (PASSES, ""),
+        (PASSES, ""),
+        (PASSES, "console session"),
+        (
+            "notebook only",
+            "%matplotlib inline runs in the page's notebook; pytest skips it",
+        ),
+    ]
+    assert "- Title: *PyTorch cheat sheet*, from its first # heading (line 1): no title" in (
+        outcome.report
+    )
