@@ -47,6 +47,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     command.add_argument(
         "--root", type=Path, default=None, help=f"the project (default: the folder of {CONFIG})"
     )
+    commands.add_parser(
+        "matrix",
+        help="run every block and helper test on each admitted PyTorch release",
+        add_help=False,
+    )
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["matrix"]:
+        from notesite.matrix import main as matrix
+
+        return matrix(argv[1:])
     args = parser.parse_args(argv)
     root = args.root or find_root()
     if root is None or not (root / CONFIG).is_file():

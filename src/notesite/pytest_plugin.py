@@ -11,7 +11,7 @@ import pytest
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    """Add ``--notesite``, ``--update-outputs`` and ``--record-provenance``."""
+    """Add ``--notesite``, ``--update-outputs``, ``--release-results``, ``--record-provenance``."""
     group = parser.getgroup("notesite")
     group.addoption(
         "--notesite",
@@ -23,6 +23,14 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--update-outputs",
         action="store_true",
         help="rewrite the recorded outputs (with --notesite)",
+    )
+    group.addoption(
+        "--release-results",
+        default=None,
+        metavar="PATH",
+        help="write one result per test (passed, failed with its error's last line, skipped "
+        "with its reason) and the release it ran on to PATH, as JSON: the claim x release "
+        "matrix (python -m notesite matrix)",
     )
     group.addoption(
         "--record-provenance",
@@ -38,3 +46,7 @@ def pytest_configure(config: pytest.Config) -> None:
         from notesite.session import NotesitePlugin
 
         config.pluginmanager.register(NotesitePlugin(config), "notesite-session")
+    if config.getoption("release_results"):
+        from notesite.matrix import ResultsPlugin
+
+        config.pluginmanager.register(ResultsPlugin(config), "notesite-release-results")

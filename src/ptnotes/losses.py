@@ -293,7 +293,13 @@ def focal_loss(
     any_ignored = False
     if index.numel():
         # One device-to-host copy (a synchronisation on CUDA) checks the whole target.
-        low, high, ignored = torch.stack([*torch.aminmax(index), (~valid).any()]).tolist()
+        summary = torch.stack([*torch.aminmax(index), (~valid).any()])
+        try:
+            low, high, ignored = summary.tolist()
+        except RuntimeError:
+            # Under a functorch transform, torch before 2.10 gives the host no values (a
+            # tensor without storage): mask as if some were ignored; `gather` checks the range.
+            low, high, ignored = 0, 0, True
         any_ignored = bool(ignored)
         if low < 0 or high >= num_classes:
             bad = index[(index < 0) | (index >= num_classes)][0].item()

@@ -315,8 +315,10 @@ def loss_one(z: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
     return focal_loss(z[None], target, gamma=1.5)
 
 
-# torch's forward AD loads decompositions that it compiles with its own deprecated jit.script.
+# torch's forward AD loads decompositions that it compiles with its own deprecated jit.script
+# (a DeprecationWarning; a FutureWarning from torch 2.14).
 @pytest.mark.filterwarnings("ignore:`torch.jit.script` is deprecated:DeprecationWarning")
+@pytest.mark.filterwarnings("ignore:`torch.jit.script` is deprecated:FutureWarning")
 def test_forward_mode_ad() -> None:
     logits, target = make_inputs((3, 4, 5), dtype=torch.float64, ignored=1)
     x = logits.detach()

@@ -1,0 +1,309 @@
+"""The claim x release matrix: every block and test of the project on each PyTorch release.
+
+``python -m notesite matrix`` takes each minor release of PyTorch that the project admits
+(``torch>=X`` in ``pyproject.toml``, up to the newest on the package index; the newest patch
+of each), makes an isolated environment with it (``uv``), and runs ``pytest docs/`` and the
+``ptnotes`` tests there with ``--release-results``: one result per test (passed, failed with
+its error's last line, skipped with its reason), and, for a block of a page, the block's key
+(the hash of its code), so that a result older than the block's code counts as not verified.
+
+Results go to ``outputs/releases/<version>.json``. One release at a time; a table as it goes;
+a release whose results cover every current block is not run again (``--force`` runs it).
+An environment takes 3 to 7 GB (the index's Linux wheels are CUDA builds, which run on the CPU):
+it is removed after its run unless ``--keep``.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import platform
+import re
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from notesite import model
+from notesite.project import Project
+
+#: The results' folder, under the outputs folder.
+RELEASES = "releases"
+#: What each run covers: the site's pages and the helper package's tests.
+TEST_PATHS = ("docs", "tests/ptnotes")
+#: Where the environments live, under the project root (git-ignored).
+ENVIRONMENTS = ".matrix"
+#: The packages whose versions a result records (the release under test and what it pulls).
+RECORDED = ("torch", "numpy", "kornia", "torchinfo", "torchsummary", "pytest")
+
+PASSED, FAILED, SKIPPED = "passed", "failed", "skipped"
+
+
+def block_of(item: pytest.Item, project: Project) -> str | None:
+    """``page#key`` of the block a test runs (None for a test that is not a page's block)."""
+    src_uri = project.src_uri(Path(item.path))
+    if src_uri is None or not src_uri.endswith(".md"):
+        return None
+    match = re.search(r"\[line:(\d+)\]", item.name)
+    if match is None:
+        return None
+    line = int(match[1])
+    try:
+        page = project.page(src_uri)
+    except model.PageError:
+        return None
+    for block in page.blocks:
+        if block.line == line:
+            return f"{src_uri}#{block.key}"
+    for fence in page.doctests:
+        if fence.start + 1 == line:
+            return f"{src_uri}#{model.code_hash(fence.code)}"
+    return None
+
+
+def _detail(report: pytest.TestReport) -> str:
+    if report.skipped:
+        longrepr = report.longrepr
+        if isinstance(longrepr, tuple):
+            return str(longrepr[2]).removeprefix("Skipped: ")
+        return str(longrepr)
+    lines = [line for line in str(report.longrepr).splitlines() if line.strip()]
+    errors = [line for line in lines if re.match(r"^E?\s*\w*(Error|Exception|Warning)\b", line)]
+    last = (errors or lines or [""])[-1]
+    return last.removeprefix("E").strip()[:300]
+
+
+class ResultsPlugin:
+    """Collects one result per test; the controller writes them (``--release-results``)."""
+
+    def __init__(self, config: pytest.Config) -> None:
+        """Results for ``config``'s session."""
+        self.config = config
+        self.path = Path(str(config.getoption("release_results")))
+        self.results: dict[str, dict[str, str]] = {}
+        self.started = time.perf_counter()
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+        """Tag a block's report with its page and key (it travels to xdist's controller)."""
+        report = yield
+        if call.when == "setup":
+            from notesite.project import find_root
+
+            root = find_root(Path(str(item.config.rootpath)))
+            if root is not None:
+                block = block_of(item, Project.at(root))
+                if block is not None:
+                    report.user_properties.append(("ptnotes_block", block))
+        return report
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        """Keep the report's outcome: a failure or skip in any phase, else a pass."""
+        entry = self.results.setdefault(report.nodeid, {"outcome": PASSED, "detail": ""})
+        for name, value in report.user_properties:
+            if name == "ptnotes_block":
+                entry["block"] = str(value)
+        if report.failed and entry["outcome"] != FAILED:
+            entry.update(outcome=FAILED, detail=_detail(report))
+        elif report.skipped and entry["outcome"] == PASSED:
+            entry.update(outcome=SKIPPED, detail=_detail(report))
+
+    def pytest_sessionfinish(self, session: pytest.Session) -> None:
+        """Write the results (on xdist's controller, or a run without workers)."""
+        if hasattr(self.config, "workerinput"):
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        data = release_info()
+        data["seconds"] = round(time.perf_counter() - self.started, 1)
+        data["results"] = dict(sorted(self.results.items()))
+        self.path.write_text(json.dumps(data, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+
+
+def release_info() -> dict[str, Any]:
+    """The release and machine a run is on: torch, its build, Python, platform, date."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    import torch
+
+    packages = {}
+    for name in RECORDED:
+        try:
+            packages[name] = version(name)
+        except PackageNotFoundError:
+            continue
+    cuda = getattr(torch.version, "cuda", None)
+    return {
+        "torch": str(torch.__version__).split("+")[0],
+        "build": f"CUDA {cuda}" if cuda else "CPU",
+        "python": platform.python_version(),
+        "platform": f"{platform.system()} {platform.machine()}",
+        "date": datetime.date.today().isoformat(),
+        "packages": packages,
+    }
+
+
+# --- the releases --------------------------------------------------------------------------
+
+
+def _key(version: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in re.findall(r"\d+", version)[:3])
+
+
+def lower_bound(root: Path) -> str:
+    """The lowest torch release the project admits (``torch>=X`` in ``pyproject.toml``)."""
+    text = (root / "pyproject.toml").read_text(encoding="utf-8")
+    match = re.search(r'"torch\s*>=\s*([\d.]+)', text)
+    if match is None:
+        raise ValueError("pyproject.toml: expected a requirement torch>=X, got none")
+    return match[1]
+
+
+def index_versions() -> list[str]:
+    """Torch's final releases on the package index (PyPI's JSON API)."""
+    import urllib.request
+
+    with urllib.request.urlopen("https://pypi.org/pypi/torch/json", timeout=60) as answer:
+        releases = json.load(answer)["releases"]
+    return sorted(
+        (v for v, files in releases.items() if files and re.fullmatch(r"\d+\.\d+\.\d+", v)),
+        key=_key,
+    )
+
+
+def admitted(versions: Sequence[str], bound: str) -> list[str]:
+    """The newest patch of each minor release from ``bound`` up, oldest first.
+
+    >>> admitted(["2.3.1", "2.4.0", "2.4.1", "2.5.0", "2.10.0"], "2.4")
+    ['2.4.1', '2.5.0', '2.10.0']
+    """
+    newest: dict[tuple[int, ...], str] = {}
+    for version in sorted(versions, key=_key):
+        if _key(version)[:2] >= _key(bound)[:2]:
+            newest[_key(version)[:2]] = version
+    return [newest[minor] for minor in sorted(newest)]
+
+
+def results_path(project: Project, version: str) -> Path:
+    """Where a release's results go: ``outputs/releases/<version>.json``."""
+    return project.outputs_dir / RELEASES / f"{version}.json"
+
+
+def current_blocks(project: Project) -> set[str]:
+    """``page#key`` of every block of the site's pages now (the results must cover them)."""
+    found = set()
+    for src in project.nav:
+        if not (project.docs_dir / src).is_file():
+            continue
+        page = project.page(src)
+        found |= {f"{src}#{block.key}" for block in page.blocks}
+        found |= {f"{src}#{model.code_hash(fence.code)}" for fence in page.doctests}
+    return found
+
+
+def load(path: Path) -> dict[str, Any]:
+    """A release's results (its file, read)."""
+    return dict(json.loads(path.read_text(encoding="utf-8")))
+
+
+def covered(data: dict[str, Any]) -> set[str]:
+    """The blocks a release's results cover."""
+    return {entry["block"] for entry in data["results"].values() if "block" in entry}
+
+
+@dataclass
+class Run:
+    """A release's run: its version, counts of each outcome, seconds, and what went wrong."""
+
+    version: str
+    counts: dict[str, int]
+    seconds: float
+    note: str = ""
+
+
+def _environment(root: Path, version: str, uv: str) -> Path:
+    """An environment with torch ``version`` and the project (created when not there)."""
+    folder = root / ENVIRONMENTS / f"torch-{version}"
+    python = folder / "bin" / "python"
+    if python.is_file():
+        return folder
+    subprocess.run([uv, "venv", "--quiet", "--python", sys.executable, str(folder)], check=True)
+    subprocess.run(
+        [uv, "pip", "install", "--quiet", "--python", str(python), "--find-links", "/opt/wheels",
+         f"torch=={version}", "-e", f"{root}[test]"],
+        check=True, cwd=root,
+    )  # fmt: skip
+    return folder
+
+
+def run_release(project: Project, version: str, *, keep: bool, uv: str, workers: int) -> Run:
+    """Run the blocks and the helper tests on ``version``; write its results."""
+    start = time.perf_counter()
+    root = project.root
+    folder = _environment(root, version, uv)
+    target = results_path(project, version)
+    try:
+        subprocess.run(
+            [str(folder / "bin" / "python"), "-m", "pytest", *TEST_PATHS, "-q", "-p",
+             "no:randomly", "-n", str(workers), "--release-results", str(target)],
+            cwd=root, capture_output=True, text=True, check=False,
+        )  # fmt: skip
+    finally:
+        if not keep:
+            shutil.rmtree(folder, ignore_errors=True)
+    if not target.is_file():
+        return Run(version, {}, time.perf_counter() - start, "no results (pytest did not start)")
+    data = load(target)
+    counts = {PASSED: 0, FAILED: 0, SKIPPED: 0}
+    for entry in data["results"].values():
+        counts[entry["outcome"]] += 1
+    return Run(version, counts, time.perf_counter() - start)
+
+
+def main(argv: Sequence[str]) -> int:
+    """``python -m notesite matrix``: run each admitted release; print a table as it goes."""
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m notesite matrix", description=__doc__)
+    parser.add_argument("--releases", help="comma-separated versions (default: every admitted)")
+    parser.add_argument("--keep", action="store_true", help="keep each environment after its run")
+    parser.add_argument("--force", action="store_true", help="run releases that are current")
+    parser.add_argument("--workers", type=int, default=2, help="pytest-xdist workers (2)")
+    parser.add_argument("--root", type=Path, default=None, help="the project")
+    args = parser.parse_args(argv)
+    from notesite.project import find_root
+
+    root = args.root or find_root()
+    if root is None:
+        print("error: expected a project with mkdocs.yml, got none", file=sys.stderr)
+        return 2
+    project = Project.at(root)
+    uv = shutil.which("uv") or str(Path(sys.executable).parent / "uv")
+    if not Path(uv).is_file():
+        print("error: expected uv (pip install uv), got none", file=sys.stderr)
+        return 2
+    if args.releases:
+        versions = [v.strip() for v in args.releases.split(",") if v.strip()]
+    else:
+        versions = admitted(index_versions(), lower_bound(root))
+    blocks = current_blocks(project)
+    print("| torch | passed | failed | skipped | minutes | note |")
+    print("| --- | ---: | ---: | ---: | ---: | --- |", flush=True)
+    for version in versions:
+        path = results_path(project, version)
+        if path.is_file() and not args.force and blocks <= covered(load(path)):
+            print(f"| {version} | | | | | current: not run again |", flush=True)
+            continue
+        run = run_release(project, version, keep=args.keep, uv=uv, workers=args.workers)
+        c = run.counts
+        print(
+            f"| {version} | {c.get(PASSED, '')} | {c.get(FAILED, '')} | {c.get(SKIPPED, '')} "
+            f"| {run.seconds / 60:.1f} | {run.note} |",
+            flush=True,
+        )
+    return 0
