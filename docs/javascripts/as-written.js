@@ -33,6 +33,12 @@
     });
   }
 
+  // A long output scrolls in its box until the reader asks for all of it.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest(".ptn-show-all");
+    if (button) button.closest(".ptn-output").classList.add("ptn-output--all");
+  });
+
   if (typeof document$ !== "undefined") {
     document$.subscribe(setUp);  // Material's instant navigation: every page it shows
   } else {

@@ -39,13 +39,26 @@ from markdown.treeprocessors import Treeprocessor
 
 from notesite import site
 from notesite.fidelity import post_title
-from notesite.model import PAGES_MARKER, Check, Note, Page, PageError
+from notesite.model import (
+    ERRATUM_KIND,
+    HELPER,
+    NOTE_KIND,
+    PAGES_MARKER,
+    SETUP,
+    Check,
+    Note,
+    Page,
+    PageError,
+)
 from notesite.notebook import notebook_path
 from notesite.outputs import RecordError
 from notesite.project import DEFAULTS, Project, find_root
 
 #: Runs after Python-Markdown's whitespace normalisation (30), before fences are read (25).
 PRIORITY = 29
+#: The boxes that fold away into a chip under their claim (a setup and a check already do):
+#: the notes lead, the proof is a tap away.
+FOLDED = (NOTE_KIND, HELPER, ERRATUM_KIND)
 #: Marks an insert that replaces the line it stands before.
 _DROP = "\x00drop"
 
@@ -159,16 +172,24 @@ class NotesitePreprocessor(Preprocessor):
         if page.is_note and isinstance(post, dict):
             h1 = next((line for line, level in page.headings if level == 1), None)
             if h1 is not None:
-                after(h1, ["", self._stash(site.byline(post)), "", *self._actions(page), ""])
+                after(h1, ["", *self._actions(page, site.byline(post)), ""])
             author = site.as_written_html(page, self.project)
             inserts.append((len(lines) - offset, ["", self._stash(author), ""]))
+        firsts = {a.start: lines[a.start] for a in page.additions if page.is_note}
+        for claim in page.claims:
+            for check in claim.checks:
+                if check.cuda:
+                    firsts[check.line - 1] = self._retitle(lines, check, page)
+        for addition in page.additions:
+            if addition.start in firsts:
+                new = _as_chip(firsts[addition.start], addition.kind)
+                if new != lines[addition.start]:
+                    # Replace the box's first line: an insert before it, the old one dropped.
+                    inserts.append((addition.start - offset, [new, _DROP]))
         for marker in page.markers:
             # The not-a-claim markers are for the gate and the Verification page, not the reader.
             inserts += [(line - offset, [_DROP]) for line in range(marker.start, marker.end)]
         for claim in page.claims:
-            for check in claim.checks:
-                if check.cuda:
-                    self._retitle(lines, check, page, offset, inserts)
             boxes: list[Check | Note] = [*claim.checks, *claim.notes]
             targets = [(box.anchor_line - 1, box.slug) for box in boxes]
             if claim.erratum is not None:
@@ -179,13 +200,13 @@ class NotesitePreprocessor(Preprocessor):
         if page.blocks:
             entries = site.block_entries(page, self.project)
             for block, entry in zip(page.blocks, entries, strict=True):
-                shown = site.output_box(entry) + site.badges(entry, cuda=block.cuda)
+                shown = site.proof(entry, cuda=block.cuda)
                 indent = " " * block.fence.indent
                 after(block.fence.end - 1, ["", indent + self._stash(shown), ""])
         return inserts
 
-    def _actions(self, page: Page) -> list[str]:
-        """The page's actions: its notebook, Colab, its source, and the "As written" switch."""
+    def _actions(self, page: Page, byline: str) -> list[str]:
+        """The page's byline, then its actions: its notebook, Colab, source, "As written"."""
         notebook = notebook_path(page.src_uri)
         docs = self.project.docs_dir.relative_to(self.project.root).as_posix()
         links = [
@@ -199,28 +220,18 @@ class NotesitePreprocessor(Preprocessor):
         if source:
             links.append(f"[View source]({source})")
         switch = self._stash(site.AS_WRITTEN_SWITCH)
-        return [" · ".join([*links, switch]), "{: .ptn-actions }"]
+        return [self._stash(byline), "", " · ".join([*links, switch]), "{: .ptn-actions }"]
 
-    def _retitle(
-        self,
-        lines: list[str],
-        check: Check,
-        page: Page,
-        offset: int,
-        inserts: list[tuple[int, list[str]]],
-    ) -> None:
-        """Show a CUDA check for what it is: not yet run, or where a CUDA run verified it."""
+    def _retitle(self, lines: list[str], check: Check, page: Page) -> str:
+        """A CUDA check's first line, for what it is: not yet run, or where a CUDA run ran it."""
         at = check.line - 1
         verified = site.cuda_verification(check, page, self.project)
         line = lines[at]
         indent = line[: len(line) - len(line.lstrip(" "))]
         marker = line.strip().split()[0]
         if verified is None:
-            new = f'{indent}{marker} {site.CUDA_PENDING} "{site.CUDA_PENDING_TITLE} {check.claim}"'
-        else:
-            new = f'{indent}{marker} success "Checked on CUDA ({verified}): {check.claim}"'
-        # Replace the box's first line: an insert before it, and the old line dropped.
-        inserts.append((at - offset, [new, _DROP]))
+            return f'{indent}{marker} {site.CUDA_PENDING} "{site.CUDA_PENDING_TITLE} {check.claim}"'
+        return f'{indent}{marker} success "Checked on CUDA ({verified}): {check.claim}"'
 
     def _markers(self, lines: list[str], page: Page | None) -> list[str]:
         here = page.src_uri if page is not None else "index.md"
@@ -237,6 +248,33 @@ class NotesitePreprocessor(Preprocessor):
             make = replacements.get(line.strip())
             out.extend(make().splitlines() if make else [line])
         return out
+
+
+BOX_LINE = re.compile(
+    r'^(?P<indent>\s*)(?P<marker>!!!|\?\?\?\+?) (?P<type>[\w-]+) "(?P<title>.*)"\s*$'
+)
+
+
+def _as_chip(line: str, kind: str) -> str:
+    """A box's first line as the site shows it: folded, its title a label and the rest.
+
+    A precise note, a helper pointer and an erratum fold away (``!!!`` becomes ``???``) like
+    a check or a setup: closed, each box is a chip under the text it stands for. Its title's
+    label ("Checked", "Precisely", "Erratum", up to the first colon) is all a closed chip
+    shows; the rest (the claim again) shows when it opens, and screen readers read it whole.
+    """
+    match = BOX_LINE.match(line)
+    if match is None:
+        return line
+    marker = "???" if match["marker"] == "!!!" and kind in FOLDED else match["marker"]
+    title = match["title"]
+    label, colon, rest = title.partition(": ")
+    if colon and rest:
+        title = f"{label}<span class='ptn-rest'>: {rest}</span>"
+    elif kind == SETUP and " " in title:
+        label, _, rest = title.partition(" ")
+        title = f"{label}<span class='ptn-rest'> {rest}</span>"
+    return f'{match["indent"]}{marker} {match["type"]} ptn-chip "{title}"'
 
 
 class PostLinks(Treeprocessor):

@@ -43,56 +43,85 @@ def _short_torch(text: str) -> str:
     return f"torch {match[1]}" if match else text
 
 
-def badges(entry: _outputs.Entry | None, cuda: bool = False) -> str:
-    """The badges of one block: where it was verified, from its record.
+#: The states a block's run can be in: one vocabulary, the legend's (docs/verification.md).
+CPU_VERIFIED = "CPU verified"
+CUDA_VERIFIED = "CUDA verified"
+CUDA_NOT_YET_RUN = "CUDA not yet run"
+SKIPPED = "skipped"
+NOT_YET_RUN = "not yet run"
+#: Outputs of at most this many lines are shown whole; longer ones in a box that scrolls.
+OUTPUT_LINES = 15
 
-    A block that needs a CUDA GPU (``cuda``) and that no CUDA run verified says so apart; a
-    block without a record (a preview before ``--update-outputs``) is "not yet run".
+
+def _state(kind: str, text: str, detail: str) -> str:
+    """One state: a chip that opens on a click or tap to say where and when."""
+    return (
+        f'<details class="ptn-state ptn-state--{kind}"><summary>{html.escape(text)}</summary>'
+        f"<span>{html.escape(detail)}</span></details>"
+    )
+
+
+def badges(entry: _outputs.Entry | None, cuda: bool = False) -> str:
+    """The states of one block, from its record: where it was verified (:data:`CPU_VERIFIED`…).
+
+    A block that needs a CUDA GPU (``cuda``) says whether a CUDA run verified it; a block
+    that needs none says nothing of CUDA. A block without a record (a preview before
+    ``--update-outputs``) is "not yet run".
     """
     if entry is None:
-        return (
-            '<p class="ptn-badges"><span class="ptn-badge ptn-badge--pending" '
-            'title="No run has recorded this block yet: make update-outputs">'
-            "Not yet run</span></p>"
-        )
-    spans = []
+        states = [
+            _state(
+                "pending", "Not yet run", "No run has recorded this block yet: make update-outputs"
+            )
+        ]
+        return f'<span class="ptn-badges">{"".join(states)}</span>'
+    states = []
     if "cpu" in entry.verified:
         cpu = entry.verified["cpu"]
-        spans.append(("ok", f"✓ CPU · {_short_torch(cpu)}", f"Executed on CPU: {cpu}"))
+        states.append(_state("ok", f"✓ {CPU_VERIFIED} · {_short_torch(cpu)}", f"Ran on CPU: {cpu}"))
     elif "cpu" in entry.skipped:
         reason = entry.skipped["cpu"]
-        spans.append(("skip", f"CPU: skipped ({reason})", f"Skipped on CPU: {reason}"))
+        states.append(_state("skip", f"CPU: {SKIPPED}", f"Skipped on CPU: {reason}"))
     if "cuda" in entry.verified:
         where = entry.verified["cuda"]
         gpu = where.split(" · ")[0]
-        spans.append(("ok", f"✓ CUDA ({gpu})", f"Executed on CUDA: {where}"))
+        states.append(_state("ok", f"✓ {CUDA_VERIFIED} · {gpu}", f"Ran on CUDA: {where}"))
     elif cuda:
-        spans.append(
-            (
+        states.append(
+            _state(
                 "cuda-pending",
-                "CUDA block — not yet run on a GPU",
-                "This block needs a CUDA GPU, and no recorded CUDA run has run it yet",
+                CUDA_NOT_YET_RUN,
+                "This block needs a CUDA GPU; no recorded CUDA run has run it yet",
             )
         )
-    else:
-        spans.append(("pending", "CUDA: not yet verified", "No CUDA run has verified this block"))
-    inner = " ".join(
-        f'<span class="ptn-badge ptn-badge--{kind}" title="{html.escape(title)}">'
-        f"{html.escape(text)}</span>"
-        for kind, text, title in spans
-    )
-    return f'<p class="ptn-badges">{inner}</p>'
+    return f'<span class="ptn-badges">{"".join(states)}</span>'
 
 
 def output_box(entry: _outputs.Entry | None) -> str:
-    """A collapsed "Output" box for a block that prints or ends with a value."""
+    """A block's recorded output, open; one longer than :data:`OUTPUT_LINES` lines scrolls."""
     if entry is None or not entry.shown():
         return ""
-    text = html.escape(entry.shown().rstrip("\n"))
-    return (
-        '<details class="ptn-output"><summary>Output</summary>'
-        f'<pre class="ptn-console"><code>{text}</code></pre></details>'
+    shown = entry.shown().rstrip("\n")
+    text = html.escape(shown)
+    lines = shown.count("\n") + 1
+    long = " ptn-output--long" if lines > OUTPUT_LINES else ""
+    more = (
+        f'<button type="button" class="ptn-show-all md-button">Show all {lines} lines</button>'
+        if long
+        else ""
     )
+    # A box that scrolls takes the keyboard's focus, so it scrolls without a mouse too.
+    focus = f' tabindex="0" role="region" aria-label="Output of block {entry.block}"'
+    return (
+        f'<details class="ptn-output{long}" open><summary>Output</summary>'
+        f'<pre class="ptn-console"{focus if long else ""}><code>{text}</code></pre>{more}'
+        "</details>"
+    )
+
+
+def proof(entry: _outputs.Entry | None, cuda: bool = False) -> str:
+    """What the site shows under a block: its states on one line, then its output."""
+    return f'<div class="ptn-proof">{badges(entry, cuda)}{output_box(entry)}</div>'
 
 
 def block_entries(page: Page, project: Project) -> list[_outputs.Entry | None]:
@@ -127,11 +156,11 @@ def block_entries(page: Page, project: Project) -> list[_outputs.Entry | None]:
 
 
 #: The title of a CUDA check that no recorded CUDA run has verified, before its claim.
-CUDA_PENDING_TITLE = "CUDA check — not yet run on a GPU:"
+CUDA_PENDING_TITLE = "CUDA not yet run:"
 #: Its admonition type (its own colour and icon on the site).
 CUDA_PENDING = "cuda-pending"
 #: Its status on the Verification page.
-CUDA_WRITTEN = "CUDA check written, not yet run"
+CUDA_WRITTEN = CUDA_NOT_YET_RUN
 
 
 def cuda_verification(check: Check, page: Page, project: Project) -> str | None:

@@ -18,9 +18,11 @@ PROJECT = Project.at(ROOT)
 
 def test_badges_say_where_a_block_was_verified() -> None:
     entry = outputs.Entry(code_hash("print(1)"), 1, 1, "1\n", None, {"cpu": "torch 2.13.0 · x"})
-    assert "✓ CPU · torch 2.13" in site.badges(entry)
-    assert "CUDA: not yet verified" in site.badges(entry)
+    assert "✓ CPU verified · torch 2.13" in site.badges(entry)
+    assert "Ran on CPU: torch 2.13.0 · x" in site.badges(entry)  # opens on a tap
+    assert "CUDA" not in site.badges(entry)  # a block that needs no GPU says nothing of CUDA
     assert "1" in site.output_box(entry)
+    assert '<details class="ptn-output" open>' in site.output_box(entry)
     assert site.output_box(outputs.Entry("k", 1, 1)) == ""
 
 
@@ -35,9 +37,10 @@ def test_a_cuda_verification_shows_the_gpu() -> None:
         {"cpu": "needs a CUDA GPU"},
     )
     badges = site.badges(entry)
-    assert "✓ CUDA (NVIDIA H100)" in badges
-    assert "CPU: skipped (needs a CUDA GPU)" in badges
-    assert "not yet verified" not in badges
+    assert "✓ CUDA verified · NVIDIA H100" in badges
+    assert "CPU: skipped" in badges
+    assert "Skipped on CPU: needs a CUDA GPU" in badges
+    assert "not yet run" not in badges
 
 
 def scratch(tmp_path: Path, page: str, record: str | None) -> Project:
@@ -144,8 +147,17 @@ def test_the_byline_names_the_post() -> None:
 
 def test_a_cuda_block_no_cuda_run_verified_says_so_apart() -> None:
     entry = outputs.Entry("k", 1, 1, skipped={"cpu": "needs a CUDA GPU"})
-    assert "CUDA block — not yet run on a GPU" in site.badges(entry, cuda=True)
-    assert "ptn-badge--cuda-pending" in site.badges(entry, cuda=True)
-    assert "CUDA block" not in site.badges(entry, cuda=False)
+    assert "CUDA not yet run" in site.badges(entry, cuda=True)
+    assert "ptn-state--cuda-pending" in site.badges(entry, cuda=True)
+    assert "CUDA not yet run" not in site.badges(entry, cuda=False)
     entry.verified["cuda"] = "Fake GPU · torch 9.9.0 · 2026-01-01"
-    assert "✓ CUDA (Fake GPU)" in site.badges(entry, cuda=True)
+    assert "✓ CUDA verified · Fake GPU" in site.badges(entry, cuda=True)
+
+
+def test_a_long_output_scrolls_until_show_all() -> None:
+    short = outputs.Entry("k", 1, 1, "\n".join(map(str, range(site.OUTPUT_LINES))) + "\n")
+    long = outputs.Entry("k", 1, 1, "\n".join(map(str, range(site.OUTPUT_LINES + 1))) + "\n")
+    assert "ptn-output--long" not in site.output_box(short)
+    assert "Show all" not in site.output_box(short)
+    assert "ptn-output--long" in site.output_box(long)
+    assert f"Show all {site.OUTPUT_LINES + 1} lines" in site.output_box(long)

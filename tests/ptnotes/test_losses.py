@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from importlib.metadata import version
 from typing import Any
 
 import numpy as np
@@ -17,6 +18,11 @@ PROPERTY = settings(
     max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 IGNORE = -100
+
+
+def _version(package: str) -> tuple[int, ...]:
+    """The installed version of ``package``, as numbers (``(0, 9, 0)``)."""
+    return tuple(int(part) for part in version(package).split(".")[:3] if part.isdigit())
 
 
 def reference(
@@ -154,6 +160,11 @@ def test_every_position_ignored() -> None:
 
 # Against kornia, where the conventions agree
 
+#: kornia before 0.9 (the newest kornia that torch 2.4 gets) computes the same loss in float32
+#: with results about 2e-6 apart from kornia 0.9's (measured by the release matrix): against
+#: it, the comparison allows 1e-5. The release's results name the kornia they ran with.
+KORNIA = {} if _version("kornia") >= (0, 9) else {"rtol": 1e-5, "atol": 1e-5}
+
 
 @pytest.mark.parametrize(
     "shape", [(4, 3, 6, 6), (2, 4, 256, 256)]
@@ -166,20 +177,25 @@ def test_matches_kornia_float_alpha(
     logits, target = make_inputs(shape, device, ignored=5)
     kwargs = {"alpha": alpha, "gamma": gamma}
     theirs_sum = kornia_focal_loss(logits, target, reduction="sum", **kwargs)
-    torch.testing.assert_close(focal_loss(logits, target, reduction="sum", **kwargs), theirs_sum)
+    torch.testing.assert_close(
+        focal_loss(logits, target, reduction="sum", **kwargs), theirs_sum, **KORNIA
+    )
     torch.testing.assert_close(
         grad_of(focal_loss(logits, target, reduction="sum", **kwargs), logits),
         grad_of(theirs_sum, logits),
+        **KORNIA,
     )
     # Kornia's 'none' is (N, C, *), zero off the target class; its 'mean' divides by all of it.
     torch.testing.assert_close(
         focal_loss(logits, target, reduction="none", **kwargs),
         kornia_focal_loss(logits, target, reduction="none", **kwargs).sum(1),
+        **KORNIA,
     )
     valid = (target != IGNORE).sum()
     torch.testing.assert_close(
         focal_loss(logits, target, reduction="mean", **kwargs) * valid / logits.numel(),
         kornia_focal_loss(logits, target, reduction="mean", **kwargs),
+        **KORNIA,
     )
 
 
@@ -188,8 +204,8 @@ def test_tensor_alpha_is_kornias_weight(device: torch.device) -> None:
     weight = torch.tensor([0.1, 0.5, 1.0, 2.0], device=device)
     ours = focal_loss(logits, target, alpha=weight, reduction="sum")
     theirs = kornia_focal_loss(logits, target, alpha=None, weight=weight, reduction="sum")
-    torch.testing.assert_close(ours, theirs)
-    torch.testing.assert_close(grad_of(ours, logits), grad_of(theirs, logits))
+    torch.testing.assert_close(ours, theirs, **KORNIA)
+    torch.testing.assert_close(grad_of(ours, logits), grad_of(theirs, logits), **KORNIA)
 
 
 # The note's softmax -> gather route

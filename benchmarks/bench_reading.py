@@ -1,0 +1,88 @@
+"""How much the site adds to each note page, as a reader sees it, in Debian's Chromium.
+
+Builds the site with ``mkdocs build --strict``, serves it, and measures each note page on a
+desktop (1280x800) and a phone (390x844): the height of the page's article with every box
+closed, and the height of the same section "As written" (the author's text alone). Prints
+the ratio per page and device. Target: at most 1.35 everywhere (issue: reading first).
+
+Run from the repository root: ``python benchmarks/bench_reading.py [--site FOLDER]`` (a site
+already built with ``mkdocs build``; otherwise it builds one).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests" / "browser"))
+
+from sitebrowser import CHROMIUM, CHROMIUM_ARGS, page_url, serve  # noqa: E402
+
+from notesite.project import Project  # noqa: E402
+
+DEVICES = {"desktop": (1280, 800), "phone": (390, 844)}
+TARGET = 1.35
+
+MEASURE = """() => {
+  const article = document.querySelector('article.md-content__inner');
+  for (const d of article.querySelectorAll('details[open]')) d.open = false;
+  const height = article.getBoundingClientRect().height;
+  const author = article.querySelector('.ptn-as-written');
+  author.hidden = false;
+  article.classList.add('ptn-as-written-on');
+  const written = article.getBoundingClientRect().height;
+  author.hidden = true;
+  article.classList.remove('ptn-as-written-on');
+  return [height, written];
+}"""
+
+
+def build(folder: Path) -> Path:
+    site = folder / "site"
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(site)],
+        cwd=ROOT, env=env, check=True,
+    )  # fmt: skip
+    return site
+
+
+def measure(site: Path) -> list[tuple[str, str, float, float]]:
+    from playwright.sync_api import sync_playwright
+
+    rows = []
+    pages = Project.at(ROOT).note_pages
+    with serve(site) as served, sync_playwright() as driver:
+        browser = driver.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        for device, (width, height) in DEVICES.items():
+            context = browser.new_context(viewport={"width": width, "height": height})
+            page = context.new_page()
+            for src in pages:
+                page.goto(served(page_url(src)), wait_until="load")
+                shown, written = page.evaluate(MEASURE)
+                rows.append((src, device, shown, written))
+            context.close()
+        browser.close()
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--site", type=Path, help="a built site (default: build one)")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        site = args.site or build(Path(folder))
+        rows = measure(site)
+    print(f"| page | device | with boxes closed (px) | as written (px) | ratio (target <= {TARGET}) |")
+    print("| --- | --- | ---: | ---: | ---: |")
+    for src, device, shown, written in rows:
+        print(f"| {src} | {device} | {shown:.0f} | {written:.0f} | {shown / written:.2f} |")
+
+
+if __name__ == "__main__":
+    main()
