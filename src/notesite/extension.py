@@ -30,6 +30,7 @@ import posixpath
 import re
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 from xml.etree.ElementTree import Element
 
 from markdown import Markdown
@@ -151,8 +152,10 @@ class NotesitePreprocessor(Preprocessor):
             for other in self.project.notes()
             if post_title(other) == title
         ]
-        date = str(post.get("date", "")).split(" ")[0]
-        shown = [f"*{post.get('subtitle', '')}* · written {date}", "", *listed]
+        date = str(post.get("date") or "").split(" ")[0]
+        about = [f"*{post['subtitle']}*"] if post.get("subtitle") else []
+        about += [f"written {date}"] if date else []
+        shown = [" · ".join(about), "", *listed] if about else listed
         out: list[str] = []
         for line in lines:
             out.extend(shown if line.strip() == PAGES_MARKER else [line])
@@ -305,9 +308,11 @@ class PostLinks(Treeprocessor):
             for k, child in enumerate(list(parent)):
                 if child.tag == "a" and (href := child.get("href")) is not None:
                     if href.startswith("#") and href[1:] not in ids:
-                        target = sections.get(href[1:])
+                        target = sections.get(unquote(href[1:]))
                         if target is not None:
-                            child.set("href", posixpath.relpath(target, here or ".") + href)
+                            path, _, anchor = target.partition("#")
+                            link = posixpath.relpath(path, here or ".")
+                            child.set("href", link + (f"#{anchor}" if anchor else ""))
                         else:
                             self._dead(parent, k, child, f"a link to {href}")
                     elif self._missing(href, here):
@@ -338,8 +343,12 @@ class PostLinks(Treeprocessor):
         return found
 
     def _sections(self, page: Page) -> dict[str, str]:
-        """The anchor of each heading of the post's pages, and the page it is on."""
-        from markdown.extensions.toc import slugify
+        """Each heading of the post's other pages: its anchors, as a link there reads.
+
+        A post's own link may use its blog's anchor (``#张量``, Unicode kept, as GitHub and
+        Hugo write it) or this site's (``#_1``); both lead to the page and its heading's id.
+        """
+        from markdown.extensions.toc import slugify, slugify_unicode
 
         title = post_title(page)
         found: dict[str, str] = {}
@@ -348,7 +357,11 @@ class PostLinks(Treeprocessor):
                 continue
             for line, _ in other.headings:
                 words = other.lines[line].strip().strip("#").strip()
-                found.setdefault(slugify(words, "-"), other.src_uri)
+                anchor = slugify(words, "-")
+                target = other.src_uri + (f"#{anchor}" if anchor else "")
+                for key in (anchor, slugify_unicode(words, "-"), words.lower().replace(" ", "-")):
+                    if key:
+                        found.setdefault(key, target)
         return found
 
     def _missing(self, href: str, here: str) -> bool:

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from notesite.model import Page, PageError, parse_page, post_meta, read_markdown
+from notesite.model import Page, PageError, parse_page, post_meta, post_tags, read_markdown
 from notesite.project import Project
 
 #: The keys of the original front matter that every note page carries as metadata.
@@ -123,17 +123,22 @@ def rebuild_with_origins(page: Page) -> tuple[list[str], list[int]]:
 FENCE_LINE = re.compile(r"^(?P<opening>\s*(?:`{3,}|~{3,})\s*)(?P<info>.*)$")
 
 
-def _author_fence_line(line: str) -> str:
-    """A fence's opening line without the options the site gives it after the language.
+#: The fence options the site gives a block (pytest-markdown-docs' and the site's own).
+SITE_OPTION = re.compile(r"^(?:continuation|notest|fixture:\S+|timeout=\S+)$")
 
-    The space the author put between the backticks and the language is kept
-    (```` ``` python ````).
+
+def _author_fence_line(line: str) -> str:
+    """A fence's opening line without the options the site gives it (:data:`SITE_OPTION`).
+
+    What the author wrote stays: the space before the language (```` ``` python ````) and
+    the author's own options (``{linenos=true}``, ``title="x.py"``).
     """
     match = FENCE_LINE.match(line)
     if match is None or match["info"].lstrip().startswith("{"):
         return line
-    words = match["info"].split()
-    return match["opening"] + (words[0] if words else "")
+    words = match["info"].split(" ")
+    kept = [w for k, w in enumerate(words) if k == 0 or not SITE_OPTION.match(w)]
+    return match["opening"] + " ".join(kept).rstrip()
 
 
 def rebuild_notes(pages: Sequence[Page]) -> list[str]:
@@ -192,9 +197,9 @@ def check_metadata(
     got_post = {k: str(v) for k, v in post.items()} if isinstance(post, dict) else post
     if got_post != expected_post:
         problems.append(f"{page}: expected front matter post: {expected_post}, got {post!r}")
-    if page_meta.get("tags") != original_meta.get("tags"):
+    if post_tags(page_meta) != post_tags(original_meta):
         problems.append(
-            f"{page}: expected tags {original_meta.get('tags')!r}, got {page_meta.get('tags')!r}"
+            f"{page}: expected tags {post_tags(original_meta)!r}, got {page_meta.get('tags')!r}"
         )
     return problems
 

@@ -182,8 +182,12 @@ def _sessions(state: StateCore) -> None:
         if token.type != "fence":
             continue
         options = fence_options(token.info)
-        if not options or options[0] not in PYTHON_LANGS:
+        if not options or options[0].lower() not in PYTHON_LANGS:
             continue
+        if options[0] not in PYTHON_LANGS:  # ```Python: the language, whatever its case
+            language = rf"(^|\.){re.escape(options[0])}(?=\s|$|}})"
+            token.info = re.sub(language, rf"\g<1>{options[0].lower()}", token.info, count=1)
+            options = fence_options(token.info)
         if token.content.lstrip().startswith(">>>"):
             lang = DOCTEST_LANGS[0]
         elif notebook_only(token.content) is not None:
@@ -657,6 +661,14 @@ def post_meta(page: Page, name: str) -> tuple[dict[str, Any], str]:
     return {**page.meta, "title": stem}, "its file name (it has no title nor # heading)"
 
 
+def post_tags(meta: dict[str, Any]) -> list[Any]:
+    """A post's tags as a list: ``tags: pytorch`` (one tag, as Jekyll allows) is one item."""
+    tags = meta.get("tags")
+    if not tags:
+        return []
+    return list(tags) if isinstance(tags, list) else [tags]
+
+
 def is_note_page(src_uri: str) -> bool:
     """Whether a page (its path under the docs folder) is a note page: ``notes/…``, not an index."""
     return src_uri.startswith("notes/") and not src_uri.endswith("index.md")
@@ -682,6 +694,14 @@ def _title(info: str) -> str:
     return (match["title"] or "") if match else ""
 
 
+def _unquoted(line: str) -> str:
+    """A line without its blockquote markers (``> > x`` is ``x``), stripped."""
+    line = line.strip()
+    while line.startswith(">"):
+        line = line[1:].strip()
+    return line
+
+
 def _unclosed(token: Token, lines: list[str]) -> str:
     """What keeps a fence from being closed as its author meant, or "" when it is.
 
@@ -693,10 +713,10 @@ def _unclosed(token: Token, lines: list[str]) -> str:
     start, end = token.map
     marker = token.markup
     for number in range(start + 1, end):
-        line = lines[number].strip()
+        line = _unquoted(lines[number])
         if line.startswith(marker) and line.lstrip(marker[0]) and line.lstrip(marker[0])[0] != " ":
             return f"another fence opening on line {number + 1} inside it"
-    last = lines[end - 1].strip() if end - 1 > start else ""
+    last = _unquoted(lines[end - 1]) if end - 1 > start else ""
     if last.startswith(marker) and not last.lstrip(marker[0]):
         return ""
     return "the end of the page" if end >= len(lines) else "the end of its box or list item"

@@ -161,9 +161,10 @@ def test_every_position_ignored() -> None:
 # Against kornia, where the conventions agree
 
 #: kornia before 0.9 (the newest kornia that torch 2.4 gets) computes the same loss in float32
-#: with results about 2e-6 apart from kornia 0.9's (measured by the release matrix): against
-#: it, the comparison allows 1e-5. The release's results name the kornia they ran with.
-KORNIA = {} if _version("kornia") >= (0, 9) else {"rtol": 1e-5, "atol": 1e-5}
+#: with results up to 1.5e-5 apart from kornia 0.9's per element, 2e-6 on a sum (measured on
+#: torch 2.4.1, kornia 0.8.3): against it, the comparison allows 5e-5. The release matrix's
+#: results name the kornia each release ran with.
+KORNIA = {} if _version("kornia") >= (0, 9) else {"rtol": 1e-5, "atol": 5e-5}
 
 
 @pytest.mark.parametrize(

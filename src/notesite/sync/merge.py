@@ -76,6 +76,7 @@ from notesite.sync.write import (
     _records,
     _section_page,
     add_nav,
+    rename_nav_section,
     rewrite_nav,
 )
 
@@ -525,11 +526,16 @@ def _opening(author: str, fence: Fence) -> str:
 
 
 def _python_without_language(unit: PostUnit) -> bool:
-    """Whether a unit is a fence with no language whose code parses as Python."""
+    """Whether a unit is a block without a language (bare fence, indented) that reads as Python."""
     opening = unit.raw[0].strip() if unit.raw else ""
-    if unit.kind != CODE or not opening.startswith(("```", "~~~")) or opening.strip("`~ "):
+    if unit.kind != CODE:
         return False
-    code = "\n".join(textwrap.dedent("\n".join(unit.raw[1:-1])).splitlines())
+    if opening.startswith(("```", "~~~")):
+        if opening.strip("`~ "):
+            return False
+        code = "\n".join(textwrap.dedent("\n".join(unit.raw[1:-1])).splitlines())
+    else:  # an indented block
+        code = textwrap.dedent("\n".join(line.expandtabs(4) for line in unit.raw))
     try:
         ast.parse(code)
     except SyntaxError:
@@ -631,6 +637,8 @@ def _original_of(project: Project, new: Post, *, new_post: bool) -> tuple[str, P
                 f"`make sync POST={new.name}` without NEW=1 (--new) to update it"
             )
         return None
+    if not same and Path(new.name).name in olds:  # the same file: its title changed
+        return Path(new.name).name, olds[Path(new.name).name]
     if not same:
         titles = ", ".join(f"{post.title!r} ({name})" for name, post in olds.items()) or "none"
         raise SyncError(
@@ -856,6 +864,9 @@ def plan_sync(project: Project, new: Post, *, new_post: bool = False) -> Plan:
     config_text = None
     if nav != old_nav:
         config_text = rewrite_nav((project.root / CONFIG).read_text(encoding="utf-8"), old_nav, nav)
+    if new.title != old.title:  # the post's nav section, if titled with it, follows
+        config = config_text or (project.root / CONFIG).read_text(encoding="utf-8")
+        config_text = rename_nav_section(config, old.title, new.title) or config_text
     plan = Plan(new, old, texts, removed_pages, nav, config_text, {}, events, flags)
     plan.original_path = project.originals_dir / name
     plan.reverify, plan.unrun = reverify, unrun
@@ -1033,6 +1044,7 @@ def _plan_new(project: Project, new: Post) -> Plan:
         )
     texts: dict[str, str] = {}
     events: dict[str, list[Event]] = {}
+    unrun: list[Event] = []
     index = f"{folder}/index.md"
     header = _front_matter({}, new)
     opening = new.intro[0] if new.intro else None
@@ -1052,11 +1064,14 @@ def _plan_new(project: Project, new: Post) -> Plan:
         for k, unit in enumerate(units):
             at += k > 0 and not tight(units[k - 1], unit)
             page_events.append(Event(ADDED, unit.kind, _words(unit), at))
+            if _python_without_language(unit):
+                unrun.append(Event(ADDED, unit.kind, _words(unit), at, src))
             at += len(render_unit(unit))
         texts[src] = "\n".join([*header, *body]) + "\n"
     config = (project.root / CONFIG).read_text(encoding="utf-8")
     plan = Plan(new, None, texts, [], nav, add_nav(config, new.title, nav), {}, events, [])
     plan.original_path = original
+    plan.unrun = unrun
     plan.index = parse_page(texts[index], index)
     _verify_text(plan, {})
     return plan

@@ -14,6 +14,7 @@ from notesite.model import (
     HEADING,
     PROSE,
     PageError,
+    _unquoted,
     parse_page,
     post_meta,
 )
@@ -95,10 +96,32 @@ def read_post(text: str, name: str) -> Post:
     """
     try:
         page = parse_page(text, name, note=False, page=False)
-    except (PageError, yaml.YAMLError) as error:
+    except PageError as error:
+        unreadable = f"{name}: expected a post, got a file that cannot be read: {error}"
+        raise SyncError(unreadable) from None
+    except yaml.YAMLError as error:
+        # The front matter starts on the file's second line, after its ---.
+        mark = getattr(error, "problem_mark", None)
+        line = mark.line + 2 if mark is not None else 1
+        problem = getattr(error, "problem", None) or str(error).splitlines()[0]
         raise SyncError(
-            f"{name}: expected a post, got a file that cannot be read: {error}"
+            f"{name}:{line}: expected a post, got front matter that is not YAML: {problem}"
         ) from None
+    for fence in page.fences:
+        opening = _unquoted(page.lines[fence.start])
+        marker = opening[: len(opening) - len(opening.lstrip(opening[0]))]
+        closing = _unquoted(page.lines[fence.end - 1]) if fence.end - 1 > fence.start else ""
+        if not (closing.startswith(marker) and not closing.lstrip(marker[0])):
+            raise SyncError(
+                f"{name}:{fence.start + 1}: expected the fence opened here to be closed "
+                f"({marker} on a line of its own), got none before "
+                + (
+                    "the end of the post"
+                    if fence.end >= len(page.lines)
+                    else f"line {fence.end + 1}"
+                )
+                + "; the site's pages need each fence closed: close it in the post"
+            )
     meta, title_from = post_meta(page, name)
     units: list[PostUnit] = []
     intro: list[PostUnit] = []

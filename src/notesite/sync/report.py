@@ -107,7 +107,7 @@ def report(plan: Plan, runs: list[BlockRun], unchecked: list[str], seconds: floa
                 cell = f"{r.result}{detail}".replace("|", "\\|")
                 out.append(f"| {r.line} | {_quote(r.code)} | {cell} |")
         if page_unrun:
-            out += ["", "**Not run** (a fence without a language: shown as text)", ""]
+            out += ["", "**Not run** (a block without a language: shown as text)", ""]
             out += [
                 f"- line {e.line}: {_quote(e.text)} reads as Python, but no test runs it"
                 for e in page_unrun

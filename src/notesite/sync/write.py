@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import replace
 from typing import Any
@@ -16,6 +15,7 @@ from notesite.fidelity import (
 from notesite.model import (
     Page,
     parse_page,
+    post_tags,
     slugify,
 )
 from notesite.project import CONFIG, Project
@@ -41,12 +41,10 @@ def _front_matter(meta: dict[str, Any], post: Post) -> list[str]:
     for key in ("title", "subtitle", "date"):
         if key in post.meta:
             out.append(f"  {key}: {scalar(post.meta[key])}")
-    tags = post.meta.get("tags")
-    if isinstance(tags, list) and tags:
+    tags = post_tags(post.meta)
+    if tags:  # a list, as the site's tags plugin reads it (a post may write one as a string)
         out.append("tags:")
         out += [f"  - {scalar(tag)}" for tag in tags]
-    elif tags:  # one tag, written as the post writes it (a string)
-        out.append(f"tags: {scalar(tags)}")
     return [*out, "---", ""]
 
 
@@ -59,7 +57,8 @@ def _section_page(project: Project, folder: str, heading: str, taken: set[str]) 
     stem = slugify(heading) or "section"
     src = f"{folder}/{stem}.md"
     k = 2
-    while src in taken or (project.docs_dir / src).exists():
+    # A section titled "Index" must not take the post's index page.
+    while src in taken or (project.docs_dir / src).exists() or src == f"{folder}/index.md":
         src = f"{folder}/{stem}-{k}.md"
         k += 1
     return src
@@ -139,6 +138,31 @@ def add_nav(config: str, title: str, pages: list[str]) -> str:
         raise SyncError(f"{CONFIG}: expected a nav with the notes' pages (- notes/….md), got none")
     i, match = found[-1]
     indent = match["indent"]
-    block = [f"{indent}- {json.dumps(title)}:\n"] + [f"{indent}    - {p}\n" for p in pages]
+    block = [f"{indent}- {nav_title(title)}:\n"] + [f"{indent}    - {p}\n" for p in pages]
     lines[i + 1 : i + 1] = block
     return "".join(lines)
+
+
+def nav_title(title: str) -> str:
+    """A nav section's title as YAML reads it back: quoted, each character as itself (🚀)."""
+    if title.isprintable():  # single-quoted: every character as itself, ' doubled
+        return "'" + title.replace("'", "''") + "'"
+    dumped = yaml.safe_dump(title, allow_unicode=True, default_style='"', width=10_000)
+    return str(dumped).strip().removesuffix("...").strip()
+
+
+def rename_nav_section(config: str, old: str, new: str) -> str | None:
+    """mkdocs.yml with the nav section titled ``old`` titled ``new`` (None: no such section)."""
+    lines = config.splitlines(keepends=True)
+    for i, line in enumerate(lines):
+        match = re.match(r"^(?P<indent>\s*)- (?P<title>.+):\s*$", line.rstrip("\n"))
+        if match is None:
+            continue
+        try:
+            title = yaml.safe_load(match["title"])
+        except yaml.YAMLError:
+            continue
+        if title == old:
+            lines[i] = f"{match['indent']}- {nav_title(new)}:\n"
+            return "".join(lines)
+    return None

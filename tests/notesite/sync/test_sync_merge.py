@@ -126,7 +126,7 @@ def test_a_fence_with_no_language_is_shown_and_not_run(fixture: Fixture, replace
     assert shown.lang == ""
     assert all("def count" not in b.code for b in page.blocks)
     assert outcome.runs == []
-    assert "**Not run** (a fence without a language: shown as text)" in outcome.report
+    assert "**Not run** (a block without a language: shown as text)" in outcome.report
     assert "` def count(t): … ` reads as Python, but no test runs it" in outcome.report
 
 
@@ -304,10 +304,11 @@ def test_a_fence_rewritten_keeps_the_site_s_options(
     assert claim(fixture, "notes/creating-tensors.md", "x = torch.ones(3)") == CHECKED
 
 
-def test_a_single_tag_stays_a_string(fixture: Fixture, replace: Replace) -> None:
+def test_a_single_tag_is_a_list_of_one(fixture: Fixture, replace: Replace) -> None:
+    """``tags: PyTorch`` (Jekyll allows it) is one tag; the site's tags plugin needs a list."""
     fixture.sync(fixture.version(replace("tags:\n    - PyTorch\n", "tags: PyTorch\n")))
     fixture.gate()
-    assert "\ntags: PyTorch\n---\n" in fixture.page("modules.md")
+    assert "\ntags:\n  - PyTorch\n---\n" in fixture.page("modules.md")
 
 
 def test_two_items_joined_keep_both_checks(fixture: Fixture, replace: Replace) -> None:
