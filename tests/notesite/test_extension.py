@@ -195,3 +195,26 @@ def test_a_note_page_offers_its_notebook_colab_source_and_the_author_s_section(
         assert word not in shown
     assert PROJECT.page(src_uri).title in shown
     assert len(shown) > len(words) / 3
+
+
+def test_a_post_s_index_and_links_as_its_author_wrote_them(scratch: Path) -> None:
+    """A post without subtitle or date, whose contents link to a section named in Chinese."""
+    from notesite.sync import sync
+
+    post = scratch / "tensors.md"
+    post.write_text(
+        "---\ntitle: Tensor notes\n---\n\nContents: [张量](#张量), [Shapes](#shapes), "
+        "[gone](#nowhere).\n\n## 张量\n\nA tensor.\n\n## Shapes\n\nA shape.\n",
+        encoding="utf-8",
+    )
+    (scratch / "notes-original").mkdir()
+    sync(Project.at(scratch), post, new_post=True, run_blocks=False)
+    soup = render("notes/tensor-notes/index.md", scratch)
+    assert "written" not in soup.get_text()  # nor "**", nor a subtitle it does not have
+    assert "**" not in soup.get_text()
+    links = {a.get_text(): a["href"] for a in soup.select("p a")}
+    assert links["张量"] == "section.md"  # its page, whose heading has no ASCII anchor
+    assert links["Shapes"] == "shapes.md#shapes"
+    dead = soup.select_one(".ptn-dead-link")
+    assert dead is not None
+    assert dead.get_text() == "gone"

@@ -13,11 +13,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+import yaml
 from conftest import Fixture
 
 from notesite.model import parse_page
 from notesite.site import posts_list
-from notesite.sync import FAILS, NEEDS_PACKAGE, NEEDS_SETUP, PASSES, Outcome
+from notesite.sync import FAILS, NEEDS_PACKAGE, NEEDS_SETUP, PASSES, Outcome, SyncError
 
 POSTS = Path(__file__).parent / "posts"
 Check = Callable[[Fixture, Outcome], None]
@@ -304,3 +305,98 @@ def test_a_readme_style_post_comes_in_whole(fixture: Fixture) -> None:
     assert "- Title: *PyTorch cheat sheet*, from its first # heading (line 1): no title" in (
         outcome.report
     )
+
+
+# Found by a review that tried to break the import with posts people write.
+
+
+def new_post(fixture: Fixture, text: str, name: str = "post.md", **options: object) -> Outcome:
+    post = fixture.scratch / name
+    post.write_text(text, encoding="utf-8")
+    options.setdefault("run_blocks", False)
+    return fixture.sync(post, new_post=True, **options)
+
+
+def test_a_title_in_any_script_reaches_the_nav_as_itself(fixture: Fixture) -> None:
+    new_post(fixture, "---\ntitle: \"Rockets 🚀 'n' 张量\"\ntags: pytorch\n---\n\n## A\n\nx\n")
+    fixture.gate()
+    config = (fixture.root / "mkdocs.yml").read_text(encoding="utf-8")
+    assert "- 'Rockets 🚀 ''n'' 张量':\n" in config
+    nav = yaml.safe_load(config)["nav"]
+    assert {"Rockets 🚀 'n' 张量": ["notes/rockets-n/index.md", "notes/rockets-n/a.md"]} in nav[0][
+        "Notes"
+    ]
+    assert "\ntags:\n  - pytorch\n---\n" in page_of(fixture, "rockets-n", "a.md")
+
+
+def test_the_author_s_fence_options_and_quoted_fences_are_kept(fixture: Fixture) -> None:
+    outcome = new_post(
+        fixture,
+        "---\ntitle: T\n---\n\n## A\n\n```python {linenos=true}\nprint(1)\n```\n\n"
+        '```Python title="x.py"\nprint(2)\n```\n\n> Quoted:\n> ```python\n> print(3)\n> ```\n\n'
+        "    import torch\n    print(torch.ones(2))\n",
+        run_blocks=True,
+    )
+    fixture.gate()
+    text = page_of(fixture, "t", "a.md")
+    assert '```python {linenos=true}\nprint(1)\n```\n\n```Python title="x.py"\nprint(2)' in text
+    assert verdicts(outcome) == [(PASSES, ""), (PASSES, ""), (PASSES, "")]
+    assert "- line 21: ` import torch print(torch.ones(2)) ` reads as Python, but no test" in (
+        outcome.report
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "error"),
+    [
+        pytest.param(
+            "---\ntitle: T\n---\n\n## A\n\n```python\nprint(1)\n",
+            "post.md:7: expected the fence opened here to be closed (``` on a line of its own), "
+            "got none before the end of the post",
+            id="unclosed-fence",
+        ),
+        pytest.param(
+            "---\ntitle: T\n---\n\n## A\n\n{% highlight python %}\nprint(1)\n\n## B\n",
+            "post.md:7: expected the fence opened here to be closed",
+            id="unclosed-highlight",
+        ),
+        pytest.param(
+            "---\ndate: 2021-01-01\ntitle: A: B: C\n---\n\n## A\n",
+            "post.md:3: expected a post, got front matter that is not YAML: mapping values are "
+            "not allowed here",
+            id="front-matter-not-yaml",
+        ),
+    ],
+)
+def test_a_post_the_site_cannot_hold_is_refused_at_its_line(
+    fixture: Fixture, text: str, error: str
+) -> None:
+    before = fixture.tree()
+    with pytest.raises(SyncError) as caught:
+        new_post(fixture, text)
+    assert str(caught.value).startswith(error)
+    assert "\n" not in str(caught.value)
+    assert fixture.tree() == before
+
+
+def test_a_section_titled_index_keeps_the_index_page_for_the_introduction(
+    fixture: Fixture,
+) -> None:
+    new_post(fixture, "---\ntitle: T\n---\n\nIntro.\n\n## Index\n\nText.\n")
+    fixture.gate()
+    assert fixture.project.note_pages[-1] == "notes/t/index-2.md"
+    assert "Intro." in page_of(fixture, "t", "index.md")
+
+
+def test_a_post_whose_title_changed_is_the_same_post(fixture: Fixture) -> None:
+    post = fixture.scratch / "post.md"
+    post.write_text("---\ntitle: Edit me\n---\n\n## A\n\nText.\n", encoding="utf-8")
+    fixture.sync(post, new_post=True)
+    post.write_text("---\ntitle: Edited title\n---\n\n## A\n\nText.\n", encoding="utf-8")
+    outcome = fixture.sync(post)
+    fixture.gate()
+    assert "notes/edit-me/a.md" in fixture.project.note_pages  # the pages stay where they are
+    assert "  title: Edited title\n" in page_of(fixture, "edit-me", "a.md")
+    assert "- 'Edited title':\n" in (fixture.root / "mkdocs.yml").read_text(encoding="utf-8")
+    assert "mkdocs.yml" in outcome.written
+    assert fixture.sync(post).written == []
