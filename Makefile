@@ -9,7 +9,7 @@ PYTEST_ARGS ?=
 
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: help install lint typecheck test test-docs update-outputs docs serve sync cuda-check bench bench-lighthouse clean
+.PHONY: help install lint typecheck test test-docs update-outputs docs serve sync cuda-check matrix bench bench-lighthouse clean
 
 help:
 	@echo "install    create $(VENV) and install ptnotes with all extras"
@@ -22,6 +22,7 @@ help:
 	@echo "serve      mkdocs serve on http://127.0.0.1:8000"
 	@echo "sync       carry a new version of the post onto the pages: make sync POST=path [NEW=1]"
 	@echo "cuda-check the whole suite with CUDA, printing a table (on a GPU machine)"
+	@echo "matrix     every block and ptnotes test on each admitted PyTorch release (uv; 3-7 GB a release)"
 	@echo "bench      the benchmarks under benchmarks/"
 	@echo "bench-lighthouse  Lighthouse scores and page weights of the built site (needs npm, Chromium)"
 
@@ -71,6 +72,10 @@ sync: install
 
 cuda-check: install
 	$(BIN)/python scripts/cuda_check.py
+
+matrix: install
+	$(BIN)/python -m pip install --quiet uv
+	$(BIN)/python -m notesite matrix $(MATRIX)
 
 bench: install
 	$(BIN)/python benchmarks/bench_docs.py

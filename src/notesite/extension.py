@@ -38,7 +38,7 @@ from markdown.extensions import Extension
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 
-from notesite import site
+from notesite import matrix, site
 from notesite.fidelity import post_title
 from notesite.model import (
     ERRATUM_KIND,
@@ -60,6 +60,8 @@ PRIORITY = 29
 #: The boxes that fold away into a chip under their claim (a setup and a check already do):
 #: the notes lead, the proof is a tap away.
 FOLDED = (NOTE_KIND, HELPER, ERRATUM_KIND)
+#: The page whose ``#legend`` says what the marks on a note page mean.
+LEGEND_PAGE = "verification.md"
 #: Marks an insert that replaces the line it stands before.
 _DROP = "\x00drop"
 
@@ -202,8 +204,11 @@ class NotesitePreprocessor(Preprocessor):
                 after(at, [f"{indent}{{: #{slug} }}"])
         if page.blocks:
             entries = site.block_entries(page, self.project)
+            among = list(matrix.results(self.project))
             for block, entry in zip(page.blocks, entries, strict=True):
-                shown = site.proof(entry, cuda=block.cuda)
+                held = matrix.holding(self.project, [f"{page.src_uri}#{block.key}"])
+                releases = matrix.describe(held, among) if among else ""
+                shown = site.proof(entry, cuda=block.cuda, releases=releases)
                 indent = " " * block.fence.indent
                 after(block.fence.end - 1, ["", indent + self._stash(shown), ""])
         return inserts
@@ -222,6 +227,9 @@ class NotesitePreprocessor(Preprocessor):
         source = self.project.source_url(f"{docs}/{page.src_uri}")
         if source:
             links.append(f"[View source]({source})")
+        if (self.project.docs_dir / LEGEND_PAGE).is_file():  # one legend, for every page
+            legend = posixpath.relpath(LEGEND_PAGE, posixpath.dirname(page.src_uri))
+            links.append(f"[What the marks mean]({legend}#legend)")
         switch = self._stash(site.AS_WRITTEN_SWITCH)
         return [self._stash(byline), "", " · ".join([*links, switch]), "{: .ptn-actions }"]
 

@@ -234,8 +234,8 @@ def _environment(root: Path, version: str, uv: str) -> Path:
         return folder
     subprocess.run([uv, "venv", "--quiet", "--python", sys.executable, str(folder)], check=True)
     subprocess.run(
-        [uv, "pip", "install", "--quiet", "--python", str(python), "--find-links", "/opt/wheels",
-         f"torch=={version}", "-e", f"{root}[test]"],
+        [uv, "pip", "install", "--quiet", "--python", str(python), f"torch=={version}",
+         "-e", f"{root}[test]"],
         check=True, cwd=root,
     )  # fmt: skip
     return folder
@@ -265,6 +265,140 @@ def run_release(project: Project, version: str, *, keep: bool, uv: str, workers:
     return Run(version, counts, time.perf_counter() - start)
 
 
+# --- what the results say, for the pages ---------------------------------------------------
+
+
+_LOADED: dict[Path, tuple[float, dict[str, Any]]] = {}
+
+
+def results(project: Project) -> dict[str, dict[str, Any]]:
+    """Every release's results of the project, by version, oldest first (read once each)."""
+    folder = project.outputs_dir / RELEASES
+    found: dict[str, dict[str, Any]] = {}
+    for path in (
+        sorted(folder.glob("*.json"), key=lambda p: _key(p.stem)) if folder.is_dir() else []
+    ):
+        stamp = path.stat().st_mtime
+        cached = _LOADED.get(path)
+        if cached is None or cached[0] != stamp:
+            cached = (stamp, load(path))
+            _LOADED[path] = cached
+        found[path.stem] = cached[1]
+    return found
+
+
+def _by_block(data: dict[str, Any]) -> dict[str, dict[str, str]]:
+    return {e["block"]: e for e in data["results"].values() if "block" in e}
+
+
+@dataclass(frozen=True)
+class Holding:
+    """Where a block holds: the releases it passed, failed (with why) and skipped on.
+
+    A release whose results do not hold the block's current code is ``unverified``.
+    """
+
+    passed: tuple[str, ...]
+    failed: tuple[tuple[str, str], ...]
+    skipped: tuple[tuple[str, str], ...]
+    unverified: tuple[str, ...]
+
+    @property
+    def releases(self) -> int:
+        """How many releases it was tried on."""
+        return len(self.passed) + len(self.failed) + len(self.skipped) + len(self.unverified)
+
+
+def holding(project: Project, blocks: Sequence[str]) -> Holding:
+    """Where blocks (``page#key``) all hold, release by release (a claim's checks)."""
+    passed, failed, skipped, unverified = [], [], [], []
+    for version, data in results(project).items():
+        entries = _by_block(data)
+        found = [entries.get(block) for block in blocks]
+        if any(entry is None for entry in found):
+            unverified.append(version)
+        elif bad := [e for e in found if e is not None and e["outcome"] == FAILED]:
+            failed.append((version, bad[0]["detail"]))
+        elif skip := [e for e in found if e is not None and e["outcome"] == SKIPPED]:
+            skipped.append((version, skip[0]["detail"]))
+        else:
+            passed.append(version)
+    return Holding(tuple(passed), tuple(failed), tuple(skipped), tuple(unverified))
+
+
+def spans(versions: Sequence[str], among: Sequence[str]) -> str:
+    """Versions as ranges of consecutive releases of ``among``: ``2.4 to 2.6, 2.9``.
+
+    >>> spans(["2.4.1", "2.5.1", "2.6.0", "2.9.1"], ["2.4.1", "2.5.1", "2.6.0", "2.7.1", "2.9.1"])
+    '2.4 to 2.6, 2.9'
+    """
+    order = {v: k for k, v in enumerate(among)}
+    runs: list[list[str]] = []
+    for version in sorted(versions, key=lambda v: order[v]):
+        if runs and order[version] == order[runs[-1][-1]] + 1:
+            runs[-1].append(version)
+        else:
+            runs.append([version])
+    minor = [".".join(v.split(".")[:2]) for v in (r[0] for r in runs)]
+    last = [".".join(r[-1].split(".")[:2]) for r in runs]
+    return ", ".join(a if a == b else f"{a} to {b}" for a, b in zip(minor, last, strict=True))
+
+
+def describe(held: Holding, among: Sequence[str]) -> str:
+    """Where a block holds, in words: ``holds on torch 2.4 to 2.15``, and what differs."""
+    if not held.releases:
+        return ""
+    words = []
+    if held.passed:
+        words.append(f"holds on torch {spans(held.passed, among)}")
+    if held.failed:
+        failing = [v for v, _ in held.failed]
+        words.append(f"fails on {spans(failing, among)} ({held.failed[0][1]})")
+    if held.skipped:
+        words.append(f"skipped on {spans([v for v, _ in held.skipped], among)}")
+    if held.unverified:
+        words.append(f"not yet verified on {spans(held.unverified, among)}")
+    return "; ".join(words)
+
+
+def check(project: Project) -> list[str]:
+    """What the committed results lack: an admitted minor release, or a current block.
+
+    The admitted minors run from the project's lower bound (``torch>=X``) to the newest
+    release that has results; each must have a results file, and each file a result for
+    every block of the site as its code is now (a block whose code changed is not covered).
+    No result file at all is a problem too. No network: this reads the committed files.
+    """
+    found = results(project)
+    folder = f"{project.outputs_dir.name}/{RELEASES}"
+    if not found:
+        return [f"{folder}/: expected the release matrix's results, got none: run make matrix"]
+    problems = []
+    bound = _key(lower_bound(project.root))[:2]
+    newest = max(_key(v)[:2] for v in found)
+    have = {_key(v)[:2] for v in found}
+    major = bound[0]
+    for minor in range(bound[1], newest[1] + 1) if newest[0] == major else []:
+        if (major, minor) not in have:
+            problems.append(
+                f"{folder}/: expected results for torch {major}.{minor} (the project admits "
+                f"torch>={'.'.join(map(str, bound))}), got none: run make matrix"
+            )
+    blocks: dict[str, str] = {}
+    for src in project.nav:
+        if (project.docs_dir / src).is_file():
+            for b in project.page(src).blocks:
+                blocks[f"{src}#{b.key}"] = f"docs/{src}:{b.line} (block {b.number})"
+    for version, data in found.items():
+        missing = sorted(set(blocks) - covered(data), key=lambda b: blocks[b])
+        for block in missing:
+            problems.append(
+                f"{folder}/{version}.json: expected a result for {blocks[block]} as its code "
+                "is now, got none (a new or changed block): run make matrix"
+            )
+    return problems
+
+
 def main(argv: Sequence[str]) -> int:
     """``python -m notesite matrix``: run each admitted release; print a table as it goes."""
     import argparse
@@ -275,6 +409,12 @@ def main(argv: Sequence[str]) -> int:
     parser.add_argument("--force", action="store_true", help="run releases that are current")
     parser.add_argument("--workers", type=int, default=2, help="pytest-xdist workers (2)")
     parser.add_argument("--root", type=Path, default=None, help="the project")
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="run nothing: check that the committed results cover every admitted minor "
+        "release and every block as it is now (exit status 1 naming what is missing)",
+    )
     args = parser.parse_args(argv)
     from notesite.project import find_root
 
@@ -283,6 +423,13 @@ def main(argv: Sequence[str]) -> int:
         print("error: expected a project with mkdocs.yml, got none", file=sys.stderr)
         return 2
     project = Project.at(root)
+    if args.check:
+        problems = check(project)
+        for problem in problems:
+            print(problem, file=sys.stderr)
+        if not problems:
+            print(f"the release matrix covers torch {', '.join(results(project))}")
+        return 1 if problems else 0
     uv = shutil.which("uv") or str(Path(sys.executable).parent / "uv")
     if not Path(uv).is_file():
         print("error: expected uv (pip install uv), got none", file=sys.stderr)

@@ -25,6 +25,7 @@ from notesite.model import (
     Check,
     Claim,
     Page,
+    slugify,
 )
 from notesite.project import Project
 
@@ -119,9 +120,19 @@ def output_box(entry: _outputs.Entry | None) -> str:
     )
 
 
-def proof(entry: _outputs.Entry | None, cuda: bool = False) -> str:
-    """What the site shows under a block: its states on one line, then its output."""
-    return f'<div class="ptn-proof">{badges(entry, cuda)}{output_box(entry)}</div>'
+def proof(entry: _outputs.Entry | None, cuda: bool = False, releases: str = "") -> str:
+    """What the site shows under a block: its states on one line, then its output.
+
+    ``releases`` says on which PyTorch releases the block holds (the release matrix).
+    """
+    held = ""
+    if releases:
+        short = releases.split(";")[0].removeprefix("holds on ")
+        kind = "ok" if releases.startswith("holds on") and ";" not in releases else "pending"
+        held = _state(kind, short, f"The release matrix: {releases}")
+    states = badges(entry, cuda)
+    inner = states.removesuffix("</span>") + held + "</span>"
+    return f'<div class="ptn-proof">{inner}{output_box(entry)}</div>'
 
 
 def block_entries(page: Page, project: Project) -> list[_outputs.Entry | None]:
@@ -279,16 +290,20 @@ def _short(text: str, limit: int) -> str:
 
 
 def verification_table(pages: list[Page], project: Project) -> str:
-    """The Markdown list of every claim of the note pages: its page, status and boxes.
+    """Every claim of the note pages, grouped by page: its status, boxes and releases.
 
     Args:
         pages: The note pages, in navigation order; links are relative to the docs root.
-        project: The project (its records say which CUDA checks a CUDA run verified).
+        project: The project (its records say which CUDA checks a CUDA run verified; its
+            release matrix, on which PyTorch releases a claim's checks hold).
 
     Returns:
-        A summary sentence and a table with one row per claim: each unit of the notes'
-        prose, and each snippet with a box under it.
+        A summary sentence, then per page a heading and one list item per claim (each unit
+        of the notes' prose, and each snippet with a box under it), linked to its anchor: a
+        list, so that it reads on a phone without scrolling sideways.
     """
+    from notesite import matrix
+
     rows = [(page, claim) for page in pages for claim in page.claims]
     if not rows:
         return "No claim of the notes yet.\n"
@@ -300,22 +315,35 @@ def verification_table(pages: list[Page], project: Project) -> str:
         + ", ".join(f"{count} {status}" for status, count in by_status.items())
         + f"; and {snippets} snippets with a check or an erratum under them."
     )
-    lines = [summary, "", "| Claim | Page | Status | Boxes |", "| --- | --- | --- | --- |"]
-    for page, claim in rows:
-        anchor = f"#{claim.anchor}" if claim.anchor else ""
-        status = claim.status
-        if status == NOT_A_CLAIM:
-            status = f"{NOT_A_CLAIM}: {claim.not_a_claim}"
-        elif status == UNCHECKED:
-            status = f"**{UNCHECKED}**"
-        elif claim.via_snippet is not None:
-            status += " (by its snippet's boxes)"
-        details = " · ".join(claim_statuses(claim, page, project))
-        lines.append(
-            f"| [{_cell(claim_text(claim))}]({page.src_uri}{anchor}) | "
-            f"[{_cell(page.title)}]({page.src_uri}) line {claim.line} | {_cell(status)} | "
-            f"{_cell(details)} |"
-        )
+    among = list(matrix.results(project))
+    lines = [summary]
+    for page in pages:
+        if not page.claims:
+            continue
+        anchor = "claims-" + slugify(page.src_uri.removesuffix(".md").replace("/", "-"))
+        lines += ["", f"### [{page.title}]({page.src_uri}) {{: #{anchor} .ptn-claims-page }}", ""]
+        for claim in page.claims:
+            checks = [
+                f"{page.src_uri}#{block.key}"
+                for check in claim.checks
+                if not check.cuda
+                for block in page.blocks
+                if block.line == check.block_line
+            ]
+            held = matrix.describe(matrix.holding(project, checks), among) if checks else ""
+            anchor = f"#{claim.anchor}" if claim.anchor else ""
+            status = claim.status
+            if status == NOT_A_CLAIM:
+                status = f"{NOT_A_CLAIM}: {claim.not_a_claim}"
+            elif status == UNCHECKED:
+                status = f"**{UNCHECKED}**"
+            elif claim.via_snippet is not None:
+                status += " (by its snippet's boxes)"
+            details = [status, *claim_statuses(claim, page, project), *([held] if held else [])]
+            words = claim_text(claim).replace("[", "\\[").replace("]", "\\]")
+            lines.append(
+                f"- [{words}]({page.src_uri}{anchor}) (line {claim.line}): " + " · ".join(details)
+            )
     return "\n".join(lines) + "\n"
 
 

@@ -90,32 +90,37 @@ def test_the_errata_list_follows_nav_order_and_quotes_the_original() -> None:
     assert site.errata_table([]).startswith("No erratum")
 
 
-def test_the_verification_list_has_a_row_per_claim_with_its_statuses() -> None:
+def test_the_verification_list_has_an_item_per_claim_grouped_by_page() -> None:
     pages = PROJECT.notes()
-    table = site.verification_table(pages, PROJECT)
-    rows = [line for line in table.splitlines() if line.startswith("| [")]
+    listed = site.verification_table(pages, PROJECT)
+    items = [line for line in listed.splitlines() if line.startswith("- [")]
+    headings = [line for line in listed.splitlines() if line.startswith("### [")]
     claims = [(p, c) for p in pages for c in p.claims]
-    assert len(rows) == len(claims) > 0
-    for row, (page, claim) in zip(rows, claims, strict=True):
+    assert len(items) == len(claims) > 0
+    assert [h.split("](")[0].removeprefix("### [") for h in headings] == [
+        p.title for p in pages if p.claims
+    ]
+    for item, (page, claim) in zip(items, claims, strict=True):
         link = f"]({page.src_uri}#{claim.anchor})" if claim.anchor else f"]({page.src_uri})"
-        assert link in row
-        assert f" line {claim.line} | " in row
-        assert row.endswith(f"| {' · '.join(site.claim_statuses(claim, page, PROJECT))} |")
+        assert link in item
+        assert f" (line {claim.line}): " in item
+        assert " · ".join(site.claim_statuses(claim, page, PROJECT)) in item
         if claim.status == NOT_A_CLAIM:
-            assert f"| not a claim: {claim.not_a_claim} |" in row
+            assert f"): not a claim: {claim.not_a_claim}" in item
         if any(check.cuda for check in claim.checks):
-            assert site.CUDA_WRITTEN in row or "checked on CUDA (" in row
+            assert site.CUDA_WRITTEN in item or "checked on CUDA (" in item
+        if any(not check.cuda for check in claim.checks):  # the release matrix's word
+            assert re.search(r" · (holds on torch|fails on|not yet verified on) ", item), item
     prose = [c for _, c in claims if not c.snippet]
     checked = sum(c.status == CHECKED for c in prose)
-    assert table.startswith(f"{len(prose)} claims of the notes on {len(pages)} pages: {checked} ")
+    assert listed.startswith(f"{len(prose)} claims of the notes on {len(pages)} pages: {checked} ")
 
 
 def test_an_unchecked_claim_is_shown_as_such() -> None:
     page = parse_page("# Page\n\n- A claim of the notes.\n", "notes/page.md")
-    table = site.verification_table([page], PROJECT)
-    assert "0 checked, 0 corrected by an erratum, 0 not a claim, 1 not yet checked" in table
-    assert "| [A claim of the notes.](notes/page.md) | [Page](notes/page.md) line 3 | " in table
-    assert "| **not yet checked** |" in table
+    listed = site.verification_table([page], PROJECT)
+    assert "0 checked, 0 corrected by an erratum, 0 not a claim, 1 not yet checked" in listed
+    assert "- [A claim of the notes.](notes/page.md) (line 3): **not yet checked**" in listed
 
 
 def test_the_totals_count_the_model_and_the_records(tmp_path: Path) -> None:

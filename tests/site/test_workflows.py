@@ -45,7 +45,7 @@ def steps(workflow: dict[Any, Any]) -> list[dict[str, Any]]:
 
 
 def test_the_workflows_are_there() -> None:
-    assert [f.name for f in FILES] == ["docs.yml", "tests.yml"]
+    assert [f.name for f in FILES] == ["docs.yml", "matrix.yml", "tests.yml"]
 
 
 def test_the_workflows_match_the_github_workflow_schema() -> None:
@@ -69,7 +69,7 @@ def test_zizmor_finds_nothing_even_pedantic() -> None:
     assert "No findings" in done.stdout
 
 
-@pytest.mark.parametrize("name", ["docs.yml", "tests.yml"])
+@pytest.mark.parametrize("name", ["docs.yml", "matrix.yml", "tests.yml"])
 def test_every_action_is_pinned_and_no_checkout_keeps_credentials(name: str) -> None:
     workflow = load(name)
     assert workflow["permissions"] == {}, "no permission unless a job asks for it"
@@ -99,3 +99,13 @@ def test_the_site_deploys_from_main_only_after_the_tests_and_a_strict_build() ->
     assert any("mkdocs build --strict" in run for run in runs)
     assert jobs["deploy"]["permissions"] == {"pages": "write", "id-token": "write"}
     assert [s["uses"].split("@")[0] for s in jobs["deploy"]["steps"]] == ["actions/deploy-pages"]
+
+
+def test_the_matrix_runs_each_release_on_cpu_wheels_on_a_schedule_and_on_notes_changes() -> None:
+    workflow = load("matrix.yml")
+    assert set(workflow["on"]) == {"schedule", "pull_request", "workflow_dispatch"}
+    assert "docs/notes/**" in workflow["on"]["pull_request"]["paths"]
+    (job,) = workflow["jobs"].values()
+    assert job["env"]["UV_TORCH_BACKEND"] == "cpu"
+    runs = [s["run"] for s in job["steps"] if "run" in s]
+    assert runs == ["make matrix MATRIX=--force", ".venv/bin/python -m notesite matrix --check"]

@@ -1,0 +1,127 @@
+"""The release matrix: results per test, what they say of a block, and the check CI runs.
+
+On a project of its own (a page, a pyproject.toml, result files written here), never the live
+notes' results: an author who edits a note does not turn these red.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from notesite import matrix
+from notesite.model import code_hash
+from notesite.project import Project
+
+PAGE = "# Page\n\n```python\nprint(1)\n```\n\n```python\nprint(2)\n```\n"
+
+
+def project(tmp_path: Path, bound: str = "2.4") -> Project:
+    (tmp_path / "docs" / "notes").mkdir(parents=True)
+    (tmp_path / "docs" / "notes" / "page.md").write_text(PAGE, encoding="utf-8")
+    (tmp_path / "mkdocs.yml").write_text(
+        "site_name: s\nnav:\n  - notes/page.md\n", encoding="utf-8"
+    )
+    (tmp_path / "pyproject.toml").write_text(
+        f'[project]\ndependencies = ["torch>={bound}"]\n', encoding="utf-8"
+    )
+    return Project.at(tmp_path)
+
+
+def write(project: Project, version: str, outcomes: dict[str, tuple[str, str]]) -> None:
+    """A release's results: block code -> (outcome, detail)."""
+    folder = project.outputs_dir / matrix.RELEASES
+    folder.mkdir(parents=True, exist_ok=True)
+    data = {
+        "torch": version,
+        "results": {
+            f"docs/notes/page.md::[{code}]": {
+                "block": f"notes/page.md#{code_hash(code)}",
+                "outcome": outcome,
+                "detail": detail,
+            }
+            for code, (outcome, detail) in outcomes.items()
+        },
+    }
+    (folder / f"{version}.json").write_text(json.dumps(data), encoding="utf-8")
+
+
+ONE, TWO = "print(1)\n", "print(2)\n"
+PASS = ("passed", "")
+
+
+def test_admitted_releases_are_the_newest_patch_of_each_minor_from_the_bound() -> None:
+    versions = ["2.3.1", "2.4.0", "2.4.1", "2.5.0", "2.10.0", "2.9.1", "2.10.1", "3.0.0"]
+    assert matrix.admitted(versions, "2.4") == ["2.4.1", "2.5.0", "2.9.1", "2.10.1", "3.0.0"]
+    assert matrix.admitted(versions, "2.10.1") == ["2.10.1", "3.0.0"]
+
+
+def test_a_block_holds_where_it_passed_and_says_what_differs(tmp_path: Path) -> None:
+    scratch = project(tmp_path)
+    write(scratch, "2.4.1", {ONE: ("failed", "RuntimeError: boom"), TWO: PASS})
+    write(scratch, "2.5.1", {ONE: PASS, TWO: PASS})
+    write(scratch, "2.6.0", {ONE: PASS, TWO: ("skipped", "needs a CUDA GPU")})
+    write(scratch, "2.7.1", {TWO: PASS})  # ONE's code is not the one that ran: not verified
+    write(scratch, "2.10.0", {ONE: PASS, TWO: PASS})
+    among = list(matrix.results(scratch))
+    assert among == ["2.4.1", "2.5.1", "2.6.0", "2.7.1", "2.10.0"]  # by version, not by name
+    one = matrix.holding(scratch, [f"notes/page.md#{code_hash(ONE)}"])
+    assert matrix.describe(one, among) == (
+        "holds on torch 2.5 to 2.6, 2.10; fails on 2.4 (RuntimeError: boom); "
+        "not yet verified on 2.7"
+    )
+    two = matrix.holding(scratch, [f"notes/page.md#{code_hash(TWO)}"])
+    assert matrix.describe(two, among) == ("holds on torch 2.4 to 2.5, 2.7 to 2.10; skipped on 2.6")
+    both = matrix.holding(scratch, [f"notes/page.md#{code_hash(c)}" for c in (ONE, TWO)])
+    assert both.passed == ("2.5.1", "2.10.0")
+
+
+def test_the_check_names_a_missing_release_and_a_block_without_result(tmp_path: Path) -> None:
+    scratch = project(tmp_path)
+    assert matrix.check(scratch) == [
+        "outputs/releases/: expected the release matrix's results, got none: run make matrix"
+    ]
+    write(scratch, "2.4.1", {ONE: PASS, TWO: PASS})
+    write(scratch, "2.6.0", {ONE: PASS})
+    assert matrix.check(scratch) == [
+        "outputs/releases/: expected results for torch 2.5 (the project admits torch>=2.4), "
+        "got none: run make matrix",
+        "outputs/releases/2.6.0.json: expected a result for docs/notes/page.md:7 (block 2) as "
+        "its code is now, got none (a new or changed block): run make matrix",
+    ]
+    write(scratch, "2.5.1", {ONE: PASS, TWO: PASS})
+    write(scratch, "2.6.0", {ONE: PASS, TWO: ("failed", "AssertionError")})
+    assert matrix.check(scratch) == []  # a failure is a result; the page says so
+    page = scratch.docs_dir / "notes" / "page.md"
+    page.write_text(PAGE.replace("print(2)", "print(3)"), encoding="utf-8")
+    assert len(matrix.check(Project.at(scratch.root))) == 3  # changed code: every release
+
+
+def test_the_plugin_writes_one_result_per_test(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        test_some="""
+        import pytest
+
+        def test_passes():
+            pass
+
+        def test_fails():
+            raise ValueError("the last line")
+
+        @pytest.mark.skip(reason="needs a CUDA GPU")
+        def test_skips():
+            pass
+        """
+    )
+    target = pytester.path / "results" / "2.13.0.json"
+    outcome = pytester.runpytest_inprocess(f"--release-results={target}", "-p", "no:randomly")
+    outcome.assert_outcomes(passed=1, failed=1, skipped=1)
+    data = json.loads(target.read_text(encoding="utf-8"))
+    assert {"torch", "build", "python", "platform", "date", "packages"} <= set(data)
+    assert data["results"] == {
+        "test_some.py::test_passes": {"outcome": "passed", "detail": ""},
+        "test_some.py::test_fails": {"outcome": "failed", "detail": "ValueError: the last line"},
+        "test_some.py::test_skips": {"outcome": "skipped", "detail": "needs a CUDA GPU"},
+    }
