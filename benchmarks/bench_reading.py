@@ -78,7 +78,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         site = args.site or build(Path(folder))
         rows = measure(site)
-    print(f"| page | device | with boxes closed (px) | as written (px) | ratio (target <= {TARGET}) |")
+    print(f"| page | device | boxes closed (px) | as written (px) | ratio (target <= {TARGET}) |")
     print("| --- | --- | ---: | ---: | ---: |")
     for src, device, shown, written in rows:
         print(f"| {src} | {device} | {shown:.0f} | {written:.0f} | {shown / written:.2f} |")
