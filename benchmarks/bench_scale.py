@@ -1,13 +1,13 @@
 """How `pytest docs/` and the strict build scale with the number of note pages.
 
 Builds scratch copies of the project whose note pages are copied 1x, 4x and 16x (each copy a
-page of its own in the nav, with its own record), then times, in fresh processes, `pytest
-docs/` and `mkdocs build` on each (not strict: the copies repeat the headings that the API
-pages link to, which autorefs warns about), and prints per block and per page costs. Targets:
-the per-block cost of `pytest docs/` at 16x within 1.2x of the cost at 1x (no quadratic step),
-and `pytest docs/` at 1x within 1.1x of the `import torch, numpy` floor. At 1x it also times the
-content floor (every block run bare, ``bare_blocks.py``), which tells what the pages' own code
-costs apart from the machinery.
+page of its own in the nav, with its own record, its text made distinct by a comment), then
+times, in fresh processes, `pytest docs/` and `mkdocs build` on each (not strict: the copies
+repeat the headings that the API pages link to, which autorefs warns about), and prints per
+block and per page costs. Targets: the per-block cost of `pytest docs/` at 16x within 1.2x of
+the cost at 1x (no quadratic step), and `pytest docs/` at 1x within 1.1x of the `import torch,
+numpy` floor. At 1x it also times the content floor (every block run bare, ``bare_blocks.py``),
+which tells what the pages' own code costs apart from the machinery.
 
 Run from the repository root: ``python benchmarks/bench_scale.py [--repeat 3]``.
 """
@@ -43,7 +43,9 @@ def scaled_copy(dest: Path, factor: int) -> tuple[int, int]:
     for src_uri in project.note_pages:
         for k in range(2, factor + 1):
             copy = src_uri.replace(".md", f"-{k}.md")
-            shutil.copy(project.docs_dir / src_uri, project.docs_dir / copy)
+            text = (project.docs_dir / src_uri).read_text(encoding="utf-8")
+            # Each copy a page of its own: the site refuses two pages of the same text.
+            (project.docs_dir / copy).write_text(f"{text}\n<!-- copy {k} -->\n", "utf-8")
             shutil.copy(project.record_path(src_uri), project.record_path(copy))
             added.append(copy)
     for section in config["nav"]:

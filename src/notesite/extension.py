@@ -26,6 +26,7 @@ names the file and line.
 
 from __future__ import annotations
 
+import hashlib
 import posixpath
 import re
 from pathlib import Path
@@ -97,6 +98,7 @@ class NotesitePreprocessor(Preprocessor):
         super().__init__(md)
         self.project = project
         self.links = links
+        self._pages: dict[str, list[str]] | None = None
 
     def run(self, lines: list[str]) -> list[str]:
         """Add what the site shows to the page these lines are."""
@@ -106,21 +108,51 @@ class NotesitePreprocessor(Preprocessor):
             raise _build_error(str(error)) from None
 
     def _find(self, lines: list[str]) -> tuple[Page, int] | None:
-        """The page these lines are the body of, and the offset of its lines in the file."""
+        """The page these lines are the body of, and the offset of its lines in the file.
+
+        From an index of the pages by their text, built once (and again when a page is not
+        in it: ``mkdocs serve`` after an edit), so that a build's cost grows with the
+        number of pages, not with its square.
+
+        Raises:
+            Exception: The builder's error, if two pages have the same text (the site could
+                not tell which of the two it renders).
+        """
         text = _normalised("\n".join(lines))
         if not text:
             return None
-        for src_uri in self.project.nav:
-            if not (self.project.docs_dir / src_uri).is_file():
-                continue
-            page = self.project.page(src_uri)
-            body = page.lines[page.body_start :]
-            if _normalised("\n".join(body)) != text:
-                continue
-            first_here = next(i for i, line in enumerate(lines) if line.strip())
-            first_there = next(i for i, line in enumerate(body) if line.strip())
-            return page, page.body_start + first_there - first_here
-        return None
+        digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        found = self._index(fresh=False).get(digest)
+        if found is None:
+            found = self._index(fresh=True).get(digest)
+        if found is None:
+            return None
+        if len(found) > 1:
+            raise _build_error(
+                f"docs/{found[0]} and docs/{found[1]}: expected each page's text to be its own, "
+                "got the same text in both; the site cannot tell which of them it renders: "
+                "make one of them differ"
+            )
+        page = self.project.page(found[0])
+        body = page.lines[page.body_start :]
+        first_here = next(i for i, line in enumerate(lines) if line.strip())
+        first_there = next(i for i, line in enumerate(body) if line.strip())
+        return page, page.body_start + first_there - first_here
+
+    def _index(self, *, fresh: bool) -> dict[str, list[str]]:
+        """The pages of the nav by the hash of their normalised text (built once)."""
+        if fresh or self._pages is None:
+            index: dict[str, list[str]] = {}
+            for src_uri in self.project.nav:
+                if not (self.project.docs_dir / src_uri).is_file():
+                    continue
+                page = self.project.page(src_uri)
+                text = _normalised("\n".join(page.lines[page.body_start :]))
+                if text:
+                    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+                    index.setdefault(digest, []).append(src_uri)
+            self._pages = index
+        return self._pages
 
     def _run(self, lines: list[str]) -> list[str]:
         found = self._find(lines)

@@ -218,3 +218,19 @@ def test_a_post_s_index_and_links_as_its_author_wrote_them(scratch: Path) -> Non
     dead = soup.select_one(".ptn-dead-link")
     assert dead is not None
     assert dead.get_text() == "gone"
+
+
+def test_two_pages_of_the_same_text_stop_the_build_naming_both(scratch: Path) -> None:
+    notes = scratch / "docs" / "notes"
+    shutil.copy(notes / "misc.md", notes / "misc-copy.md")
+    config = scratch / "mkdocs.yml"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace(
+            "      - notes/misc.md\n", "      - notes/misc.md\n      - notes/misc-copy.md\n"
+        ),
+        encoding="utf-8",
+    )
+    with pytest.raises(PluginError, match=r"docs/notes/misc.md and docs/notes/misc-copy.md: "):
+        render("notes/misc.md", scratch)
+    (notes / "misc-copy.md").write_text("# Another page\n\nIts own text.\n", encoding="utf-8")
+    assert render("notes/misc.md", scratch).select_one("p.post-byline") is not None
