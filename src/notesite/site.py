@@ -217,7 +217,8 @@ def posts_list(project: Project, here: str) -> str:
     """The Markdown list of every post of the site, linked from the page ``here``.
 
     One item per post of the originals folder, in the nav order of their pages: its title
-    (a link to its index page, else its first page), subtitle, date and number of pages.
+    (a link to its index page, else its first page), subtitle, date and number of pages,
+    then its topics (each page, linked).
     """
     from notesite.fidelity import originals, post_index, post_pages
     from notesite.model import parse_page, post_meta, read_markdown
@@ -242,7 +243,12 @@ def posts_list(project: Project, here: str) -> str:
         if meta.get("date"):
             about.append(f"written {str(meta['date']).split(' ')[0]}")
         about.append(f"{len(pages)} page{'s' if len(pages) != 1 else ''}")
-        items.append((nav.index(target.src_uri), f"- [{title}]({link}): {', '.join(about)}"))
+        # Its topics: the pages, each a link, as the reader meets them in the nav.
+        topics = ", ".join(
+            f"[{page.title}]({posixpath.relpath(page.src_uri, folder or '.')})" for page in pages
+        )
+        entry = f"- [{title}]({link}): {', '.join(about)}" + (f"<br>{topics}" if topics else "")
+        items.append((nav.index(target.src_uri), entry))
     return "\n".join(item for _, item in sorted(items)) + "\n"
 
 
@@ -407,10 +413,10 @@ def totals_table(t: Totals) -> str:
         ("verified on CUDA", t.verified_cuda),
         ("claims of the notes (list items and paragraphs)", t.claims),
         ("claims checked by an executed block", t.claims_checked),
-        ("claims corrected by an erratum", t.claims_corrected),
+        ("claims corrected by an erratum and not checked", t.claims_corrected),
         ("units marked as not a claim", t.not_claims),
         ("claims not yet checked", t.claims_unchecked),
-        ("errata", t.errata),
+        ("errata: corrections of the notes (a corrected claim may also be checked)", t.errata),
     ]
     body = "\n".join(f"| {name} | {value} |" for name, value in rows)
     return f"| What | Count |\n| --- | ---: |\n{body}\n"

@@ -267,13 +267,19 @@ def set_up(page: Page) -> None:
 
 
 def click_nav_link(page: Page, url: str) -> None:
-    """Click the visible link to ``url`` in the site's navigation, and wait for the page."""
+    """Click the visible link to ``url`` in the site's navigation, and wait for the page.
+
+    The navigation: the sidebar of the current tab, or the tabs (Notes, Reference, About).
+    """
     found = page.evaluate(
         """url => {
             document.querySelectorAll('[data-ptnotes-target]')
               .forEach(a => a.removeAttribute('data-ptnotes-target'));
-            const link = [...document.querySelectorAll('.md-nav--primary a.md-nav__link')]
-              .find(a => a.href === url && a.offsetParent !== null);
+            const links = [
+              ...document.querySelectorAll('.md-nav--primary a.md-nav__link'),
+              ...document.querySelectorAll('.md-tabs a.md-tabs__link'),
+            ];
+            const link = links.find(a => a.href === url && a.offsetParent !== null);
             if (link) link.setAttribute('data-ptnotes-target', '');
             return Boolean(link);
         }""",
