@@ -1,43 +1,83 @@
 // "As written": show a note page's section as its author wrote it, without what the site
-// adds (setup, checks, notes, errata, outputs), and back. The choice holds across pages.
+// adds (setup, checks, notes, errata, outputs), and back. The choice holds across pages: the
+// page's head applies it before the first paint (overrides/main.html), this keeps it in step.
 (function () {
   var KEY = "ptnotes.as-written";
+  var CHOSEN = "ptn-as-written-chosen";
+
+  function isOn() {
+    var article = document.querySelector("article.md-content__inner");
+    return Boolean(article && article.classList.contains("ptn-as-written-on"));
+  }
 
   // Writes only what changes: a write to the page, even of the same value, makes the
   // browser work out the styles of the whole article again.
   function apply(on) {
+    var root = document.documentElement;
+    if (root.classList.contains(CHOSEN) !== on) root.classList.toggle(CHOSEN, on);
     var article = document.querySelector("article.md-content__inner");
     var author = document.querySelector(".ptn-as-written");
-    var button = document.querySelector(".ptn-as-written-switch");
-    if (!article || !author || !button) return;
+    if (!article || !author) return;
     if (article.classList.contains("ptn-as-written-on") !== on) {
       article.classList.toggle("ptn-as-written-on", on);
     }
     if (author.hidden === on) author.hidden = !on;
     var pressed = on ? "true" : "false";
-    if (button.getAttribute("aria-pressed") !== pressed) {
-      button.setAttribute("aria-pressed", pressed);
-    }
-  }
-
-  function setUp() {
-    var button = document.querySelector(".ptn-as-written-switch");
-    if (!button) return;
-    var stored = null;
-    try { stored = window.localStorage.getItem(KEY); } catch (error) { /* private mode */ }
-    if (stored === "on") apply(true);  // off is how the page comes
-    button.addEventListener("click", function () {
-      var on = button.getAttribute("aria-pressed") !== "true";
-      try { window.localStorage.setItem(KEY, on ? "on" : "off"); } catch (error) { /* ignore */ }
-      apply(on);
+    document.querySelectorAll(".ptn-as-written-switch").forEach(function (button) {
+      if (button.getAttribute("aria-pressed") !== pressed) {
+        button.setAttribute("aria-pressed", pressed);
+      }
     });
   }
 
-  // A long output scrolls in its box until the reader asks for all of it.
+  function choose(on) {
+    try { window.localStorage.setItem(KEY, on ? "on" : "off"); } catch (error) { /* ignore */ }
+    apply(on);
+  }
+
+  function setUp() {
+    var stored = null;
+    try { stored = window.localStorage.getItem(KEY); } catch (error) { /* private mode */ }
+    apply(stored === "on");
+  }
+
+  // The heading of the author's section that a link of the table of contents stands for:
+  // the one with the same words as the page's heading the link points to.
+  function authorHeading(link) {
+    var id = decodeURIComponent((link.hash || "").slice(1));
+    var target = id && document.getElementById(id);
+    var author = document.querySelector(".ptn-as-written");
+    if (!target || !author) return null;
+    var words = target.textContent.replace("¶", "").trim();
+    var headings = author.querySelectorAll("h1, h2, h3, h4, h5, h6");
+    for (var k = 0; k < headings.length; k++) {
+      if (headings[k].textContent.trim() === words) return headings[k];
+    }
+    return null;
+  }
+
   document.addEventListener("click", function (event) {
-    var button = event.target.closest && event.target.closest(".ptn-show-all");
-    if (button) button.closest(".ptn-output").classList.add("ptn-output--all");
-  });
+    var at = event.target.closest ? event.target : null;
+    if (!at) return;
+    if (at.closest(".ptn-as-written-switch")) {
+      choose(!isOn());
+    } else if (at.closest(".ptn-as-written-leave")) {
+      choose(false);
+      var actions = document.querySelector(".ptn-actions");
+      if (actions) actions.scrollIntoView();
+    } else if (at.closest(".ptn-show-all")) {
+      // A long output scrolls in its box until the reader asks for all of it.
+      at.closest(".ptn-output").classList.add("ptn-output--all");
+    } else if (isOn()) {
+      var link = at.closest(".md-nav--secondary a.md-nav__link");
+      var heading = link && authorHeading(link);
+      if (heading) {
+        event.preventDefault();
+        event.stopPropagation();
+        heading.scrollIntoView();
+      }
+    }
+  }, true);
 
   if (typeof document$ !== "undefined") {
     document$.subscribe(setUp);  // Material's instant navigation: every page it shows

@@ -223,6 +223,18 @@ class NotesitePreprocessor(Preprocessor):
                 if new != lines[addition.start]:
                     # Replace the box's first line: an insert before it, the old one dropped.
                     inserts.append((addition.start - offset, [new, _DROP]))
+        errata = {e.line - 1: e for e in page.errata}
+        for addition in page.additions:
+            erratum = errata.get(addition.start)
+            diffs = [f for f in addition.fences if f.lang == "diff"]
+            if erratum is None or len(diffs) != 1:
+                continue
+            # The diff shows as wrapped words, the changes marked, not as a clipped source line.
+            fence = diffs[0]
+            shown = site.word_diff(erratum.original, erratum.corrected)
+            indent = " " * fence.indent
+            inserts.append((fence.start - offset, [indent + self._stash(shown), _DROP]))
+            inserts += [(line - offset, [_DROP]) for line in range(fence.start + 1, fence.end)]
         for marker in page.markers:
             # The not-a-claim markers are for the gate and the Verification page, not the reader.
             inserts += [(line - offset, [_DROP]) for line in range(marker.start, marker.end)]
@@ -312,7 +324,9 @@ def _as_chip(line: str, kind: str) -> str:
     marker = "???" if match["marker"] == "!!!" and kind in FOLDED else match["marker"]
     title = match["title"]
     label, colon, rest = title.partition(": ")
-    if colon and rest:
+    if kind == ERRATUM_KIND and colon and rest:  # the mark of a correction, where it stands
+        title = f"Corrected<span class='ptn-rest'> (erratum): {rest}</span>"
+    elif colon and rest:
         title = f"{label}<span class='ptn-rest'>: {rest}</span>"
     elif kind == SETUP and " " in title:
         label, _, rest = title.partition(" ")

@@ -103,7 +103,10 @@ def output_box(entry: _outputs.Entry | None) -> str:
     if entry is None or not entry.shown():
         return ""
     shown = entry.shown().rstrip("\n")
-    text = html.escape(shown)
+    # Each line its own span: a line that wraps keeps a hanging indent.
+    text = "".join(
+        f'<span class="ptn-line">{html.escape(line)}\n</span>' for line in shown.split("\n")
+    )
     lines = shown.count("\n") + 1
     long = " ptn-output--long" if lines > OUTPUT_LINES else ""
     more = (
@@ -133,6 +136,34 @@ def proof(entry: _outputs.Entry | None, cuda: bool = False, releases: str = "") 
     states = badges(entry, cuda)
     inner = states.removesuffix("</span>") + held + "</span>"
     return f'<div class="ptn-proof">{inner}{output_box(entry)}</div>'
+
+
+def word_diff(original: list[str], corrected: list[str]) -> str:
+    """An erratum's original and correction as wrapped text, the changed words marked.
+
+    Words (whitespace-separated, as Markdown source) the correction removes are ``<del>``,
+    words it adds ``<ins>``; each change also says so in words for screen readers.
+    """
+    import difflib
+
+    before = " ".join(" ".join(original).split()).split(" ")
+    after = " ".join(" ".join(corrected).split()).split(" ")
+    out: list[str] = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, before, after).get_opcodes():
+        if op == "equal":
+            out.append(html.escape(" ".join(before[i1:i2])))
+            continue
+        if i2 > i1:
+            removed = html.escape(" ".join(before[i1:i2]))
+            out.append(f'<del><span class="ptn-sr">removed: </span>{removed}</del>')
+        if j2 > j1:
+            added = html.escape(" ".join(after[j1:j2]))
+            out.append(f'<ins><span class="ptn-sr">added: </span>{added}</ins>')
+    return (
+        '<p class="ptn-word-diff"><span class="ptn-diff-label">The notes, corrected:</span> '
+        + " ".join(out)
+        + "</p>"
+    )
 
 
 def block_entries(page: Page, project: Project) -> list[_outputs.Entry | None]:
@@ -472,7 +503,13 @@ def as_written_html(page: Page, project: Project) -> str:
         lambda m: f'href="#as-written-{m[1]}"' if m[1] in ids else m[0],
         body,
     )
+    banner = (
+        '<p class="ptn-as-written-banner" role="note">You are reading this section as its author '
+        "wrote it: without the site's checks, outputs and corrections. "
+        '<button type="button" class="ptn-as-written-leave md-button">'
+        "Back to the checked page</button></p>"
+    )
     return (
         '<section class="ptn-as-written" hidden aria-label="The section as its author wrote it">'
-        f"{body}</section>"
+        f"{banner}{body}</section>"
     )

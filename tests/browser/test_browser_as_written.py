@@ -74,14 +74,46 @@ def test_as_written_shows_the_original_section_and_persists(
     page.keyboard.press("Enter")
     assert switch.get_attribute("aria-pressed") == "true"
 
+    # Before the page's scripts run (the document parsed, deferred scripts not yet run), the
+    # choice is already applied: no flash of the other view.
+    page.add_init_script(
+        """document.addEventListener('readystatechange', () => {
+             if (document.readyState !== 'interactive') return;
+             const proof = document.querySelector('article .ptn-proof');
+             const author = document.querySelector('article .ptn-as-written');
+             window.__atParse = [proof.getClientRects().length, author.getClientRects().length];
+           });"""
+    )
     for note in notes:  # the choice holds from page to page
         goto(page, site(page_url(note.src_uri)))
         assert page.locator("button.ptn-as-written-switch").get_attribute("aria-pressed") == "true"
-        author = visible(page, "section.ptn-as-written")
+        # At parse time: the site's additions not laid out, the author's section shown.
+        hidden, shown_at_parse = page.evaluate("window.__atParse")
+        assert (hidden, shown_at_parse > 0) == (0, True), note.src_uri
+        banner = visible(page, ".ptn-as-written-banner")
+        assert banner.startswith("You are reading this section as its author wrote it")
+        shown = visible(page, "section.ptn-as-written")
+        assert shown.startswith(banner)
+        author = words(shown[len(banner) :])
         actions = visible(page, "p.ptn-actions")
-        assert visible(page, "article") == words(f"{actions} {author}"), note.src_uri
+        assert visible(page, "article") == words(f"{actions} {shown}"), note.src_uri
         assert author == sections[(post_title(note) or "", note.title)], note.src_uri
         assert page.locator("article .ptn-badges:not(details *)").first.is_hidden()
+
+    # The table of contents leads to the author's headings; the banner's button leaves.
+    goto(page, site(page_url(notes[0].src_uri)))
+    link = page.locator(".md-sidebar--secondary a.md-nav__link").last  # below the fold
+    words_of_link = link.inner_text().strip()
+    link.click()
+    heading = page.locator(".ptn-as-written h2, .ptn-as-written h3").filter(has_text=words_of_link)
+    page.wait_for_function(
+        "h => { const r = h.getBoundingClientRect(); return r.top >= 0 && r.top < innerHeight; }",
+        arg=heading.first.element_handle(),
+    )
+    page.locator(".ptn-as-written-leave").click()
+    assert page.locator("section.ptn-as-written").is_hidden()
+    assert page.locator("button.ptn-as-written-switch").get_attribute("aria-pressed") == "false"
+    page.locator("button.ptn-as-written-switch").click()  # back on, for what follows
 
     goto(page, site(page_url(notes[0].src_uri)))  # a page with a block outside the boxes
     page.locator("button.ptn-as-written-switch").click()
