@@ -63,6 +63,12 @@ PRIORITY = 29
 FOLDED = (NOTE_KIND, HELPER, ERRATUM_KIND)
 #: The page whose ``#legend`` says what the marks on a note page mean.
 LEGEND_PAGE = "verification.md"
+#: The projects read, by root, settings and config date (one at a time).
+_PROJECTS: dict[tuple[str, tuple[tuple[str, Any], ...], int], Project] = {}
+#: The page index of each docs folder, with the page files' dates it was built from.
+_INDEXES: dict[str, tuple[tuple[str, tuple[tuple[str, int, int], ...]], dict[str, list[str]]]] = {}
+#: The anchors of each post's headings, with the pages' texts they come from.
+_SECTIONS: dict[tuple[str, str | None], tuple[tuple[tuple[str, int], ...], dict[str, str]]] = {}
 #: Marks an insert that replaces the line it stands before.
 _DROP = "\x00drop"
 
@@ -98,7 +104,6 @@ class NotesitePreprocessor(Preprocessor):
         super().__init__(md)
         self.project = project
         self.links = links
-        self._pages: dict[str, list[str]] | None = None
 
     def run(self, lines: list[str]) -> list[str]:
         """Add what the site shows to the page these lines are."""
@@ -110,9 +115,8 @@ class NotesitePreprocessor(Preprocessor):
     def _find(self, lines: list[str]) -> tuple[Page, int] | None:
         """The page these lines are the body of, and the offset of its lines in the file.
 
-        From an index of the pages by their text, built once (and again when a page is not
-        in it: ``mkdocs serve`` after an edit), so that a build's cost grows with the
-        number of pages, not with its square.
+        From an index of the pages by their text (:meth:`_index`), so that a build's cost
+        grows with the number of pages, not with its square.
 
         Raises:
             Exception: The builder's error, if two pages have the same text (the site could
@@ -122,9 +126,7 @@ class NotesitePreprocessor(Preprocessor):
         if not text:
             return None
         digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
-        found = self._index(fresh=False).get(digest)
-        if found is None:
-            found = self._index(fresh=True).get(digest)
+        found = self._index().get(digest)
         if found is None:
             return None
         if len(found) > 1:
@@ -139,20 +141,32 @@ class NotesitePreprocessor(Preprocessor):
         first_there = next(i for i, line in enumerate(body) if line.strip())
         return page, page.body_start + first_there - first_here
 
-    def _index(self, *, fresh: bool) -> dict[str, list[str]]:
-        """The pages of the nav by the hash of their normalised text (built once)."""
-        if fresh or self._pages is None:
-            index: dict[str, list[str]] = {}
-            for src_uri in self.project.nav:
-                if not (self.project.docs_dir / src_uri).is_file():
-                    continue
-                page = self.project.page(src_uri)
-                text = _normalised("\n".join(page.lines[page.body_start :]))
-                if text:
-                    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
-                    index.setdefault(digest, []).append(src_uri)
-            self._pages = index
-        return self._pages
+    def _index(self) -> dict[str, list[str]]:
+        """The pages of the nav by the hash of their normalised text.
+
+        Built once for the project, and again only when a page file changes (``mkdocs
+        serve``): a builder makes a converter per page, so the index outlives them.
+        """
+        stamps = []
+        for src_uri in self.project.nav:
+            try:
+                stat = (self.project.docs_dir / src_uri).stat()
+            except OSError:
+                continue
+            stamps.append((src_uri, stat.st_mtime_ns, stat.st_size))
+        key = (str(self.project.docs_dir), tuple(stamps))
+        cached = _INDEXES.get(key[0])
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        index: dict[str, list[str]] = {}
+        for src_uri, _, _ in stamps:
+            page = self.project.page(src_uri)
+            text = _normalised("\n".join(page.lines[page.body_start :]))
+            if text:
+                digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+                index.setdefault(digest, []).append(src_uri)
+        _INDEXES[key[0]] = (key, index)
+        return index
 
     def _run(self, lines: list[str]) -> list[str]:
         found = self._find(lines)
@@ -405,9 +419,14 @@ class PostLinks(Treeprocessor):
         from markdown.extensions.toc import slugify, slugify_unicode
 
         title = post_title(page)
+        pages = [self.project.page(src) for src in self.project.nav if src.endswith(".md")]
+        stamps = tuple((p.src_uri, hash(p.text)) for p in pages if post_title(p) == title)
+        cached = _SECTIONS.get((str(self.project.docs_dir), title))
+        if cached is not None and cached[0] == stamps:
+            return {k: v for k, v in cached[1].items() if v.split("#")[0] != page.src_uri}
         found: dict[str, str] = {}
-        for other in self.project.pages():
-            if post_title(other) != title or other.src_uri == page.src_uri:
+        for other in pages:
+            if post_title(other) != title:
                 continue
             for line, _ in other.headings:
                 words = other.lines[line].strip().strip("#").strip()
@@ -416,7 +435,8 @@ class PostLinks(Treeprocessor):
                 for key in (anchor, slugify_unicode(words, "-"), words.lower().replace(" ", "-")):
                     if key:
                         found.setdefault(key, target)
-        return found
+        _SECTIONS[(str(self.project.docs_dir), title)] = (stamps, found)
+        return {k: v for k, v in found.items() if v.split("#")[0] != page.src_uri}
 
     def _missing(self, href: str, here: str) -> bool:
         """Whether a relative link leads to no file of the docs folder."""
@@ -461,10 +481,15 @@ class NotesiteExtension(Extension):
         root = Path(settings["root"]) if settings["root"] else find_root()
         if root is None:
             return None
-        return Project.at(
-            root,
-            {key: settings[key] for key in ("docs_dir", "outputs_dir", "originals_dir")},
-        )
+        chosen = {key: settings[key] for key in ("docs_dir", "outputs_dir", "originals_dir")}
+        # A builder makes a Markdown converter per page: the project is read once per config.
+        config = root / "mkdocs.yml"
+        stamp = config.stat().st_mtime_ns if config.is_file() else 0
+        key = (str(root.resolve()), tuple(sorted(chosen.items())), stamp)
+        if key not in _PROJECTS:
+            _PROJECTS.clear()
+            _PROJECTS[key] = Project.at(root, chosen)
+        return _PROJECTS[key]
 
     def extendMarkdown(self, md: Markdown) -> None:
         """Register the preprocessor."""

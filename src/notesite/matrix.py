@@ -288,7 +288,12 @@ def results(project: Project) -> dict[str, dict[str, Any]]:
 
 
 def _by_block(data: dict[str, Any]) -> dict[str, dict[str, str]]:
-    return {e["block"]: e for e in data["results"].values() if "block" in e}
+    """A release's results by block (made once per results read)."""
+    found = data.get("_by_block")
+    if found is None:
+        found = {e["block"]: e for e in data["results"].values() if "block" in e}
+        data["_by_block"] = found
+    return found
 
 
 @dataclass(frozen=True)
