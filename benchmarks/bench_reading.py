@@ -2,7 +2,8 @@
 
 Builds the site with ``mkdocs build --strict``, serves it, and measures each note page on a
 desktop (1280x800) and a phone (390x844): the height of the page's article with every box
-closed, and the height of the same section "As written" (the author's text alone). Prints
+closed, and the height of the same section "As written" (the author's text alone, with the
+post's byline and tags and the page's actions, which both views show). Prints
 the ratio per page and device. Target: at most 1.35 everywhere (issue: reading first).
 
 Run from the repository root: ``python benchmarks/bench_reading.py [--site FOLDER]`` (a site
@@ -35,7 +36,11 @@ MEASURE = """() => {
   const author = article.querySelector('.ptn-as-written');
   author.hidden = false;
   article.classList.add('ptn-as-written-on');
+  // The author's text alone: the banner that says which view this is does not count.
+  const banner = author.querySelector('.ptn-as-written-banner');
+  if (banner) banner.hidden = true;
   const written = article.getBoundingClientRect().height;
+  if (banner) banner.hidden = false;
   author.hidden = true;
   article.classList.remove('ptn-as-written-on');
   return [height, written];

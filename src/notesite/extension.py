@@ -42,6 +42,7 @@ from markdown.treeprocessors import Treeprocessor
 from notesite import matrix, site
 from notesite.fidelity import post_title
 from notesite.model import (
+    CPU_LESSON,
     ERRATUM_KIND,
     HELPER,
     NOTE_KIND,
@@ -342,6 +343,8 @@ def _as_chip(line: str, kind: str) -> str:
         title = f"Corrected<span class='ptn-rest'> (erratum): {rest}</span>"
     elif colon and rest:
         title = f"{label}<span class='ptn-rest'>: {rest}</span>"
+    elif kind == CPU_LESSON:
+        title = f"On a CPU<span class='ptn-rest'>: {title}</span>"
     elif kind == SETUP and " " in title:
         label, _, rest = title.partition(" ")
         title = f"{label}<span class='ptn-rest'> {rest}</span>"

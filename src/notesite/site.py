@@ -126,16 +126,31 @@ def output_box(entry: _outputs.Entry | None) -> str:
 def proof(entry: _outputs.Entry | None, cuda: bool = False, releases: str = "") -> str:
     """What the site shows under a block: its states on one line, then its output.
 
-    ``releases`` says on which PyTorch releases the block holds (the release matrix).
+    ``releases`` says on which PyTorch releases the block holds (the release matrix): where
+    it holds on every release tried, the CPU chip says so (``✓ CPU verified · torch 2.4 to
+    2.15``); otherwise a chip of its own says where it holds and what differs.
     """
-    held = ""
-    if releases:
-        short = releases.split(";")[0].removeprefix("holds on ")
-        kind = "ok" if releases.startswith("holds on") and ";" not in releases else "pending"
-        held = _state(kind, short, f"The release matrix: {releases}")
     states = badges(entry, cuda)
-    inner = states.removesuffix("</span>") + held + "</span>"
-    return f'<div class="ptn-proof">{inner}{output_box(entry)}</div>'
+    if releases:
+        everywhere = releases.startswith("holds on torch ") and ";" not in releases
+        marked = f"✓ {CPU_VERIFIED} · torch "
+        if everywhere and entry is not None and "cpu" in entry.verified and marked in states:
+            span = releases.removeprefix("holds on torch ")
+            cpu = entry.verified["cpu"]
+            states = states.replace(
+                f"{marked}{_short_torch(cpu).removeprefix('torch ')}</summary>",
+                f"{marked}{span}</summary>",
+                1,
+            ).replace(
+                f"Ran on CPU: {html.escape(cpu)}",
+                html.escape(f"Ran on CPU: {cpu}; the release matrix: {releases}"),
+                1,
+            )
+        elif not (releases.startswith("skipped on ") and ";" not in releases):
+            # (Skipped on every release, as on this machine: the CPU chip says so already.)
+            chip = _state("pending", releases.split(";")[0], f"The release matrix: {releases}")
+            states = states.removesuffix("</span>") + chip + "</span>"
+    return f'<div class="ptn-proof">{states}{output_box(entry)}</div>'
 
 
 def word_diff(original: list[str], corrected: list[str]) -> str:

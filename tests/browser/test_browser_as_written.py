@@ -95,8 +95,11 @@ def test_as_written_shows_the_original_section_and_persists(
         shown = visible(page, "section.ptn-as-written")
         assert shown.startswith(banner)
         author = words(shown[len(banner) :])
+        # The post's tags and byline, the actions and the author's section: nothing else.
+        tags = visible(page, "article .md-tags")
+        byline = visible(page, "article p.post-byline")
         actions = visible(page, "p.ptn-actions")
-        assert visible(page, "article") == words(f"{actions} {shown}"), note.src_uri
+        assert visible(page, "article") == words(f"{tags} {byline} {actions} {shown}"), note.src_uri
         assert author == sections[(post_title(note) or "", note.title)], note.src_uri
         assert page.locator("article .ptn-badges:not(details *)").first.is_hidden()
 
