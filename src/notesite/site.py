@@ -25,6 +25,7 @@ from notesite.model import (
     Check,
     Claim,
     Page,
+    parse_page,
     slugify,
 )
 from notesite.project import Project
@@ -479,6 +480,56 @@ RELATIVE_IMAGE = re.compile(r'<img alt="([^"]*)" src="(?![a-z]+:|/)([^"]*)"[^>]*
 NOT_FOR_THE_AUTHOR = {"notesite", "toc", "pymdownx.snippets"}
 
 
+def _highlight_tags(page: Page, project: Project) -> dict[str, str]:
+    """The blog engine's highlight tags of the page's post: its code -> the opening tag."""
+    from notesite.fidelity import originals
+    from notesite.model import HIGHLIGHT_CLOSE, HIGHLIGHT_OPEN, post_meta
+
+    title = (page.meta.get("post") or {}).get("title") if isinstance(page.meta, dict) else None
+    found: dict[str, str] = {}
+    for name in originals(project):
+        text = (project.originals_dir / name).read_text(encoding="utf-8")
+        if "highlight" not in text:
+            continue
+        original = parse_page(text, name, note=False, page=False)
+        if str(post_meta(original, name)[0].get("title")) != str(title):
+            continue
+        raw = text.splitlines()
+        opening: int | None = None
+        for k, line in enumerate(raw):
+            if opening is None and HIGHLIGHT_OPEN.match(line):
+                opening = k
+            elif opening is not None and HIGHLIGHT_CLOSE.match(line):
+                code = " ".join(" ".join(raw[opening + 1 : k]).split())
+                found[code] = raw[opening].strip()
+                opening = None
+    return found
+
+
+def _in_author_form(lines: list[str], page: Page, project: Project) -> list[str]:
+    """The author's lines, each fence the page wrote for a highlight tag titled with the tag.
+
+    The page writes ``{% highlight python %}`` as a fence (the site's Markdown has no such
+    tag); the "As written" view shows the block with the author's tag above it.
+    """
+    tags = _highlight_tags(page, project) if any("```" in line for line in lines) else {}
+    if not tags:
+        return lines
+    out = list(lines)
+    opening: int | None = None
+    for k, line in enumerate(lines):
+        if line.strip().startswith("```"):
+            if opening is None:
+                opening = k
+            else:
+                code = " ".join(" ".join(lines[opening + 1 : k]).split())
+                tag = tags.get(code)
+                if tag is not None and out[opening].strip().strip("`").strip():
+                    out[opening] = out[opening] + ' title="' + tag.replace('"', "'") + '"'
+                opening = None
+    return out
+
+
 def as_written_html(page: Page, project: Project) -> str:
     """The section as its author wrote it (the site's additions left out, errata reverted).
 
@@ -492,7 +543,7 @@ def as_written_html(page: Page, project: Project) -> str:
 
     names, configs = markdown_settings(read_config(project.root), NOT_FOR_THE_AUTHOR)
     body = markdown.Markdown(extensions=names, extension_configs=configs).convert(
-        "\n".join(rebuild_page(page))
+        "\n".join(_in_author_form(rebuild_page(page), page, project))
     )
     # A relative link of the post leads to another post of its blog, which the site does not
     # hold: its words are kept, the link (which would lead nowhere here) is not.

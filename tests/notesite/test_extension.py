@@ -234,3 +234,24 @@ def test_two_pages_of_the_same_text_stop_the_build_naming_both(scratch: Path) ->
         render("notes/misc.md", scratch)
     (notes / "misc-copy.md").write_text("# Another page\n\nIts own text.\n", encoding="utf-8")
     assert render("notes/misc.md", scratch).select_one("p.post-byline") is not None
+
+
+def test_as_written_shows_a_highlight_tag_as_its_author_wrote_it(scratch: Path) -> None:
+    """The page writes a Liquid highlight block as a fence; As written names the author's tag."""
+    from notesite.sync import sync
+
+    post = scratch / "boxes.md"
+    post.write_text(
+        "---\ntitle: Box notes\n---\n\n## Boxes\n\nA small class:\n\n"
+        "{% highlight python linenos %}\nclass Box:\n    size = 2\n{% endhighlight %}\n",
+        encoding="utf-8",
+    )
+    (scratch / "notes-original").mkdir()
+    sync(Project.at(scratch), post, new_post=True, run_blocks=False)
+    page = (scratch / "docs" / "notes" / "box-notes" / "boxes.md").read_text(encoding="utf-8")
+    assert "```python\nclass Box:\n    size = 2\n```" in page  # the page: a fence, run
+    (scratch / "outputs" / "notes" / "box-notes").mkdir(parents=True)
+    written = render("notes/box-notes/boxes.md", scratch).select_one("section.ptn-as-written")
+    assert written is not None
+    assert "{% highlight python linenos %}" in written.get_text()
+    assert "class Box:" in written.get_text()
