@@ -137,3 +137,27 @@ def test_the_notebook_runs_and_shows_the_recorded_outputs(src_uri: str, kernel: 
         compared += 1
     # Every cell ran, top to bottom, the CUDA ones included (they say why they did nothing).
     assert compared == len(page.blocks) > 0
+
+
+def test_a_notebook_only_block_is_a_cell_of_its_own(tmp_path: Path) -> None:
+    """A block with a magic or a shell command is IPython's: its notebook has it as a cell."""
+    from notesite.notebook import NOTEBOOK_ONLY_TAG
+
+    (tmp_path / "docs" / "notes").mkdir(parents=True)
+    text = (
+        "---\npost:\n  title: T\n---\n\n# Plots\n\nPlots show inline:\n\n"
+        "```python\n%matplotlib inline\nimport math\n```\n\nAnd installs:\n\n"
+        "```python\n!pip install torchinfo\n```\n"
+    )
+    (tmp_path / "docs" / "notes" / "plots.md").write_text(text, encoding="utf-8")
+    (tmp_path / "mkdocs.yml").write_text("site_name: s\nnav:\n  - notes/plots.md\n", "utf-8")
+    project = Project.at(tmp_path)
+    page = project.page("notes/plots.md")
+    assert page.blocks == []  # pytest does not run them as Python
+    cells = build_notebook(page, project)["cells"]
+    code = [c for c in cells if NOTEBOOK_ONLY_TAG in c["metadata"].get("tags", [])]
+    sources = [c["source"] for c in code]
+    assert sources == ["%matplotlib inline\nimport math", "!pip install torchinfo"]
+    prose = "".join(c["source"] for c in cells if c["cell_type"] == "markdown")
+    assert "Plots show inline:" in prose
+    assert "%matplotlib" not in prose

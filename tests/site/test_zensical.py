@@ -192,3 +192,30 @@ def test_the_files_besides_the_pages_differ_as_documented(builds: Builds) -> Non
 def test_the_documented_differences_name_this_version_of_zensical() -> None:
     text = " ".join(DOC.read_text(encoding="utf-8").split())
     assert f"Zensical {version('zensical')}" in text, "rerun this test and update the page"
+
+
+def test_zensical_renders_a_post_s_math_with_the_site_s_own_katex(tmp_path: Path) -> None:
+    """A post with math, synced in: Zensical's pages hold it for KaTeX, served by the site."""
+    from notesite.project import Project
+    from notesite.sync import sync
+
+    zensical = Path(sys.executable).parent / "zensical"
+    project = tmp_path / "project"
+    shutil.copytree(ROOT, project, ignore=IGNORED)
+    post = tmp_path / "softmax.md"
+    post.write_text(
+        "---\ntitle: Softmax notes\n---\n\n## Softmax\n\n$$\np = a*b*c\n$$\n\nand $x_1$ too.\n",
+        encoding="utf-8",
+    )
+    sync(Project.at(project), post, new_post=True, run_blocks=False)
+    run([str(zensical), "build", "--strict", "-f", "mkdocs.yml"], project)
+    html = (project / "site" / "notes" / "softmax-notes" / "softmax" / "index.html").read_text(
+        encoding="utf-8"
+    )
+    assert '<div class="arithmatex">\\[\np = a*b*c\n\\]</div>' in html
+    assert '<span class="arithmatex">\\(x_1\\)</span>' in html
+    assert "<em>b</em>" not in html
+    scripts = re.findall(r'<script src="([^"]+)"', html)
+    assert any(src.endswith("javascripts/katex/katex.min.js") for src in scripts)
+    assert all(not src.startswith(("http:", "https:", "//")) for src in scripts)
+    assert (project / "site" / "javascripts" / "katex" / "fonts").is_dir()
