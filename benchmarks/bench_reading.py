@@ -86,7 +86,7 @@ def main() -> None:
     print(f"| page | device | boxes closed (px) | as written (px) | ratio (target <= {TARGET}) |")
     print("| --- | --- | ---: | ---: | ---: |")
     for src, device, shown, written in rows:
-        print(f"| {src} | {device} | {shown:.0f} | {written:.0f} | {shown / written:.2f} |")
+        print(f"| {src} | {device} | {shown:.0f} | {written:.0f} | {shown / written:.3f} |")
 
 
 if __name__ == "__main__":

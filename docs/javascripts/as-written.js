@@ -79,6 +79,20 @@
     }
   }, true);
 
+  // On paper nothing opens on a tap: print every box open, and close them again after.
+  var opened = [];
+  window.addEventListener("beforeprint", function () {
+    opened = Array.prototype.filter.call(
+      document.querySelectorAll("article details:not([open])"),
+      function (box) { return !box.closest(".ptn-as-written"); }
+    );
+    opened.forEach(function (box) { box.open = true; });
+  });
+  window.addEventListener("afterprint", function () {
+    opened.forEach(function (box) { box.open = false; });
+    opened = [];
+  });
+
   if (typeof document$ !== "undefined") {
     document$.subscribe(setUp);  // Material's instant navigation: every page it shows
   } else {

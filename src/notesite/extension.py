@@ -320,6 +320,37 @@ class NotesitePreprocessor(Preprocessor):
         return out
 
 
+class FoldNotes(Treeprocessor):
+    """A claim's precise notes go inside its check: one chip, "Checked · Precisely".
+
+    On the page the notes stand right after the check (the model's rule); on the site, each
+    folds into that check, after its own text, so the blocks keep the page's order.
+    """
+
+    def run(self, root: Element) -> None:
+        """Move each precise note into the check before it."""
+        for parent in root.iter():
+            children = list(parent)
+            check: Element | None = None
+            for child in children:
+                classes = child.get("class", "").split()
+                if child.tag != "details":
+                    check = None
+                    continue
+                if "success" in classes or "cuda-pending" in classes:
+                    check = child  # the check right before the notes: the page's order stays
+                elif "info" in classes and check is not None:
+                    parent.remove(child)
+                    check.append(child)
+                    summary = check.find("summary")
+                    if summary is not None and summary.find("span[@class='ptn-also']") is None:
+                        also = Element("span", {"class": "ptn-also"})
+                        also.text = " · Precisely"
+                        summary.append(also)
+                else:
+                    check = None
+
+
 BOX_LINE = re.compile(
     r'^(?P<indent>\s*)(?P<marker>!!!|\?\?\?\+?) (?P<type>[\w-]+) "(?P<title>.*)"\s*$'
 )
@@ -504,6 +535,7 @@ class NotesiteExtension(Extension):
             )
             # After the headings get their ids (toc, 5), before MkDocs checks the links (0).
             md.treeprocessors.register(links, "notesite-links", 1)
+            md.treeprocessors.register(FoldNotes(md), "notesite-fold-notes", 2)
 
 
 def makeExtension(**kwargs: Any) -> NotesiteExtension:

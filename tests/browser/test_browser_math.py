@@ -124,3 +124,15 @@ def test_a_post_s_links_lead_to_its_sections_or_keep_their_words(
         assert image.count() == 2  # on the page and in its "As written" view
         assert page.locator("article img[src*=softmax]").count() == 0
         assert traffic_problems(browsing.traffic) == []
+
+
+def test_a_page_without_math_fetches_nothing_of_katex(
+    browse: Callable[..., Browsing], softmax_site: Path
+) -> None:
+    with serve(softmax_site) as site:
+        browsing = browse(color_scheme="light")
+        page = browsing.new_page()
+        goto(page, site(page_url("notes/misc.md")), idle=True)
+        assert [url for url in browsing.traffic.requests if "katex" in url] == []
+        goto(page, site(page_url(PAGE)), idle=True)
+        assert [url for url in browsing.traffic.requests if "katex" in url]
