@@ -27,6 +27,7 @@ names the file and line.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import posixpath
 import re
 from pathlib import Path
@@ -349,6 +350,38 @@ class FoldNotes(Treeprocessor):
                         summary.append(also)
                 else:
                     check = None
+        self._gather_helpers(root)
+
+    @staticmethod
+    def _gather_helpers(root: Element) -> None:
+        """One "In ptnotes" chip per section, at its end, holding each pointer of the section.
+
+        A section runs from a top-level heading to the next one of its level or higher.
+        """
+        parents = {child: parent for parent in root.iter() for child in parent}
+        top = list(root)
+        starts = [k for k, e in enumerate(top) if e.tag in ("h1", "h2")] or [0]
+        bounds = [*starts, len(top)] if starts[0] == 0 else [0, *starts, len(top)]
+        for first, end in itertools.pairwise(bounds):
+            tips = [
+                tip
+                for element in top[first:end]
+                for tip in element.iter("details")
+                if "tip" in tip.get("class", "").split()
+            ]
+            if len(tips) < 2 and not (tips and parents[tips[0]] is not root):
+                continue
+            keep = tips[0]
+            for tip in tips[1:]:
+                for child in [c for c in tip if c.tag != "summary"]:
+                    tip.remove(child)
+                    keep.append(child)
+                parents[tip].remove(tip)
+            parents[keep].remove(keep)
+            following = top[end] if end < len(top) else None  # the next section's heading
+            at = list(root).index(following) if following is not None else len(root)
+            root.insert(at, keep)
+            parents[keep] = root
 
 
 BOX_LINE = re.compile(
