@@ -22,29 +22,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "browser"))
 
-from sitebrowser import CHROMIUM, CHROMIUM_ARGS, page_url, serve  # noqa: E402
+from sitebrowser import CHROMIUM, CHROMIUM_ARGS, HEIGHTS, page_url, serve  # noqa: E402
 
 from notesite.project import Project  # noqa: E402
 
 DEVICES = {"desktop": (1280, 800), "phone": (390, 844)}
 TARGET = 1.35
-
-MEASURE = """() => {
-  const article = document.querySelector('article.md-content__inner');
-  for (const d of article.querySelectorAll('details[open]')) d.open = false;
-  const height = article.getBoundingClientRect().height;
-  const author = article.querySelector('.ptn-as-written');
-  author.hidden = false;
-  article.classList.add('ptn-as-written-on');
-  // The author's text alone: the banner that says which view this is does not count.
-  const banner = author.querySelector('.ptn-as-written-banner');
-  if (banner) banner.hidden = true;
-  const written = article.getBoundingClientRect().height;
-  if (banner) banner.hidden = false;
-  author.hidden = true;
-  article.classList.remove('ptn-as-written-on');
-  return [height, written];
-}"""
 
 
 def build(folder: Path) -> Path:
@@ -69,7 +52,7 @@ def measure(site: Path) -> list[tuple[str, str, float, float]]:
             page = context.new_page()
             for src in pages:
                 page.goto(served(page_url(src)), wait_until="load")
-                shown, written = page.evaluate(MEASURE)
+                shown, written = page.evaluate(HEIGHTS)
                 rows.append((src, device, shown, written))
             context.close()
         browser.close()

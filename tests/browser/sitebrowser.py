@@ -43,6 +43,25 @@ CHROMIUM_ARGS = [
     f"--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE {HOST}",
 ]
 TIMEOUT_MS = 15_000
+#: A note page's article height with every box closed, and the same section "As written"
+#: (the author's text, with the post's byline and tags and the page's actions, which both
+#: views show; not the banner saying which view this is). Leaves the page as it was.
+HEIGHTS = """() => {
+  const article = document.querySelector('article.md-content__inner');
+  for (const d of article.querySelectorAll('details[open]')) d.open = false;
+  const height = article.getBoundingClientRect().height;
+  const author = article.querySelector('.ptn-as-written');
+  const banner = author.querySelector('.ptn-as-written-banner');
+  const wasOn = article.classList.contains('ptn-as-written-on');
+  author.hidden = false;
+  banner.hidden = true;
+  article.classList.add('ptn-as-written-on');
+  const written = article.getBoundingClientRect().height;
+  article.classList.toggle('ptn-as-written-on', wasOn);
+  banner.hidden = false;
+  author.hidden = !wasOn;
+  return [height, written];
+}"""
 
 
 class _IgnoreTags(yaml.SafeLoader):

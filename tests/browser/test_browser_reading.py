@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from sitebrowser import Browsing, Site, goto, page_url
+from sitebrowser import HEIGHTS, Browsing, Site, goto, page_url
 
 from notesite.project import Project
 
@@ -20,22 +20,6 @@ pytestmark = pytest.mark.browser
 DEVICES = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 390, "height": 844}}
 #: The most the site's additions may add to a note page, every box closed.
 AT_MOST = 1.35
-
-HEIGHTS = """() => {
-  const article = document.querySelector('article.md-content__inner');
-  for (const d of article.querySelectorAll('details[open]')) d.open = false;
-  const height = article.getBoundingClientRect().height;
-  const author = article.querySelector('.ptn-as-written');
-  const banner = author.querySelector('.ptn-as-written-banner');
-  author.hidden = false;
-  banner.hidden = true;
-  article.classList.add('ptn-as-written-on');
-  const written = article.getBoundingClientRect().height;
-  article.classList.remove('ptn-as-written-on');
-  banner.hidden = false;
-  author.hidden = true;
-  return [height, written];
-}"""
 
 
 @pytest.mark.parametrize("device", DEVICES)

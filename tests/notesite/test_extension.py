@@ -197,18 +197,23 @@ def test_a_note_page_offers_its_notebook_colab_source_and_the_author_s_section(
     assert len(shown) > len(words) / 3
 
 
-def test_a_post_s_index_and_links_as_its_author_wrote_them(scratch: Path) -> None:
-    """A post without subtitle or date, whose contents link to a section named in Chinese."""
+def add_post(root: Path, text: str) -> None:
+    """Add a post to a copy of the project with ``sync --new`` (its blocks not run)."""
     from notesite.sync import sync
 
-    post = scratch / "tensors.md"
-    post.write_text(
+    post = root / "post.md"
+    post.write_text(text, encoding="utf-8")
+    (root / "notes-original").mkdir(exist_ok=True)
+    sync(Project.at(root), post, new_post=True, run_blocks=False)
+
+
+def test_a_post_s_index_and_links_as_its_author_wrote_them(scratch: Path) -> None:
+    """A post without subtitle or date, whose contents link to a section named in Chinese."""
+    add_post(
+        scratch,
         "---\ntitle: Tensor notes\n---\n\nContents: [张量](#张量), [Shapes](#shapes), "
         "[gone](#nowhere).\n\n## 张量\n\nA tensor.\n\n## Shapes\n\nA shape.\n",
-        encoding="utf-8",
     )
-    (scratch / "notes-original").mkdir()
-    sync(Project.at(scratch), post, new_post=True, run_blocks=False)
     soup = render("notes/tensor-notes/index.md", scratch)
     assert "written" not in soup.get_text()  # nor "**", nor a subtitle it does not have
     assert "**" not in soup.get_text()
@@ -238,16 +243,11 @@ def test_two_pages_of_the_same_text_stop_the_build_naming_both(scratch: Path) ->
 
 def test_as_written_shows_a_highlight_tag_as_its_author_wrote_it(scratch: Path) -> None:
     """The page writes a Liquid highlight block as a fence; As written names the author's tag."""
-    from notesite.sync import sync
-
-    post = scratch / "boxes.md"
-    post.write_text(
+    add_post(
+        scratch,
         "---\ntitle: Box notes\n---\n\n## Boxes\n\nA small class:\n\n"
         "{% highlight python linenos %}\nclass Box:\n    size = 2\n{% endhighlight %}\n",
-        encoding="utf-8",
     )
-    (scratch / "notes-original").mkdir()
-    sync(Project.at(scratch), post, new_post=True, run_blocks=False)
     page = (scratch / "docs" / "notes" / "box-notes" / "boxes.md").read_text(encoding="utf-8")
     assert "```python\nclass Box:\n    size = 2\n```" in page  # the page: a fence, run
     (scratch / "outputs" / "notes" / "box-notes").mkdir(parents=True)
