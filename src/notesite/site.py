@@ -481,28 +481,25 @@ NOT_FOR_THE_AUTHOR = {"notesite", "toc", "pymdownx.snippets"}
 
 
 def _highlight_tags(page: Page, project: Project) -> dict[str, str]:
-    """The blog engine's highlight tags of the page's post: its code -> the opening tag."""
+    """The blog engine's highlight tags of the page's post: the code of each block -> its tag.
+
+    Read through the page model: a post's model has the tag's block as a fence (see
+    :func:`notesite.model.as_fences`), whose opening line in the file is the tag.
+    """
     from notesite.fidelity import originals
-    from notesite.model import HIGHLIGHT_CLOSE, HIGHLIGHT_OPEN, post_meta
+    from notesite.model import HIGHLIGHT_OPEN, post_meta
 
     title = (page.meta.get("post") or {}).get("title") if isinstance(page.meta, dict) else None
     found: dict[str, str] = {}
     for name in originals(project):
         text = (project.originals_dir / name).read_text(encoding="utf-8")
-        if "highlight" not in text:
-            continue
         original = parse_page(text, name, note=False, page=False)
         if str(post_meta(original, name)[0].get("title")) != str(title):
             continue
-        raw = text.splitlines()
-        opening: int | None = None
-        for k, line in enumerate(raw):
-            if opening is None and HIGHLIGHT_OPEN.match(line):
-                opening = k
-            elif opening is not None and HIGHLIGHT_CLOSE.match(line):
-                code = " ".join(" ".join(raw[opening + 1 : k]).split())
-                found[code] = raw[opening].strip()
-                opening = None
+        raw = text.removeprefix("\ufeff").splitlines()
+        for fence in original.fences:
+            if HIGHLIGHT_OPEN.match(raw[fence.start]):
+                found[" ".join(fence.code.split())] = raw[fence.start].strip()
     return found
 
 
@@ -512,21 +509,14 @@ def _in_author_form(lines: list[str], page: Page, project: Project) -> list[str]
     The page writes ``{% highlight python %}`` as a fence (the site's Markdown has no such
     tag); the "As written" view shows the block with the author's tag above it.
     """
-    tags = _highlight_tags(page, project) if any("```" in line for line in lines) else {}
+    tags = _highlight_tags(page, project)
     if not tags:
         return lines
     out = list(lines)
-    opening: int | None = None
-    for k, line in enumerate(lines):
-        if line.strip().startswith("```"):
-            if opening is None:
-                opening = k
-            else:
-                code = " ".join(" ".join(lines[opening + 1 : k]).split())
-                tag = tags.get(code)
-                if tag is not None and out[opening].strip().strip("`").strip():
-                    out[opening] = out[opening] + ' title="' + tag.replace('"', "'") + '"'
-                opening = None
+    for fence in parse_page("\n".join(lines), page.src_uri, note=False, page=False).fences:
+        tag = tags.get(" ".join(fence.code.split()))
+        if tag is not None:
+            out[fence.start] = out[fence.start] + ' title="' + tag.replace('"', "'") + '"'
     return out
 
 
