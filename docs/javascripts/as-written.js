@@ -35,11 +35,27 @@
     apply(on);
   }
 
+  // A link to one of the site's boxes (from the Verification page, say) shows the checked
+  // page, whatever the view: the box is there, opened, in view.
+  function reveal() {
+    var id = decodeURIComponent(window.location.hash.slice(1));
+    var target = id && document.getElementById(id);
+    // Only a box's anchor: a heading's is the author's too, and As written has it.
+    if (!target || !target.closest("details") || target.closest(".ptn-as-written")) return;
+    if (isOn()) choose(false);
+    for (var box = target.closest("details"); box; box = box.parentElement.closest("details")) {
+      box.open = true;
+    }
+    target.scrollIntoView();
+  }
+
   function setUp() {
     var stored = null;
     try { stored = window.localStorage.getItem(KEY); } catch (error) { /* private mode */ }
     apply(stored === "on");
+    reveal();
   }
+  window.addEventListener("hashchange", reveal);
 
   // The heading of the author's section that a link of the table of contents stands for:
   // the one with the same words as the page's heading the link points to.

@@ -111,7 +111,7 @@ class NotesitePreprocessor(Preprocessor):
         """Add what the site shows to the page these lines are."""
         try:
             return self._run(lines)
-        except (PageError, RecordError) as error:
+        except (PageError, RecordError, matrix.ResultsError) as error:
             raise _build_error(str(error)) from None
 
     def _find(self, lines: list[str]) -> tuple[Page, int] | None:

@@ -43,6 +43,8 @@ ENVIRONMENTS = ".matrix"
 RECORDED = ("torch", "numpy", "kornia", "torchinfo", "torchsummary", "pytest")
 
 PASSED, FAILED, SKIPPED = "passed", "failed", "skipped"
+#: A release's version, as its results file is named.
+RELEASE = re.compile(r"\d+\.\d+\.\d+")
 
 
 def block_of(item: pytest.Item, project: Project) -> str | None:
@@ -160,7 +162,10 @@ def lower_bound(root: Path) -> str:
     text = (root / "pyproject.toml").read_text(encoding="utf-8")
     match = re.search(r'"torch\s*>=\s*([\d.]+)', text)
     if match is None:
-        raise ValueError("pyproject.toml: expected a requirement torch>=X, got none")
+        raise ResultsError(
+            'pyproject.toml: expected the requirement "torch>=X" (the oldest release the '
+            "project admits), got none"
+        )
     return match[1]
 
 
@@ -206,9 +211,27 @@ def current_blocks(project: Project) -> set[str]:
     return found
 
 
+class ResultsError(ValueError):
+    """A results file the matrix cannot read; the message names it and what was expected."""
+
+
 def load(path: Path) -> dict[str, Any]:
-    """A release's results (its file, read)."""
-    return dict(json.loads(path.read_text(encoding="utf-8")))
+    """A release's results (its file, read).
+
+    Raises:
+        ResultsError: If it is not JSON with ``results``, a mapping of test to outcome.
+    """
+    where = f"{path.parent.parent.name}/{path.parent.name}/{path.name}"
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise ResultsError(f"{where}: expected the release matrix's JSON, got {error}") from None
+    if not isinstance(data, dict) or not isinstance(data.get("results"), dict):
+        raise ResultsError(
+            f"{where}: expected a mapping with 'results' (each test's outcome), got "
+            f"{type(data.get('results') if isinstance(data, dict) else data).__name__}"
+        )
+    return data
 
 
 def covered(data: dict[str, Any]) -> set[str]:
@@ -271,13 +294,30 @@ def run_release(project: Project, version: str, *, keep: bool, uv: str, workers:
 _LOADED: dict[Path, tuple[float, dict[str, Any]]] = {}
 
 
-def results(project: Project) -> dict[str, dict[str, Any]]:
-    """Every release's results of the project, by version, oldest first (read once each)."""
+def _result_files(project: Project) -> list[Path]:
+    """The results files named as a release (``2.4.1.json``), oldest release first."""
     folder = project.outputs_dir / RELEASES
+    paths = folder.glob("*.json") if folder.is_dir() else []
+    return sorted((p for p in paths if RELEASE.fullmatch(p.stem)), key=lambda p: _key(p.stem))
+
+
+def results(project: Project) -> dict[str, dict[str, Any]]:
+    """The results of each release the project admits, by version, oldest first.
+
+    Read once per file. A release below the project's lower bound is left out: its results
+    say nothing of what the project promises.
+
+    Raises:
+        ResultsError: If a file cannot be read as results (naming it).
+    """
+    try:
+        bound = _key(lower_bound(project.root))[:2]
+    except (OSError, ValueError):
+        bound = (0, 0)
     found: dict[str, dict[str, Any]] = {}
-    for path in (
-        sorted(folder.glob("*.json"), key=lambda p: _key(p.stem)) if folder.is_dir() else []
-    ):
+    for path in _result_files(project):
+        if _key(path.stem)[:2] < bound:
+            continue
         stamp = path.stat().st_mtime
         cached = _LOADED.get(path)
         if cached is None or cached[0] != stamp:
@@ -354,11 +394,14 @@ def describe(held: Holding, among: Sequence[str]) -> str:
     if not held.releases:
         return ""
     words = []
+    if held.failed:  # first: what a reader on those releases must know
+        errors: dict[str, list[str]] = {}
+        for version, detail in held.failed:
+            errors.setdefault(detail, []).append(version)
+        why = ", ".join(f"{spans(v, among)}: {detail}" for detail, v in errors.items())
+        words.append(f"fails on torch {spans([v for v, _ in held.failed], among)} ({why})")
     if held.passed:
         words.append(f"holds on torch {spans(held.passed, among)}")
-    if held.failed:
-        failing = [v for v, _ in held.failed]
-        words.append(f"fails on {spans(failing, among)} ({held.failed[0][1]})")
     if held.skipped:
         words.append(f"skipped on {spans([v for v, _ in held.skipped], among)}")
     if held.unverified:
@@ -374,12 +417,28 @@ def check(project: Project) -> list[str]:
     every block of the site as its code is now (a block whose code changed is not covered).
     No result file at all is a problem too. No network: this reads the committed files.
     """
-    found = results(project)
     folder = f"{project.outputs_dir.name}/{RELEASES}"
-    if not found:
-        return [f"{folder}/: expected the release matrix's results, got none: run make matrix"]
+    bound_text = lower_bound(project.root)
+    bound = _key(bound_text)[:2]
     problems = []
-    bound = _key(lower_bound(project.root))[:2]
+    here = project.outputs_dir / RELEASES
+    for path in sorted(here.glob("*")) if here.is_dir() else []:
+        if path.suffix != ".json" or not RELEASE.fullmatch(path.stem):
+            problems.append(
+                f"{folder}/{path.name}: expected only results named by their release "
+                "(2.4.1.json), got this file: remove it"
+            )
+        elif _key(path.stem)[:2] < bound:
+            problems.append(
+                f"{folder}/{path.name}: expected results of the releases the project admits "
+                f"(torch>={bound_text}), got an older one: remove it"
+            )
+    found = results(project)
+    if not found:
+        return [
+            *problems,
+            f"{folder}/: expected the release matrix's results, got none: run make matrix",
+        ]
     newest = max(_key(v)[:2] for v in found)
     have = {_key(v)[:2] for v in found}
     major = bound[0]
@@ -394,13 +453,17 @@ def check(project: Project) -> list[str]:
         if (project.docs_dir / src).is_file():
             for b in project.page(src).blocks:
                 blocks[f"{src}#{b.key}"] = f"docs/{src}:{b.line} (block {b.number})"
+    lacking: dict[str, list[str]] = {}
     for version, data in found.items():
-        missing = sorted(set(blocks) - covered(data), key=lambda b: blocks[b])
-        for block in missing:
-            problems.append(
-                f"{folder}/{version}.json: expected a result for {blocks[block]} as its code "
-                "is now, got none (a new or changed block): run make matrix"
-            )
+        for block in set(blocks) - covered(data):
+            lacking.setdefault(block, []).append(version)
+    for block in sorted(lacking, key=lambda b: blocks[b]):
+        releases = lacking[block]
+        which = "every release" if len(releases) == len(found) else ", ".join(releases)
+        problems.append(
+            f"{folder}/: expected a result for {blocks[block]} as its code is now, got none "
+            f"on {which} (a new or changed block): run make matrix"
+        )
     return problems
 
 
@@ -429,7 +492,11 @@ def main(argv: Sequence[str]) -> int:
         return 2
     project = Project.at(root)
     if args.check:
-        problems = check(project)
+        try:
+            problems = check(project)
+        except ResultsError as error:
+            print(f"error: {error}", file=sys.stderr)
+            return 1
         for problem in problems:
             print(problem, file=sys.stderr)
         if not problems:
@@ -439,10 +506,14 @@ def main(argv: Sequence[str]) -> int:
     if not Path(uv).is_file():
         print("error: expected uv (pip install uv), got none", file=sys.stderr)
         return 2
-    if args.releases:
-        versions = [v.strip() for v in args.releases.split(",") if v.strip()]
-    else:
-        versions = admitted(index_versions(), lower_bound(root))
+    try:
+        if args.releases:
+            versions = [v.strip() for v in args.releases.split(",") if v.strip()]
+        else:
+            versions = admitted(index_versions(), lower_bound(root))
+    except (ResultsError, OSError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     blocks = current_blocks(project)
     print("| torch | passed | failed | skipped | minutes | note |")
     print("| --- | ---: | ---: | ---: | ---: | --- |", flush=True)

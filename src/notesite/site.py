@@ -149,7 +149,10 @@ def proof(entry: _outputs.Entry | None, cuda: bool = False, releases: str = "") 
             )
         elif not (releases.startswith("skipped on ") and ";" not in releases):
             # (Skipped on every release, as on this machine: the CPU chip says so already.)
-            chip = _state("pending", releases.split(";")[0], f"The release matrix: {releases}")
+            # A failure leads, in the failure's colour; the chip opens to each release's error.
+            label = releases.split(";")[0].split(" (")[0]
+            kind = "fail" if releases.startswith("fails on ") else "pending"
+            chip = _state(kind, label, f"The release matrix: {releases}")
             states = states.removesuffix("</span>") + chip + "</span>"
     return f'<div class="ptn-proof">{states}{output_box(entry)}</div>'
 
@@ -342,6 +345,12 @@ def _short(text: str, limit: int) -> str:
     return text[:limit].rsplit(" ", 1)[0] + " …"
 
 
+def _markdown_text(text: str) -> str:
+    """Text (an error's last line, say) as Markdown shows it literally: nothing it marks up."""
+    escaped = html.escape(text, quote=False)
+    return re.sub(r"([\\`*_\[\]{}|#+!~])", r"\\\1", escaped)
+
+
 def verification_table(pages: list[Page], project: Project) -> str:
     """Every claim of the note pages, grouped by page: its status, boxes and releases.
 
@@ -392,7 +401,11 @@ def verification_table(pages: list[Page], project: Project) -> str:
                 status = f"**{UNCHECKED}**"
             elif claim.via_snippet is not None:
                 status += " (by its snippet's boxes)"
-            details = [status, *claim_statuses(claim, page, project), *([held] if held else [])]
+            details = [
+                status,
+                *claim_statuses(claim, page, project),
+                *([_markdown_text(held)] if held else []),
+            ]
             words = claim_text(claim).replace("[", "\\[").replace("]", "\\]")
             lines.append(
                 f"- [{words}]({page.src_uri}{anchor}) (line {claim.line}): " + " · ".join(details)

@@ -113,3 +113,33 @@ def test_on_paper_every_box_prints_open(page: object, site: Site) -> None:
     )
     page.evaluate("window.dispatchEvent(new Event('afterprint'))")
     assert page.evaluate(closed) > 0
+
+
+def test_on_paper_a_long_output_prints_whole(page: object, site: Site) -> None:
+    from playwright.sync_api import Page
+
+    assert isinstance(page, Page)
+    goto(page, site(page_url("notes/misc.md")))
+    long = page.locator(".ptn-output--long").first
+    assert long.locator("pre").evaluate("e => getComputedStyle(e).maxHeight") != "none"
+    page.emulate_media(media="print")
+    assert long.locator("pre").evaluate("e => getComputedStyle(e).maxHeight") == "none"
+    assert long.locator(".ptn-show-all").is_hidden()
+
+
+def test_a_link_to_a_check_shows_it_whatever_the_view(
+    browse: Callable[..., Browsing], site: Site
+) -> None:
+    page = browse(color_scheme="light").new_page()
+    goto(page, site(page_url("verification.md")))
+    page.evaluate("localStorage.setItem('ptnotes.as-written', 'on')")
+    link = page.locator("h3.ptn-claims-page + ul > li a[href*='#check-']").first
+    anchor = str(link.get_attribute("href")).split("#")[1]
+    link.click()
+    target = page.locator(f"[id='{anchor}']")
+    target.wait_for()
+    assert page.locator("button.ptn-as-written-switch").get_attribute("aria-pressed") == "false"
+    page.wait_for_function(
+        "e => { const r = e.getBoundingClientRect(); return r.height > 0 && r.top < innerHeight; }",
+        arg=target.element_handle(),
+    )

@@ -7,6 +7,7 @@ notes' results: an author who edits a note does not turn these red.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -69,7 +70,7 @@ def test_a_block_holds_where_it_passed_and_says_what_differs(tmp_path: Path) -> 
     assert among == ["2.4.1", "2.5.1", "2.6.0", "2.7.1", "2.10.0"]  # by version, not by name
     one = matrix.holding(scratch, [f"notes/page.md#{code_hash(ONE)}"])
     assert matrix.describe(one, among) == (
-        "holds on torch 2.5 to 2.6, 2.10; fails on 2.4 (RuntimeError: boom); "
+        "fails on torch 2.4 (2.4: RuntimeError: boom); holds on torch 2.5 to 2.6, 2.10; "
         "not yet verified on 2.7"
     )
     two = matrix.holding(scratch, [f"notes/page.md#{code_hash(TWO)}"])
@@ -88,15 +89,18 @@ def test_the_check_names_a_missing_release_and_a_block_without_result(tmp_path: 
     assert matrix.check(scratch) == [
         "outputs/releases/: expected results for torch 2.5 (the project admits torch>=2.4), "
         "got none: run make matrix",
-        "outputs/releases/2.6.0.json: expected a result for docs/notes/page.md:7 (block 2) as "
-        "its code is now, got none (a new or changed block): run make matrix",
+        "outputs/releases/: expected a result for docs/notes/page.md:7 (block 2) as its code "
+        "is now, got none on 2.6.0 (a new or changed block): run make matrix",
     ]
     write(scratch, "2.5.1", {ONE: PASS, TWO: PASS})
     write(scratch, "2.6.0", {ONE: PASS, TWO: ("failed", "AssertionError")})
     assert matrix.check(scratch) == []  # a failure is a result; the page says so
     page = scratch.docs_dir / "notes" / "page.md"
     page.write_text(PAGE.replace("print(2)", "print(3)"), encoding="utf-8")
-    assert len(matrix.check(Project.at(scratch.root))) == 3  # changed code: every release
+    assert matrix.check(Project.at(scratch.root)) == [  # changed code: no release has it
+        "outputs/releases/: expected a result for docs/notes/page.md:7 (block 2) as its code "
+        "is now, got none on every release (a new or changed block): run make matrix"
+    ]
 
 
 def test_the_plugin_writes_one_result_per_test(pytester: pytest.Pytester) -> None:
@@ -125,3 +129,51 @@ def test_the_plugin_writes_one_result_per_test(pytester: pytest.Pytester) -> Non
         "test_some.py::test_fails": {"outcome": "failed", "detail": "ValueError: the last line"},
         "test_some.py::test_skips": {"outcome": "skipped", "detail": "needs a CUDA GPU"},
     }
+
+
+def test_the_wording_leads_with_a_failure_and_gives_each_release_s_error(tmp_path: Path) -> None:
+    scratch = project(tmp_path)
+    write(scratch, "2.4.1", {ONE: PASS, TWO: PASS})
+    write(scratch, "2.5.1", {ONE: ("failed", "TypeError: a"), TWO: PASS})
+    write(scratch, "2.6.0", {ONE: ("failed", "RuntimeError: b"), TWO: PASS})
+    among = list(matrix.results(scratch))
+    one = matrix.holding(scratch, [f"notes/page.md#{code_hash(ONE)}"])
+    assert matrix.describe(one, among) == (
+        "fails on torch 2.5 to 2.6 (2.5: TypeError: a, 2.6: RuntimeError: b); holds on torch 2.4"
+    )
+
+
+def test_results_the_project_does_not_admit_are_named_and_not_shown(tmp_path: Path) -> None:
+    scratch = project(tmp_path, bound="2.5")
+    for version in ("2.4.1", "2.5.1"):
+        write(scratch, version, {ONE: PASS, TWO: PASS})
+    folder = scratch.outputs_dir / matrix.RELEASES
+    (folder / "latest.json").write_text((folder / "2.5.1.json").read_text(), encoding="utf-8")
+    assert list(matrix.results(scratch)) == ["2.5.1"]
+    assert matrix.check(scratch) == [
+        "outputs/releases/2.4.1.json: expected results of the releases the project admits "
+        "(torch>=2.5), got an older one: remove it",
+        "outputs/releases/latest.json: expected only results named by their release "
+        "(2.4.1.json), got this file: remove it",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        ("{bad", "outputs/releases/2.6.0.json: expected the release matrix's JSON, got "),
+        ("{}", "outputs/releases/2.6.0.json: expected a mapping with 'results'"),
+    ],
+)
+def test_a_results_file_that_cannot_be_read_is_named(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], content: str, expected: str
+) -> None:
+    scratch = project(tmp_path)
+    write(scratch, "2.4.1", {ONE: PASS, TWO: PASS})
+    (scratch.outputs_dir / matrix.RELEASES / "2.6.0.json").write_text(content, encoding="utf-8")
+    with pytest.raises(matrix.ResultsError, match="^" + re.escape(expected)):
+        matrix.results(scratch)
+    assert matrix.main(["--check", "--root", str(scratch.root)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: {expected}")
+    assert len(err.strip().splitlines()) == 1
