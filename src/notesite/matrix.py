@@ -199,15 +199,22 @@ def results_path(project: Project, version: str) -> Path:
     return project.outputs_dir / RELEASES / f"{version}.json"
 
 
-def current_blocks(project: Project) -> set[str]:
-    """``page#key`` of every block of the site's pages now (the results must cover them)."""
-    found = set()
+def current_blocks(project: Project) -> dict[str, str]:
+    """What results must cover: each block and console session of the site's pages now.
+
+    By the name results give it (``page#key``), with where it is (``docs/page.md:12 (block 3)``).
+    """
+    found: dict[str, str] = {}
     for src in project.nav:
         if not (project.docs_dir / src).is_file():
             continue
         page = project.page(src)
-        found |= {f"{src}#{block.key}" for block in page.blocks}
-        found |= {f"{src}#{model.code_hash(fence.code)}" for fence in page.doctests}
+        for block in page.blocks:
+            found[f"{src}#{block.key}"] = f"docs/{src}:{block.line} (block {block.number})"
+        for fence in page.doctests:
+            found[f"{src}#{model.code_hash(fence.code)}"] = (
+                f"docs/{src}:{fence.start + 1} (session)"
+            )
     return found
 
 
@@ -448,11 +455,7 @@ def check(project: Project) -> list[str]:
                 f"{folder}/: expected results for torch {major}.{minor} (the project admits "
                 f"torch>={'.'.join(map(str, bound))}), got none: run make matrix"
             )
-    blocks: dict[str, str] = {}
-    for src in project.nav:
-        if (project.docs_dir / src).is_file():
-            for b in project.page(src).blocks:
-                blocks[f"{src}#{b.key}"] = f"docs/{src}:{b.line} (block {b.number})"
+    blocks = current_blocks(project)
     lacking: dict[str, list[str]] = {}
     for version, data in found.items():
         for block in set(blocks) - covered(data):
@@ -519,7 +522,7 @@ def main(argv: Sequence[str]) -> int:
     print("| --- | ---: | ---: | ---: | ---: | --- |", flush=True)
     for version in versions:
         path = results_path(project, version)
-        if path.is_file() and not args.force and blocks <= covered(load(path)):
+        if path.is_file() and not args.force and set(blocks) <= covered(load(path)):
             print(f"| {version} | | | | | current: not run again |", flush=True)
             continue
         run = run_release(project, version, keep=args.keep, uv=uv, workers=args.workers)
