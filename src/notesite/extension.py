@@ -56,6 +56,7 @@ from notesite.model import (
 )
 from notesite.notebook import notebook_path
 from notesite.outputs import RecordError
+from notesite.progress import is_verified, post_source, progress, progress_line
 from notesite.project import DEFAULTS, Project, find_root
 
 #: Runs after Python-Markdown's whitespace normalisation (30), before fences are read (25).
@@ -225,7 +226,8 @@ class NotesitePreprocessor(Preprocessor):
         if page.is_note and isinstance(post, dict):
             h1 = next((line for line, level in page.headings if level == 1), None)
             if h1 is not None:
-                after(h1, ["", *self._actions(page, site.byline(post)), ""])
+                line = site.byline(post, self._progress(page))
+                after(h1, ["", *self._actions(page, line), ""])
             author = site.as_written_html(page, self.project)
             inserts.append((len(lines) - offset, ["", self._stash(author), ""]))
         firsts = {a.start: lines[a.start] for a in page.additions if page.is_note}
@@ -272,6 +274,14 @@ class NotesitePreprocessor(Preprocessor):
                 indent = " " * block.fence.indent
                 after(block.fence.end - 1, ["", indent + self._stash(shown), ""])
         return inserts
+
+    def _progress(self, page: Page) -> str:
+        """How far the page's post is verified ("" for a verified post or none)."""
+        if is_verified(self.project, page):
+            return ""
+        source = post_source(page)
+        pages = [p for p in self.project.notes() if post_source(p) == source]
+        return progress_line(progress(self.project, p) for p in pages or [page])
 
     def _actions(self, page: Page, byline: str) -> list[str]:
         """The page's byline, then its actions: its notebook, Colab, source, "As written"."""

@@ -17,6 +17,9 @@ A block is identified by the hash of its own code (``code``, with ``#k`` for the
 of the same code on the page); ``block`` and ``line`` are for the reader. ``stdout`` is what
 the block printed; ``result`` is the repr of a bare last expression, as a notebook shows it.
 ``skipped cpu: …`` records a block that cannot run on a CPU-only machine.
+``verdict: …`` records what running a block of a post not yet verified gave, when it did
+not run (``verdict: needs setup: model``; :mod:`notesite.verdicts`), and ``tried cpu: …``
+where and when that was found. A block that runs has no ``verdict`` line.
 
 A record holds exactly the characters printed. Each output line is ``| `` and the line; a
 line that would not survive a text file as it is (trailing whitespace, a carriage return,
@@ -35,12 +38,16 @@ import tempfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from notesite.verdicts import Outcome, Verdict, VerdictError
+
 HEADER = "# Recorded outputs of {page}. Regenerate: pytest docs/ --update-outputs\n"
 ENTRY = re.compile(
     r"^@@ block (?P<block>\d+) · code (?P<key>[0-9a-f]{12}(?:#\d+)?) · line (?P<line>\d+)$"
 )
 VERIFIED = re.compile(r"^verified (?P<device>cpu|cuda): (?P<text>.+)$")
 SKIPPED = re.compile(r"^skipped (?P<device>cpu|cuda): (?P<text>.+)$")
+TRIED = re.compile(r"^tried (?P<device>cpu|cuda): (?P<text>.+)$")
+VERDICT = re.compile(r"^verdict: (?P<text>.+)$")
 
 
 class RecordError(ValueError):
@@ -58,6 +65,15 @@ class Entry:
     result: str | None = None
     verified: dict[str, str] = field(default_factory=dict)
     skipped: dict[str, str] = field(default_factory=dict)
+    #: What running the block gave when it did not run (None: it runs); see
+    #: :mod:`notesite.verdicts`.
+    verdict: str | None = None
+    #: Where and when that verdict was found, by device.
+    tried: dict[str, str] = field(default_factory=dict)
+
+    def outcome(self) -> Outcome:
+        """The recorded verdict (:attr:`Verdict.RUNS` without a ``verdict`` line)."""
+        return Outcome.parse(self.verdict) if self.verdict else Outcome(Verdict.RUNS)
 
     def shown(self) -> str:
         """The text a reader sees as the block's output (empty when it shows nothing)."""
@@ -155,9 +171,18 @@ def parse(text: str, path: Path | str) -> list[Entry]:
             entries[-1].verified[match["device"]] = match["text"]
         elif section is None and (match := SKIPPED.match(line)):
             entries[-1].skipped[match["device"]] = match["text"]
+        elif section is None and (match := TRIED.match(line)):
+            entries[-1].tried[match["device"]] = match["text"]
+        elif section is None and (match := VERDICT.match(line)):
+            try:
+                Outcome.parse(match["text"])
+            except VerdictError as error:
+                raise RecordError(f"{where}{block}: {error}") from None
+            entries[-1].verdict = match["text"]
         else:
             raise RecordError(
                 f"{where}{block}: expected 'verified cpu|cuda: …', 'skipped cpu|cuda: …', "
+                "'verdict: …', 'tried cpu|cuda: …', "
                 f"'stdout:', 'result:' or an output line starting with '| ', got {line!r}"
             )
     close()
@@ -173,6 +198,9 @@ def dump(entries: list[Entry], page: str) -> str:
     out = [HEADER.format(page=page)]
     for entry in entries:
         out.append(f"@@ block {entry.block} · code {entry.key} · line {entry.line}\n")
+        if entry.verdict is not None:
+            out.append(f"verdict: {entry.verdict}\n")
+        out.extend(f"tried {device}: {entry.tried[device]}\n" for device in sorted(entry.tried))
         for device in ("cpu", "cuda"):
             if device in entry.skipped:
                 out.append(f"skipped {device}: {entry.skipped[device]}\n")
@@ -217,7 +245,7 @@ def merge(
             if previous is not None:
                 merged.append(replace(previous, block=block, line=line))
             continue
-        if previous is not None:
+        if previous is not None and entry.verdict is None and previous.verdict is None:
             if entry.stdout is None and entry.result is None and not entry.verified:
                 # Skipped here (e.g. a CUDA block on a CPU-only machine): keep the output
                 # that a run where it could run recorded.

@@ -35,11 +35,13 @@ import pytest
 
 from notesite import model
 from notesite import outputs as _outputs
-from notesite.execution import TIMEOUT, timeout_of
+from notesite.execution import TIMEOUT, BlockTimeout, timeout_of
 from notesite.isolation import TORCH_DEFAULT_SEED, Baseline, reset_torch_state
 
 __all__ = ["TORCH_DEFAULT_SEED", "NotesitePlugin", "reset_torch_state"]
+from notesite.progress import is_verified
 from notesite.project import Project, find_root
+from notesite.verdicts import Outcome, Verdict, classify
 
 NEEDS_CUDA = "needs a CUDA GPU"
 
@@ -56,6 +58,8 @@ class PageRun:
     record: Path
     entries: dict[str, _outputs.Entry]
     new: dict[str, _outputs.Entry] = field(default_factory=dict)
+    #: Whether its blocks must run (see :func:`notesite.progress.is_verified`).
+    strict: bool | None = None
 
     def block(self, line: int) -> model.Block | None:
         """The block whose code starts on ``line`` (1-based), as pytest-markdown-docs counts."""
@@ -89,6 +93,12 @@ class State:
             entries = {e.key: e for e in _outputs.load(record, self.project.root)}
             self.pages[path] = PageRun(page, record, entries)
         return self.pages[path]
+
+    def strict(self, run: PageRun) -> bool:
+        """Whether a page's blocks must run (it belongs to no post, or a verified one)."""
+        if run.strict is None and self.project is not None:
+            run.strict = is_verified(self.project, run.page)
+        return run.strict is not False
 
     def shown(self, path: Path) -> str:
         """A path as messages show it: from the project root."""
@@ -215,9 +225,23 @@ class RecordingRunner:  # a pytest_markdown_docs._runners._Runner
         block = run.block(test.start_line) if run is not None else None
         timeout = timeout_of(block.options) if block is not None else TIMEOUT
         where = f"{state.shown(Path(filename))}:{test.start_line}"
-        stdout, result = _outputs.run_block(
-            own, prefix, filename, args, root, timeout=timeout, where=where, explain_asserts=True
-        )
+        strict = run is None or block is None or state.strict(run)
+        try:
+            with refused_network():
+                stdout, result = _outputs.run_block(
+                    own, prefix, filename, args, root, timeout=timeout, where=where,
+                    explain_asserts=True,
+                )  # fmt: skip
+        except (Exception, BlockTimeout) as error:
+            if strict or run is None or block is None or isinstance(error, pytest.skip.Exception):
+                raise
+            outcome = (
+                Outcome(Verdict.FAILS, str(error))
+                if isinstance(error, BlockTimeout)
+                else classify(error, prefix + "\n" + own, filename, _cuda_available())
+            )
+            self._verdict(run, block, outcome)
+            return
 
         def varies() -> bool:
             """Whether a second run, its random generators seeded otherwise, prints else."""
@@ -256,6 +280,12 @@ class RecordingRunner:  # a pytest_markdown_docs._runners._Runner
         run.new[block.key] = entry
         recorded = run.entries.get(block.key)
         update = "if the change is right, run `pytest docs/ --update-outputs`"
+        if recorded is not None and recorded.verdict is not None:
+            raise OutputMismatch(
+                f"{run.page.src_uri}:{block.line}: block {block.number} was recorded as "
+                f"'{recorded.verdict}', now it runs: record it with "
+                "`pytest docs/ --update-outputs`"
+            )
         if recorded is None:
             # The block is new or its code changed: compare with the record at its place.
             current = {b.key for b in run.page.blocks}
@@ -290,6 +320,64 @@ class RecordingRunner:  # a pytest_markdown_docs._runners._Runner
                 f"block {block.number} of {name} printed something else than its record "
                 f"({state.shown(run.record)}); {update}\n" + _diff(recorded.shown(), entry.shown())
             )
+
+
+    def _verdict(self, run: PageRun, block: model.Block, outcome: Outcome) -> None:
+        """A block of a post not yet verified did not run: record, or compare, its verdict.
+
+        With ``--update-outputs`` the verdict is recorded and the block skips, saying it;
+        otherwise it skips when its record holds the same verdict, and fails naming both
+        when the record holds another (or none).
+        """
+        state = self.state
+        device, where = _where()
+        entry = _outputs.Entry(
+            block.key, block.number, block.line, verdict=str(outcome), tried={device: where}
+        )
+        if state.update:
+            run.new[block.key] = entry
+            pytest.skip(f"{outcome} (recorded)")
+        recorded = run.entries.get(block.key)
+        page = f"{run.page.src_uri}:{block.line}"
+        if recorded is None:
+            raise OutputMismatch(
+                f"{page}: expected a recorded verdict for block {block.number}, got none "
+                f"(this run: {outcome}): record it with `pytest docs/ --update-outputs`"
+            )
+        if recorded.verdict == str(outcome):
+            pytest.skip(f"{outcome} (as recorded)")
+        raise OutputMismatch(
+            f"{page}: block {block.number} was recorded as '{recorded.verdict or 'runs'}', "
+            f"now it gives '{outcome}'; if the change is right, run "
+            "`pytest docs/ --update-outputs`"
+        )
+
+
+def _cuda_available() -> bool:
+    import torch
+
+    return bool(torch.cuda.is_available())
+
+
+@contextlib.contextmanager
+def refused_network() -> Iterator[None]:
+    """No network while a block runs: a connection attempt raises, it never waits.
+
+    pytest-socket's guard (Unix sockets stay allowed: pytest-xdist and multiprocessing use
+    them); its error is reported as :attr:`Verdict.NEEDS_NETWORK`.
+    """
+    import warnings
+
+    from pytest_socket import disable_socket, enable_socket
+
+    disable_socket(allow_unix_socket=True)
+    try:
+        with warnings.catch_warnings():
+            # Its error says it all; its warning would be an error of its own under -W error.
+            warnings.filterwarnings("ignore", "A test tried to use socket", UserWarning)
+            yield
+    finally:
+        enable_socket()
 
 
 def _varies_message(block: model.Block, name: str) -> str:
@@ -343,14 +431,53 @@ class ClaimsItem(pytest.Item):
         self.src_uri = src_uri
 
     def runtest(self) -> None:
-        """Fail, naming each claim that is not yet checked."""
+        """Fail, naming each claim that is not yet checked (of a post not yet verified: lost).
+
+        A page of a verified post (or of no post) must account for every claim. A page of a
+        post not yet verified fails only when a claim loses the status its claims record
+        (``outputs/<page>.claims.txt``, written by ``--update-outputs``) gave it.
+        """
         page = self.project.page(self.src_uri)  # the model, parsed once per content
+        if not is_verified(self.project, page):
+            self._progressive(page)
+            return
         problems = unchecked_claims(page)
         if problems:
             raise ClaimsGateError(
                 f"expected every claim of {self.src_uri} to be checked, corrected by an erratum "
                 "or marked `<!-- not a claim: reason -->`, got "
                 f"{len(problems)} not yet checked:\n" + "\n".join(problems)
+            )
+
+    def _progressive(self, page: model.Page) -> None:
+        from notesite.progress import (
+            claims_record,
+            claims_record_path,
+            lost_statuses,
+            recorded_statuses,
+        )
+
+        target = claims_record_path(self.project, self.src_uri)
+        shown = target.relative_to(self.project.root).as_posix()
+        recorded = (
+            recorded_statuses(target.read_text(encoding="utf-8"), shown)
+            if target.is_file()
+            else {}
+        )
+        lost = lost_statuses(page, recorded)
+        if self.config.stash[STATE].update:
+            text = claims_record(page)
+            if not target.is_file() or target.read_text(encoding="utf-8") != text:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                partial = target.with_name(target.name + ".partial")
+                partial.write_text(text, encoding="utf-8")
+                partial.replace(target)  # whole or not at all
+            return
+        if lost:
+            raise ClaimsGateError(
+                f"expected the claims of {self.src_uri} to keep the statuses {shown} records, "
+                f"got {len(lost)} lost (restore the check, or record the change with "
+                "`pytest docs/ --update-outputs`):\n" + "\n".join(lost)
             )
 
     def repr_failure(self, excinfo: Any, style: Any = None) -> str:
@@ -615,7 +742,9 @@ class NotesitePlugin:
                 block.key, block.number, block.line, skipped={device: reason}
             )
         elif call.when == "call" and call.excinfo is not None:
-            run.new.pop(block.key, None)
+            kept = run.new.get(block.key)
+            if not (skipped and kept is not None and kept.verdict is not None):
+                run.new.pop(block.key, None)
         elif call.when == "call" and block.key in run.new and self.state.provenance:
             device, where = _where()
             run.new[block.key].verified[device] = where

@@ -29,6 +29,7 @@ from notesite.model import (
     slugify,
 )
 from notesite.project import Project
+from notesite.verdicts import Verdict
 
 #: Where the extension's warnings go (MkDocs counts them, and fails a strict build on one).
 LOG = logging.getLogger("mkdocs.plugins.notesite")
@@ -77,6 +78,15 @@ def badges(entry: _outputs.Entry | None, cuda: bool = False) -> str:
             )
         ]
         return f'<span class="ptn-badges">{"".join(states)}</span>'
+    if entry.verdict is not None:
+        # A block of a post not yet verified that did not run: no green chip, no output.
+        outcome = entry.outcome()
+        tried = "; ".join(f"{device}: {text}" for device, text in sorted(entry.tried.items()))
+        detail = outcome.verdict.explanation + (f" ({outcome.detail})" if outcome.detail else "")
+        label = outcome.verdict.value.capitalize()
+        state = _state("fail" if outcome.verdict is Verdict.FAILS else "skip", label, detail)
+        note = _state("pending", "Not verified", f"Tried {tried}") if tried else ""
+        return f'<span class="ptn-badges">{state}{note}</span>'
     states = []
     if "cpu" in entry.verified:
         cpu = entry.verified["cpu"]
@@ -101,7 +111,7 @@ def badges(entry: _outputs.Entry | None, cuda: bool = False) -> str:
 
 def output_box(entry: _outputs.Entry | None) -> str:
     """A block's recorded output, open; one longer than :data:`OUTPUT_LINES` lines scrolls."""
-    if entry is None or not entry.shown():
+    if entry is None or entry.verdict is not None or not entry.shown():
         return ""
     shown = entry.shown().rstrip("\n")
     # Each line its own span: a line that wraps keeps a hanging indent.
@@ -250,17 +260,23 @@ def claim_statuses(claim: Claim, page: Page, project: Project) -> list[str]:
     return statuses
 
 
-def byline(post: dict[str, Any]) -> str:
+def byline(post: dict[str, Any], progress: str = "") -> str:
     """The line under a note page's title: the post it comes from and its date.
 
-    The subtitle and the date are each left out when the post has none.
+    The subtitle and the date are each left out when the post has none. ``progress`` says,
+    for a post not yet verified, how far it is (:func:`notesite.progress.progress_line`).
     """
     title = html.escape(str(post.get("title", "")))
     subtitle = html.escape(str(post.get("subtitle") or ""))
     date = html.escape(str(post.get("date") or "").split(" ")[0])
     about = f" ({subtitle})" if subtitle else ""
     written = f', written <time datetime="{date}">{date}</time>' if date else ""
-    return f'<p class="post-byline">From the post <em>{title}</em>{about}{written}.</p>'
+    shown = (
+        f' <span class="ptn-progress">Not yet verified: {html.escape(progress)}.</span>'
+        if progress
+        else ""
+    )
+    return f'<p class="post-byline">From the post <em>{title}</em>{about}{written}.{shown}</p>'
 
 
 def posts_list(project: Project, here: str) -> str:

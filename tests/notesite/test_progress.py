@@ -1,0 +1,189 @@
+"""Verified post by post: a post not yet verified is held to its records, a verified one strictly.
+
+A fixture project with two posts side by side: ``imported.md`` (not verified) and
+``kept.md`` (verified in the project's settings), each with one page under ``docs/notes/``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from notesite import outputs
+from notesite.progress import is_verified, progress, progress_line
+from notesite.project import Project
+from notesite.verdicts import NetworkRefused, Outcome, Verdict, classify
+
+ADDOPTS = "--markdown-docs --markdown-docs-syntax=superfences -p no:randomly -p no:cacheprovider"
+CONFIG = """site_name: scratch
+markdown_extensions:
+  - notesite:
+      posts:
+        kept.md: {verified: true}
+"""
+
+BLOCKS = (
+    "```python\nimport torch\n\nx = torch.ones(2)\nprint(x.sum())\n```\n\n"
+    "```python\nprint(model(x))\n```\n\n"
+    "```python\nimport torchvision_not_installed\n```\n\n"
+    "```python\nfor i in range(3):\n\tif i:\n        print(i)\n```\n\n"
+    "```python\nimport urllib.request\n\nurllib.request.urlopen('http://127.0.0.1:9/')\n```\n\n"
+    "```python\nimport torch\n\ntorch.ones(2) @ torch.ones(3)\n```\n"
+)
+
+
+def note(source: str, body: str) -> str:
+    return (
+        f"---\npost:\n  title: A post\n  source: {source}\n---\n\n# A post\n\n"
+        f"- A claim about tensors.\n\n{body}"
+    )
+
+
+def project(pytester: pytest.Pytester) -> Path:
+    pytester.makeini(f"[pytest]\naddopts = {ADDOPTS} --notesite\n")
+    pytester.makefile(".yml", mkdocs=CONFIG)
+    (pytester.path / "notes-original").mkdir()
+    for name in ("imported.md", "kept.md"):
+        (pytester.path / "notes-original" / name).write_text("---\ntitle: A post\n---\n\n- x\n")
+    (pytester.path / "docs" / "notes").mkdir(parents=True)
+    return pytester.path
+
+
+def write(root: Path, name: str, text: str) -> Path:
+    path = root / "docs" / "notes" / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_the_verdict_of_each_kind_of_block_is_recorded_and_then_holds(
+    pytester: pytest.Pytester,
+) -> None:
+    root = project(pytester)
+    write(root, "imported.md", note("imported.md", BLOCKS))
+    result = pytester.runpytest_inprocess("docs/notes/imported.md", "--update-outputs")
+    result.assert_outcomes(passed=2, skipped=5)  # the first block and the claims gate
+    entries = outputs.load(root / "outputs" / "notes" / "imported.md.txt")
+    verdicts = [entry.outcome().verdict for entry in entries]
+    assert verdicts == [
+        Verdict.RUNS,
+        Verdict.NEEDS_SETUP,
+        Verdict.NEEDS_PACKAGE,
+        Verdict.DOES_NOT_PARSE,
+        Verdict.NEEDS_NETWORK,
+        Verdict.FAILS,
+    ]
+    assert entries[1].verdict == "needs setup: model, x"
+    assert entries[2].verdict == "needs a package: torchvision_not_installed"
+    assert entries[3].verdict is not None and "TabError at line" in entries[3].verdict
+    assert all(entry.tried for entry in entries[1:]) and entries[0].verified
+    # Recorded: the next run passes where each block gives its verdict again.
+    again = pytester.runpytest_inprocess("docs/notes/imported.md", "-rs")
+    again.assert_outcomes(passed=2, skipped=5)
+    again.stdout.fnmatch_lines(["*needs setup: model, x (as recorded)*"])
+
+
+def test_a_block_that_changes_its_verdict_fails_naming_both(pytester: pytest.Pytester) -> None:
+    root = project(pytester)
+    write(root, "imported.md", note("imported.md", "```python\nprint(model)\n```\n"))
+    pytester.runpytest_inprocess("docs/notes/imported.md", "--update-outputs")
+    record = root / "outputs" / "notes" / "imported.md.txt"
+    text = record.read_text(encoding="utf-8")
+    # Worse (another error), then better (it runs): each fails, naming the recorded verdict.
+    record.write_text(text.replace("needs setup: model", "fails: ValueError"), encoding="utf-8")
+    worse = pytester.runpytest_inprocess("docs/notes/imported.md")
+    worse.assert_outcomes(failed=1, passed=1)
+    worse.stdout.fnmatch_lines(["*recorded as 'fails: ValueError', now it gives 'needs setup*"])
+    record.write_text(text, encoding="utf-8")
+    write(root, "imported.md", note("imported.md", "```python\nmodel = 1\nprint(model)\n```\n"))
+    better = pytester.runpytest_inprocess("docs/notes/imported.md")
+    better.assert_outcomes(failed=1, passed=1)
+    better.stdout.fnmatch_lines(["*block 1 of imported.md changed since its output was recorded*"])
+
+
+def test_a_block_that_now_runs_asks_to_be_recorded(pytester: pytest.Pytester) -> None:
+    root = project(pytester)
+    write(root, "imported.md", note("imported.md", "```python\nprint(model)\n```\n"))
+    pytester.runpytest_inprocess("docs/notes/imported.md", "--update-outputs")
+    record = root / "outputs" / "notes" / "imported.md.txt"
+    # The same code, now with its setup on the page: its record still says needs setup.
+    write(
+        root,
+        "imported.md",
+        note("imported.md", "```python\nmodel = 1\n```\n\n```python continuation\nprint(model)\n```\n"),
+    )
+    text = record.read_text(encoding="utf-8").replace("line 12", "line 16").replace(
+        "block 1", "block 2"
+    )
+    record.write_text(text, encoding="utf-8")
+    result = pytester.runpytest_inprocess("docs/notes/imported.md")
+    result.stdout.fnmatch_lines(["*recorded as 'needs setup: model', now it runs: record it*"])
+
+
+def test_a_verified_post_stays_strict(pytester: pytest.Pytester) -> None:
+    root = project(pytester)
+    write(root, "kept.md", note("kept.md", "```python\nprint(model)\n```\n"))
+    result = pytester.runpytest_inprocess("docs/notes/kept.md", "--update-outputs")
+    # The block fails (not recorded as a verdict), and so does the unchecked claim.
+    result.assert_outcomes(failed=2)
+    result.stdout.fnmatch_lines(["*not yet checked: - A claim about tensors.*"])
+    result.stdout.fnmatch_lines(["*NameError: name 'model' is not defined*"])
+    assert not (root / "outputs" / "notes" / "kept.md.txt").exists()
+
+
+def test_an_unverified_post_fails_only_when_a_claim_loses_its_status(
+    pytester: pytest.Pytester,
+) -> None:
+    root = project(pytester)
+    checked = (
+        "- A checked claim.\n\n"
+        '    ??? success "Checked: it holds"\n        One and one make two:\n\n'
+        "        ```python\n        assert 1 + 1 == 2\n        ```\n"
+    )
+    write(root, "imported.md", note("imported.md", checked))
+    first = pytester.runpytest_inprocess("docs/notes/imported.md", "--update-outputs")
+    first.assert_outcomes(passed=2)  # one claim unchecked, yet the gate passes
+    claims = root / "outputs" / "notes" / "imported.md.claims.txt"
+    assert "checked · - A checked claim." in claims.read_text(encoding="utf-8")
+    write(root, "imported.md", note("imported.md", "- A checked claim.\n"))
+    lost = pytester.runpytest_inprocess("docs/notes/imported.md")
+    lost.assert_outcomes(failed=1)
+    lost.stdout.fnmatch_lines(["*was checked, now not yet checked: - A checked claim.*"])
+
+
+def test_which_posts_are_verified_and_their_progress(tmp_path: Path) -> None:
+    (tmp_path / "mkdocs.yml").write_text(CONFIG, encoding="utf-8")
+    (tmp_path / "notes-original").mkdir()
+    (tmp_path / "notes-original" / "own.md").write_text("---\nverified: true\n---\n\n- x\n")
+    (tmp_path / "notes-original" / "imported.md").write_text("---\ntitle: T\n---\n\n- x\n")
+    docs = tmp_path / "docs" / "notes"
+    docs.mkdir(parents=True)
+    for name in ("kept.md", "own.md", "imported.md"):
+        (docs / name).write_text(note(name, "```python\nprint(1)\n```\n"), encoding="utf-8")
+    (docs / "free.md").write_text("# A contributor's page\n\n- A claim.\n", encoding="utf-8")
+    site = Project.at(tmp_path)
+    verified = {name: is_verified(site, site.page(f"notes/{name}")) for name in
+                ("kept.md", "own.md", "imported.md", "free.md")}  # fmt: skip
+    assert verified == {"kept.md": True, "own.md": True, "imported.md": False, "free.md": True}
+    page = site.page("notes/imported.md")
+    assert progress_line([progress(site, page)]) == "0 of 1 claims checked · 0 of 1 blocks run"
+
+
+def test_classify_names_what_a_block_needs() -> None:
+    def raised(code: str) -> BaseException:
+        try:
+            exec(compile(code, "page.md", "exec"), {})
+        except BaseException as error:  # noqa: BLE001 - the block's error is the subject
+            return error
+        raise AssertionError(f"expected {code!r} to raise")
+
+    assert classify(raised("print(loader)"), "print(loader)", "page.md") == Outcome(
+        Verdict.NEEDS_SETUP, "loader"
+    )
+    assert classify(NetworkRefused("refused"), "", "") .verdict is Verdict.NEEDS_NETWORK
+    assert classify(raised("1/0"), "1/0", "page.md") == Outcome(
+        Verdict.FAILS, "ZeroDivisionError: division by zero at line 1"
+    )
+    assert str(Outcome.parse("needs a package: tensorflow")) == "needs a package: tensorflow"
+    with pytest.raises(ValueError, match="expected a verdict"):
+        Outcome.parse("exploded")
