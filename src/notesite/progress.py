@@ -167,7 +167,5 @@ def lost_statuses(page: model.Page, recorded: dict[str, tuple[str, str]]) -> lis
         if claim is None:
             lost.append(f"{page.src_uri}: the claim '{words}' ({status}) is gone or reworded")
         elif claim.status == model.UNCHECKED:
-            lost.append(
-                f"{page.src_uri}:{claim.line}: was {status}, now not yet checked: {words}"
-            )
+            lost.append(f"{page.src_uri}:{claim.line}: was {status}, now not yet checked: {words}")
     return lost

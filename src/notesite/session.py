@@ -321,7 +321,6 @@ class RecordingRunner:  # a pytest_markdown_docs._runners._Runner
                 f"({state.shown(run.record)}); {update}\n" + _diff(recorded.shown(), entry.shown())
             )
 
-
     def _verdict(self, run: PageRun, block: model.Block, outcome: Outcome) -> None:
         """A block of a post not yet verified did not run: record, or compare, its verdict.
 
@@ -460,9 +459,7 @@ class ClaimsItem(pytest.Item):
         target = claims_record_path(self.project, self.src_uri)
         shown = target.relative_to(self.project.root).as_posix()
         recorded = (
-            recorded_statuses(target.read_text(encoding="utf-8"), shown)
-            if target.is_file()
-            else {}
+            recorded_statuses(target.read_text(encoding="utf-8"), shown) if target.is_file() else {}
         )
         lost = lost_statuses(page, recorded)
         if self.config.stash[STATE].update:

@@ -21,7 +21,7 @@ import re
 import traceback
 from dataclasses import dataclass
 
-__all__ = ["NetworkRefused", "Verdict", "VerdictError", "Outcome", "classify", "undefined_names"]
+__all__ = ["NetworkRefused", "Outcome", "Verdict", "VerdictError", "classify", "undefined_names"]
 
 
 class Verdict(enum.Enum):
@@ -182,7 +182,8 @@ def classify(error: BaseException, code: str, filename: str = "", cuda: bool = F
     if isinstance(error, NetworkRefused) or _from_network(error):
         return Outcome(Verdict.NEEDS_NETWORK, _last_line(error) + at)
     if isinstance(error, NameError) and not isinstance(error, UnboundLocalError):
-        names = undefined_names(code) or ([error.name] if getattr(error, "name", None) else [])
+        missing = getattr(error, "name", None)
+        names = undefined_names(code) or ([str(missing)] if missing else [])
         return Outcome(Verdict.NEEDS_SETUP, ", ".join(names) or _last_line(error))
     if not cuda and _CUDA.search(_last_line(error)):
         return Outcome(Verdict.NEEDS_GPU, _last_line(error) + at)

@@ -75,8 +75,10 @@ def test_the_verdict_of_each_kind_of_block_is_recorded_and_then_holds(
     ]
     assert entries[1].verdict == "needs setup: model, x"
     assert entries[2].verdict == "needs a package: torchvision_not_installed"
-    assert entries[3].verdict is not None and "TabError at line" in entries[3].verdict
-    assert all(entry.tried for entry in entries[1:]) and entries[0].verified
+    assert entries[3].verdict is not None
+    assert "TabError at line" in entries[3].verdict
+    assert all(entry.tried for entry in entries[1:])
+    assert entries[0].verified
     # Recorded: the next run passes where each block gives its verdict again.
     again = pytester.runpytest_inprocess("docs/notes/imported.md", "-rs")
     again.assert_outcomes(passed=2, skipped=5)
@@ -110,10 +112,15 @@ def test_a_block_that_now_runs_asks_to_be_recorded(pytester: pytest.Pytester) ->
     write(
         root,
         "imported.md",
-        note("imported.md", "```python\nmodel = 1\n```\n\n```python continuation\nprint(model)\n```\n"),
+        note(
+            "imported.md",
+            "```python\nmodel = 1\n```\n\n```python continuation\nprint(model)\n```\n",
+        ),
     )
-    text = record.read_text(encoding="utf-8").replace("line 12", "line 16").replace(
-        "block 1", "block 2"
+    text = (
+        record.read_text(encoding="utf-8")
+        .replace("line 12", "line 16")
+        .replace("block 1", "block 2")
     )
     record.write_text(text, encoding="utf-8")
     result = pytester.runpytest_inprocess("docs/notes/imported.md")
@@ -173,14 +180,14 @@ def test_classify_names_what_a_block_needs() -> None:
     def raised(code: str) -> BaseException:
         try:
             exec(compile(code, "page.md", "exec"), {})
-        except BaseException as error:  # noqa: BLE001 - the block's error is the subject
+        except BaseException as error:
             return error
         raise AssertionError(f"expected {code!r} to raise")
 
     assert classify(raised("print(loader)"), "print(loader)", "page.md") == Outcome(
         Verdict.NEEDS_SETUP, "loader"
     )
-    assert classify(NetworkRefused("refused"), "", "") .verdict is Verdict.NEEDS_NETWORK
+    assert classify(NetworkRefused("refused"), "", "").verdict is Verdict.NEEDS_NETWORK
     assert classify(raised("1/0"), "1/0", "page.md") == Outcome(
         Verdict.FAILS, "ZeroDivisionError: division by zero at line 1"
     )
