@@ -33,6 +33,9 @@ BLOCKS = (
 )
 
 
+CONTINUED = "```python continuation\nprint(model)\n```\n"
+
+
 def note(source: str, body: str) -> str:
     return (
         f"---\npost:\n  title: A post\n  source: {source}\n---\n\n# A post\n\n"
