@@ -9,7 +9,7 @@ PYTEST_ARGS ?=
 
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: help install lint typecheck test test-docs update-outputs docs serve sync cuda-check matrix bench bench-lighthouse clean
+.PHONY: help install lint typecheck test test-docs update-outputs docs serve sync status cuda-check matrix bench bench-lighthouse clean
 
 help:
 	@echo "install    create $(VENV) and install ptnotes with all extras"
@@ -21,6 +21,7 @@ help:
 	@echo "docs       mkdocs build --strict into site/"
 	@echo "serve      mkdocs serve on http://127.0.0.1:8000"
 	@echo "sync       carry a new version of the post onto the pages: make sync POST=path [NEW=1]"
+	@echo "status     how far each post is verified, and what to do next: make status [JSON=1]"
 	@echo "cuda-check the whole suite with CUDA, printing a table (on a GPU machine)"
 	@echo "matrix     every block and ptnotes test on each admitted PyTorch release (uv; 3-7 GB a release)"
 	@echo "bench      the benchmarks under benchmarks/"
@@ -69,6 +70,9 @@ serve: install
 sync: install
 	@test -n "$(POST)" || { echo "usage: make sync POST=path/to/post.md [NEW=1]"; exit 2; }
 	$(BIN)/python -m notesite sync "$(POST)" $(if $(NEW),--new)
+
+status: install
+	$(BIN)/python -m notesite status $(if $(JSON),--json)
 
 cuda-check: install
 	$(BIN)/python scripts/cuda_check.py

@@ -52,7 +52,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="run every block and helper test on each admitted PyTorch release",
         add_help=False,
     )
+    commands.add_parser(
+        "status",
+        help="how far each post is verified, and what to do next (--json for tools)",
+        add_help=False,
+    )
     argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["status"]:
+        from notesite.status import main as status
+
+        return status(argv[1:])
     if argv[:1] == ["matrix"]:
         from notesite.matrix import main as matrix
 

@@ -169,3 +169,54 @@ def lost_statuses(page: model.Page, recorded: dict[str, tuple[str, str]]) -> lis
         elif claim.status == model.UNCHECKED:
             lost.append(f"{page.src_uri}:{claim.line}: was {status}, now not yet checked: {words}")
     return lost
+
+
+def post_key(page: model.Page) -> str:
+    """What groups a note page with the other pages of its post: its original, else its title.
+
+    A page of no post is a group of its own (its path).
+    """
+    source = post_source(page)
+    if source is not None:
+        return source
+    post = page.meta.get("post")
+    title = post.get("title") if isinstance(post, dict) else None
+    return f"title:{title}" if isinstance(title, str) and title else f"page:{page.src_uri}"
+
+
+def by_post(pages: Iterable[model.Page]) -> list[list[model.Page]]:
+    """Pages grouped by post (:func:`post_key`), in the order their first pages come."""
+    groups: dict[str, list[model.Page]] = {}
+    for page in pages:
+        groups.setdefault(post_key(page), []).append(page)
+    return list(groups.values())
+
+
+def block_verdicts(project: Project, page: model.Page) -> list[str]:
+    """Each block's verdict as its record says it, in reader's words, in page order.
+
+    ``runs`` for a block that ran; a CUDA block skipped on a CPU-only machine is
+    ``needs a CUDA GPU``; a block without a record is ``not yet run``.
+    """
+    try:
+        entries = {e.key: e for e in _outputs.load(project.record_path(page.src_uri))}
+    except _outputs.RecordError:
+        entries = {}
+    found = []
+    for block in page.blocks:
+        entry = entries.get(block.key)
+        if entry is None:
+            found.append(NOT_YET_RUN)
+        elif entry.verdict is not None:
+            found.append(entry.outcome().verdict.value)
+        elif entry.verified:
+            found.append(Verdict.RUNS.value)
+        elif entry.skipped:
+            found.append(Verdict.NEEDS_GPU.value)
+        else:
+            found.append(NOT_YET_RUN)
+    return found
+
+
+#: A block that no run has recorded yet.
+NOT_YET_RUN = "not yet run"

@@ -6,6 +6,7 @@ A fixture project with two posts side by side: ``imported.md`` (not verified) an
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -197,3 +198,26 @@ def test_classify_names_what_a_block_needs() -> None:
     assert str(Outcome.parse("needs a package: tensorflow")) == "needs a package: tensorflow"
     with pytest.raises(ValueError, match="expected a verdict"):
         Outcome.parse("exploded")
+
+
+def test_status_names_each_post_its_counts_and_the_next_steps(
+    pytester: pytest.Pytester, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from notesite.status import main
+
+    root = project(pytester)
+    two = "```python\nprint(model)\n```\n\nText.\n\n```python\nmodel.eval()\n```\n"
+    write(root, "imported.md", note("imported.md", two))
+    pytester.runpytest_inprocess("docs/notes/imported.md", "--update-outputs")
+    capsys.readouterr()
+    assert main(["--root", str(root)]) == 0
+    text = capsys.readouterr().out
+    assert "A post" in text
+    assert "2 needs setup" in text
+    assert "2 blocks need the same setup (model)" in text
+    assert "2 claims to check on docs/notes/imported.md, the first at line 9" in text
+    assert main(["--root", str(root), "--json"]) == 0
+    (post,) = json.loads(capsys.readouterr().out)
+    assert post["verified"] is False
+    assert post["blocks"] == {"needs setup": 2}
+    assert post["claims"] == {"not yet checked": 2}
