@@ -123,7 +123,10 @@ def status_table(statuses: Sequence[PostStatus]) -> str:
             (s.post, s.date, "yes" if s.verified else "no", _cell(s.claims), _cell(s.blocks))
         )
     widths = [max(len(row[k]) for row in rows) for k in range(len(rows[0]))]
-    lines = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths)) for row in rows]
+    lines = [
+        "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True))
+        for row in rows
+    ]
     lines.insert(1, "  ".join("-" * width for width in widths))
     for s in statuses:
         if s.next:
