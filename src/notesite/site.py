@@ -28,6 +28,7 @@ from notesite.model import (
     parse_page,
     slugify,
 )
+from notesite.progress import by_post, is_verified, progress, progress_line
 from notesite.project import Project
 from notesite.verdicts import Verdict
 
@@ -395,12 +396,49 @@ def verification_table(pages: list[Page], project: Project) -> str:
     )
     among = list(matrix.results(project))
     lines = [summary]
-    for page in pages:
-        if not page.claims:
-            continue
+    groups = by_post(pages)
+    several = len(groups) > 1
+    strict = {id(page): is_verified(project, page) for page in pages}
+    for group in groups:
+        first = group[0]
+        if several:
+            # A series: each post under its own heading, with how far it is verified.
+            post = first.meta.get("post") if isinstance(first.meta.get("post"), dict) else {}
+            title = _markdown_text(str(post.get("title") or first.title))
+            date = html.escape(str(post.get("date") or "").split(" ")[0])
+            anchor = "post-" + slugify(first.src_uri.removesuffix(".md").replace("/", "-"))
+            counts = progress_line(progress(project, page) for page in group)
+            state = "verified" if strict[id(first)] else f"not yet verified: {counts}"
+            dated = f" ({date})" if date else ""
+            lines += [
+                "",
+                f"### [{title}]({first.src_uri}){dated} {{: #{anchor} .ptn-claims-post }}",
+                "",
+                f"{state.capitalize()}.",
+            ]
+        for page in group:
+            lines += _page_claims(page, project, among, several, strict[id(page)])
+    return "\n".join(lines) + "\n"
+
+
+def _page_claims(
+    page: Page, project: Project, among: list[Any], several: bool, strict: bool
+) -> list[str]:
+    """The claims of one page for :func:`verification_table` (of a post not yet verified:
+    those with a status, and how many wait)."""
+    from notesite import matrix
+
+    lines: list[str] = []
+    if page.claims:
+        level = "####" if several else "###"
         anchor = "claims-" + slugify(page.src_uri.removesuffix(".md").replace("/", "-"))
-        lines += ["", f"### [{page.title}]({page.src_uri}) {{: #{anchor} .ptn-claims-page }}", ""]
+        title = _markdown_text(page.title)
+        lines += ["", f"{level} [{title}]({page.src_uri}) {{: #{anchor} .ptn-claims-page }}", ""]
+        waiting = 0
         for claim in page.claims:
+            if not strict and claim.status == UNCHECKED:
+                waiting += 1
+                continue
             checks = [
                 f"{page.src_uri}#{block.key}"
                 for check in claim.checks
@@ -426,7 +464,9 @@ def verification_table(pages: list[Page], project: Project) -> str:
             lines.append(
                 f"- [{words}]({page.src_uri}{anchor}) (line {claim.line}): " + " · ".join(details)
             )
-    return "\n".join(lines) + "\n"
+        if waiting:
+            lines.append(f"- {waiting} claims not yet checked (a post not yet verified)")
+    return lines
 
 
 @dataclass(frozen=True)
@@ -443,11 +483,17 @@ class Totals:
     not_claims: int
     claims_unchecked: int
     errata: int
+    #: The posts on the site, and those verified (:func:`notesite.progress.is_verified`).
+    posts: int = 0
+    verified_posts: int = 0
+    #: Blocks by recorded verdict other than "runs" (``needs setup`` …), in vocabulary order.
+    verdicts: tuple[tuple[str, int], ...] = ()
 
 
 def totals(project: Project) -> Totals:
     """Count the Python blocks of every page, what their records say, and the claims."""
     blocks = executed = skipped = cuda = errata = 0
+    verdicts: dict[str, int] = {}
     statuses: dict[str, int] = dict.fromkeys(STATUSES, 0)
     for page in project.pages():
         errata += len(page.errata)
@@ -463,9 +509,16 @@ def totals(project: Project) -> Totals:
             entry = by_key.get(block.key)
             if entry is None:
                 continue
+            if entry.verdict is not None:
+                kind = entry.outcome().verdict.value
+                verdicts[kind] = verdicts.get(kind, 0) + 1
+                continue
             executed += "cpu" in entry.verified
             skipped += "cpu" in entry.skipped
             cuda += "cuda" in entry.verified
+    groups = by_post(project.notes())
+    verified = sum(is_verified(project, group[0]) for group in groups)
+    kinds = [v.value for v in Verdict if v not in (Verdict.RUNS, Verdict.NEEDS_GPU)]
     return Totals(
         blocks,
         executed,
@@ -477,16 +530,22 @@ def totals(project: Project) -> Totals:
         statuses[NOT_A_CLAIM],
         statuses[UNCHECKED],
         errata,
+        len(groups),
+        verified,
+        tuple((kind, verdicts[kind]) for kind in kinds if verdicts.get(kind)),
     )
 
 
 def totals_table(t: Totals) -> str:
     """The totals as a Markdown table for the home page."""
     rows = [
+        ("posts on the site", t.posts),
+        ("posts verified: every claim with a status, every block run", t.verified_posts),
         ("Python blocks on the site", t.blocks),
         ("executed on CPU, output recorded", t.executed_cpu),
         ("skipped on CPU (need a CUDA GPU)", t.skipped_cpu),
         ("verified on CUDA", t.verified_cuda),
+        *((f"not run: {kind} (a post not yet verified)", n) for kind, n in t.verdicts),
         ("claims of the notes (list items and paragraphs)", t.claims),
         ("claims checked by an executed block", t.claims_checked),
         ("claims corrected by an erratum and not checked", t.claims_corrected),

@@ -221,3 +221,60 @@ def test_status_names_each_post_its_counts_and_the_next_steps(
     assert post["verified"] is False
     assert post["blocks"] == {"needs setup": 2}
     assert post["claims"] == {"not yet checked": 2}
+
+
+def series(tmp_path: Path) -> Project:
+    """Two posts side by side: ``kept.md`` verified, ``imported.md`` not; one record each."""
+    (tmp_path / "mkdocs.yml").write_text(CONFIG, encoding="utf-8")
+    (tmp_path / "notes-original").mkdir()
+    docs = tmp_path / "docs" / "notes"
+    docs.mkdir(parents=True)
+    for name in ("kept.md", "imported.md"):
+        (tmp_path / "notes-original" / name).write_text("---\ntitle: T\n---\n\n- x\n")
+        (docs / name).write_text(note(name, "```python\nprint(model)\n```\n"), encoding="utf-8")
+    site = Project.at(tmp_path)
+    for name, line in (
+        ("kept.md", "verified cpu: torch 2.13 · 2026-12-01\nstdout:\n| 1\n"),
+        ("imported.md", "verdict: needs setup: model\ntried cpu: torch 2.13\n"),
+    ):
+        key = site.page(f"notes/{name}").blocks[0].key
+        record = site.record_path(f"notes/{name}")
+        record.parent.mkdir(parents=True, exist_ok=True)
+        record.write_text(f"@@ block 1 · code {key} · line 11\n{line}", encoding="utf-8")
+    return site
+
+
+def test_a_block_that_did_not_run_shows_its_verdict_and_no_output(tmp_path: Path) -> None:
+    from notesite import site as render
+
+    project = series(tmp_path)
+    (entry,) = outputs.load(project.record_path("notes/imported.md"))
+    shown = render.proof(entry)
+    assert "Needs setup" in shown
+    assert "✓" not in shown
+    assert "ptn-output" not in shown
+    (kept,) = outputs.load(project.record_path("notes/kept.md"))
+    assert "✓" in render.proof(kept)
+
+
+def test_the_verification_page_groups_claims_by_post_with_progress(tmp_path: Path) -> None:
+    from notesite import site as render
+
+    project = series(tmp_path)
+    text = render.verification_table(project.notes(), project)
+    kept, imported = text.index("(notes/kept.md)"), text.index("(notes/imported.md)")
+    assert "Verified." in text[kept:imported] or "Verified." in text[imported:]
+    assert "Not yet verified: 0 of 1 claims checked · 0 of 1 blocks run." in text
+    # The verified post lists its unchecked claim, the other one counts it.
+    assert "**not yet checked**" in text
+    assert "- 1 claims not yet checked (a post not yet verified)" in text
+    totals = render.totals(project)
+    assert (totals.posts, totals.verified_posts) == (2, 1)
+    assert totals.verdicts == (("needs setup", 1),)
+    assert "| not run: needs setup (a post not yet verified) | 1 |" in render.totals_table(totals)
+
+
+def test_the_legend_names_every_verdict() -> None:
+    legend = (Path(__file__).parents[2] / "docs" / "verification.md").read_text("utf-8")
+    missing = [v.value for v in Verdict if v.value.capitalize() not in legend]
+    assert not missing, f"the legend of docs/verification.md does not explain {missing}"
