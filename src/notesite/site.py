@@ -84,7 +84,7 @@ def badges(entry: _outputs.Entry | None, cuda: bool = False) -> str:
         outcome = entry.outcome()
         tried = "; ".join(f"{device}: {text}" for device, text in sorted(entry.tried.items()))
         detail = outcome.verdict.explanation + (f" ({outcome.detail})" if outcome.detail else "")
-        label = outcome.verdict.value.capitalize()
+        label = outcome.verdict.value[0].upper() + outcome.verdict.value[1:]
         state = _state("fail" if outcome.verdict is Verdict.FAILS else "skip", label, detail)
         note = _state("pending", "Not verified", f"Tried {tried}") if tried else ""
         return f'<span class="ptn-badges">{state}{note}</span>'
@@ -403,7 +403,8 @@ def verification_table(pages: list[Page], project: Project) -> str:
         first = group[0]
         if several:
             # A series: each post under its own heading, with how far it is verified.
-            post = first.meta.get("post") if isinstance(first.meta.get("post"), dict) else {}
+            meta = first.meta.get("post")
+            post: dict[str, Any] = meta if isinstance(meta, dict) else {}
             title = _markdown_text(str(post.get("title") or first.title))
             date = html.escape(str(post.get("date") or "").split(" ")[0])
             anchor = "post-" + slugify(first.src_uri.removesuffix(".md").replace("/", "-"))
@@ -424,8 +425,10 @@ def verification_table(pages: list[Page], project: Project) -> str:
 def _page_claims(
     page: Page, project: Project, among: list[Any], several: bool, strict: bool
 ) -> list[str]:
-    """The claims of one page for :func:`verification_table` (of a post not yet verified:
-    those with a status, and how many wait)."""
+    """The claims of one page for :func:`verification_table`.
+
+    Of a post not yet verified: those with a status, and how many wait.
+    """
     from notesite import matrix
 
     lines: list[str] = []

@@ -276,5 +276,5 @@ def test_the_verification_page_groups_claims_by_post_with_progress(tmp_path: Pat
 
 def test_the_legend_names_every_verdict() -> None:
     legend = (Path(__file__).parents[2] / "docs" / "verification.md").read_text("utf-8")
-    missing = [v.value for v in Verdict if v.value.capitalize() not in legend]
+    missing = [v.value for v in Verdict if v.value[0].upper() + v.value[1:] not in legend]
     assert not missing, f"the legend of docs/verification.md does not explain {missing}"
