@@ -127,6 +127,20 @@ def _code(block: Block, entry: _outputs.Entry | None, tags: list[str]) -> dict[s
     }
 
 
+def verdict_note(entry: _outputs.Entry) -> str:
+    """The quoted cell before a block that did not run: what its run gave, and why.
+
+    The detail (an error, names) is shown as code, so nothing in it is read as Markdown.
+    """
+    outcome = entry.outcome()
+    detail = outcome.detail.replace("`", "'")
+    shown = f" (`` {detail} ``)" if detail else ""
+    return (
+        f"> *Added by the site:* this cell may not run as written: **{outcome.verdict.value}**"
+        f"{shown}. {outcome.verdict.explanation}"
+    )
+
+
 def _dedent(lines: list[str]) -> str:
     return textwrap.dedent("\n".join(lines))
 
@@ -237,7 +251,10 @@ def build_notebook(page: Page, project: Project) -> dict[str, Any]:
             flush()
             if block.cuda:
                 cells.append(_markdown(CUDA_NOTE, key=f"cuda:{block.key}"))
-            cells.append(_code(block, entries.get(block.key), [CUDA_TAG] if block.cuda else []))
+            entry = entries.get(block.key)
+            if entry is not None and entry.verdict is not None:
+                cells.append(_markdown(verdict_note(entry), key=f"verdict:{block.key}"))
+            cells.append(_code(block, entry, [CUDA_TAG] if block.cuda else []))
             i = block.fence.end
             continue
         prose.append(page.lines[i])

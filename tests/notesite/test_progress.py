@@ -278,3 +278,17 @@ def test_the_legend_names_every_verdict() -> None:
     legend = (Path(__file__).parents[2] / "docs" / "verification.md").read_text("utf-8")
     missing = [v.value for v in Verdict if v.value[0].upper() + v.value[1:] not in legend]
     assert not missing, f"the legend of docs/verification.md does not explain {missing}"
+
+
+def test_the_notebook_says_why_a_cell_may_not_run(tmp_path: Path) -> None:
+    from notesite.notebook import build_notebook
+
+    project = series(tmp_path)
+    cells = build_notebook(project.page("notes/imported.md"), project)["cells"]
+    notes = [c["source"] for c in cells if "may not run as written" in c["source"]]
+    assert notes == [
+        "> *Added by the site:* this cell may not run as written: **needs setup** "
+        f"(`` model ``). {Verdict.NEEDS_SETUP.explanation}"
+    ]
+    kept = build_notebook(project.page("notes/kept.md"), project)["cells"]
+    assert not [c for c in kept if "may not run as written" in c["source"]]
