@@ -86,20 +86,44 @@ def test_the_check_names_a_missing_release_and_a_block_without_result(tmp_path: 
     ]
     write(scratch, "2.4.1", {ONE: PASS, TWO: PASS})
     write(scratch, "2.6.0", {ONE: PASS})
+    # A missing release fails; a block without a result on one is listed, not failed.
     assert matrix.check(scratch) == [
         "outputs/releases/: expected results for torch 2.5 (the project admits torch>=2.4), "
         "got none: run make matrix",
-        "outputs/releases/: expected a result for docs/notes/page.md:7 (block 2) as its code "
-        "is now, got none on 2.6.0 (a new or changed block): run make matrix",
     ]
+    assert matrix.gaps(scratch) == ["docs/notes/page.md:7 (block 2): not yet verified on 2.6.0"]
     write(scratch, "2.5.1", {ONE: PASS, TWO: PASS})
+    write(scratch, "2.6.0", {ONE: PASS, TWO: PASS})
+    assert matrix.check(scratch) == []
+    assert matrix.gaps(scratch) == []
     write(scratch, "2.6.0", {ONE: PASS, TWO: ("failed", "AssertionError")})
-    assert matrix.check(scratch) == []  # a failure is a result; the page says so
+    assert matrix.check(scratch) == [  # a result that fails, fails
+        "outputs/releases/2.6.0.json: expected docs/notes/page.md:7 (block 2) to hold, got "
+        "failed: AssertionError"
+    ]
+    write(scratch, "2.6.0", {ONE: PASS, TWO: PASS})
     page = scratch.docs_dir / "notes" / "page.md"
     page.write_text(PAGE.replace("print(2)", "print(3)"), encoding="utf-8")
-    assert matrix.check(Project.at(scratch.root)) == [  # changed code: no release has it
-        "outputs/releases/: expected a result for docs/notes/page.md:7 (block 2) as its code "
-        "is now, got none on every release (a new or changed block): run make matrix"
+    changed = Project.at(scratch.root)
+    assert matrix.check(changed) == []  # changed code: listed until the workflow runs it
+    assert matrix.gaps(changed) == [
+        "docs/notes/page.md:7 (block 2): not yet verified on any release"
+    ]
+
+
+def test_a_check_of_a_verified_post_without_a_result_fails(tmp_path: Path) -> None:
+    scratch = project(tmp_path)
+    check = (
+        "# Page\n\n- A claim.\n\n"
+        '    ??? success "Checked: it holds"\n        One and one:\n\n'
+        "        ```python\n        assert 1 + 1 == 2\n        ```\n"
+    )
+    (scratch.docs_dir / "notes" / "page.md").write_text(check, encoding="utf-8")
+    for version in ("2.4.1", "2.5.1"):
+        write(scratch, version, {ONE: PASS})
+    assert matrix.check(Project.at(scratch.root)) == [
+        "outputs/releases/: expected a result for docs/notes/page.md:8 (block 1) (a check of a "
+        "verified post) as its code is now, got none on every release: run make matrix"
     ]
 
 
