@@ -534,6 +534,11 @@ def main(argv: Sequence[str]) -> int:
         help="run nothing: check that the committed results cover every admitted minor "
         "release and every block as it is now (exit status 1 naming what is missing)",
     )
+    parser.add_argument(
+        "--list",
+        action="store_true",
+        help="run nothing: print the admitted releases as a JSON list (for a CI job matrix)",
+    )
     args = parser.parse_args(argv)
     from notesite.project import find_root
 
@@ -542,6 +547,13 @@ def main(argv: Sequence[str]) -> int:
         print("error: expected a project with mkdocs.yml, got none", file=sys.stderr)
         return 2
     project = Project.at(root)
+    if args.list:
+        try:
+            print(json.dumps(admitted(index_versions(), lower_bound(root))))
+        except (ResultsError, OSError) as error:
+            print(f"error: {error}", file=sys.stderr)
+            return 2
+        return 0
     if args.check:
         try:
             problems = check(project)

@@ -105,7 +105,19 @@ def test_the_matrix_runs_each_release_on_cpu_wheels_on_a_schedule_and_on_notes_c
     workflow = load("matrix.yml")
     assert set(workflow["on"]) == {"schedule", "pull_request", "workflow_dispatch"}
     assert "docs/notes/**" in workflow["on"]["pull_request"]["paths"]
-    (job,) = workflow["jobs"].values()
-    assert job["env"]["UV_TORCH_BACKEND"] == "cpu"
-    runs = [s["run"] for s in job["steps"] if "run" in s]
-    assert runs == ["make matrix MATRIX=--force", ".venv/bin/python -m notesite matrix --check"]
+    assert workflow["env"]["UV_TORCH_BACKEND"] == "cpu"
+    jobs = workflow["jobs"]
+    assert list(jobs) == ["releases", "release", "gather"]
+    # One job per admitted release, side by side, from the list the first job prints.
+    assert "matrix --list" in jobs["releases"]["steps"][-1]["run"]
+    strategy = jobs["release"]["strategy"]
+    assert strategy["fail-fast"] is False
+    assert strategy["matrix"]["release"] == "${{ fromJSON(needs.releases.outputs.list) }}"
+    runs = [s["run"] for s in jobs["release"]["steps"] if "run" in s]
+    assert runs == ['make matrix MATRIX="--force --releases $RELEASE"']
+    assert jobs["release"]["steps"][-2]["env"]["RELEASE"] == "${{ matrix.release }}"
+    # The last job gathers every release's results and checks them.
+    assert jobs["gather"]["needs"] == "release"
+    gathered = [s for s in jobs["gather"]["steps"] if "download-artifact" in s.get("uses", "")]
+    assert gathered[0]["with"]["pattern"] == "release-*"
+    assert jobs["gather"]["steps"][-1]["run"].endswith("python -m notesite matrix --check")
