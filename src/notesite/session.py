@@ -25,7 +25,9 @@ import datetime
 import difflib
 import functools
 import gc
+import pickle
 import types
+import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,6 +39,7 @@ from notesite import model
 from notesite import outputs as _outputs
 from notesite.execution import TIMEOUT, BlockTimeout, timeout_of
 from notesite.isolation import TORCH_DEFAULT_SEED, Baseline, reset_torch_state
+from notesite.kernel import PageProcess, PageProcessError, Request
 
 __all__ = ["TORCH_DEFAULT_SEED", "NotesitePlugin", "reset_torch_state"]
 from notesite.progress import is_verified
@@ -44,6 +47,8 @@ from notesite.project import Project, find_root
 from notesite.verdicts import Outcome, Verdict, classify
 
 NEEDS_CUDA = "needs a CUDA GPU"
+#: How many pages' processes a test process keeps (a random order goes back and forth).
+PAGE_PROCESSES = 16
 
 
 class OutputMismatch(AssertionError):
@@ -190,10 +195,34 @@ class RecordingRunner:  # a pytest_markdown_docs._runners._Runner
         """Record into ``state``; ``fallback`` renders failures (the runner it replaces)."""
         self.state = state
         self.fallback = fallback
+        self._pages = {}
+        self._frames = {}
 
     def repr_failure(self, test: Any, excinfo: Any, style: Any = None) -> Any:
-        """Render a failure like pytest-markdown-docs does (page and line of the code)."""
-        return self.fallback.repr_failure(located(test), excinfo, style)
+        """Render a failure like pytest-markdown-docs does (page and line of the code).
+
+        An error raised in the page's process carries that process's frames: they are
+        shown from the first frame of the page on, as pytest-markdown-docs shows its own.
+        """
+        test = located(test)
+        frames = self._frames.get(id(excinfo.value))
+        if frames is None:
+            return self.fallback.repr_failure(test, excinfo, style)
+        lines = test.source.rstrip("\n").split("\n")
+        digits = len(str(len(lines)))
+        code = "\n".join(
+            f"{k:>{digits}}   {line}"
+            for k, line in enumerate(lines[test.start_line :], test.start_line + 1)
+        )
+        shown: list[str] = []
+        for filename, lineno, name, line in frames:
+            if shown or filename == str(test.source_path):
+                shown += [f'  File "{filename}", line {lineno}, in {name}', f"    {line}"]
+        fence = " " * digits + "   ```"
+        return (
+            f"Error in code block:\n{fence}\n{code}\n{fence}\n"
+            f"Traceback (most recent call last):\n" + "\n".join(shown) + f"\n{excinfo.exconly()}\n"
+        )
 
     def runtest(self, test: Any, args: dict[str, Any], **options: Any) -> None:
         """Run a block, then compare its output with the record (or keep it to write).
@@ -226,20 +255,22 @@ class RecordingRunner:  # a pytest_markdown_docs._runners._Runner
         timeout = timeout_of(block.options) if block is not None else TIMEOUT
         where = f"{state.shown(Path(filename))}:{test.start_line}"
         strict = run is None or block is None or state.strict(run)
+        request = Request(
+            own, prefix, filename, args, root, timeout, where, explain_asserts=True,
+            cuda=_cuda_available(),
+        )  # fmt: skip
         try:
-            with refused_network():
-                stdout, result = _outputs.run_block(
-                    own, prefix, filename, args, root, timeout=timeout, where=where,
-                    explain_asserts=True,
-                )  # fmt: skip
+            stdout, result = self._execute(run, block, request)
         except (Exception, BlockTimeout) as error:
             if strict or run is None or block is None or isinstance(error, pytest.skip.Exception):
                 raise
-            outcome = (
-                Outcome(Verdict.FAILS, str(error))
-                if isinstance(error, BlockTimeout)
-                else classify(error, prefix + "\n" + own, filename, _cuda_available())
-            )
+            outcome = getattr(error, "outcome", None)
+            if not isinstance(outcome, Outcome):
+                outcome = (
+                    Outcome(Verdict.FAILS, str(error))
+                    if isinstance(error, BlockTimeout | PageProcessError)
+                    else classify(error, prefix + "\n" + own, filename, request.cuda)
+                )
             self._verdict(run, block, outcome)
             return
 
@@ -247,15 +278,14 @@ class RecordingRunner:  # a pytest_markdown_docs._runners._Runner
             """Whether a second run, its random generators seeded otherwise, prints else."""
             if state.baseline is not None:
                 state.baseline.restore()  # what the first run changed, undone
-            with perturbed_generators():
-                try:
-                    again = _outputs.run_block(
-                        own, prefix, filename, args, root, timeout=timeout, where=where
-                    )
-                except AssertionError:
-                    return True  # it holds only with a fresh interpreter's seeds
-                except Exception:
-                    return False  # a side effect of the first run (a folder it made, say)
+            try:
+                again = self._execute(
+                    run, block, dataclasses.replace(request, explain_asserts=False, perturbed=True)
+                )
+            except AssertionError:
+                return True  # it holds only with a fresh interpreter's seeds
+            except Exception:
+                return False  # a side effect of the first run (a folder it made, say)
             return again != (stdout, result)
 
         if run is None:
@@ -320,6 +350,59 @@ class RecordingRunner:  # a pytest_markdown_docs._runners._Runner
                 f"block {block.number} of {name} printed something else than its record "
                 f"({state.shown(run.record)}); {update}\n" + _diff(recorded.shown(), entry.shown())
             )
+
+    #: Each page's process, by page, the one used most recently last.
+    _pages: dict[str, PageProcess]
+    #: The frames of the errors raised from a page's process, by the error's id.
+    _frames: dict[int, list[tuple[str, int, str, str]]]
+
+    def _execute(
+        self, run: PageRun | None, block: model.Block | None, request: Request
+    ) -> tuple[str, str | None]:
+        """Run a block: a page's in the page's own process, anything else here.
+
+        Raises:
+            BaseException: The block's error (its verdict as ``outcome``), or a
+                :class:`~notesite.kernel.PageProcessError` when the page's process ended.
+        """
+        if run is None or block is None:
+            with refused_network(), perturbed_generators(request.perturbed):
+                return _outputs.run_block(
+                    request.own, request.prefix, request.filename, request.namespace,
+                    request.root, timeout=request.timeout, where=request.where,
+                    explain_asserts=request.explain_asserts,
+                )  # fmt: skip
+        pages = self._pages
+        page = pages.pop(run.page.src_uri, None)
+        if page is None:
+            while len(pages) >= PAGE_PROCESSES:  # the page used longest ago goes first
+                pages.pop(next(iter(pages))).close()
+            page = PageProcess(run.page.src_uri)
+        pages[run.page.src_uri] = page  # the most recent last
+        request.filters = list(warnings.filters)
+        try:
+            reply = page.run(request, f"block {block.number} (line {block.line})")
+        except (pickle.PicklingError, TypeError, AttributeError):
+            # What the block starts with (a fixture's value) cannot travel: run it here.
+            with refused_network(), perturbed_generators(request.perturbed):
+                return _outputs.run_block(
+                    request.own, request.prefix, request.filename, request.namespace,
+                    request.root, timeout=request.timeout, where=request.where,
+                    explain_asserts=request.explain_asserts,
+                )  # fmt: skip
+        error = reply.exception()
+        if error is None:
+            return reply.stdout, reply.result
+        self._frames[id(error)] = reply.frames
+        if reply.outcome is not None:
+            with contextlib.suppress(AttributeError):
+                error.outcome = reply.outcome  # type: ignore[attr-defined]
+        raise error
+
+    def close(self) -> None:
+        """Stop the page's process, if one runs (and every process it started)."""
+        while self._pages:
+            self._pages.popitem()[1].close()
 
     def _verdict(self, run: PageRun, block: model.Block, outcome: Outcome) -> None:
         """A block of a post not yet verified did not run: record, or compare, its verdict.
@@ -389,12 +472,16 @@ def _varies_message(block: model.Block, name: str) -> str:
 
 
 @contextlib.contextmanager
-def perturbed_generators() -> Iterator[None]:
+def perturbed_generators(active: bool = True) -> Iterator[None]:
     """Python's, NumPy's and torch's random generators seeded unlike a fresh interpreter's."""
     import random
     import sys
 
     import torch
+
+    if not active:
+        yield
+        return
 
     random.seed(PERTURBED_SEED)
     if (numpy := sys.modules.get("numpy")) is not None:
@@ -614,6 +701,7 @@ class NotesitePlugin:
         )
         self.config = config
         self._replaced: Any = None
+        self._runner: RecordingRunner | None = None
         #: A fresh interpreter's global state (torch imported), restored around every test.
         self.baseline = Baseline.take()
         self.state.baseline = self.baseline
@@ -633,7 +721,8 @@ class NotesitePlugin:
         from pytest_markdown_docs import _runners
 
         self._replaced = _runners._default_runner
-        _runners._default_runner = RecordingRunner(self.state, self._replaced)  # type: ignore[assignment]
+        self._runner = RecordingRunner(self.state, self._replaced)
+        _runners._default_runner = self._runner  # type: ignore[assignment]
 
     def pytest_unconfigure(self, config: pytest.Config) -> None:
         """Give pytest-markdown-docs its own runner back."""
@@ -753,6 +842,8 @@ class NotesitePlugin:
         raised in a finalizer), then the heap is frozen: pytest's own two collections at
         exit, and the one of the interpreter, then walk nothing of torch's (50 ms each).
         """
+        if isinstance(self._runner, RecordingRunner):
+            self._runner.close()  # the last page's process
         gc.collect()
         gc.freeze()
         state = self.state

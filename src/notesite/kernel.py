@@ -1,0 +1,338 @@
+"""A page's own process: its blocks run there, as a notebook's cells run in its kernel.
+
+``pytest docs/`` runs each page's blocks in a process of the page's own (Jupyter's model: a
+kernel per notebook), forked from a warm server that has imported torch
+(:class:`_Server`), so that starting one costs milliseconds. Whatever a block does to its
+process (``os._exit``, ``os.fork``, a thread left running, a signal handler or timer
+changed, ``builtins.print`` replaced) stays there: that page's block fails, naming it, and
+every other page runs in a process of its own.
+
+The test process talks to the page's process through a pipe: it sends a :class:`Request`
+(the block's code, never through argv), and waits for the :class:`Reply` at most the
+block's time limit and a grace; a process that does not answer (a block that escaped its
+time limit) or that ended is killed, with every process it started, and the block fails
+saying so. Each page runs in a scratch working directory, removed with the process: what a
+block writes never lands in the project.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import json
+import os
+import pickle
+import secrets
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import traceback
+import warnings
+from dataclasses import dataclass, field
+from multiprocessing.connection import Client, Connection, Listener
+from pathlib import Path
+from typing import Any
+
+__all__ = ["BlockError", "PageProcess", "PageProcessError", "Reply", "Request"]
+
+#: Seconds a page's process may take past a block's time limit before it is killed.
+GRACE = 10.0
+#: What a block's output may hold before the rest is cut (in characters).
+OUTPUT_LIMIT = 1_000_000
+
+
+class PageProcessError(Exception):
+    """The page's process ended, or did not answer: the block did not run to its end."""
+
+
+class BlockError(Exception):
+    """A block's error, raised again in the test process (its type could not travel)."""
+
+
+@dataclass
+class Request:
+    """One block to run in the page's process (see :func:`notesite.outputs.run_block`)."""
+
+    own: str
+    prefix: str
+    filename: str
+    namespace: dict[str, Any]
+    root: Path | None
+    timeout: float | None
+    where: str
+    explain_asserts: bool = False
+    #: Run with the random generators seeded otherwise (the nondeterminism probe).
+    perturbed: bool = False
+    #: Refuse network access while it runs.
+    offline: bool = True
+    #: The test process's warnings filters (pytest applies the project's policy there).
+    filters: list[Any] = field(default_factory=list)
+    #: Whether a CUDA GPU is present, for the verdict.
+    cuda: bool = False
+
+
+@dataclass
+class Reply:
+    """What running a block gave: its output, or its error, and its verdict."""
+
+    stdout: str = ""
+    result: str | None = None
+    #: The error, pickled (None when it ran); ``error_text`` when it cannot be unpickled.
+    error: bytes | None = None
+    error_text: str = ""
+    #: The frames of the error's traceback: ``(file, line, function, code)``.
+    frames: list[tuple[str, int, str, str]] = field(default_factory=list)
+    #: The verdict of a block that raised (:class:`notesite.verdicts.Outcome`).
+    outcome: Any = None
+
+    def exception(self) -> BaseException | None:
+        """The block's error as it was raised (or a :class:`BlockError` with its text)."""
+        if self.error is None:
+            return None
+        try:
+            error = pickle.loads(self.error)
+        except Exception:  # its class lives in the block's own module, say
+            return BlockError(self.error_text)
+        return error if isinstance(error, BaseException) else BlockError(self.error_text)
+
+
+def _serve(
+    connection: Connection, scratch: str, baseline: Any = None
+) -> None:  # pragma: no cover - in a child
+    """The page's process: run each request's block, send its reply, until the pipe closes."""
+    os.setsid()  # its own process group: closing the page kills what its blocks started
+    os.chdir(scratch)
+    from notesite import outputs
+    from notesite.isolation import Baseline
+    from notesite.verdicts import classify
+
+    baseline = baseline or Baseline.take()
+    while True:
+        try:
+            request: Request = connection.recv()
+        except (EOFError, OSError):
+            os._exit(0)
+        baseline.restore()
+        os.chdir(scratch)
+        reply = Reply()
+        try:
+            with warnings.catch_warnings():
+                warnings.filters[:] = request.filters  # type: ignore[index]
+                with _offline(request.offline), _perturbed(request.perturbed):
+                    stdout, result = outputs.run_block(
+                        request.own, request.prefix, request.filename, request.namespace,
+                        request.root, timeout=request.timeout, where=request.where,
+                        explain_asserts=request.explain_asserts,
+                    )  # fmt: skip
+            reply.stdout, reply.result = stdout[:OUTPUT_LIMIT], result
+        except BaseException as error:
+            reply.error_text = "".join(traceback.format_exception_only(type(error), error))
+            reply.frames = [
+                (f.filename, f.lineno or 0, f.name, f.line or "")
+                for f in traceback.extract_tb(error.__traceback__)
+            ]
+            try:
+                reply.outcome = classify(
+                    error, request.prefix + "\n" + request.own, request.filename, request.cuda
+                )
+                reply.error = pickle.dumps(error.with_traceback(None))
+            except Exception:
+                reply.error = pickle.dumps(BlockError(reply.error_text.strip()))
+        try:
+            connection.send(reply)
+        except Exception:
+            connection.send(Reply(error=pickle.dumps(BlockError("the block's output"))))
+
+
+class _offline:
+    """No network while a block runs: pytest-socket's guard (Unix sockets stay allowed)."""
+
+    def __init__(self, active: bool) -> None:
+        self.active = active
+
+    def __enter__(self) -> None:
+        if self.active:
+            from pytest_socket import disable_socket
+
+            disable_socket(allow_unix_socket=True)
+            warnings.filterwarnings("ignore", "A test tried to use socket", UserWarning)
+
+    def __exit__(self, *exc: object) -> None:
+        if self.active:
+            from pytest_socket import enable_socket
+
+            enable_socket()
+
+
+class _perturbed:
+    """The random generators seeded unlike a fresh interpreter's (the nondeterminism probe)."""
+
+    def __init__(self, active: bool) -> None:
+        self.active = active
+
+    def __enter__(self) -> None:
+        if self.active:
+            import random
+            import sys
+
+            import torch
+
+            from notesite.session import PERTURBED_SEED
+
+            random.seed(PERTURBED_SEED)
+            if (numpy := sys.modules.get("numpy")) is not None:
+                numpy.random.seed(PERTURBED_SEED)
+            torch.default_generator.manual_seed(PERTURBED_SEED)
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+
+class _Server:
+    """The warm server: a process that imported torch and forks a page's process on demand.
+
+    It is started once per test process (``python -m notesite.kernel``) and reads one
+    request a line on its stdin: a scratch folder and the address of a Unix socket on which
+    the test process waits; it forks, and the child connects there and serves the page.
+    It never runs a block itself, so every fork starts from the same fresh state.
+    """
+
+    _process: subprocess.Popen[bytes] | None = None
+
+    @classmethod
+    def fork(cls, scratch: str, address: str, authkey: bytes) -> int:
+        """Fork a page's process; return its process id."""
+        process = cls._process
+        if process is None or process.poll() is not None:
+            env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+            process = cls._process = subprocess.Popen(
+                [sys.executable, "-m", "notesite.kernel"],
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env, cwd=tempfile.gettempdir(),
+            )  # fmt: skip
+            atexit.register(process.kill)
+        line = json.dumps([scratch, address, authkey.hex()]) + "\n"
+        if process.stdin is None or process.stdout is None:  # pragma: no cover - piped above
+            raise PageProcessError("the warm server of page processes has no pipes")
+        process.stdin.write(line.encode("utf-8"))
+        process.stdin.flush()
+        answer = process.stdout.readline()
+        if not answer.strip().isdigit():
+            raise PageProcessError("the warm server of page processes did not start a process")
+        return int(answer)
+
+
+def _server() -> None:  # pragma: no cover - the server process
+    """``python -m notesite.kernel``: import torch, then fork a page's process per request."""
+    from notesite import outputs
+
+    outputs.import_torch()
+    import pytest_socket  # noqa: F401 - loaded once, for every fork
+
+    from notesite import execution, verdicts  # noqa: F401
+    from notesite.isolation import Baseline
+
+    baseline = Baseline.take()  # a fresh interpreter's state, torch imported
+
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the page processes are reaped at once
+    for line in sys.stdin.buffer:
+        scratch, address, key = json.loads(line)
+        pid = os.fork()
+        if pid == 0:
+            sys.stdin.close()
+            signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+            try:
+                # This module's own copy, not __main__'s: its classes travel by their names.
+                from notesite.kernel import _serve as serve
+
+                client = Client(address, family="AF_UNIX", authkey=bytes.fromhex(key))
+                serve(client, scratch, baseline)
+            except BaseException:
+                traceback.print_exc()
+            finally:
+                os._exit(0)
+        sys.stdout.write(f"{pid}\n")
+        sys.stdout.flush()
+
+
+class PageProcess:
+    """The process of one page: started on its first block, closed when the page is done."""
+
+    def __init__(self, page: str) -> None:
+        """Start the process of ``page`` (its path, for messages), in a scratch folder.
+
+        Raises:
+            PageProcessError: If no process could be started.
+        """
+        self.page = page
+        self.scratch = tempfile.mkdtemp(prefix="notesite-page-")
+        #: Where its process ended or stopped answering (a message), if it did.
+        self.ended: str | None = None
+        authkey = secrets.token_bytes(16)
+        address = os.path.join(self.scratch, ".page.sock")
+        with Listener(address, family="AF_UNIX", authkey=authkey) as listener:
+            self.pid = _Server.fork(self.scratch, address, authkey)
+            socket = getattr(listener, "_listener", None)
+            if socket is not None:
+                socket._socket.settimeout(60)
+            try:
+                self.connection: Connection = listener.accept()
+            except OSError as error:
+                self.close()
+                raise PageProcessError(f"the page's process did not start: {error}") from None
+
+    def run(self, request: Request, block: str) -> Reply:
+        """Run one block (named ``block`` in messages) and return its reply.
+
+        Raises:
+            PageProcessError: If the process ended during the block, or did not answer
+                within the block's time limit and :data:`GRACE`; then it is killed, and the
+                page's later blocks fail, naming this one.
+        """
+        if self.ended is not None:
+            raise PageProcessError(f"not run: {self.ended}")
+        try:
+            self.connection.send(request)
+        except (OSError, ValueError) as error:
+            self._end(f"the page's process could not take {block}: {error}")
+        limit = (request.timeout or 600.0) + GRACE
+        try:
+            answered = self.connection.poll(limit)
+        except (OSError, EOFError):
+            answered = True
+        if not answered:
+            self._end(
+                f"the page's process did not answer within {limit:g} s in {block} (a block "
+                "that escapes its time limit, or hangs): it was stopped"
+            )
+        try:
+            reply: Reply = self.connection.recv()
+        except (EOFError, OSError):
+            self._end(
+                f"the page's process ended in {block} (an exit, a signal or a crash of the "
+                "interpreter)"
+            )
+        return reply
+
+    def _end(self, why: str) -> None:
+        self.ended = why
+        self.close()
+        raise PageProcessError(why)
+
+    def close(self) -> None:
+        """Stop the process and every process it started; remove its scratch folder."""
+        connection = getattr(self, "connection", None)
+        if connection is not None:
+            with contextlib.suppress(OSError):
+                connection.close()
+        pid = getattr(self, "pid", None)
+        if pid is not None:
+            # Its group: what its blocks forked goes too.
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(pid, signal.SIGKILL)
+        shutil.rmtree(self.scratch, ignore_errors=True)
+
+
+if __name__ == "__main__":  # pragma: no cover - the server process
+    _server()

@@ -1,0 +1,123 @@
+"""A page runs in its own process: what a block does to it ends or poisons that page only.
+
+Each test plants a hostile block on one page of a fixture project beside a plain page, and
+runs ``pytest docs/`` in-process (``pytester``): the hostile page fails naming its block,
+the other page runs and keeps its record, the run ends, and its exit status is not 0.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+from pathlib import Path
+
+import pytest
+
+from notesite import outputs
+from notesite.kernel import PageProcess, PageProcessError, Request
+
+ADDOPTS = "--markdown-docs --markdown-docs-syntax=superfences -p no:randomly -p no:cacheprovider"
+PLAIN = "# Plain\n\n```python\nprint('plain')\n```\n\n```python\nprint(len('abc'))\n```\n"
+
+
+def project(pytester: pytest.Pytester, hostile: str) -> Path:
+    pytester.makeini(f"[pytest]\naddopts = {ADDOPTS} --notesite\n")
+    pytester.makefile(".yml", mkdocs="site_name: scratch\n")
+    docs = pytester.path / "docs"
+    docs.mkdir()
+    # "a" runs first, so that the plain page runs after the hostile one.
+    (docs / "a-hostile.md").write_text(
+        f"# Hostile\n\n```python\n{hostile}\n```\n\n```python\nprint('after')\n```\n",
+        encoding="utf-8",
+    )
+    (docs / "b-plain.md").write_text(PLAIN, encoding="utf-8")
+    return pytester.path
+
+
+HOSTILE = {
+    "exit": "import os\n\nos._exit(0)",
+    "fork": "import os\nimport time\n\nif os.fork() == 0:\n    time.sleep(600)",
+    "thread": "import threading\nimport time\n\n"
+    "threading.Thread(target=time.sleep, args=(600,)).start()",
+    "sigint": "import signal\n\nprevious = signal.signal(signal.SIGINT, signal.SIG_IGN)",
+    "builtins": "import builtins\n\nbuiltins.print = lambda *a, **k: None",
+}
+
+
+@pytest.mark.parametrize("kind", sorted(HOSTILE))
+def test_a_hostile_block_poisons_only_its_own_page(pytester: pytest.Pytester, kind: str) -> None:
+    root = project(pytester, HOSTILE[kind])
+    started = time.monotonic()
+    result = pytester.runpytest_inprocess("docs", "--update-outputs")
+    assert time.monotonic() - started < 60, "the run must end"
+    plain = outputs.load(root / "outputs" / "b-plain.md.txt")
+    # The plain page ran after it, untouched: both its outputs recorded.
+    assert [entry.stdout for entry in plain] == ["plain\n", "3\n"]
+    if kind == "exit":
+        result.assert_outcomes(failed=2, passed=2)
+        result.stdout.fnmatch_lines(["*the page's process ended in block 1 (line 3)*"])
+        result.stdout.fnmatch_lines(["*not run: the page's process ended in block 1*"])
+        assert result.ret != 0
+    else:
+        result.assert_outcomes(passed=4)
+        hostile = outputs.load(root / "outputs" / "a-hostile.md.txt")
+        # Its own page's next block still runs (a patched print prints nothing: as in a
+        # notebook's kernel, a page's blocks share their process).
+        assert hostile[1].stdout == (None if kind == "builtins" else "after\n")
+
+
+def test_builtins_patched_on_one_page_do_not_reach_another_page_s_record(
+    pytester: pytest.Pytester,
+) -> None:
+    root = project(pytester, HOSTILE["builtins"])
+    pytester.runpytest_inprocess("docs", "--update-outputs")
+    result = pytester.runpytest_inprocess("docs")
+    result.assert_outcomes(passed=4)
+    assert outputs.load(root / "outputs" / "b-plain.md.txt")[0].stdout == "plain\n"
+
+
+def test_a_block_that_escapes_its_time_limit_is_stopped(pytester: pytest.Pytester) -> None:
+    escape = (
+        "import signal\nimport time\n\nsignal.setitimer(signal.ITIMER_REAL, 0)\n"
+        "signal.signal(signal.SIGALRM, signal.SIG_IGN)\ntime.sleep(600)"
+    )
+    project(pytester, escape)
+    (pytester.path / "docs" / "a-hostile.md").write_text(
+        f"# Hostile\n\n```python timeout=1\n{escape}\n```\n", encoding="utf-8"
+    )
+    started = time.monotonic()
+    result = pytester.runpytest_inprocess("docs", "--update-outputs")
+    assert time.monotonic() - started < 40
+    result.assert_outcomes(failed=1, passed=2)
+    result.stdout.fnmatch_lines(["*did not answer within * s in block 1*"])
+
+
+def test_what_a_block_writes_stays_out_of_the_project(pytester: pytest.Pytester) -> None:
+    root = project(pytester, "import torch\n\ntorch.save({'a': 1}, 'model.pth')\nprint('saved')")
+    result = pytester.runpytest_inprocess("docs", "--update-outputs")
+    result.assert_outcomes(passed=4)
+    assert not list(root.rglob("model.pth"))
+
+
+def test_a_page_process_kills_what_its_blocks_started() -> None:
+    page = PageProcess("docs/page.md")
+    code = (
+        "\nimport os\nimport time\n\npid = os.fork()\nif pid == 0:\n    time.sleep(600)\nprint(pid)"
+    )
+    reply = page.run(Request(code, "", "page.md", {}, None, 10, "page.md:1"), "block 1")
+    child = int(reply.stdout)
+    os.kill(child, 0)  # alive while the page runs
+    page.close()
+    for _ in range(50):
+        try:
+            os.kill(child, 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.05)
+    else:
+        os.kill(child, signal.SIGKILL)
+        raise AssertionError("expected the page's forked child to be stopped with the page")
+    page.ended = "closed"
+    with pytest.raises(PageProcessError, match="not run"):
+        page.run(Request("\nprint(1)", "", "page.md", {}, None, 10, "page.md:1"), "block 2")
