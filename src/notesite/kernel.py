@@ -109,6 +109,7 @@ def _serve(
     from notesite.verdicts import classify
 
     baseline = baseline or Baseline.take()
+    _explain_comparisons()
     while True:
         try:
             request: Request = connection.recv()
@@ -144,6 +145,44 @@ def _serve(
             connection.send(reply)
         except Exception:
             connection.send(Reply(error=pickle.dumps(BlockError("the block's output"))))
+
+
+def _explain_comparisons() -> None:  # pragma: no cover - in a child
+    """A failing ``assert a == b`` says how they differ, as pytest says it in a test.
+
+    pytest sets its comparison hook around each test; the page's process has no pytest
+    session, so it calls pytest's comparison at its defaults (a private API: where it does
+    not take these arguments, the assertion shows its operands only).
+    """
+    import inspect
+
+    from _pytest.assertion import util
+
+    defaults: dict[str, Any] = {
+        "verbose": 0,
+        "highlighter": getattr(util, "dummy_highlighter", None),
+        "assertion_text_diff_style": "ndiff",
+    }
+    try:
+        wanted = inspect.signature(util.assertrepr_compare).parameters
+    except (TypeError, ValueError):
+        return
+    if any(p.default is p.empty and p.kind is p.KEYWORD_ONLY and n not in defaults
+           for n, p in wanted.items()):  # fmt: skip
+        return
+    options: dict[str, Any] = {name: value for name, value in defaults.items() if name in wanted}
+    compare: Any = util.assertrepr_compare
+
+    def explain(op: str, left: object, right: object) -> str | None:
+        try:
+            lines = list(compare(op, left, right, **options) or [])
+        except Exception:
+            return None
+        if not lines:
+            return None
+        return "\n~".join(line.replace("\n", "\\n") for line in lines).replace("%", "%%")
+
+    util._reprcompare = explain
 
 
 class _offline:

@@ -236,8 +236,8 @@ SETTINGS = {
         "False",
     ),
     "working directory": (
-        'os.chdir("docs")',
-        "print(os.path.basename(os.getcwd()) != 'docs')",
+        'os.makedirs("elsewhere", exist_ok=True); os.chdir("elsewhere")',
+        "print(os.path.basename(os.getcwd()) != 'elsewhere')",
         "True",
     ),
     "sys.path": ('sys.path.insert(0, "/nowhere")', "print('/nowhere' in sys.path)", "False"),
