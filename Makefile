@@ -21,6 +21,7 @@ help:
 	@echo "docs       mkdocs build --strict into site/"
 	@echo "serve      mkdocs serve on http://127.0.0.1:8000"
 	@echo "sync       carry a new version of the post onto the pages: make sync POST=path [NEW=1]"
+	@echo "           (POST='dir/*glob*' or several paths: a series, one table at the end)"
 	@echo "cuda-check the whole suite with CUDA, printing a table (on a GPU machine)"
 	@echo "matrix     every block and ptnotes test on each admitted PyTorch release (uv; 3-7 GB a release)"
 	@echo "bench      the benchmarks under benchmarks/"
@@ -66,9 +67,11 @@ docs: install
 serve: install
 	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
 
+# POST may name several posts, folders and globs (POST='path/_posts/*deep-learning*'): the
+# shell expands it (unquoted); what it leaves, the command expands.
 sync: install
 	@test -n "$(POST)" || { echo "usage: make sync POST=path/to/post.md [NEW=1]"; exit 2; }
-	$(BIN)/python -m notesite sync "$(POST)" $(if $(NEW),--new)
+	$(BIN)/python -m notesite sync $(POST) $(if $(NEW),--new)
 
 cuda-check: install
 	$(BIN)/python scripts/cuda_check.py
