@@ -9,7 +9,7 @@ PYTEST_ARGS ?=
 
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: help install lint typecheck test test-docs update-outputs docs serve sync cuda-check matrix bench bench-lighthouse clean
+.PHONY: help install lint typecheck test test-docs update-outputs docs serve sync cuda-check matrix bench bench-lighthouse bench-series clean
 
 help:
 	@echo "install    create $(VENV) and install ptnotes with all extras"
@@ -26,6 +26,7 @@ help:
 	@echo "matrix     every block and ptnotes test on each admitted PyTorch release (uv; 3-7 GB a release)"
 	@echo "bench      the benchmarks under benchmarks/"
 	@echo "bench-lighthouse  Lighthouse scores and page weights of the built site (needs npm, Chromium)"
+	@echo "bench-series  a folder of posts brought into a copy of the site, measured: make bench-series DIR=path"
 
 $(BIN)/python:
 	@echo "make: creating the virtual environment $(VENV) (every command here runs from it)"
@@ -89,6 +90,10 @@ bench: install
 bench-lighthouse: install
 	cd benchmarks/lighthouse && npm ci --no-audit --no-fund
 	$(BIN)/python benchmarks/bench_lighthouse.py
+
+bench-series: install
+	@test -n "$(DIR)" || { echo "usage: make bench-series DIR=path/to/posts"; exit 2; }
+	$(BIN)/python benchmarks/bench_series.py "$(DIR)"
 
 clean:
 	rm -rf $(VENV) site .pytest_cache .mypy_cache .ruff_cache .hypothesis
