@@ -34,9 +34,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from notesite.sync.series import expand
+
 ROOT = Path(__file__).resolve().parents[1]
-#: The post files a folder holds.
-SUFFIXES = (".md", ".markdown")
 #: The columns of the sync's table that count blocks by verdict.
 VERDICT_COLUMNS = 7
 
@@ -216,9 +216,7 @@ def main(argv: list[str] | None = None) -> int:
         "--pytest-limit", type=float, default=600, help="seconds pytest docs/ may run on each"
     )
     args = parser.parse_args(argv)
-    posts = sorted(
-        p.resolve() for p in args.dir.iterdir() if p.suffix in SUFFIXES and p.is_file()
-    )
+    posts = [p.resolve() for p in expand([str(args.dir)])]
     if not posts:
         print(f"error: expected posts (.md, .markdown) in {args.dir}, got none", file=sys.stderr)
         return 2

@@ -34,7 +34,8 @@ def test_the_benchmark_prints_both_sites_side_by_side(tmp_path: Path) -> None:
         text = POST.format(title=title, day=day)
         (posts / f"2022-03-0{day}-{title.lower()}.markdown").write_text(text, encoding="utf-8")
     done = subprocess.run(
-        [sys.executable, str(SCRIPT), str(posts), "--project", str(project), "--pytest-limit", "60"],
+        [sys.executable, str(SCRIPT), str(posts), "--project", str(project),
+         "--pytest-limit", "60"],
         cwd=tmp_path, capture_output=True, text=True, timeout=300,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr

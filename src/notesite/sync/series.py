@@ -59,20 +59,26 @@ class PostResult:
 def expand(paths: Iterable[str]) -> list[Path]:
     """The posts that paths, folders and globs name, each once, in the order given.
 
-    A folder gives its ``.md`` and ``.markdown`` files, by name; a glob its matches, by name;
+    A folder gives its posts (:func:`is_post_file`), by name; a glob its matches, by name;
     a path that is neither stays as it is (the sync then says it cannot read it).
     """
     found: list[Path] = []
     for given in paths:
         path = Path(given)
         if path.is_dir():
-            found += sorted(p for p in path.iterdir() if p.suffix in POST_SUFFIXES and p.is_file())
+            found += sorted(p for p in path.iterdir() if is_post_file(p))
         elif not path.exists() and glob.has_magic(given):
             matches = sorted(Path(m) for m in glob.glob(given))
             found += [m for m in matches if m.is_file()] or [path]
         else:
             found.append(path)
     return list(dict.fromkeys(found))
+
+
+def is_post_file(path: Path) -> bool:
+    """Whether a file of a folder is a post: ``.md`` or ``.markdown``, not its README."""
+    is_readme = path.name.lower().startswith("readme.")
+    return path.suffix in POST_SUFFIXES and not is_readme and path.is_file()
 
 
 def is_series(paths: Sequence[str]) -> bool:

@@ -34,6 +34,7 @@ def write_posts(fixture: Fixture, suffix: str = ".markdown") -> Path:
         name = f"2022-03-{day:02d}-deep-learning-{day}{suffix}"
         (folder / name).write_text(POST.format(title=title, day=day), encoding="utf-8")
     (folder / "notes.txt").write_text("not a post", encoding="utf-8")
+    (folder / "README.md").write_text("# The posts of the blog\n", encoding="utf-8")
     return folder
 
 

@@ -1,4 +1,4 @@
-"""Links between the author's posts, and the list of posts, on a small fixture project.
+"""A series on the site: links between posts, the list of posts, each page's nav.
 
 The project is the sync's fixture (one post); each test adds posts of its own with
 ``sync --new`` and builds it strictly, as a contributor would.
@@ -7,6 +7,7 @@ The project is the sync's fixture (one post); each test adds posts of its own wi
 from __future__ import annotations
 
 import os
+import posixpath
 import shutil
 import subprocess
 import sys
@@ -15,10 +16,11 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from notesite.project import Project
+from notesite.project import Project, read_config
 from notesite.site import blog_permalink, post_key, post_page, posts_list
 from notesite.sync import sync
 
+ROOT = Path(__file__).resolve().parents[2]
 FIXTURE = Path(__file__).parent / "sync" / "project"
 
 LSTM = """---
@@ -167,3 +169,36 @@ def test_the_posts_are_listed_by_year_newest_first_told_apart_by_date(root: Path
         "",
         "- 2021-01-02 · [GRU notes](gru-2021.md) · Deep Learning, RNN",
     ]
+
+
+def _builders() -> list[object]:
+    return [
+        pytest.param([sys.executable, "-m", "mkdocs", "build"], id="mkdocs"),
+        pytest.param([str(Path(sys.executable).with_name("zensical")), "build"], id="zensical"),
+    ]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("builder", _builders())
+def test_a_page_carries_the_nav_of_its_own_post_only(root: Path, builder: list[str]) -> None:
+    """With the project's theme features, another post's pages are one link, not its nav."""
+    features = read_config(ROOT)["theme"]["features"]
+    assert "navigation.prune" in features
+    config = root / "mkdocs.yml"
+    theme = "theme:\n  name: material\n  features:\n" + "".join(f"    - {f}\n" for f in features)
+    config.write_text(theme + config.read_text(encoding="utf-8"), encoding="utf-8")
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    done = subprocess.run(
+        [*builder, "-f", "mkdocs.yml"], cwd=root, env=env, capture_output=True, text=True,
+        timeout=300,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    html = (root / "site" / "notes" / "gru-notes" / "compared" / "index.html").read_text("utf-8")
+    soup = BeautifulSoup(html, "html.parser")
+    nav = soup.select_one("nav.md-nav--primary")
+    assert nav is not None
+    here = "notes/gru-notes/compared/"
+    hrefs = {posixpath.normpath(posixpath.join(here, str(a.get("href")))) for a in nav.select("a")}
+    assert {"notes/gru-notes", "notes/gru-notes/compared"} <= hrefs  # its own post, open
+    assert "notes/lstm-notes" in hrefs  # the other post: one link
+    assert not hrefs & {"notes/lstm-notes/cells", "notes/lstm-notes/gates"}
