@@ -13,6 +13,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import markdown
 import pytest
 from bs4 import BeautifulSoup
 
@@ -202,3 +203,28 @@ def test_a_page_carries_the_nav_of_its_own_post_only(root: Path, builder: list[s
     assert {"notes/gru-notes", "notes/gru-notes/compared"} <= hrefs  # its own post, open
     assert "notes/lstm-notes" in hrefs  # the other post: one link
     assert not hrefs & {"notes/lstm-notes/cells", "notes/lstm-notes/gates"}
+
+
+def test_a_post_s_title_and_tags_are_listed_as_text(root: Path) -> None:
+    """Everything from a post is data: Markdown and HTML in a title show as written."""
+    original = root / "notes-original" / "2022-03-15-lstm.md"
+    text = original.read_text(encoding="utf-8")
+    original.write_text(
+        text.replace("title: LSTM notes", "title: '*LSTM* [x](y) <b>'").replace(
+            "[Deep Learning]", "['<i>tag</i>']"
+        ),
+        encoding="utf-8",
+    )
+    for page in (root / "docs" / "notes" / "lstm-notes").glob("*.md"):
+        page.write_text(
+            page.read_text(encoding="utf-8").replace(
+                "title: LSTM notes", "title: '*LSTM* [x](y) <b>'"
+            ),
+            encoding="utf-8",
+        )
+    listed = posts_list(Project.at(root), "index.md")
+    line = next(x for x in listed.splitlines() if "2022-03-15" in x)
+    html = markdown.markdown(line)
+    assert BeautifulSoup(html, "html.parser").get_text().strip() == (
+        "2022-03-15 · *LSTM* [x](y) <b> · <i>tag</i>"
+    )
