@@ -12,7 +12,8 @@ table:
 - claims by status (checked, corrected, not a claim, not yet checked);
 - sync seconds per post (mean and max);
 - ``mkdocs build`` seconds, in all and per page, and its warnings;
-- HTML KB per note page (max and median), as built, before compression;
+- HTML KB per note page (max and median), as built, before compression, and the most of
+  it that the navigation takes;
 - ``pytest docs/`` seconds (and its outcome; stopped after ``--pytest-limit`` seconds).
 
 Run from the repository root: ``python benchmarks/bench_series.py DIR`` (or ``make
@@ -57,6 +58,7 @@ class Measure:
     build_pages: int = 0
     build_warnings: int = 0
     html_kb: list[float] = field(default_factory=list)
+    nav_kb: list[float] = field(default_factory=list)
     pytest_seconds: float = 0.0
     pytest_outcome: str = ""
 
@@ -153,6 +155,7 @@ def measure_site(measure: Measure, root: Path, expected_posts: int, pytest_limit
         html = built / "index.html"
         if html.is_file():
             measure.html_kb.append(html.stat().st_size / 1024)
+            measure.nav_kb.append(_nav_kb(html))
     command = [sys.executable, "-m", "pytest", "docs/", "-q", "-p", "no:cacheprovider"]
     command += ["-p", "no:randomly", "-n", "0"]
     seconds, status, output = run(command, root, pytest_limit)
@@ -162,6 +165,15 @@ def measure_site(measure: Measure, root: Path, expected_posts: int, pytest_limit
     else:
         last = output.strip().splitlines()[-1] if output.strip() else f"exit {status}"
         measure.pytest_outcome = last.strip("= ")
+
+
+def _nav_kb(html: Path) -> float:
+    """KB of a built page's site navigation (the primary sidebar, which holds the nav)."""
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(html.read_text(encoding="utf-8"), "html.parser")
+    nav = soup.select_one("nav.md-nav--primary")
+    return len(str(nav).encode("utf-8")) / 1024 if nav is not None else 0.0
 
 
 def _kb(values: list[float], how: str) -> str:
@@ -198,6 +210,7 @@ def table(today: Measure, series: Measure) -> str:
         ("HTML KB per note page, max", _kb(today.html_kb, "max"), _kb(series.html_kb, "max")),
         ("HTML KB per note page, median", _kb(today.html_kb, "median"),
          _kb(series.html_kb, "median")),
+        ("of which navigation, KB, max", _kb(today.nav_kb, "max"), _kb(series.nav_kb, "max")),
         ("pytest docs/ s", f"{today.pytest_seconds:.1f}", f"{series.pytest_seconds:.1f}"),
         ("pytest docs/ outcome", today.pytest_outcome, series.pytest_outcome),
     ]  # fmt: skip
@@ -216,6 +229,12 @@ def main(argv: list[str] | None = None) -> int:
         "--pytest-limit", type=float, default=600, help="seconds pytest docs/ may run on each"
     )
     args = parser.parse_args(argv)
+    if not (args.project / "mkdocs.yml").is_file():
+        print(f"error: expected --project with mkdocs.yml, got {args.project}", file=sys.stderr)
+        return 2
+    if not args.dir.is_dir():
+        print(f"error: expected a folder of posts, got {args.dir}", file=sys.stderr)
+        return 2
     posts = [p.resolve() for p in expand([str(args.dir)])]
     if not posts:
         print(f"error: expected posts (.md, .markdown) in {args.dir}, got none", file=sys.stderr)
