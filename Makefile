@@ -9,7 +9,7 @@ PYTEST_ARGS ?=
 
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: help install lint typecheck test test-docs update-outputs docs serve sync status cuda-check matrix bench bench-lighthouse clean
+.PHONY: help install lint typecheck test test-docs update-outputs docs serve sync status cuda-check matrix bench bench-lighthouse bench-series clean
 
 help:
 	@echo "install    create $(VENV) and install ptnotes with all extras"
@@ -21,11 +21,13 @@ help:
 	@echo "docs       mkdocs build --strict into site/"
 	@echo "serve      mkdocs serve on http://127.0.0.1:8000"
 	@echo "sync       carry a new version of the post onto the pages: make sync POST=path [NEW=1]"
+	@echo "           (POST='dir/*glob*' or several paths: a series, one table at the end)"
 	@echo "status     how far each post is verified, and what to do next: make status [JSON=1]"
 	@echo "cuda-check the whole suite with CUDA, printing a table (on a GPU machine)"
 	@echo "matrix     every block and ptnotes test on each admitted PyTorch release (uv; 3-7 GB a release)"
 	@echo "bench      the benchmarks under benchmarks/"
 	@echo "bench-lighthouse  Lighthouse scores and page weights of the built site (needs npm, Chromium)"
+	@echo "bench-series  a folder of posts brought into a copy of the site, measured: make bench-series DIR=path"
 
 $(BIN)/python:
 	@echo "make: creating the virtual environment $(VENV) (every command here runs from it)"
@@ -67,9 +69,11 @@ docs: install
 serve: install
 	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
 
+# POST may name several posts, folders and globs (POST='path/_posts/*deep-learning*'): the
+# shell expands it (unquoted); what it leaves, the command expands.
 sync: install
 	@test -n "$(POST)" || { echo "usage: make sync POST=path/to/post.md [NEW=1]"; exit 2; }
-	$(BIN)/python -m notesite sync "$(POST)" $(if $(NEW),--new)
+	$(BIN)/python -m notesite sync $(POST) $(if $(NEW),--new)
 
 status: install
 	$(BIN)/python -m notesite status $(if $(JSON),--json)
@@ -90,6 +94,10 @@ bench: install
 bench-lighthouse: install
 	cd benchmarks/lighthouse && npm ci --no-audit --no-fund
 	$(BIN)/python benchmarks/bench_lighthouse.py
+
+bench-series: install
+	@test -n "$(DIR)" || { echo "usage: make bench-series DIR=path/to/posts"; exit 2; }
+	$(BIN)/python benchmarks/bench_series.py "$(DIR)"
 
 clean:
 	rm -rf $(VENV) site .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -1,14 +1,17 @@
-"""The command line of notesite: ``python -m notesite sync PATH`` (see :mod:`notesite.sync`)."""
+"""The command line of notesite: ``python -m notesite sync PATH...`` (see :mod:`notesite.sync`)."""
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
-from collections.abc import Sequence
+import tempfile
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 from notesite.project import CONFIG, Project, find_root
 from notesite.sync import TIMEOUT, SyncError, sync
+from notesite.sync.series import FAILED, expand, is_series, series_report, sync_series, table
 
 #: Where the report is written, from the project root, unless ``--report`` says otherwise.
 REPORT = "sync-report.md"
@@ -20,7 +23,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         prog="python -m notesite",
         description="The notes site's own commands.",
         epilog="Exit status: 0 when the sync wrote its report, 2 when it could not take the "
-        "post or place a change (then nothing was written).",
+        "post or place a change (then nothing was written), or one post of several.",
     )
     commands = parser.add_subparsers(dest="command", required=True)
     command = commands.add_parser(
@@ -33,8 +36,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         "lists them. Nothing is written when a change cannot be placed. Then each new or "
         "changed Python block runs alone, and the report says what to do next.",
     )
-    command.add_argument("path", type=Path, help="the new version of the post (Markdown)")
-    command.add_argument("--new", action="store_true", help="add it as another post")
+    command.add_argument(
+        "path",
+        nargs="+",
+        help="the new version of the post (Markdown); or several posts, folders and globs "
+        "('dir/*deep-learning*'), synced one after the other with one table at the end",
+    )
+    command.add_argument(
+        "--new",
+        action="store_true",
+        help="add it as another post (of several: each whose original is not there yet; "
+        "the others are synced as updates)",
+    )
     command.add_argument(
         "--report", type=Path, default=None, help=f"where to write the report (default: {REPORT})"
     )
@@ -78,16 +91,55 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not target.parent.is_dir():
         print(f"error: expected --report in an existing folder, got {target}", file=sys.stderr)
         return 2
+    if is_series(args.path):
+        return _series(root, args, target)
+    path = Path(args.path[0])
     try:
-        outcome = sync(Project.at(root), args.path, new_post=args.new, timeout=args.timeout)
+        outcome = sync(Project.at(root), path, new_post=args.new, timeout=args.timeout)
     except SyncError as error:
         print(f"error: {error}\nNothing was written.", file=sys.stderr)
         return 2
-    target.write_text(outcome.report, encoding="utf-8")
+    write_whole(target, outcome.report)
     print(outcome.report)
     print(f"Written: {len(outcome.written)} files; removed: {len(outcome.removed)}.")
     print(f"The report is in {target}.")
     return 0
+
+
+def _series(root: Path, args: argparse.Namespace, target: Path) -> int:
+    """Sync several posts, with a progress bar; print the table; 2 if one was not taken."""
+    from tqdm import tqdm
+
+    posts = expand(args.path)
+    bar = tqdm(total=len(posts), unit="post", file=sys.stderr, disable=None, dynamic_ncols=True)
+
+    def progress(items: Iterable[Path]) -> Iterator[Path]:
+        for item in items:
+            bar.set_postfix_str(item.name)
+            yield item
+            bar.update()
+        bar.close()
+
+    results = sync_series(root, posts, new_post=args.new, timeout=args.timeout, progress=progress)
+    write_whole(target, series_report(results))
+    print(table(results))
+    failed = [r for r in results if r.status == FAILED]
+    for r in failed:
+        print(f"not taken: {r.reason}", file=sys.stderr)
+    print(f"The report is in {target}.")
+    return 2 if failed else 0
+
+
+def write_whole(target: Path, text: str) -> None:
+    """Write ``text`` to ``target`` whole: a temporary file beside it, then renamed."""
+    handle, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(text)
+        os.replace(name, target)
+    except BaseException:
+        Path(name).unlink(missing_ok=True)
+        raise
 
 
 if __name__ == "__main__":  # pragma: no cover - run as python -m notesite

@@ -8,6 +8,7 @@ it)::
           docs_dir: docs
           outputs_dir: outputs
           originals_dir: notes-original
+          blog_url: https://example.github.io/   # optional: the author's blog
 
 For each page it is given, it finds the page file under ``docs_dir`` whose body it is,
 reads its model (:mod:`notesite.model`), and adds, before any other processing:
@@ -426,13 +427,20 @@ def _as_chip(line: str, kind: str) -> str:
 
 
 class PostLinks(Treeprocessor):
-    """A post's links that lead nowhere on the site: to another section, or off the site.
+    """A post's links that lead nowhere on the site: to another section, post, or off the site.
 
     A post links to its own sections (``[Tensors](#tensors)``, a table of contents), which
-    the site puts on pages of their own: such a link leads to the section's page. A relative
-    link or image of the post leads to a file of its blog that the site does not hold: its
-    words (an image's alternative text) are kept, the link is not, and a title says where it
-    led. So a post's pages build strictly, and nothing on them leads to a missing page.
+    the site puts on pages of their own: such a link leads to the section's page. A link to
+    another post of the author's (``../2022/2022-03-15-deep-learning-rnn3-lstm.markdown``,
+    ``#section`` or not) leads to that post's page when the site holds it, else to the post
+    on the author's blog when the project names it (``blog_url``). Any other relative link or
+    image of the post leads to a file of its blog that the site does not hold: its words (an
+    image's alternative text) are kept, the link is not, and a title says where it led. So a
+    post's pages build strictly, and nothing on them leads to a missing page.
+
+    Only the addresses written in the post's original are mended: a link the site's pages
+    add (in a box or in the text) is the site's own, and a strict build fails on it if it
+    is broken.
     """
 
     def __init__(self, md: Markdown, project: Project) -> None:
@@ -446,12 +454,15 @@ class PostLinks(Treeprocessor):
         page = self.page
         if page is None or post_title(page) is None:
             return
+        original = self._original(page)
         ids = {element.get("id") for element in root.iter() if element.get("id")}
         here = posixpath.dirname(page.src_uri)
         sections = self._sections(page)
         for parent in self._author_elements(root):
             for k, child in enumerate(list(parent)):
                 if child.tag == "a" and (href := child.get("href")) is not None:
+                    if not _written(href, original):
+                        continue  # the site's own link: a strict build checks it
                     if href.startswith("#") and href[1:] not in ids:
                         target = sections.get(unquote(href[1:]))
                         if target is not None:
@@ -461,14 +472,73 @@ class PostLinks(Treeprocessor):
                         else:
                             self._dead(parent, k, child, f"a link to {href}")
                     elif self._missing(href, here):
-                        self._dead(parent, k, child, f"a link to {href}")
-                elif child.tag == "img" and self._missing(child.get("src", ""), here):
+                        mended = self._other_post(href, here)
+                        if mended is not None:
+                            child.set("href", mended)
+                        else:
+                            self._dead(parent, k, child, f"a link to {href}")
+                elif (
+                    child.tag == "img" and (src := child.get("src", "")) and _written(src, original)
+                ):
+                    if not self._missing(src, here):
+                        continue
                     words = child.get("alt", "")
                     span = Element("span", {"class": "ptn-dead-link"})
                     span.text = f"[{words}]" if words else "[image]"
                     span.tail = child.tail
-                    span.set("title", f"In the post, an image at {child.get('src')}, " + _ABSENT)
+                    span.set("title", f"In the post, an image at {src}, " + _ABSENT)
                     parent[k] = span
+
+    def _original(self, page: Page) -> str:
+        """The text of the original of the page's post ("" when the site has none)."""
+        for post in site.site_posts(self.project):
+            if page.src_uri in post.pages:
+                path = self.project.originals_dir / post.name
+                try:
+                    return path.read_text(encoding="utf-8")
+                except (OSError, UnicodeDecodeError):
+                    return ""
+        return ""
+
+    def _other_post(self, href: str, here: str) -> str | None:
+        """Where a link to another post of the author's leads: its page here, else its blog.
+
+        The post is the one whose file name (date and slug) the link names
+        (:func:`notesite.site.post_page`); a ``#section`` leads to the section's page. Without
+        the post on the site, the link leads to the post on the author's blog when the project
+        names the blog (``blog_url``): its Jekyll permalink. Else None.
+        """
+        path, _, anchor = href.partition("#")
+        name = posixpath.basename(path.split("?")[0])
+        found = site.post_page(self.project, name)
+        if found is not None:
+            target = found
+            if anchor:
+                target = self._anchor_page(found, unquote(anchor))
+            link, _, at = target.partition("#")
+            return posixpath.relpath(link, here or ".") + (f"#{at}" if at else "")
+        blog = site.blog_permalink(self.project.blog_url, name)
+        if blog is None:
+            return None
+        return blog + (f"#{anchor}" if anchor else "")
+
+    def _anchor_page(self, start: str, anchor: str) -> str:
+        """The page of the post starting at ``start`` that holds the heading ``anchor``.
+
+        ``start#anchor`` when a heading of one of the post's pages has that anchor, else the
+        post's first page alone (an anchor of the blog's that no heading here has).
+        """
+        from markdown.extensions.toc import slugify, slugify_unicode
+
+        post = next((p for p in site.site_posts(self.project) if p.pages[0] == start), None)
+        for src in post.pages if post is not None else (start,):
+            other = self.project.page(src)
+            for line, _ in other.headings:
+                words = other.lines[line].strip().strip("#").strip()
+                keys = {slugify(words, "-"), slugify_unicode(words, "-")}
+                if anchor in keys or anchor.lower() in keys:
+                    return f"{src}#{slugify(words, '-')}"
+        return start
 
     @staticmethod
     def _author_elements(root: Element) -> list[Element]:
@@ -539,16 +609,25 @@ class PostLinks(Treeprocessor):
 _ABSENT = "which this site does not hold"
 
 
+def _written(href: str, original: str) -> bool:
+    """Whether a link's address is one of the post's own, written in its original.
+
+    Only these are mended; a link the site's pages add is left for the builder to check.
+    """
+    return bool(href) and bool(original) and (href in original or unquote(href) in original)
+
+
 class NotesiteExtension(Extension):
     """The ``notesite`` Markdown extension (see the module's docs for its settings)."""
 
     def __init__(self, **kwargs: Any) -> None:
-        """Take the settings: ``docs_dir``, ``outputs_dir``, ``originals_dir``, ``root``."""
+        """Take the settings: the folders, ``root`` and ``blog_url`` (see the module)."""
         self.config = {
             "root": ["", "the project root (default: the folder of mkdocs.yml, from the cwd up)"],
             "docs_dir": [DEFAULTS["docs_dir"], "the Markdown pages, relative to the root"],
             "outputs_dir": [DEFAULTS["outputs_dir"], "the recorded outputs"],
             "originals_dir": [DEFAULTS["originals_dir"], "the posts as their authors wrote them"],
+            "blog_url": ["", "the author's blog, where a link to a post the site lacks leads"],
         }
         super().__init__(**kwargs)
 
@@ -558,7 +637,8 @@ class NotesiteExtension(Extension):
         root = Path(settings["root"]) if settings["root"] else find_root()
         if root is None:
             return None
-        chosen = {key: settings[key] for key in ("docs_dir", "outputs_dir", "originals_dir")}
+        keys = ("docs_dir", "outputs_dir", "originals_dir", "blog_url")
+        chosen = {key: settings[key] for key in keys}
         # A builder makes a Markdown converter per page: the project is read once per config.
         config = root / "mkdocs.yml"
         stamp = config.stat().st_mtime_ns if config.is_file() else 0

@@ -99,6 +99,9 @@ class Project:
     nav: tuple[str, ...]
     repo_url: str = ""
     edit_uri: str = ""
+    #: The author's blog (the extension's ``blog_url``): where a post the site does not
+    #: hold is read, at its Jekyll permalink ("" when the project names none).
+    blog_url: str = ""
 
     @classmethod
     def at(cls, root: Path, settings: dict[str, Any] | None = None) -> Project:
@@ -116,6 +119,7 @@ class Project:
             tuple(nav),
             str(config.get("repo_url") or "").rstrip("/"),
             str(config.get("edit_uri") or ""),
+            str(chosen.get("blog_url") or ""),
         )
 
     def source_url(self, path: str) -> str | None:

@@ -33,6 +33,8 @@ class Outcome:
     runs: list[BlockRun]
     unchecked: list[str]
     flags: list[Flag] = field(default_factory=list)
+    #: The original's file name in the originals folder.
+    original: str = ""
 
 
 def sync(
@@ -116,4 +118,6 @@ def sync(
         if claim.status == UNCHECKED
     ]
     text_report = report(plan, runs, unchecked, time.perf_counter() - start)
-    return Outcome(text_report, written, removed, runs, unchecked, plan.flags)
+    return Outcome(
+        text_report, written, removed, runs, unchecked, plan.flags, plan.original_path.name
+    )

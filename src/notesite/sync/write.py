@@ -136,8 +136,10 @@ def add_nav(config: str, title: str, pages: list[str]) -> str:
     ]
     if not found:
         raise SyncError(f"{CONFIG}: expected a nav with the notes' pages (- notes/….md), got none")
-    i, match = found[-1]
-    indent = match["indent"]
+    # After the last notes entry, at the level of the first: a post's section beside the
+    # others, never inside the section of the post added before it.
+    i = found[-1][0]
+    indent = found[0][1]["indent"]
     block = [f"{indent}- {nav_title(title)}:\n"] + [f"{indent}    - {p}\n" for p in pages]
     lines[i + 1 : i + 1] = block
     return "".join(lines)

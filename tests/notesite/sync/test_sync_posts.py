@@ -130,10 +130,15 @@ def second_post(fixture: Fixture, outcome: Outcome) -> None:
     assert project.note_pages[-1] == "notes/kettle-notes/water.md"
     listed = posts_list(project, "notes/index.md")
     assert listed.splitlines() == [
-        "- [Tensor Basics](index.md): *Creating tensors, modules*, written 2023-05-01, 2 pages"
-        "<br>[Creating Tensors](creating-tensors.md), [Modules](modules.md)",
-        "- [Kettle notes](kettle-notes/index.md): *Small things about kettles*, written "
-        "2021-03-04, 1 page<br>[Water](kettle-notes/water.md)",
+        "**2023**",
+        "{: .ptn-year }",
+        "",
+        "- 2023-05-01 · [Tensor Basics](index.md) · PyTorch",
+        "",
+        "**2021**",
+        "{: .ptn-year }",
+        "",
+        "- 2021-03-04 · [Kettle notes](kettle-notes/index.md)",
     ]
 
 
