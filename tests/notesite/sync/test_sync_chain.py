@@ -1,0 +1,41 @@
+"""A post runs as its reader runs it: the blocks a block needs are chained to it, visibly."""
+
+from __future__ import annotations
+
+from notesite.model import parse_page
+from notesite.sync.chain import bound_names, chained, with_continuations
+
+
+def test_a_block_that_uses_an_earlier_block_continues_back_to_it() -> None:
+    codes = [
+        "import torch\nx = torch.ones(2)",  # binds torch, x
+        "print('unrelated')",
+        "print(x.sum())",  # needs x: chains back to block 1, through block 2
+        "print(model)",  # needs a name bound nowhere: a setup box, not a chain
+        "for i in range(2):\n\tif i:\n        print(i)",  # does not parse: left alone
+    ]
+    assert chained(codes) == [False, True, True, False, False]
+
+
+def test_a_block_that_continues_already_stays_so() -> None:
+    assert chained(["a = 1", "print(2)"], [False, True]) == [False, True]
+
+
+def test_bound_names_are_assignments_imports_functions_and_loop_targets() -> None:
+    code = (
+        "import torch.nn as nn\nfrom os import path\ndef f(): pass\nfor i in []: pass\na, b = 1, 2"
+    )
+    assert bound_names(code) == {"nn", "path", "f", "i", "a", "b"}
+    assert bound_names("print(") == set()
+
+
+def test_the_page_says_continuation_on_the_fences_that_need_it() -> None:
+    text = (
+        "# Post\n\n```python\nimport torch\n\nx = torch.ones(2)\n```\n\nWords.\n\n"
+        "```python\nprint(x)\n```\n"
+    )
+    page = parse_page(text, "notes/post.md")
+    marked = with_continuations(text, page)
+    assert "```python continuation\nprint(x)" in marked
+    assert marked.count("continuation") == 1
+    assert parse_page(marked, "notes/post.md").blocks[1].continues == (1,)
