@@ -22,8 +22,10 @@ CONTINUATION = "continuation"
 
 
 def bound_names(code: str) -> set[str]:
-    """The names a block binds at its top level and in its statements (empty if it does not
-    parse): assignments, imports, functions and classes, loop and ``with`` targets."""
+    """The names a block binds: assignments, imports, functions, classes, loop targets.
+
+    Empty for code that does not parse.
+    """
     try:
         tree = ast.parse(code)
     except (SyntaxError, ValueError):
