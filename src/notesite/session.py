@@ -215,6 +215,9 @@ class RecordingRunner:  # a pytest_markdown_docs._runners._Runner
         block = run.block(test.start_line) if run is not None else None
         timeout = timeout_of(block.options) if block is not None else TIMEOUT
         where = f"{state.shown(Path(filename))}:{test.start_line}"
+        if block is not None and (reason := block.parse_error) is not None:
+            # Not Python (mixed tabs and spaces, pseudo-code): nothing can run it.
+            pytest.skip(f"{where}: {reason}")
         stdout, result = _outputs.run_block(
             own, prefix, filename, args, root, timeout=timeout, where=where, explain_asserts=True
         )
