@@ -67,7 +67,8 @@ def test_nav_order_holds_for_each_post_whatever_its_front_matter(repo_copy: Path
     """A second post (TOML front matter, an introduction, a # heading) is checked on its own."""
     post = repo_copy / "kettle.md"
     post.write_text(
-        '+++\ntitle = "Kettle notes"\npages = "sections"\n+++\n\nAbout kettles.\n\n## Water ##\n\nIt boils.\n\n'
+        '+++\ntitle = "Kettle notes"\npages = "sections"\n+++\n\n'
+        "About kettles.\n\n## Water ##\n\nIt boils.\n\n"
         "# Aside\n\nSteam.\n\n## Lids\n\nA lid.\n",
         encoding="utf-8",
     )
