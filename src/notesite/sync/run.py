@@ -262,7 +262,7 @@ def run_new_blocks(
                 b.line,
                 b.code.strip().splitlines()[0] if b.code.strip() else "",
                 DOES_NOT_PARSE,
-                f"{unparsed[b.number]}; pytest skips it, saying so",
+                f"{unparsed[b.number].removeprefix(f'{DOES_NOT_PARSE}: ')}; pytest skips it",
             )
             for b in page.blocks
             if b.number in unparsed
