@@ -211,7 +211,8 @@ def test_a_post_s_index_and_links_as_its_author_wrote_them(scratch: Path) -> Non
     """A post without subtitle or date, whose contents link to a section named in Chinese."""
     add_post(
         scratch,
-        "---\ntitle: Tensor notes\npages: sections\n---\n\nContents: [张量](#张量), [Shapes](#shapes), "
+        "---\ntitle: Tensor notes\npages: sections\n---\n\n"
+        "Contents: [张量](#张量), [Shapes](#shapes), "
         "[gone](#nowhere).\n\n## 张量\n\nA tensor.\n\n## Shapes\n\nA shape.\n",
     )
     soup = render("notes/post/index.md", scratch)

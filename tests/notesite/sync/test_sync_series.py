@@ -50,7 +50,8 @@ NMT = "---\ntitle: Deep Learning - Neural Machine Translation\ndate: {date}\n---
 def test_two_posts_of_one_title_come_in_and_sync_each_on_its_own(fixture: Fixture) -> None:
     first = add(fixture, "2022-04-04-nmt.markdown", NMT.format(date="2022-04-04", body="One.\n"))
     second = add(fixture, "2022-04-07-nmt-2.markdown", NMT.format(date="2022-04-07", body="Two.\n"))
-    assert first.written and second.written
+    assert first.written
+    assert second.written
     fixture.gate()
     notes = nav_notes(fixture)
     assert {"Deep Learning - Neural Machine Translation (2022-04-04)": "notes/nmt.md"} in notes
