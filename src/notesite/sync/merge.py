@@ -21,6 +21,7 @@ from notesite.fidelity import (
     originals,
     post_index,
     post_pages,
+    post_source,
     rebuild_page,
     rebuild_with_origins,
 )
@@ -1099,6 +1100,25 @@ def post_slug(name: str) -> str:
     return slugify(re.sub(r"^\d{4}-\d{2}-\d{2}-", "", stem)) or "post"
 
 
+def _slug_of_new(project: Project, source: str) -> str:
+    """The slug of a new post's pages: :func:`post_slug`, or with its date if another post's.
+
+    Two posts of a blog may differ only by their date (``2022-04-04-nmt.markdown`` and
+    ``2022-04-07-nmt.markdown``): the second one's slug is ``nmt-2022-04-07``. A page of
+    the site's own (no post's) is never moved aside: :func:`_clash` refuses it.
+    """
+    slug = post_slug(source)
+    dated = re.match(r"^(\d{4}-\d{2}-\d{2})-", Path(source).name)
+    if dated is None:
+        return slug
+    for src in project.nav:
+        if src == f"notes/{slug}.md" or src.startswith(f"notes/{slug}/"):
+            page = project.page(src) if (project.docs_dir / src).is_file() else None
+            if page is not None and post_source(page) not in (None, source):
+                return f"{slug}-{dated[1]}"
+    return slug
+
+
 def _clash(project: Project, new: Post, source: str, slug: str) -> None:
     """Refuse a new post whose original, page, folder or URL another page or post has.
 
@@ -1140,7 +1160,7 @@ def _plan_new(project: Project, new: Post) -> Plan:
     source = Path(new.name).name
     if Path(source).suffix not in POST_SUFFIXES:
         source = f"{slugify(new.title) or 'post'}.md"
-    slug = post_slug(source)
+    slug = _slug_of_new(project, source)
     _clash(project, new, source, slug)
     try:
         paging = project.paging(source, new.meta)

@@ -75,11 +75,10 @@ def test_a_new_post_gets_its_own_pages(fixture: Fixture) -> None:
             id="file-name",
         ),
         pytest.param(
-            "2021-01-02-modules.markdown",
+            "modules.md",
             "Misc",
-            "2021-01-02-modules.markdown: expected pages of their own, got docs/notes/modules of "
-            "an existing page: docs/notes/modules.md (the page 'Modules'); the new post would "
-            "replace it",
+            "modules.md: expected pages of their own, got docs/notes/modules of an existing "
+            "page: docs/notes/modules.md (the page 'Modules'); the new post would replace it",
             id="page",
         ),
         pytest.param(

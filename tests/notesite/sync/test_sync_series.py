@@ -48,28 +48,31 @@ NMT = "---\ntitle: Deep Learning - Neural Machine Translation\ndate: {date}\n---
 
 
 def test_two_posts_of_one_title_come_in_and_sync_each_on_its_own(fixture: Fixture) -> None:
+    """As the blog has them: one title, file names that differ by their date only."""
     first = add(fixture, "2022-04-04-nmt.markdown", NMT.format(date="2022-04-04", body="One.\n"))
-    second = add(fixture, "2022-04-07-nmt-2.markdown", NMT.format(date="2022-04-07", body="Two.\n"))
+    second = add(fixture, "2022-04-07-nmt.markdown", NMT.format(date="2022-04-07", body="Two.\n"))
     assert first.written
     assert second.written
     fixture.gate()
     notes = nav_notes(fixture)
     assert {"Deep Learning - Neural Machine Translation (2022-04-04)": "notes/nmt.md"} in notes
-    assert {"Deep Learning - Neural Machine Translation (2022-04-07)": "notes/nmt-2.md"} in notes
+    assert {
+        "Deep Learning - Neural Machine Translation (2022-04-07)": "notes/nmt-2022-04-07.md"
+    } in notes
     originals = sorted(p.name for p in (fixture.root / "notes-original").iterdir())
-    assert originals == ["2022-04-04-nmt.markdown", "2022-04-07-nmt-2.markdown", ORIGINAL]
+    assert originals == ["2022-04-04-nmt.markdown", "2022-04-07-nmt.markdown", ORIGINAL]
     # Each is its own post: a re-sync changes nothing; an edit lands on its own page only.
     edited = write_post(
-        fixture, "2022-04-07-nmt-2.markdown", NMT.format(date="2022-04-07", body="Two, edited.\n")
+        fixture, "2022-04-07-nmt.markdown", NMT.format(date="2022-04-07", body="Two, edited.\n")
     )
     before = fixture.page("nmt.md")
     assert fixture.sync(fixture.scratch / "2022-04-04-nmt.markdown").written == []
-    assert "notes/nmt-2.md" in " ".join(fixture.sync(edited).written)
-    assert "Two, edited." in fixture.page("nmt-2.md")
+    assert "notes/nmt-2022-04-07.md" in " ".join(fixture.sync(edited).written)
+    assert "Two, edited." in fixture.page("nmt-2022-04-07.md")
     assert fixture.page("nmt.md") == before
     fixture.gate()
-    assert [p.src_uri for p in post_pages(fixture.project, "2022-04-07-nmt-2.markdown")] == [
-        "notes/nmt-2.md"
+    assert [p.src_uri for p in post_pages(fixture.project, "2022-04-07-nmt.markdown")] == [
+        "notes/nmt-2022-04-07.md"
     ]
 
 
@@ -117,10 +120,16 @@ def test_a_version_that_two_originals_match_by_title_and_date_is_refused(
             id="a-post-named-like-a-page",
         ),
         pytest.param(
-            "2020-02-02-modules.markdown",
-            "2020-02-02-modules.markdown: expected pages of their own, got docs/notes/modules of "
-            "an existing page: docs/notes/modules.md",
+            "2020-02-02-misc.markdown",
+            "2020-02-02-misc.markdown: expected pages of their own, got docs/notes/misc of an "
+            "existing page: docs/notes/misc.md (the page 'Misc')",
             id="a-blog-file-whose-slug-is-a-page",
+        ),
+        pytest.param(
+            "modules.md",
+            "modules.md: expected pages of their own, got docs/notes/modules of an existing "
+            "page: docs/notes/modules.md (the page 'Modules')",
+            id="an-undated-file-whose-slug-is-a-post-s-page",
         ),
     ],
 )
