@@ -217,7 +217,7 @@ class RecordingRunner:  # a pytest_markdown_docs._runners._Runner
         where = f"{state.shown(Path(filename))}:{test.start_line}"
         if block is not None and (reason := block.parse_error) is not None:
             # Not Python (mixed tabs and spaces, pseudo-code): nothing can run it.
-            pytest.skip(f"{where}: {reason}")
+            pytest.skip(reason)
         stdout, result = _outputs.run_block(
             own, prefix, filename, args, root, timeout=timeout, where=where, explain_asserts=True
         )
@@ -611,7 +611,9 @@ class NotesitePlugin:
         if run is None or block is None:
             return  # not a page of the site, or it changed while the tests ran
         skipped = call.excinfo is not None and call.excinfo.errisinstance(pytest.skip.Exception)
-        if skipped and call.when == "setup":
+        # Skipped where it could only be skipped: no CUDA GPU (at setup), or code that does
+        # not parse (when run): its record says so, and the site shows why.
+        if skipped and (call.when == "setup" or (call.when == "call" and block.parse_error)):
             device, _ = _where()
             reason = str(getattr(call.excinfo.value, "msg", "")) if call.excinfo else ""
             run.new[block.key] = _outputs.Entry(

@@ -7,6 +7,9 @@ ending in the same section, a post without a ``##`` section, a block that does n
 
 from __future__ import annotations
 
+import shutil
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -41,6 +44,7 @@ def nav_notes(fixture: Fixture) -> list[Any]:
     return notes
 
 
+ROOT = Path(__file__).resolve().parents[3]
 NMT = "---\ntitle: Deep Learning - Neural Machine Translation\ndate: {date}\n---\n\n{body}"
 
 
@@ -235,6 +239,28 @@ def test_a_block_that_does_not_parse_comes_in_with_its_verdict(fixture: Fixture)
     assert fixture.sync(fixture.scratch / "inference.md").written == []
 
 
+@pytest.mark.slow
+def test_pytest_docs_skips_a_block_that_does_not_parse_and_records_why(fixture: Fixture) -> None:
+    add(fixture, "inference.md", UNPARSED)
+    shutil.copy(ROOT / "pyproject.toml", fixture.root / "pyproject.toml")  # the plugin's settings
+    done = subprocess.run(
+        [
+            *(sys.executable, "-m", "pytest", "docs/notes/inference.md", "--update-outputs"),
+            *("-q", "-p", "no:randomly", "-p", "no:cacheprovider", "-n", "0", "-rs"),
+        ],
+        cwd=fixture.root,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert "Traceback" not in done.stdout + done.stderr
+    assert "2 skipped" in done.stdout, done.stdout
+    assert "does not parse: TabError at line 4" in done.stdout
+    record = (fixture.root / "outputs" / "notes" / "inference.md.txt").read_text(encoding="utf-8")
+    assert "skipped cpu: does not parse: TabError at line 4\n" in record
+    assert "skipped cpu: does not parse: IndentationError at line 3\n" in record
+
+
 def test_the_model_says_why_a_block_does_not_parse() -> None:
     assert parse_error("x = 1\n") is None
     assert parse_error("%matplotlib inline\nimport math\n") is None  # IPython's
@@ -346,3 +372,20 @@ def test_two_posts_ending_in_the_same_section_build_strictly(
     for n in (1, 2):
         html = (fixture.root / "site" / f"notes/post-{n}/references/index.html").read_text()
         assert f"From the post <em>Post {n}</em>" in html
+
+
+def test_the_seed_s_post_synced_under_its_blog_file_name_changes_nothing(
+    project_copy: Path,
+) -> None:
+    """The seed's original is ``pytorch-basics.md``; the blog's file has another name."""
+    from notesite.project import Project
+    from notesite.sync import sync
+
+    blog = project_copy / "2022-01-28-deep-learning-pytorch-basics.markdown"
+    shutil.copy(project_copy / "notes-original" / "pytorch-basics.md", blog)
+    project = Project.at(project_copy)
+    assert project.paging("pytorch-basics.md") == "sections"
+    assert len(post_pages(project, "pytorch-basics.md")) == 5
+    outcome = sync(project, blog, run_blocks=False)
+    assert outcome.written == []
+    assert outcome.removed == []
