@@ -7,7 +7,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from notesite.project import CONFIG, Project, find_root
+from notesite.project import CONFIG, Project, ProjectError, find_root
 from notesite.sync import TIMEOUT, SyncError, sync
 
 #: Where the report is written, from the project root, unless ``--report`` says otherwise.
@@ -71,7 +71,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     try:
         outcome = sync(Project.at(root), args.path, new_post=args.new, timeout=args.timeout)
-    except SyncError as error:
+    except (SyncError, ProjectError) as error:
         print(f"error: {error}\nNothing was written.", file=sys.stderr)
         return 2
     target.write_text(outcome.report, encoding="utf-8")

@@ -56,7 +56,7 @@ from notesite.model import (
 )
 from notesite.notebook import notebook_path
 from notesite.outputs import RecordError
-from notesite.project import DEFAULTS, Project, find_root
+from notesite.project import DEFAULTS, Project, ProjectError, find_root
 
 #: Runs after Python-Markdown's whitespace normalisation (30), before fences are read (25).
 PRIORITY = 29
@@ -591,7 +591,10 @@ class NotesiteExtension(Extension):
         key = (str(root.resolve()), tuple(sorted(chosen.items())), stamp)
         if key not in _PROJECTS:
             _PROJECTS.clear()
-            _PROJECTS[key] = Project.at(root, chosen)
+            try:
+                _PROJECTS[key] = Project.at(root, chosen)
+            except ProjectError as error:
+                raise _build_error(str(error)) from None
         return _PROJECTS[key]
 
     def extendMarkdown(self, md: Markdown) -> None:

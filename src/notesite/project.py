@@ -21,6 +21,11 @@ CONFIG = "mkdocs.yml"
 EXTENSION = "notesite"
 DEFAULTS = {"docs_dir": "docs", "outputs_dir": "outputs", "originals_dir": "notes-original"}
 
+
+class ProjectError(ValueError):
+    """A setting of the project that cannot be read (the message names it)."""
+
+
 #: A post's paging: on one page (the default), or a page per ``##`` section.
 ONE_PAGE = "one"
 SECTIONS = "sections"
@@ -43,12 +48,12 @@ def post_settings(value: Any, where: str = CONFIG) -> dict[str, PostSettings]:
     """The ``posts`` setting of the extension, read and checked.
 
     Raises:
-        ValueError: If it is not a mapping of file names to settings with a known ``pages``.
+        ProjectError: If it is not a mapping of file names to settings with a known ``pages``.
     """
     if value is None:
         return {}
     if not isinstance(value, dict):
-        raise ValueError(
+        raise ProjectError(
             f"{where}: expected notesite's posts: to map post file names to settings, got {value!r}"
         )
     found: dict[str, PostSettings] = {}
@@ -56,7 +61,7 @@ def post_settings(value: Any, where: str = CONFIG) -> dict[str, PostSettings]:
         settings = settings or {}
         pages = settings.get("pages") if isinstance(settings, dict) else settings
         if not isinstance(settings, dict) or (pages is not None and pages not in PAGINGS):
-            raise ValueError(
+            raise ProjectError(
                 f"{where}: expected posts: {name}: pages: one or sections, got {settings!r}"
             )
         found[str(name)] = PostSettings(pages)
@@ -169,7 +174,7 @@ class Project:
         front matter (``pages: sections``), else one page.
 
         Raises:
-            ValueError: If the post's front matter names another paging.
+            ProjectError: If the post's front matter names another paging.
         """
         chosen = dict(self.posts).get(source, PostSettings()).pages
         if chosen is not None:
@@ -178,7 +183,9 @@ class Project:
         if own is None:
             return ONE_PAGE
         if own not in PAGINGS:
-            raise ValueError(f"{source}: expected front matter pages: one or sections, got {own!r}")
+            raise ProjectError(
+                f"{source}: expected front matter pages: one or sections, got {own!r}"
+            )
         return str(own)
 
     def source_url(self, path: str) -> str | None:

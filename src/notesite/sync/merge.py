@@ -46,7 +46,7 @@ from notesite.model import (
     read_markdown,
     slugify,
 )
-from notesite.project import CONFIG, ONE_PAGE, SECTIONS, Project
+from notesite.project import CONFIG, ONE_PAGE, SECTIONS, Project, ProjectError
 from notesite.sync.compare import (
     ADDED,
     CHANGED,
@@ -1070,7 +1070,7 @@ def _same_paging(project: Project, name: str, new: Post, whole: bool) -> None:
     """
     try:
         wanted = project.paging(name, new.meta)
-    except ValueError as error:
+    except ProjectError as error:
         raise SyncError(str(error)) from None
     has = ONE_PAGE if whole else SECTIONS
     if wanted != has and not (whole and new.whole):
@@ -1164,7 +1164,7 @@ def _plan_new(project: Project, new: Post) -> Plan:
     _clash(project, new, source, slug)
     try:
         paging = project.paging(source, new.meta)
-    except ValueError as error:
+    except ProjectError as error:
         raise SyncError(str(error)) from None
     if paging == ONE_PAGE or new.whole:
         return _plan_new_page(project, read_post(new.text, new.name, whole=True), source, slug)

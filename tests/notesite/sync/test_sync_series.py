@@ -389,3 +389,23 @@ def test_the_seed_s_post_synced_under_its_blog_file_name_changes_nothing(
     outcome = sync(project, blog, run_blocks=False)
     assert outcome.written == []
     assert outcome.removed == []
+
+
+def test_a_paging_the_site_does_not_know_is_refused_naming_it(
+    fixture: Fixture, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from notesite.__main__ import main
+
+    post = write_post(fixture, "k.md", "---\ntitle: K\npages: chapters\n---\n\nText.\n\n## A\n")
+    before = fixture.tree()
+    with pytest.raises(SyncError, match=r"^k.md: expected front matter pages: one or sections, "):
+        fixture.sync(post, new_post=True)
+    config = fixture.root / "mkdocs.yml"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace("{pages: sections}", "{pages: 3}"), "utf-8"
+    )
+    assert main(["sync", str(post), "--new", "--root", str(fixture.root)]) == 2
+    err = capsys.readouterr().err
+    assert "mkdocs.yml: expected posts: basics.md: pages: one or sections, got {'pages': 3}" in err
+    config.write_text(config.read_text(encoding="utf-8").replace("{pages: 3}", "{pages: sections}"))
+    assert fixture.tree() == before
