@@ -9,7 +9,7 @@ import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
-from notesite.project import CONFIG, Project, find_root
+from notesite.project import CONFIG, Project, ProjectError, find_root
 from notesite.sync import TIMEOUT, SyncError, sync
 from notesite.sync.series import FAILED, expand, is_series, series_report, sync_series, table
 
@@ -96,7 +96,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     path = Path(args.path[0])
     try:
         outcome = sync(Project.at(root), path, new_post=args.new, timeout=args.timeout)
-    except SyncError as error:
+    except (SyncError, ProjectError) as error:
         print(f"error: {error}\nNothing was written.", file=sys.stderr)
         return 2
     write_whole(target, outcome.report)

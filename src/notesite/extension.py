@@ -42,7 +42,7 @@ from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 
 from notesite import matrix, site
-from notesite.fidelity import post_title
+from notesite.fidelity import post_source, post_title
 from notesite.model import (
     CPU_LESSON,
     ERRATUM_KIND,
@@ -57,8 +57,8 @@ from notesite.model import (
 )
 from notesite.notebook import notebook_path
 from notesite.outputs import RecordError
-from notesite.progress import is_verified, post_source, progress, progress_line
-from notesite.project import DEFAULTS, Project, find_root
+from notesite.progress import is_verified, progress, progress_line
+from notesite.project import DEFAULTS, Project, ProjectError, find_root
 
 #: Runs after Python-Markdown's whitespace normalisation (30), before fences are read (25).
 PRIORITY = 29
@@ -119,31 +119,65 @@ class NotesitePreprocessor(Preprocessor):
     def _find(self, lines: list[str]) -> tuple[Page, int] | None:
         """The page these lines are the body of, and the offset of its lines in the file.
 
-        From an index of the pages by their text (:meth:`_index`), so that a build's cost
-        grows with the number of pages, not with its square.
-
-        Raises:
-            Exception: The builder's error, if two pages have the same text (the site could
-                not tell which of the two it renders).
+        Known by the page's path, as the builder names it (:meth:`_page_path`): two pages may
+        hold the same text. The lines must still be that page's body (a builder may run the
+        extension on other Markdown of the page, a docstring say): otherwise nothing is
+        added. Without a path (plain ``markdown.Markdown``), the page whose text the lines
+        are, if exactly one page of the nav has that text; otherwise none.
         """
         text = _normalised("\n".join(lines))
         if not text:
             return None
-        digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
-        found = self._index().get(digest)
-        if found is None:
-            return None
-        if len(found) > 1:
-            raise _build_error(
-                f"docs/{found[0]} and docs/{found[1]}: expected each page's text to be its own, "
-                "got the same text in both; the site cannot tell which of them it renders: "
-                "make one of them differ"
-            )
-        page = self.project.page(found[0])
+        src_uri = self._page_path()
+        if src_uri is not None:
+            if not (self.project.docs_dir / src_uri).is_file():
+                return None
+            page = self.project.page(src_uri)
+            if _normalised("\n".join(page.lines[page.body_start :])) != text:
+                return None
+        else:
+            digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+            found = self._index().get(digest)
+            if found is None or len(found) > 1:
+                return None  # no page, or several with this text: which one is unknown
+            page = self.project.page(found[0])
         body = page.lines[page.body_start :]
         first_here = next(i for i, line in enumerate(lines) if line.strip())
         first_there = next(i for i, line in enumerate(body) if line.strip())
         return page, page.body_start + first_there - first_here
+
+    def _page_path(self) -> str | None:
+        """The path (under the docs folder) of the page being converted, as the builder knows it.
+
+        MkDocs registers its ``relpath`` tree processor, which holds the page's file, before
+        it converts the page; Zensical registers its rendering context, which holds the page.
+        None where neither is there (plain ``markdown.Markdown``).
+        """
+        treeprocessors = self.md.treeprocessors
+        if "relpath" in treeprocessors:
+            file = getattr(treeprocessors["relpath"], "file", None)
+            src_uri = getattr(file, "src_uri", None)
+            if isinstance(src_uri, str):
+                return src_uri
+        for processor in self.md.preprocessors:
+            if type(processor).__name__ == "ContextPreprocessor":
+                path = getattr(getattr(processor, "page", None), "path", None)
+                if isinstance(path, str) and path:
+                    return self._under_docs(path)
+        return None
+
+    def _under_docs(self, path: str) -> str | None:
+        """A page's path as a builder gives it, relative to the docs folder (None: not there)."""
+        candidate = Path(path)
+        if candidate.is_absolute():
+            return self.project.src_uri(candidate)
+        posix = candidate.as_posix()
+        if (self.project.docs_dir / posix).is_file():
+            return posix
+        docs = self.project.docs_dir.name + "/"
+        if posix.startswith(docs) and (self.project.docs_dir / posix[len(docs) :]).is_file():
+            return posix[len(docs) :]
+        return self.project.src_uri(self.project.root / posix)
 
     def _index(self) -> dict[str, list[str]]:
         """The pages of the nav by the hash of their normalised text.
@@ -197,12 +231,12 @@ class NotesitePreprocessor(Preprocessor):
             return lines
         found = page.meta.get("post")
         post: dict[str, Any] = found if isinstance(found, dict) else {}
-        title = str(post.get("title", ""))
+        source = post_source(page)
         here = posixpath.dirname(page.src_uri)
         listed = [
             f"- [{other.title}]({posixpath.relpath(other.src_uri, here)})"
             for other in self.project.notes()
-            if post_title(other) == title
+            if source is not None and post_source(other) == source
         ]
         date = str(post.get("date") or "").split(" ")[0]
         about = [f"*{post['subtitle']}*"] if post.get("subtitle") else []
@@ -628,6 +662,8 @@ class NotesiteExtension(Extension):
             "outputs_dir": [DEFAULTS["outputs_dir"], "the recorded outputs"],
             "originals_dir": [DEFAULTS["originals_dir"], "the posts as their authors wrote them"],
             "blog_url": ["", "the author's blog, where a link to a post the site lacks leads"],
+            # Read by the project (Project.paging), from mkdocs.yml: accepted here.
+            "posts": [{}, "each post's settings by file name: {post.md: {pages: sections}}"],
         }
         super().__init__(**kwargs)
 
@@ -645,7 +681,10 @@ class NotesiteExtension(Extension):
         key = (str(root.resolve()), tuple(sorted(chosen.items())), stamp)
         if key not in _PROJECTS:
             _PROJECTS.clear()
-            _PROJECTS[key] = Project.at(root, chosen)
+            try:
+                _PROJECTS[key] = Project.at(root, chosen)
+            except ProjectError as error:
+                raise _build_error(str(error)) from None
         return _PROJECTS[key]
 
     def extendMarkdown(self, md: Markdown) -> None:

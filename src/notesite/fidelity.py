@@ -72,7 +72,7 @@ def rebuild_with_origins(page: Page) -> tuple[list[str], list[int]]:
     # ``#`` heading of the author's further down the section stays as it is (an index page's
     # introduction is not a section: its headings are as written).
     shifted = set()
-    if page.is_note:
+    if page.is_note and not page.whole_post:  # a whole post's headings are as written
         shifted = {
             line
             for k, (line, level) in enumerate(page.headings)
@@ -178,7 +178,7 @@ def compare(original_body: str, rebuilt: Sequence[str]) -> Report:
 
 
 def check_metadata(
-    original_meta: dict[str, Any], page_meta: dict[str, Any], page: str
+    original_meta: dict[str, Any], page_meta: dict[str, Any], page: str, source: str
 ) -> list[str]:
     """Problems with a note page's metadata against the original front matter.
 
@@ -186,13 +186,15 @@ def check_metadata(
         original_meta: The original notes' front matter.
         page_meta: The page's front matter.
         page: The page's name, for the messages.
+        source: The original's file name (in the originals folder): the post's identity.
 
     Returns:
-        One message per problem; empty when the page carries the post's title, subtitle,
-        date and tags (those of them that the post has).
+        One message per problem; empty when the page carries the post's source, title,
+        subtitle, date and tags (those of them that the post has).
     """
     problems = []
-    expected_post = {key: str(original_meta[key]) for key in POST_KEYS if key in original_meta}
+    expected_post = {"source": source}
+    expected_post |= {key: str(original_meta[key]) for key in POST_KEYS if key in original_meta}
     post = page_meta.get("post")
     got_post = {k: str(v) for k, v in post.items()} if isinstance(post, dict) else post
     if got_post != expected_post:
@@ -210,25 +212,45 @@ def post_title(page: Page) -> str | None:
     return str(post["title"]) if isinstance(post, dict) and "title" in post else None
 
 
-def post_pages(project: Project, title: str) -> list[Page]:
-    """The note pages of the post titled ``title``, in nav order."""
-    return [page for page in project.notes() if post_title(page) == title]
+def post_source(page: Page) -> str | None:
+    """The post a page comes from: its original's file name (front matter ``post: source:``).
+
+    A post is known by its source, never by its title: two posts may share a title.
+    """
+    post = page.meta.get("post")
+    return str(post["source"]) if isinstance(post, dict) and post.get("source") else None
 
 
-def post_index(project: Project, title: str) -> Page | None:
-    """The index page of the post titled ``title`` (it holds the post's introduction)."""
+def post_pages(project: Project, source: str) -> list[Page]:
+    """The note pages of the post whose original is ``source``, in nav order."""
+    return [page for page in project.notes() if post_source(page) == source]
+
+
+def post_index(project: Project, source: str) -> Page | None:
+    """The index page of the post whose original is ``source`` (it holds the introduction).
+
+    Only a post split into a page per section has one.
+    """
     for src in project.nav:
         if src.startswith("notes/") and src.endswith("index.md"):
             page = project.page(src)
-            if post_title(page) == title:
+            if post_source(page) == source:
                 return page
     return None
 
 
+#: The file name endings of a post (Jekyll writes ``.markdown``).
+POST_SUFFIXES = (".md", ".markdown")
+
+
 def originals(project: Project) -> list[str]:
-    """The files of the originals folder (one post each), by name."""
+    """The files of the originals folder (one post each, ``.md`` or ``.markdown``), by name."""
     folder = project.originals_dir
-    return sorted(path.name for path in folder.glob("*.md")) if folder.is_dir() else []
+    if not folder.is_dir():
+        return []
+    return sorted(
+        path.name for path in folder.iterdir() if path.suffix in POST_SUFFIXES and path.is_file()
+    )
 
 
 def check_project(project: Project, original: str | None = None) -> Report:
@@ -254,24 +276,23 @@ def check_project(project: Project, original: str | None = None) -> Report:
         )
         original_body = "\n".join(original_page.lines[original_page.body_start :])
         meta, _ = post_meta(original_page, name)
-        title = str(meta["title"])
-        index = post_index(project, title)
-        pages = post_pages(project, title)
+        index = post_index(project, name)
+        pages = post_pages(project, name)
         claimed |= {page.src_uri for page in pages}
         if not pages:
             problems.append(
                 f"{name}: expected note pages whose front matter names the post "
-                f"(post: title: {title}), got none"
+                f"(post: source: {name}), got none"
             )
         for page in [*([index] if index else []), *pages]:
-            problems += check_metadata(meta, page.meta, page.src_uri)
+            problems += check_metadata(meta, page.meta, page.src_uri, name)
         report = compare(original_body, rebuild_notes([*([index] if index else []), *pages]))
         if not report.ok:
             diffs.append(report.diff)
     if original is None:
         problems += [
             f"{page.src_uri}: expected its front matter to name a post of "
-            f"{project.originals_dir.name}/ (post: title: …), got {page.meta.get('post')!r}"
+            f"{project.originals_dir.name}/ (post: source: …), got {page.meta.get('post')!r}"
             for page in project.notes()
             if page.src_uri not in claimed
         ]

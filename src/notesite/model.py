@@ -44,6 +44,9 @@ from mdit_py_plugins.front_matter import front_matter_plugin
 INTRO_MARKER = "<!-- ptnotes:intro -->"
 #: On an index page: the list of the post's pages (or of the posts) goes here.
 PAGES_MARKER = "<!-- ptnotes:pages -->"
+#: On the page of a whole post (a post on one page): the post, as written, follows this line
+#: (the site's ``#`` title above it); its ``##`` sections are headings of the page.
+POST_MARKER = "<!-- ptnotes:post -->"
 
 #: The admonition kinds that mark the site's additions: kind -> (role, what it is for).
 ADMONITION_KINDS: dict[str, str] = {
@@ -157,10 +160,12 @@ def notebook_only(code: str) -> str | None:
         pass
     from IPython.core.inputtransformer2 import TransformerManager
 
-    transformed = TransformerManager().transform_cell(code)  # type: ignore[no-untyped-call]
     try:
+        transformed = TransformerManager().transform_cell(code)  # type: ignore[no-untyped-call]
         ast.parse(transformed)
-    except SyntaxError:
+    except (SyntaxError, ValueError, IndexError, TypeError):
+        # IPython's transformation itself raises on some code that is no Python (mixed
+        # tabs and spaces: IndentationError): then it is not IPython's either.
         return None
     if "get_ipython()" not in transformed:
         return None
@@ -168,6 +173,26 @@ def notebook_only(code: str) -> str | None:
     return next((line for line in lines if line.startswith(("%", "!"))), None) or next(
         (line for line in lines if "!" in line), lines[0]
     )
+
+
+def parse_error(code: str) -> str | None:
+    """Why a Python block's code does not parse, as its verdict says it; None if it parses.
+
+    A block that IPython runs (:func:`notebook_only`) parses. Otherwise the verdict names
+    the error and its line in the block (1-based): ``does not parse: IndentationError at
+    line 3`` (mixed tabs and spaces, say, or pseudo-code).
+    """
+    import ast
+
+    try:
+        ast.parse(code)
+        return None
+    except SyntaxError as error:
+        if notebook_only(code) is not None:
+            return None
+        return f"does not parse: {type(error).__name__} at line {error.lineno or 1}"
+    except ValueError as error:  # a NUL byte
+        return f"does not parse: {type(error).__name__}: {error}"
 
 
 def _sessions(state: StateCore) -> None:
@@ -355,6 +380,11 @@ class Block:
     def cuda(self) -> bool:
         """Whether it needs a CUDA GPU (runs with the ``cuda`` fixture)."""
         return CUDA_OPTION in self.options
+
+    @property
+    def parse_error(self) -> str | None:
+        """Why its code does not parse (:func:`parse_error`), or None: it parses."""
+        return parse_error(self.code)
 
 
 @dataclass(frozen=True)
@@ -629,13 +659,32 @@ class Page:
         none on another page.
         """
         if self.is_note:
-            return self.body_start, len(self.lines)
+            post = self.post_marker
+            return (post + 1 if post is not None else self.body_start), len(self.lines)
         marks = [k for k, line in enumerate(self.lines) if line.strip() == INTRO_MARKER]
         if not marks or not self.src_uri.endswith("index.md"):
             return 0, 0
         ends = [k for k, line in enumerate(self.lines) if line.strip() == PAGES_MARKER]
         end = next((k for k in ends if k > marks[0]), len(self.lines))
         return marks[0] + 1, end
+
+    @property
+    def post_marker(self) -> int | None:
+        """On a whole post's page, the line (0-based) of :data:`POST_MARKER`; else None."""
+        if not self.is_note:
+            return None
+        for k in range(self.body_start, len(self.lines)):
+            line = self.lines[k].strip()
+            if line == POST_MARKER:
+                return k
+            if line and not line.startswith("#"):
+                return None  # the marker stands under the site's title, before the post
+        return None
+
+    @property
+    def whole_post(self) -> bool:
+        """Whether the page holds a whole post (:data:`POST_MARKER`), not one ``##`` section."""
+        return self.post_marker is not None
 
     @property
     def is_note(self) -> bool:

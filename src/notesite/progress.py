@@ -21,26 +21,15 @@ from typing import Any
 
 from notesite import model
 from notesite import outputs as _outputs
-from notesite.project import Project, extension_settings, read_config
+from notesite.fidelity import post_source
+from notesite.project import Project
 from notesite.verdicts import Verdict
 
-__all__ = ["Progress", "is_verified", "post_source", "progress", "progress_line"]
-
-
-def post_source(page: model.Page) -> str | None:
-    """The file name of the original a note page comes from (``post: source:``), or None."""
-    post = page.meta.get("post")
-    source = post.get("source") if isinstance(post, dict) else None
-    return str(source) if isinstance(source, str) and source else None
+__all__ = ["Progress", "by_post", "is_verified", "progress", "progress_line"]
 
 
 def _flag(value: Any) -> bool:
     return value is True or (isinstance(value, str) and value.lower() in {"true", "yes"})
-
-
-def _settings(project: Project) -> dict[str, Any]:
-    config = read_config(project.root) if (project.root / "mkdocs.yml").is_file() else {}
-    return extension_settings(config) or {}
 
 
 def is_verified(project: Project, page: model.Page) -> bool:
@@ -48,10 +37,9 @@ def is_verified(project: Project, page: model.Page) -> bool:
     source = post_source(page)
     if source is None:
         return True
-    posts = _settings(project).get("posts") or {}
-    setting = posts.get(source) if isinstance(posts, dict) else None
-    if isinstance(setting, dict) and "verified" in setting:
-        return _flag(setting["verified"])
+    setting = dict(project.posts).get(source)
+    if setting is not None and setting.verified is not None:
+        return setting.verified
     original = project.originals_dir / source
     if original.is_file():
         try:

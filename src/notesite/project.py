@@ -22,6 +22,62 @@ EXTENSION = "notesite"
 DEFAULTS = {"docs_dir": "docs", "outputs_dir": "outputs", "originals_dir": "notes-original"}
 
 
+class ProjectError(ValueError):
+    """A setting of the project that cannot be read (the message names it)."""
+
+
+#: A post's paging: on one page (the default), or a page per ``##`` section.
+ONE_PAGE = "one"
+SECTIONS = "sections"
+PAGINGS = (ONE_PAGE, SECTIONS)
+
+
+@dataclass(frozen=True)
+class PostSettings:
+    """The settings of one post (``posts: {<original file name>: {pages: sections}}``).
+
+    Attributes:
+        pages: ``one`` (the post on one page) or ``sections`` (a page per ``##`` section);
+            None where the project does not say (the post's front matter, else ``one``).
+        verified: Whether the post is held strictly (see :mod:`notesite.progress`); None
+            where the project does not say (the post's front matter, else not verified).
+    """
+
+    pages: str | None = None
+    verified: bool | None = None
+
+
+def post_settings(value: Any, where: str = CONFIG) -> dict[str, PostSettings]:
+    """The ``posts`` setting of the extension, read and checked.
+
+    Raises:
+        ProjectError: If it is not a mapping of file names to settings with a known ``pages``.
+    """
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise ProjectError(
+            f"{where}: expected notesite's posts: to map post file names to settings, got {value!r}"
+        )
+    found: dict[str, PostSettings] = {}
+    for name, settings in value.items():
+        settings = settings or {}
+        pages = settings.get("pages") if isinstance(settings, dict) else settings
+        if not isinstance(settings, dict) or (pages is not None and pages not in PAGINGS):
+            raise ProjectError(
+                f"{where}: expected posts: {name}: pages: one or sections, got {settings!r}"
+            )
+        verified = settings.get("verified")
+        unknown = set(settings) - {"pages", "verified"}
+        if (verified is not None and not isinstance(verified, bool)) or unknown:
+            raise ProjectError(
+                f"{where}: expected posts: {name}: with pages: one|sections and verified: "
+                f"true|false, got {settings!r}"
+            )
+        found[str(name)] = PostSettings(pages, verified)
+    return found
+
+
 class _Loader(yaml.SafeLoader):
     """A YAML loader that reads MkDocs' tags (``!ENV``, ``!!python/name:…``) as plain values."""
 
@@ -102,6 +158,8 @@ class Project:
     #: The author's blog (the extension's ``blog_url``): where a post the site does not
     #: hold is read, at its Jekyll permalink ("" when the project names none).
     blog_url: str = ""
+    #: Each post's settings, by its original's file name (``posts:`` of the extension).
+    posts: tuple[tuple[str, PostSettings], ...] = ()
 
     @classmethod
     def at(cls, root: Path, settings: dict[str, Any] | None = None) -> Project:
@@ -120,7 +178,29 @@ class Project:
             str(config.get("repo_url") or "").rstrip("/"),
             str(config.get("edit_uri") or ""),
             str(chosen.get("blog_url") or ""),
+            tuple(sorted(post_settings(chosen.get("posts")).items())),
         )
+
+    def paging(self, source: str, meta: dict[str, Any] | None = None) -> str:
+        """How the post whose original is ``source`` is paged: ``one`` or ``sections``.
+
+        The project's setting first (``posts: {<source>: {pages: …}}``), then the post's
+        front matter (``pages: sections``), else one page.
+
+        Raises:
+            ProjectError: If the post's front matter names another paging.
+        """
+        chosen = dict(self.posts).get(source, PostSettings()).pages
+        if chosen is not None:
+            return chosen
+        own = (meta or {}).get("pages")
+        if own is None:
+            return ONE_PAGE
+        if own not in PAGINGS:
+            raise ProjectError(
+                f"{source}: expected front matter pages: one or sections, got {own!r}"
+            )
+        return str(own)
 
     def source_url(self, path: str) -> str | None:
         """The address of a file of the repository on its host (None without ``repo_url``).

@@ -821,7 +821,9 @@ class NotesitePlugin:
         if run is None or block is None:
             return  # not a page of the site, or it changed while the tests ran
         skipped = call.excinfo is not None and call.excinfo.errisinstance(pytest.skip.Exception)
-        if skipped and call.when == "setup":
+        # Skipped where it could only be skipped: no CUDA GPU (at setup), or code that does
+        # not parse (when run): its record says so, and the site shows why.
+        if skipped and (call.when == "setup" or (call.when == "call" and block.parse_error)):
             device, _ = _where()
             reason = str(getattr(call.excinfo.value, "msg", "")) if call.excinfo else ""
             run.new[block.key] = _outputs.Entry(

@@ -732,16 +732,16 @@ def _highlight_tags(page: Page, project: Project) -> dict[str, str]:
     Read through the page model: a post's model has the tag's block as a fence (see
     :func:`notesite.model.as_fences`), whose opening line in the file is the tag.
     """
-    from notesite.fidelity import originals
-    from notesite.model import HIGHLIGHT_OPEN, post_meta
+    from notesite.fidelity import originals, post_source
+    from notesite.model import HIGHLIGHT_OPEN
 
-    title = (page.meta.get("post") or {}).get("title") if isinstance(page.meta, dict) else None
+    source = post_source(page)
     found: dict[str, str] = {}
     for name in originals(project):
+        if name != source:
+            continue
         text = (project.originals_dir / name).read_text(encoding="utf-8")
         original = parse_page(text, name, note=False, page=False)
-        if str(post_meta(original, name)[0].get("title")) != str(title):
-            continue
         raw = text.removeprefix("\ufeff").splitlines()
         for fence in original.fences:
             if HIGHLIGHT_OPEN.match(raw[fence.start]):

@@ -25,6 +25,7 @@ pytestmark = pytest.mark.browser
 POST = r"""---
 title: Softmax notes
 date: 2021-03-04
+pages: sections
 ---
 
 Where the formulas of the loss come from. Contents: [Softmax](#softmax),
@@ -48,7 +49,7 @@ and the product of three numbers is $p = a*b*c$, with $x_1 + y_1$ inline too.[^1
 
 Back to [the softmax](#softmax), which [this section](#cross-entropy) uses.
 """
-PAGE = "notes/softmax-notes/softmax.md"
+PAGE = "notes/softmax/softmax.md"
 
 
 @pytest.fixture(scope="module")
@@ -103,18 +104,18 @@ def test_a_post_s_links_lead_to_its_sections_or_keep_their_words(
     with serve(softmax_site) as site:
         browsing = browse(color_scheme="light")
         page = browsing.new_page()
-        goto(page, site(page_url("notes/softmax-notes/index.md")))
+        goto(page, site(page_url("notes/softmax/index.md")))
         page.locator("article p a", has_text="Cross entropy").click()
-        page.wait_for_url("**/softmax-notes/cross-entropy/#cross-entropy")
+        page.wait_for_url("**/softmax/cross-entropy/#cross-entropy")
         assert page.locator("article h1").inner_text().startswith("Cross entropy")
         # On the section's own page, a link to a heading there stays; one to another
         # section's page leads there.
         # (The theme shows each link's address in full.)
         here = page.locator("article > p a", has_text="this section").get_attribute("href")
-        assert str(here).endswith("/softmax-notes/cross-entropy/#cross-entropy")
+        assert str(here).endswith("/softmax/cross-entropy/#cross-entropy")
         back = page.locator("article > p a", has_text="the softmax").get_attribute("href")
-        assert str(back).endswith("/softmax-notes/softmax/#softmax")
-        goto(page, site(page_url("notes/softmax-notes/index.md")))
+        assert str(back).endswith("/softmax/softmax/#softmax")
+        goto(page, site(page_url("notes/softmax/index.md")))
         dead = page.locator("article > p .ptn-dead-link", has_text="my statistics recap")
         assert dead.get_attribute("title") == (
             "In the post, a link to ../2021-01-01-stats.md, which this site does not hold"

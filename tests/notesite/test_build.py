@@ -72,5 +72,5 @@ def test_a_broken_check_fails_the_build_naming_its_line(
     misc.write_text(text.replace("# Misc\n", "# Misc\n\n" + box, 1), encoding="utf-8")
     done = mkdocs_build(project_copy, project_copy / "site")
     assert done.returncode == 1
-    assert "notes/misc.md:12: expected the check to hold exactly one ```python" in done.stderr
+    assert "notes/misc.md:13: expected the check to hold exactly one ```python" in done.stderr
     assert "Traceback" not in done.stderr

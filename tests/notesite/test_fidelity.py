@@ -48,7 +48,7 @@ def section_order(root: Path) -> dict[str, tuple[list[str], list[str]]]:
         sections = [post.units[section[0]].heading_text for section in post.sections]
         titles = [
             page.lines[page.headings[0][0]].strip().lstrip("#").strip()
-            for page in post_pages(project, post.title)
+            for page in post_pages(project, name)
         ]
         found[name] = (sections, titles)
     return found
@@ -67,7 +67,8 @@ def test_nav_order_holds_for_each_post_whatever_its_front_matter(repo_copy: Path
     """A second post (TOML front matter, an introduction, a # heading) is checked on its own."""
     post = repo_copy / "kettle.md"
     post.write_text(
-        '+++\ntitle = "Kettle notes"\n+++\n\nAbout kettles.\n\n## Water ##\n\nIt boils.\n\n'
+        '+++\ntitle = "Kettle notes"\npages = "sections"\n+++\n\n'
+        "About kettles.\n\n## Water ##\n\nIt boils.\n\n"
         "# Aside\n\nSteam.\n\n## Lids\n\nA lid.\n",
         encoding="utf-8",
     )
@@ -76,7 +77,7 @@ def test_nav_order_holds_for_each_post_whatever_its_front_matter(repo_copy: Path
     assert found["kettle.md"] == (["Water ##", "Lids"], ["Water ##", "Lids"])
     config = repo_copy / "mkdocs.yml"
     text = config.read_text(encoding="utf-8")
-    water, lids = "notes/kettle-notes/water.md", "notes/kettle-notes/lids.md"
+    water, lids = "notes/kettle/water.md", "notes/kettle/lids.md"
     config.write_text(text.replace(water, "@").replace(lids, water).replace("@", lids))
     assert section_order(repo_copy)["kettle.md"][1] == ["Lids", "Water ##"]
 

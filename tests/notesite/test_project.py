@@ -6,7 +6,7 @@ import pkgutil
 from pathlib import Path
 
 import ptnotes
-from notesite.fidelity import post_pages, post_title
+from notesite.fidelity import post_pages, post_source
 from notesite.model import PAGES_MARKER
 from notesite.parity import DIRECTIVE
 from notesite.project import Project, find_root
@@ -52,7 +52,7 @@ def test_each_post_s_index_lists_its_pages_in_nav_order(built_site: Path) -> Non
         listed = (built_site / folder / "index.html").read_text(encoding="utf-8")
         pages = [
             p
-            for p in post_pages(project, post_title(index) or "")
+            for p in post_pages(project, post_source(index) or "")
             if Path(p.src_uri).parent == folder
         ]
         assert pages, index.src_uri

@@ -204,12 +204,13 @@ def test_zensical_renders_a_post_s_math_with_the_site_s_own_katex(tmp_path: Path
     shutil.copytree(ROOT, project, ignore=IGNORED)
     post = tmp_path / "softmax.md"
     post.write_text(
-        "---\ntitle: Softmax notes\n---\n\n## Softmax\n\n$$\np = a*b*c\n$$\n\nand $x_1$ too.\n",
+        "---\ntitle: Softmax notes\npages: sections\n---\n\n"
+        "## Softmax\n\n$$\np = a*b*c\n$$\n\nand $x_1$ too.\n",
         encoding="utf-8",
     )
     sync(Project.at(project), post, new_post=True, run_blocks=False)
     run([str(zensical), "build", "--strict", "-f", "mkdocs.yml"], project)
-    html = (project / "site" / "notes" / "softmax-notes" / "softmax" / "index.html").read_text(
+    html = (project / "site" / "notes" / "softmax" / "softmax" / "index.html").read_text(
         encoding="utf-8"
     )
     assert '<div class="arithmatex">\\[\np = a*b*c\n\\]</div>' in html

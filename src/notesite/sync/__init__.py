@@ -33,6 +33,7 @@ from notesite.sync.merge import Event, Flag, Plan, plan_sync
 from notesite.sync.post import Post, PostUnit, SyncError, read_post
 from notesite.sync.report import report
 from notesite.sync.run import (
+    DOES_NOT_PARSE,
     FAILS,
     NEEDS_CUDA,
     NEEDS_PACKAGE,
@@ -49,6 +50,7 @@ from notesite.sync.run import (
 __all__ = [
     "ADDED",
     "CHANGED",
+    "DOES_NOT_PARSE",
     "FAILS",
     "MOVED",
     "NEEDS_CUDA",

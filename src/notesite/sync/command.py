@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from notesite.fidelity import (
-    post_title,
+    post_source,
 )
 from notesite.model import (
     UNCHECKED,
@@ -113,7 +113,7 @@ def sync(
     unchecked = [
         f"docs/{page.src_uri}:{claim.line}: {claim.text}"
         for page in fresh.notes()
-        if post_title(page) == new.title
+        if post_source(page) == plan.original_path.name
         for claim in page.claims
         if claim.status == UNCHECKED
     ]

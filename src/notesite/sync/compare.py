@@ -54,7 +54,12 @@ def _similar(a: str, b: str) -> float:
 
 
 def _pair_sections(old: Post, new: Post) -> dict[int, int]:
-    """Pair the sections: the same heading first, then a similar heading or the same units."""
+    """Pair the sections: the same heading first, then a similar heading or the same units.
+
+    Two versions of a whole post (one page) are one section each: the two are a pair.
+    """
+    if old.whole and new.whole:
+        return {0: 0}
     old_heads = [old.units[s[0]].heading_text for s in old.sections]
     new_heads = [new.units[s[0]].heading_text for s in new.sections]
     sections: dict[int, int] = {}

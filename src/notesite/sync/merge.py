@@ -10,15 +10,18 @@ import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from notesite.fidelity import (
+    POST_SUFFIXES,
     _find_last,
     check_metadata,
     normalise,
     normalised_lines,
     originals,
     post_index,
-    post_title,
+    post_pages,
+    post_source,
     rebuild_page,
     rebuild_with_origins,
 )
@@ -31,6 +34,7 @@ from notesite.model import (
     INTRO_MARKER,
     NOTE_KIND,
     PAGES_MARKER,
+    POST_MARKER,
     PROSE,
     PYTHON_LANGS,
     Fence,
@@ -42,7 +46,7 @@ from notesite.model import (
     read_markdown,
     slugify,
 )
-from notesite.project import CONFIG, Project
+from notesite.project import CONFIG, ONE_PAGE, SECTIONS, Project, ProjectError
 from notesite.sync.compare import (
     ADDED,
     CHANGED,
@@ -76,7 +80,10 @@ from notesite.sync.write import (
     _records,
     _section_page,
     add_nav,
+    add_nav_entry,
+    nav_label,
     rename_nav_section,
+    retitle_nav_entry,
     rewrite_nav,
 )
 
@@ -170,7 +177,7 @@ def place(post: Post, pages: Sequence[Page]) -> Placement:
     headers: dict[str, list[str]] = {}
     for page in pages:
         here = sorted((p for p in placed.values() if p.page is page), key=lambda p: p.start)
-        if not here or here[0].unit.heading_level != 2:
+        if not here or (not post.whole and here[0].unit.heading_level != 2):
             raise SyncError(f"docs/{page.src_uri}: expected the page to open with its section")
         headers[page.src_uri] = page.lines[: here[0].start]
         for before, after in itertools.pairwise(here):
@@ -332,7 +339,9 @@ def _chunk(
             continue
         entries += [(i, text) for text in reverted.get(i, [lines[i]])]
     if new.kind == HEADING:
-        new_lines = ["#" * (new.heading_level - 1) + " " + new.heading_text]
+        # A whole post's page writes its headings as written; a section's page a level up.
+        level = new.heading_level if placed.page.whole_post else new.heading_level - 1
+        new_lines = ["#" * level + " " + new.heading_text]
         new_norm = [normalise(new_lines[0])]
     pieces: dict[int, list[str]] = {i: [] for i in own}
     tail: list[str] = []  # new blocks after the last of the unit's text and its boxes
@@ -615,38 +624,53 @@ def _starts_block(lines: list[str], at: int) -> bool:
     return after_blank or bool(LIST_MARKER.match(lines[at].strip()))
 
 
+def _date(meta: dict[str, object]) -> str:
+    return str(meta.get("date") or "")
+
+
 def _original_of(project: Project, new: Post, *, new_post: bool) -> tuple[str, Post] | None:
     """The original (file name, post) that ``new`` is a version of; None for a new post.
 
+    A post is known by its file name: the original of that name. A version saved under
+    another name (the blog's ``2022-01-28-….markdown`` of an original ``basics.md``) is
+    the one original whose title and date are both the version's.
+
     Raises:
-        SyncError: If the post matches no original (or, with ``new_post``, one already).
+        SyncError: If the post matches no original, or several (or, with ``new_post``, an
+            original has its file name already).
     """
-    olds = {
-        name: read_post(
-            read_markdown(project.originals_dir / name, f"{project.originals_dir.name}/{name}"),
-            f"{project.originals_dir.name}/{name}",
-        )
-        for name in originals(project)
-    }
-    same = [name for name, post in olds.items() if post.title == new.title]
+    names = originals(project)
+    folder = project.originals_dir.name
+    own = Path(new.name).name
     if new_post:
-        if same:
-            raise SyncError(
-                f"{new.name}: expected a post that is not on the site yet, got the title "
-                f"{new.title!r} of {project.originals_dir.name}/{same[0]}: run "
-                f"`make sync POST={new.name}` without NEW=1 (--new) to update it"
-            )
-        return None
-    if not same and Path(new.name).name in olds:  # the same file: its title changed
-        return Path(new.name).name, olds[Path(new.name).name]
-    if not same:
-        titles = ", ".join(f"{post.title!r} ({name})" for name, post in olds.items()) or "none"
+        return None  # a clash of names or pages is refused when its pages are planned
+    if own in names:
+        return own, _read_original(project, own)
+    olds = {name: _read_original(project, name) for name in names}
+    same = [
+        name
+        for name, post in olds.items()
+        if post.title == new.title and _date(post.meta) == _date(new.meta)
+    ]
+    if len(same) == 1:
+        return same[0], olds[same[0]]
+    if same:
         raise SyncError(
-            f"{new.name}: expected the title of a post on the site ({titles}), got "
-            f"{new.title!r}. To add it as another post, run "
-            f"`make sync POST={new.name} NEW=1` (--new)"
+            f"{new.name}: expected one post of the site with its title and date, got "
+            f"{len(same)}: " + ", ".join(f"{folder}/{name}" for name in same) + "; save the new "
+            "version under the file name of the one it is a version of"
         )
-    return same[0], olds[same[0]]
+    listed = ", ".join(f"{post.title!r} ({name})" for name, post in olds.items()) or "none"
+    raise SyncError(
+        f"{new.name}: expected the file name of a post on the site, or the title and date "
+        f"of one ({listed}), got {own!r} ({new.title!r}, {_date(new.meta) or 'no date'}). "
+        f"To add it as another post, run `make sync POST={new.name} NEW=1` (--new)"
+    )
+
+
+def _read_original(project: Project, name: str, *, whole: bool = False) -> Post:
+    where = f"{project.originals_dir.name}/{name}"
+    return read_post(read_markdown(project.originals_dir / name, where), where, whole=whole)
 
 
 def _margin_pointers(
@@ -727,11 +751,21 @@ def plan_sync(project: Project, new: Post, *, new_post: bool = False) -> Plan:
         return _plan_new(project, new)
     name, old = original
     try:
-        pages = [p for p in project.notes() if post_title(p) == old.title]
+        pages = post_pages(project, name)
     except PageError as error:
         raise SyncError(
             f"docs/{error}; the sync reads every page before it changes any: mend the page"
         ) from None
+    if not pages:
+        raise SyncError(
+            f"{project.originals_dir.name}/{name}: expected note pages whose front matter "
+            f"names the post (post: source: {name}), got none; the sync cannot place the changes"
+        )
+    # The post keeps the paging its pages have: one page (a whole post), or one per section.
+    whole = len(pages) == 1 and pages[0].whole_post
+    _same_paging(project, name, new, whole)
+    old = _read_original(project, name, whole=whole)
+    new = read_post(new.text, new.name, whole=whole)
     placement = place(old, pages)
     comparison = compare_posts(old, new)
     flags: list[Flag] = []
@@ -761,12 +795,14 @@ def plan_sync(project: Project, new: Post, *, new_post: bool = False) -> Plan:
             src = by_old_section[i]
             page = next(p for p in pages if p.src_uri == src)
             header = placement.headers[src]
-            if meta_changed:
-                header = _front_matter(page.meta, new)
+            if whole and (meta_changed or _own_title(new) != _own_title(old)):
+                header = _whole_header(page.meta, new, name)
+            elif meta_changed:
+                header = _front_matter(page.meta, new, name)
         else:
             src = _section_page(project, folder, new.units[section[0]].heading_text, taken)
             taken.add(src)
-            header = _front_matter({}, new)
+            header = _front_matter({}, new, name)
         nav.append(src)
         body: list[str] = []
         page_events = events.setdefault(src, [])
@@ -775,7 +811,7 @@ def plan_sync(project: Project, new: Post, *, new_post: bool = False) -> Plan:
             unit = new.units[n]
             found = comparison.units.get(n)
             if found is None:
-                lines = render_unit(unit)
+                lines = render_unit(unit, section=not whole)
             else:
                 o, how = found
                 placed = placement.placed[o]
@@ -837,8 +873,8 @@ def plan_sync(project: Project, new: Post, *, new_post: bool = False) -> Plan:
             texts[src] = text
     flags += _removed_units(placement, comparison, kept_boxes, events)
     if meta_changed:  # the post's index pages carry its front matter too
-        texts.update(_index_pages(project, old, new))
-    index = post_index(project, old.title)
+        texts.update(_index_pages(project, name, new))
+    index = post_index(project, name)
     held = normalised_lines(rebuild_page(index) if index else [])
     if held != normalised_lines(old.lines[old.body_start : old.sections_start]):
         where = f"docs/{index.src_uri}" if index else "the post's index page"
@@ -864,9 +900,14 @@ def plan_sync(project: Project, new: Post, *, new_post: bool = False) -> Plan:
     config_text = None
     if nav != old_nav:
         config_text = rewrite_nav((project.root / CONFIG).read_text(encoding="utf-8"), old_nav, nav)
-    if new.title != old.title:  # the post's nav section, if titled with it, follows
+    if nav_label(new) != nav_label(old):  # the post's nav section or entry follows
         config = config_text or (project.root / CONFIG).read_text(encoding="utf-8")
-        config_text = rename_nav_section(config, old.title, new.title) or config_text
+        if whole:
+            config_text = retitle_nav_entry(config, nav[0], nav_label(new)) or config_text
+        else:
+            renamed = rename_nav_section(config, nav_label(old), nav_label(new))
+            renamed = renamed or rename_nav_section(config, old.title, nav_label(new))
+            config_text = renamed or config_text
     plan = Plan(new, old, texts, removed_pages, nav, config_text, {}, events, flags)
     plan.original_path = project.originals_dir / name
     plan.reverify, plan.unrun = reverify, unrun
@@ -943,8 +984,9 @@ def _verify_text(plan: Plan, current: dict[str, Page]) -> dict[str, Page]:
     ordered = [parsed.get(src) or current[src] for src in plan.nav if is_note_page(src)]
     if plan.index is not None:
         ordered.insert(0, parsed.get(plan.index.src_uri) or plan.index)
+    assert plan.original_path is not None
     for page in ordered:
-        for problem in check_metadata(new.meta, page.meta, page.src_uri):
+        for problem in check_metadata(new.meta, page.meta, page.src_uri, plan.original_path.name):
             raise SyncError(f"conflict: docs/{problem} (in the page the merge made)")
     try:
         rebuilt = [(page, line) for page in ordered for line in rebuild_page(page)]
@@ -1017,36 +1059,150 @@ def _short(text: str, limit: int = 80) -> str:
     return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + " …"
 
 
-def _plan_new(project: Project, new: Post) -> Plan:
-    """The plan of a new post: its own folder of pages, nav section and original.
+def _same_paging(project: Project, name: str, new: Post, whole: bool) -> None:
+    """Refuse a version whose paging setting is not the one its pages have.
+
+    ``new`` is read by its sections: without one (:attr:`Post.whole`), it is one page
+    whatever the setting.
 
     Raises:
-        SyncError: If its original's file name or its page folder is another post's.
+        SyncError: Naming the setting and the pages' paging.
     """
-    stem = Path(new.name).name
-    if not stem.endswith(".md"):
-        stem = f"{slugify(new.title) or 'post'}.md"
-    original = project.originals_dir / stem
+    try:
+        wanted = project.paging(name, new.meta)
+    except ProjectError as error:
+        raise SyncError(str(error)) from None
+    has = ONE_PAGE if whole else SECTIONS
+    if wanted != has and not (whole and new.whole):
+        raise SyncError(
+            f"{new.name}: expected the paging of its pages (pages: {has}), got pages: "
+            f"{wanted} (the post's front matter or posts: in {CONFIG}); the sync keeps a "
+            "post's paging: set it back, or remove the post's pages and add it again (--new)"
+        )
+
+
+def _own_title(post: Post) -> bool:
+    """Whether a whole post opens with its own ``#`` heading (then the site adds none)."""
+    return bool(post.units) and post.units[0].heading_level == 1
+
+
+def _whole_header(meta: dict[str, Any], post: Post, source: str) -> list[str]:
+    """The lines of a whole post's page above the post: front matter, title, marker."""
+    title = [] if _own_title(post) else [f"# {post.title}", ""]
+    return [*_front_matter(meta, post, source), *title, POST_MARKER, ""]
+
+
+def post_slug(name: str) -> str:
+    """The slug of a post's pages: its file name's, without a Jekyll ``YYYY-MM-DD-`` date."""
+    stem = Path(name).name
+    for suffix in POST_SUFFIXES:
+        stem = stem.removesuffix(suffix)
+    return slugify(re.sub(r"^\d{4}-\d{2}-\d{2}-", "", stem)) or "post"
+
+
+def _slug_of_new(project: Project, source: str) -> str:
+    """The slug of a new post's pages: :func:`post_slug`, or with its date if another post's.
+
+    Two posts of a blog may differ only by their date (``2022-04-04-nmt.markdown`` and
+    ``2022-04-07-nmt.markdown``): the second one's slug is ``nmt-2022-04-07``. A page of
+    the site's own (no post's) is never moved aside: :func:`_clash` refuses it.
+    """
+    slug = post_slug(source)
+    dated = re.match(r"^(\d{4}-\d{2}-\d{2})-", Path(source).name)
+    if dated is None:
+        return slug
+    for src in project.nav:
+        if src == f"notes/{slug}.md" or src.startswith(f"notes/{slug}/"):
+            page = project.page(src) if (project.docs_dir / src).is_file() else None
+            if page is not None and post_source(page) not in (None, source):
+                return f"{slug}-{dated[1]}"
+    return slug
+
+
+def _clash(project: Project, new: Post, source: str, slug: str) -> None:
+    """Refuse a new post whose original, page, folder or URL another page or post has.
+
+    Raises:
+        SyncError: Naming the new post and what it would replace.
+    """
+    folder = project.originals_dir.name
+    original = project.originals_dir / source
     if original.exists():
-        other = read_post(read_markdown(original, stem), stem)
+        other = _read_original(project, source)
         raise SyncError(
             f"{new.name}: expected a file name that no post of the site has, got "
-            f"{project.originals_dir.name}/{stem}, the original of {other.title!r}; "
-            "rename the new post's file and run the sync again"
+            f"{folder}/{source}, the original of {other.title!r}; rename the new post's file "
+            "and run the sync again (or, to update that post, run the sync without --new)"
         )
-    folder = f"notes/{slugify(new.title) or 'post'}"
-    if (project.docs_dir / folder).exists() or folder in {
-        src.rsplit("/", 1)[0] for src in project.nav
-    }:
-        raise SyncError(
-            f"{new.name}: expected a title whose page folder is free, got {new.title!r}, "
-            f"whose folder docs/{folder} exists already; give the post another title"
-        )
+    # notes/<slug>.md and notes/<slug>/index.md have one URL, notes/<slug>/.
+    taken = [f"notes/{slug}.md", f"notes/{slug}/"]
+    nav = set(project.nav)
+    for target in taken:
+        on_disk = project.docs_dir / target
+        held = [src for src in nav if src == target or src.startswith(target)]
+        if on_disk.exists() or held:
+            what = held[0] if held else target
+            held_page = project.page(what) if what.endswith(".md") and what in nav else None
+            whose = f" (the page {held_page.title!r})" if held_page is not None else ""
+            raise SyncError(
+                f"{new.name}: expected pages of their own, got docs/notes/{slug} of an "
+                f"existing page: docs/{what}{whose}; the new post would replace it. Rename "
+                "the new post's file and run the sync again"
+            )
+
+
+def _plan_new(project: Project, new: Post) -> Plan:
+    """The plan of a new post: its page (or folder of pages), nav entry and original.
+
+    Raises:
+        SyncError: If its original's file name, its page, folder or URL is another's.
+    """
+    source = Path(new.name).name
+    if Path(source).suffix not in POST_SUFFIXES:
+        source = f"{slugify(new.title) or 'post'}.md"
+    slug = _slug_of_new(project, source)
+    _clash(project, new, source, slug)
+    try:
+        paging = project.paging(source, new.meta)
+    except ProjectError as error:
+        raise SyncError(str(error)) from None
+    if paging == ONE_PAGE or new.whole:
+        return _plan_new_page(project, read_post(new.text, new.name, whole=True), source, slug)
+    return _plan_new_sections(project, new, source, slug)
+
+
+def _plan_new_page(project: Project, new: Post, source: str, slug: str) -> Plan:
+    """The plan of a new post on one page: ``notes/<slug>.md``, one nav entry."""
+    src = f"notes/{slug}.md"
+    header = _whole_header({}, new, source)
+    units = new.units
+    events: dict[str, list[Event]] = {src: []}
+    unrun: list[Event] = []
+    at = len(header) + 1
+    for k, unit in enumerate(units):
+        at += k > 0 and not tight(units[k - 1], unit)
+        events[src].append(Event(ADDED, unit.kind, _words(unit), at))
+        if _python_without_language(unit):
+            unrun.append(Event(ADDED, unit.kind, _words(unit), at, src))
+        at += len(render_unit(unit, section=False))
+    texts = {src: "\n".join([*header, *render_units(units, section=False)]) + "\n"}
+    config = (project.root / CONFIG).read_text(encoding="utf-8")
+    plan = Plan(new, None, texts, [], [src], add_nav_entry(config, nav_label(new), src), {},
+                events, [])  # fmt: skip
+    plan.original_path = project.originals_dir / source
+    plan.unrun = unrun
+    _verify_text(plan, {})
+    return plan
+
+
+def _plan_new_sections(project: Project, new: Post, source: str, slug: str) -> Plan:
+    """The plan of a new post split by its sections: its own folder of pages, nav section."""
+    folder = f"notes/{slug}"
     texts: dict[str, str] = {}
     events: dict[str, list[Event]] = {}
     unrun: list[Event] = []
     index = f"{folder}/index.md"
-    header = _front_matter({}, new)
+    header = _front_matter({}, new, source)
     opening = new.intro[0] if new.intro else None
     own_title = opening is not None and opening.heading_level == 1
     title = [] if own_title else [f"# {new.title}", ""]
@@ -1069,8 +1225,8 @@ def _plan_new(project: Project, new: Post) -> Plan:
             at += len(render_unit(unit))
         texts[src] = "\n".join([*header, *body]) + "\n"
     config = (project.root / CONFIG).read_text(encoding="utf-8")
-    plan = Plan(new, None, texts, [], nav, add_nav(config, new.title, nav), {}, events, [])
-    plan.original_path = original
+    plan = Plan(new, None, texts, [], nav, add_nav(config, nav_label(new), nav), {}, events, [])
+    plan.original_path = project.originals_dir / source
     plan.unrun = unrun
     plan.index = parse_page(texts[index], index)
     _verify_text(plan, {})

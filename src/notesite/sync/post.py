@@ -72,6 +72,8 @@ class Post:
     intro: list[PostUnit] = field(default_factory=list)
     #: Where the title comes from when the post has none in front matter ("" when it has).
     title_from: str = ""
+    #: Read as a whole post (one page): all its units are one section, its introduction too.
+    whole: bool = False
 
     @property
     def sections_start(self) -> int:
@@ -84,15 +86,21 @@ class Post:
         return str(self.meta["title"])
 
 
-def read_post(text: str, name: str) -> Post:
+def read_post(text: str, name: str, *, whole: bool = False) -> Post:
     """Cut a post into its introduction, units and sections.
 
     Front matter is YAML (``---``) or TOML (``+++``), with any of ``title``, ``subtitle``,
     ``date`` and ``tags``; a post without a title there takes its first ``#`` heading's
     words, else its file name (:attr:`Post.title_from` says which).
 
+    Args:
+        text: The post's text.
+        name: Its file name, for messages.
+        whole: Read it as one page: every unit, the introduction's too, in one section.
+            A post without a ``##`` section is read so whatever ``whole`` says.
+
     Raises:
-        SyncError: If it cannot be read as Markdown, or has no ``##`` section.
+        SyncError: If it cannot be read as Markdown, or holds no text at all.
     """
     try:
         page = parse_page(text, name, note=False, page=False)
@@ -143,11 +151,19 @@ def read_post(text: str, name: str) -> Post:
         )  # fmt: skip
         units.append(post_unit)
         sections[-1].append(post_unit.index)
-    if not sections:
-        raise SyncError(
-            f"{name}: expected a post with ## sections (one page each), got none; the site "
-            "makes a page of each ## section, so a post needs one at least"
-        )
+    if whole or not sections:
+        units = [
+            PostUnit(k, u.kind, u.start, u.end, u.level, u.text, u.raw, 0)
+            for k, u in enumerate([*intro, *units])
+        ]
+        if not units:
+            raise SyncError(
+                f"{name}: expected a post with some text, got none after its front matter"
+            )
+        return Post(
+            name, text, meta, page.lines, page.body_start, units, [list(range(len(units)))],
+            [], title_from, whole=True,
+        )  # fmt: skip
     return Post(name, text, meta, page.lines, page.body_start, units, sections, intro, title_from)
 
 

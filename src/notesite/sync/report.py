@@ -7,6 +7,7 @@ import re
 from notesite.sync.compare import ADDED, CHANGED, MOVED, REMOVED
 from notesite.sync.merge import Plan
 from notesite.sync.run import (
+    DOES_NOT_PARSE,
     FAILS,
     NEEDS_CUDA,
     NEEDS_PACKAGE,
@@ -37,7 +38,16 @@ def report(plan: Plan, runs: list[BlockRun], unchecked: list[str], seconds: floa
             counts[event.what] += 1
     results = {
         r: sum(run.result == r for run in runs)
-        for r in (PASSES, NEEDS_SETUP, NEEDS_PACKAGE, NEEDS_CUDA, NOTEBOOK_ONLY, FAILS, TIMED_OUT)
+        for r in (
+            PASSES,
+            NEEDS_SETUP,
+            NEEDS_PACKAGE,
+            NEEDS_CUDA,
+            NOTEBOOK_ONLY,
+            DOES_NOT_PARSE,
+            FAILS,
+            TIMED_OUT,
+        )
     }
     titled = [
         f"- Title: *{plan.post.title}*, from {plan.post.title_from}: no title in front matter."

@@ -36,6 +36,7 @@ NEEDS_PACKAGE = "needs a package"
 FAILS = "fails"
 TIMED_OUT = "timed out"
 NOTEBOOK_ONLY = "notebook only"
+DOES_NOT_PARSE = "does not parse"
 
 
 @dataclass
@@ -251,7 +252,21 @@ def run_new_blocks(
             path = project.record_path(src)
             record = path.read_text(encoding="utf-8") if path.is_file() else None
         keys = {e.key for e in _outputs.parse(record, src)} if record else set()
-        jobs += [(page, b.number) for b in page.blocks if b.key not in keys]
+        unparsed = {b.number: b.parse_error for b in page.blocks if b.parse_error}
+        jobs += [
+            (page, b.number) for b in page.blocks if b.key not in keys and b.number not in unparsed
+        ]
+        notebook += [
+            BlockRun(
+                page.src_uri,
+                b.line,
+                b.code.strip().splitlines()[0] if b.code.strip() else "",
+                DOES_NOT_PARSE,
+                f"{unparsed[b.number].removeprefix(f'{DOES_NOT_PARSE}: ')}; pytest skips it",
+            )
+            for b in page.blocks
+            if b.number in unparsed
+        ]
         sessions += [(page, fence) for fence in page.doctests]
         notebook += [
             BlockRun(

@@ -10,7 +10,7 @@ import yaml
 
 from notesite import outputs as _outputs
 from notesite.fidelity import (
-    post_title,
+    post_source,
 )
 from notesite.model import (
     Page,
@@ -24,8 +24,8 @@ from notesite.sync.post import Post, SyncError
 NAV_ENTRY = re.compile(r"^(?P<indent>\s*)-\s+(?:(?P<title>.+?):\s+)?(?P<path>\S+\.md)\s*$")
 
 
-def _front_matter(meta: dict[str, Any], post: Post) -> list[str]:
-    """A page's front matter, with the post's title, subtitle, date and tags."""
+def _front_matter(meta: dict[str, Any], post: Post, source: str) -> list[str]:
+    """A page's front matter: the post's source (its original), title, subtitle, date, tags."""
 
     def scalar(value: Any) -> str:
         if isinstance(value, str) and (value[:1].isdigit() or ": " in value or "#" in value):
@@ -38,6 +38,7 @@ def _front_matter(meta: dict[str, Any], post: Post) -> list[str]:
     for key, value in rest.items():
         out.append(f"{key}: {scalar(value)}")
     out.append("post:")
+    out.append(f"  source: {scalar(source)}")
     for key in ("title", "subtitle", "date"):
         if key in post.meta:
             out.append(f"  {key}: {scalar(post.meta[key])}")
@@ -64,16 +65,16 @@ def _section_page(project: Project, folder: str, heading: str, taken: set[str]) 
     return src
 
 
-def _index_pages(project: Project, old: Post, new: Post) -> dict[str, str]:
+def _index_pages(project: Project, source: str, new: Post) -> dict[str, str]:
     """The post's index pages (in the nav) with the new version's front matter."""
     texts = {}
     nav_all = set(project.nav)
     for index in project.pages():
-        if not index.is_note and post_title(index) == old.title and index.src_uri in nav_all:
+        if not index.is_note and post_source(index) == source and index.src_uri in nav_all:
             body_lines = index.lines[index.body_start :]
             while body_lines and not body_lines[0].strip():
                 body_lines = body_lines[1:]
-            text = "\n".join([*_front_matter(index.meta, new), *body_lines])
+            text = "\n".join([*_front_matter(index.meta, new, source), *body_lines])
             texts[index.src_uri] = text.rstrip("\n") + "\n"
     return texts
 
@@ -143,6 +144,42 @@ def add_nav(config: str, title: str, pages: list[str]) -> str:
     block = [f"{indent}- {nav_title(title)}:\n"] + [f"{indent}    - {p}\n" for p in pages]
     lines[i + 1 : i + 1] = block
     return "".join(lines)
+
+
+def nav_label(post: Post) -> str:
+    """A post's title in the nav: its title and date, so two posts of one title differ."""
+    date = str(post.meta.get("date") or "").split(" ")[0]
+    return f"{post.title} ({date})" if date else post.title
+
+
+def add_nav_entry(config: str, label: str, page: str) -> str:
+    """mkdocs.yml with a nav entry ``label: page`` (a post on one page) after the last note.
+
+    Raises:
+        SyncError: If the nav has no ``notes/`` entry to put it after.
+    """
+    lines = config.splitlines(keepends=True)
+    found = [
+        (i, m)
+        for i, line in enumerate(lines)
+        if (m := NAV_ENTRY.match(line.rstrip("\n"))) and m["path"].startswith("notes/")
+    ]
+    if not found:
+        raise SyncError(f"{CONFIG}: expected a nav with the notes' pages (- notes/….md), got none")
+    i, match = found[-1]
+    lines[i + 1 : i + 1] = [f"{match['indent']}- {nav_title(label)}: {page}\n"]
+    return "".join(lines)
+
+
+def retitle_nav_entry(config: str, page: str, label: str) -> str | None:
+    """mkdocs.yml with the nav entry of ``page`` titled ``label`` (None: no such entry)."""
+    lines = config.splitlines(keepends=True)
+    for i, line in enumerate(lines):
+        match = NAV_ENTRY.match(line.rstrip("\n"))
+        if match is not None and match["path"] == page:
+            lines[i] = f"{match['indent']}- {nav_title(label)}: {page}\n"
+            return "".join(lines)
+    return None
 
 
 def nav_title(title: str) -> str:

@@ -49,6 +49,15 @@ class Fixture:
         options.setdefault("run_blocks", False)
         return sync(self.project, post, **options)  # type: ignore[arg-type]
 
+    def split(self, name: str) -> None:
+        """Have the project split the post ``name`` into a page per ``##`` section."""
+        config = self.root / "mkdocs.yml"
+        text = config.read_text(encoding="utf-8")
+        marker = "      posts:\n"
+        assert text.count(marker) == 1, "the fixture's mkdocs.yml lists posts: once"
+        entry = f"        {name}: {{pages: sections}}\n"
+        config.write_text(text.replace(marker, marker + entry), encoding="utf-8")
+
     def page(self, name: str) -> str:
         return (self.root / "docs" / "notes" / name).read_text(encoding="utf-8")
 

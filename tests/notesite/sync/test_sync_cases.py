@@ -62,7 +62,7 @@ def test_a_removed_block_takes_its_setup_and_check(fixture: Fixture, replace: Re
     assert 'setup "Setup for the next snippet": removed with the text it annotates' in (
         outcome.report
     )
-    assert "- was line 98, code: ` m = nn.Module() `" in outcome.report
+    assert "- was line 99, code: ` m = nn.Module() `" in outcome.report
     record = outputs.load(fixture.project.record_path("notes/modules.md"))
     assert len(record) == len(fixture.project.page("notes/modules.md").blocks)
 
@@ -73,7 +73,7 @@ def test_a_new_section_becomes_a_page_in_the_nav(fixture: Fixture) -> None:
     fixture.gate()
     assert fixture.project.note_pages[-1] == "notes/saving.md"
     text = fixture.page("saving.md")
-    assert text.startswith("---\npost:\n  title: Tensor Basics\n")
+    assert text.startswith("---\npost:\n  source: basics.md\n  title: Tensor Basics\n")
     assert text.endswith("---\n\n# Saving\n\n- `torch.save` writes a tensor to a file\n")
     assert "      - notes/saving.md\n" in (fixture.root / "mkdocs.yml").read_text()
 
@@ -145,20 +145,21 @@ def test_undefined_names_are_the_names_read_and_never_bound() -> None:
     [
         pytest.param(
             "Just some notes.\n\n## A section\n",
-            "post.md: expected the title of a post on the site ('Tensor Basics' (basics.md)), got "
-            "'post'",
+            "post.md: expected the file name of a post on the site, or the title and date of one "
+            "('Tensor Basics' (basics.md)), got 'post.md' ('post', no date)",
             id="no-front-matter-titled-by-its-file-name",
         ),
         pytest.param(
-            "---\ntitle: Tensor Basics\n---\n\nOnly a paragraph.\n",
-            "post.md: expected a post with ## sections (one page each), got none",
-            id="no-section",
+            "---\ntitle: Tensor Basics\ndate: 2020-01-01\n---\n\n## Creating Tensors\n",
+            "post.md: expected the file name of a post on the site, or the title and date of one "
+            "('Tensor Basics' (basics.md)), got 'post.md' ('Tensor Basics', 2020-01-01)",
+            id="its-title-with-another-date",
         ),
         pytest.param(
             "---\ntitle: Another Post\n---\n\n## Section\n\nText.\n",
-            "post.md: expected the title of a post on the site ('Tensor Basics' (basics.md)), got "
-            "'Another Post'. To add it as another post, run `make sync POST=post.md NEW=1` "
-            "(--new)",
+            "post.md: expected the file name of a post on the site, or the title and date of one "
+            "('Tensor Basics' (basics.md)), got 'post.md' ('Another Post', no date). To add it "
+            "as another post, run `make sync POST=post.md NEW=1` (--new)",
             id="other-title",
         ),
         pytest.param(
@@ -212,7 +213,7 @@ def test_a_nav_the_sync_cannot_edit_stops_it(fixture: Fixture) -> None:
 def test_a_page_of_no_post_fails_the_fidelity_gate(fixture: Fixture) -> None:
     page = fixture.root / "docs" / "notes" / "modules.md"
     page.write_text(
-        page.read_text(encoding="utf-8").replace("title: Tensor Basics", "title: Other", 1),
+        page.read_text(encoding="utf-8").replace("source: basics.md", "source: other.md", 1),
         encoding="utf-8",
     )
     report = check_project(fixture.project)
@@ -232,15 +233,14 @@ def test_two_posts_sync_each_on_its_own(fixture: Fixture) -> None:
     )
     outcome = fixture.sync(post, new_post=True, run_blocks=True)
     project = fixture.project
-    assert project.note_pages[-2:] == ["notes/numpy-notes/arrays.md", "notes/numpy-notes/shapes.md"]
-    assert "notes/numpy-notes/index.md" in project.nav
+    assert project.note_pages[-1] == "notes/numpy-notes.md"
     fixture.gate()
     assert [r.result for r in outcome.runs] == [PASSES]
     assert fixture.unchecked() == [
-        "notes/numpy-notes/arrays.md: - `np.zeros(3)` is three zeros",
-        "notes/numpy-notes/shapes.md: - `a.shape` is a tuple",
+        "notes/numpy-notes.md: - `np.zeros(3)` is three zeros",
+        "notes/numpy-notes.md: - `a.shape` is a tuple",
     ]
-    with pytest.raises(SyncError, match=r"without NEW=1 \(--new\) to update it"):
+    with pytest.raises(SyncError, match=r"to update that post, run the sync without --new"):
         fixture.sync(post, new_post=True)
     # The first post still syncs on its own, and so does the second.
     original = fixture.root / "notes-original" / ORIGINAL
@@ -255,7 +255,7 @@ def test_the_command_refuses_bad_input_with_status_2(
     post.write_text("no front matter\n", encoding="utf-8")
     assert main(["sync", str(post), "--root", str(fixture.root)]) == 2
     err = capsys.readouterr().err
-    assert "error: post.md: expected a post with ## sections" in err
+    assert "error: post.md: expected the file name of a post on the site" in err
     assert "Nothing was written." in err
     assert main(["sync", str(post), "--root", str(fixture.root), "--timeout", "0"]) == 2
     assert not (fixture.root / "sync-report.md").exists()
@@ -296,9 +296,13 @@ def test_a_post_with_toml_front_matter_comes_in_and_resyncs_to_nothing(fixture: 
     )
     fixture.sync(post, new_post=True)
     fixture.gate()
-    text = fixture.page("lamp-notes/light.md")
-    assert text.startswith("---\npost:\n  title: Lamp notes\n  date: 2021-03-04\n---\n")
-    assert text.endswith("# Light\n\nA lamp gives light.\n")
+    text = fixture.page("lamp.md")
+    assert text.startswith(
+        "---\npost:\n  source: lamp.md\n  title: Lamp notes\n  date: 2021-03-04\n---\n"
+    )
+    assert text.endswith(
+        "\n# Lamp notes\n\n<!-- ptnotes:post -->\n\n## Light\n\nA lamp gives light.\n"
+    )
     assert fixture.sync(post).written == []
 
 

@@ -57,7 +57,7 @@ def test_a_new_post_gets_its_own_pages(fixture: Fixture) -> None:
     assert project.note_pages == [
         "notes/creating-tensors.md",
         "notes/modules.md",
-        "notes/autograd-notes/gradients.md",
+        "notes/autograd.md",
     ]
     assert (fixture.root / "notes-original" / "autograd.md").read_text() == OTHER_POST
     assert (fixture.root / "notes-original" / ORIGINAL).is_file()
@@ -75,17 +75,17 @@ def test_a_new_post_gets_its_own_pages(fixture: Fixture) -> None:
             id="file-name",
         ),
         pytest.param(
-            "autograd.md",
-            "Tensor Basics",
-            "autograd.md: expected a post that is not on the site yet, got the title "
-            "'Tensor Basics' of notes-original/basics.md",
-            id="title",
+            "modules.md",
+            "Misc",
+            "modules.md: expected pages of their own, got docs/notes/modules of an existing "
+            "page: docs/notes/modules.md (the page 'Modules'); the new post would replace it",
+            id="page",
         ),
         pytest.param(
-            "autograd.md",
+            "tensor-basics.md",
             "Tensor basics!",
-            "autograd.md: expected a title whose page folder is free, got 'Tensor basics!', "
-            "whose folder docs/notes/tensor-basics exists already",
+            "tensor-basics.md: expected pages of their own, got docs/notes/tensor-basics of an "
+            "existing page: docs/notes/tensor-basics/",
             id="page-folder",
         ),
     ],
@@ -173,7 +173,7 @@ def test_a_page_the_sync_cannot_read_stops_it_with_its_place(
     with pytest.raises(SyncError) as caught:
         fixture.sync(fixture.version(replace("- A module", "- One module")))
     assert str(caught.value).startswith(
-        'docs/notes/modules.md:24: expected a check title "Checked: …"'
+        'docs/notes/modules.md:25: expected a check title "Checked: …"'
     )
     assert fixture.tree() == before
 
@@ -190,7 +190,7 @@ def test_a_page_edited_away_from_the_original_stops_the_sync(
     with pytest.raises(SyncError) as caught:
         fixture.sync(fixture.version(replace("- `tensor.numel()`", "- `numel()`")))
     message = str(caught.value)
-    assert message.startswith("docs/notes/modules.md:12: expected line ")
+    assert message.startswith("docs/notes/modules.md:13: expected line ")
     assert "('- A module made of layers'), got '- A module'" in message
     assert fixture.tree() == before
 

@@ -94,7 +94,7 @@ def test_a_bullet_promoted_to_a_heading_that_owns_its_block(
         '`nn.Sequential` runs its modules in order"\n'
     ) in text
     assert claim(fixture, "notes/modules.md", "only holds them") == CHECKED
-    assert "**Removed**\n\n- was line 12, prose: ` - A module made of layers `" in outcome.report
+    assert "**Removed**\n\n- was line 13, prose: ` - A module made of layers `" in outcome.report
     assert "Additions removed or flagged: 0." in outcome.report
 
 
@@ -111,7 +111,7 @@ def test_a_block_with_a_see_comment_keeps_its_check_to_re_verify(
         "```python continuation\nx = torch.ones(3)\nprint(x.sum())\n# see tensor(3.)\n```" in text
     )
     assert claim(fixture, "notes/creating-tensors.md", "x = torch.ones(3)") == CHECKED
-    assert "line 47, code: ` (nothing) ` → ` # see tensor(3.) `" in outcome.report
+    assert "line 48, code: ` (nothing) ` → ` # see tensor(3.) `" in outcome.report
     assert "**To re-verify**" in outcome.report
     assert '- check "Checked: the sum of three ones is 3": under the changed code' in outcome.report
 
@@ -146,7 +146,7 @@ def test_an_indented_list_rewritten_as_bullets_keeps_each_check(
     assert claim(fixture, "notes/modules.md", "saved in the state dict") == CHECKED
     assert claim(fixture, "notes/modules.md", "Is NOT a parameter") == CHECKED
     assert fixture.unchecked() == ["notes/modules.md: - moves with `model.to()`."]
-    assert "- line 67, prose: ` - is not a parameter. ` → ` - Is NOT a parameter. `" in (
+    assert "- line 68, prose: ` - is not a parameter. ` → ` - Is NOT a parameter. `" in (
         outcome.report
     )
 
