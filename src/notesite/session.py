@@ -255,6 +255,15 @@ class RecordingRunner:  # a pytest_markdown_docs._runners._Runner
         timeout = timeout_of(block.options) if block is not None else TIMEOUT
         where = f"{state.shown(Path(filename))}:{test.start_line}"
         strict = run is None or block is None or state.strict(run)
+        if run is not None and block is not None and (reason := block.parse_error) is not None:
+            # Not Python as written (mixed tabs and spaces, pseudo-code): nothing can run it.
+            if strict:
+                raise OutputMismatch(
+                    f"{run.page.src_uri}:{block.line}: block {block.number} {reason}: a block "
+                    "of a verified post must run (fence it as text if it is not Python)"
+                )
+            self._verdict(run, block, Outcome.parse(reason))
+            return
         request = Request(
             own, prefix, filename, args, root, timeout, where, explain_asserts=True,
             cuda=_cuda_available(),
@@ -821,9 +830,8 @@ class NotesitePlugin:
         if run is None or block is None:
             return  # not a page of the site, or it changed while the tests ran
         skipped = call.excinfo is not None and call.excinfo.errisinstance(pytest.skip.Exception)
-        # Skipped where it could only be skipped: no CUDA GPU (at setup), or code that does
-        # not parse (when run): its record says so, and the site shows why.
-        if skipped and (call.when == "setup" or (call.when == "call" and block.parse_error)):
+        # Skipped where it could only be skipped (no CUDA GPU): its record says so.
+        if skipped and call.when == "setup":
             device, _ = _where()
             reason = str(getattr(call.excinfo.value, "msg", "")) if call.excinfo else ""
             run.new[block.key] = _outputs.Entry(

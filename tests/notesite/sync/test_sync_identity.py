@@ -257,8 +257,8 @@ def test_pytest_docs_skips_a_block_that_does_not_parse_and_records_why(fixture: 
     assert "2 skipped" in done.stdout, done.stdout
     assert "does not parse: TabError at line 4" in done.stdout
     record = (fixture.root / "outputs" / "notes" / "inference.md.txt").read_text(encoding="utf-8")
-    assert "skipped cpu: does not parse: TabError at line 4\n" in record
-    assert "skipped cpu: does not parse: IndentationError at line 3\n" in record
+    assert "verdict: does not parse: TabError at line 4\n" in record
+    assert "verdict: does not parse: IndentationError at line 3\n" in record
 
 
 def test_the_model_says_why_a_block_does_not_parse() -> None:
