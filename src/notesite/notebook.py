@@ -17,6 +17,7 @@ a stale one, and ``pytest docs/ --update-outputs`` writes them anew.
 from __future__ import annotations
 
 import hashlib
+import html
 import json
 import textwrap
 from typing import Any
@@ -35,6 +36,7 @@ from notesite.model import (
     PageError,
 )
 from notesite.project import Project
+from notesite.safety import clean_markdown, markdown_text
 
 #: The folder of the notebooks, under the docs folder.
 NOTEBOOKS = "notebooks"
@@ -138,7 +140,7 @@ def _addition_cells(
     cells: list[dict[str, Any]] = []
     text: list[str] = [f"> **{LABELS.get(addition.kind, 'Added by the site')}**"]
     if addition.title:
-        text.append(f"> *{addition.title}*")
+        text.append(f"> *{markdown_text(addition.title)}*")
     text.append(">")
     i = addition.start + 1
     while i < addition.end:
@@ -154,7 +156,7 @@ def _addition_cells(
             i = block.fence.end
             continue
         line = page.lines[i][addition.indent + 4 :] if page.lines[i].strip() else ""
-        text.append(f"> {line}".rstrip())
+        text.append(clean_markdown(f"> {line}".rstrip()))
         i += 1
     if [line for line in text if line.strip("> ")]:
         cells.append(_markdown("\n".join(text), key=f"{addition.start}:end"))
@@ -170,8 +172,9 @@ def build_notebook(page: Page, project: Project) -> dict[str, Any]:
     meta_post = page.meta.get("post")
     post: dict[str, Any] = meta_post if isinstance(meta_post, dict) else {}
     intro = (
-        f"*From the post **{post.get('title', '')}**, written "
-        f"{str(post.get('date', '')).split(' ')[0]}: the section **{page.title}**, word for "
+        f"*From the post **{markdown_text(str(post.get('title', '')))}**, written "
+        f"{markdown_text(str(post.get('date', '')).split(' ')[0])}: the section "
+        f"**{html.escape(page.title, quote=False)}**, word for "
         "word. What the site adds is set apart in quoted cells marked *added by the site*; "
         "the checks are optional cells tagged `check`, inline under the claims they check; "
         "a cell that needs a CUDA GPU is tagged `cuda`.*"
@@ -206,7 +209,7 @@ def build_notebook(page: Page, project: Project) -> dict[str, Any]:
 
     def flush() -> None:
         if any(line.strip() for line in prose):
-            cells.append(_markdown(_dedent(prose), key=f"prose:{len(cells)}"))
+            cells.append(_markdown(clean_markdown(_dedent(prose)), key=f"prose:{len(cells)}"))
         prose.clear()
 
     i = page.body_start

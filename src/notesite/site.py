@@ -29,6 +29,7 @@ from notesite.model import (
     slugify,
 )
 from notesite.project import Project
+from notesite.safety import link_words, markdown_text
 
 #: Where the extension's warnings go (MkDocs counts them, and fails a strict build on one).
 LOG = logging.getLogger("mkdocs.plugins.notesite")
@@ -283,21 +284,23 @@ def posts_list(project: Project, here: str) -> str:
         )
         meta, _ = post_meta(original, name)
         title = str(meta["title"])
+        words = markdown_text(title)
         pages = post_pages(project, title)
         index = post_index(project, title)
         target = index or (pages[0] if pages else None)
         if target is None:
             continue
         link = posixpath.relpath(target.src_uri, folder or ".")
-        about = [f"*{meta['subtitle']}*"] if meta.get("subtitle") else []
+        about = [f"*{markdown_text(str(meta['subtitle']))}*"] if meta.get("subtitle") else []
         if meta.get("date"):
-            about.append(f"written {str(meta['date']).split(' ')[0]}")
+            about.append(f"written {markdown_text(str(meta['date']).split(' ')[0])}")
         about.append(f"{len(pages)} page{'s' if len(pages) != 1 else ''}")
         # Its topics: the pages, each a link, as the reader meets them in the nav.
         topics = ", ".join(
-            f"[{page.title}]({posixpath.relpath(page.src_uri, folder or '.')})" for page in pages
+            f"[{link_words(page.title)}]({posixpath.relpath(page.src_uri, folder or '.')})"
+            for page in pages
         )
-        entry = f"- [{title}]({link}): {', '.join(about)}" + (f"<br>{topics}" if topics else "")
+        entry = f"- [{words}]({link}): {', '.join(about)}" + (f"<br>{topics}" if topics else "")
         items.append((nav.index(target.src_uri), entry))
     return "\n".join(item for _, item in sorted(items)) + "\n"
 

@@ -17,6 +17,7 @@ from notesite.model import (
 )
 from notesite.notebook import notebook_path
 from notesite.project import CONFIG, Project
+from notesite.sync.guard import read_post_file
 from notesite.sync.merge import Flag, plan_sync
 from notesite.sync.post import SyncError, read_post
 from notesite.sync.report import report
@@ -59,6 +60,7 @@ def sync(
         SyncError: If the post cannot be read or placed; then nothing was written.
     """
     start = time.perf_counter()
+    read_post_file(path)  # a regular file, of a size the sync reads
     try:
         text = read_markdown(path, path.name)
     except OSError as error:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import replace
 from typing import Any
@@ -144,7 +145,12 @@ def add_nav(config: str, title: str, pages: list[str]) -> str:
 
 
 def nav_title(title: str) -> str:
-    """A nav section's title as YAML reads it back: quoted, each character as itself (🚀)."""
+    """A nav section's title as YAML reads it back: quoted, each character as itself (🚀).
+
+    The theme puts a nav title into its HTML as it is: the title is HTML-escaped first
+    (``<`` as ``&lt;``), so that it shows as the post wrote it and runs nothing.
+    """
+    title = html.escape(title, quote=False)
     if title.isprintable():  # single-quoted: every character as itself, ' doubled
         return "'" + title.replace("'", "''") + "'"
     dumped = yaml.safe_dump(title, allow_unicode=True, default_style='"', width=10_000)
@@ -162,7 +168,7 @@ def rename_nav_section(config: str, old: str, new: str) -> str | None:
             title = yaml.safe_load(match["title"])
         except yaml.YAMLError:
             continue
-        if title == old:
+        if isinstance(title, str) and html.unescape(title) == old:
             lines[i] = f"{match['indent']}- {nav_title(new)}:\n"
             return "".join(lines)
     return None
