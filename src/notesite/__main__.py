@@ -7,8 +7,10 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from notesite.project import CONFIG, Project, find_root
+from notesite.files import write_whole
+from notesite.project import CONFIG, ConfigError, Project, find_root
 from notesite.sync import TIMEOUT, SyncError, sync
+from notesite.sync.guard import check_report, positive_seconds
 
 #: Where the report is written, from the project root, unless ``--report`` says otherwise.
 REPORT = "sync-report.md"
@@ -40,7 +42,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     command.add_argument(
         "--timeout",
-        type=float,
+        type=positive_seconds,
         default=TIMEOUT,
         help=f"seconds each new or changed block may run (default: {TIMEOUT:g})",
     )
@@ -57,24 +59,30 @@ def main(argv: Sequence[str] | None = None) -> int:
         from notesite.matrix import main as matrix
 
         return matrix(argv[1:])
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exit:  # a bad argument: argparse said which, in one line
+        if exit.code in (0, None):
+            raise
+        return 2
     root = args.root or find_root()
     if root is None or not (root / CONFIG).is_file():
         print(f"error: expected a project with {CONFIG}, got none around {Path.cwd()}")
         return 2
-    if args.timeout <= 0:
-        print(f"error: expected a positive --timeout, got {args.timeout:g}")
-        return 2
     target = args.report or root / REPORT
-    if not target.parent.is_dir():
-        print(f"error: expected --report in an existing folder, got {target}", file=sys.stderr)
-        return 2
     try:
-        outcome = sync(Project.at(root), args.path, new_post=args.new, timeout=args.timeout)
-    except SyncError as error:
+        project = Project.at(root)
+        check_report(project, target)
+        outcome = sync(project, args.path, new_post=args.new, timeout=args.timeout)
+    except (SyncError, ConfigError) as error:
         print(f"error: {error}\nNothing was written.", file=sys.stderr)
         return 2
-    target.write_text(outcome.report, encoding="utf-8")
+    try:
+        write_whole(target, outcome.report)
+    except OSError as error:
+        print(outcome.report)
+        print(f"error: {target}: expected to write the report, got {error}", file=sys.stderr)
+        return 2
     print(outcome.report)
     print(f"Written: {len(outcome.written)} files; removed: {len(outcome.removed)}.")
     print(f"The report is in {target}.")

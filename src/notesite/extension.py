@@ -56,7 +56,7 @@ from notesite.model import (
 )
 from notesite.notebook import notebook_path
 from notesite.outputs import RecordError
-from notesite.project import DEFAULTS, Project, find_root
+from notesite.project import DEFAULTS, ConfigError, Project, find_root
 from notesite.safety import SafeHtml, SafeTitle, link_words, markdown_text
 
 #: Runs after Python-Markdown's whitespace normalisation (30), before fences are read (25).
@@ -556,7 +556,10 @@ class NotesiteExtension(Extension):
         key = (str(root.resolve()), tuple(sorted(chosen.items())), stamp)
         if key not in _PROJECTS:
             _PROJECTS.clear()
-            _PROJECTS[key] = Project.at(root, chosen)
+            try:
+                _PROJECTS[key] = Project.at(root, chosen)
+            except ConfigError as error:
+                raise _build_error(str(error)) from None
         return _PROJECTS[key]
 
     def extendMarkdown(self, md: Markdown) -> None:

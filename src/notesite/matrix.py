@@ -124,7 +124,9 @@ class ResultsPlugin:
         data = release_info()
         data["seconds"] = round(time.perf_counter() - self.started, 1)
         data["results"] = dict(sorted(self.results.items()))
-        self.path.write_text(json.dumps(data, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+        from notesite.files import write_whole
+
+        write_whole(self.path, json.dumps(data, indent=1, sort_keys=True) + "\n")
 
 
 def release_info() -> dict[str, Any]:

@@ -23,6 +23,7 @@ import textwrap
 from typing import Any
 
 from notesite import outputs as _outputs
+from notesite.files import write_whole
 from notesite.model import (
     CHECK_KIND,
     CPU_LESSON,
@@ -140,7 +141,7 @@ def _addition_cells(
     cells: list[dict[str, Any]] = []
     text: list[str] = [f"> **{LABELS.get(addition.kind, 'Added by the site')}**"]
     if addition.title:
-        text.append(f"> *{markdown_text(addition.title)}*")
+        text.append(f"> *{clean_markdown(addition.title)}*")
     text.append(">")
     i = addition.start + 1
     while i < addition.end:
@@ -273,9 +274,8 @@ def write_notebooks(project: Project) -> list[str]:
             continue  # a page that cannot be read keeps its notebook; the tests name it
         path = notebook_path(page.src_uri)
         target = project.docs_dir / path
-        target.parent.mkdir(parents=True, exist_ok=True)
         text = dumps(build_notebook(page, project))
-        if not target.exists() or target.read_text(encoding="utf-8") != text:
-            target.write_text(text, encoding="utf-8")
+        if not target.exists() or target.read_bytes() != text.encode("utf-8", "backslashreplace"):
+            write_whole(target, text)  # whole or not at all; a lone surrogate escaped
             written.append(path)
     return written

@@ -693,7 +693,6 @@ def _write_record(run: PageRun, state: State, project: Project) -> None:
     text = _outputs.dump(merged, name)
     if run.record.is_file() and run.record.read_text(encoding="utf-8") == text:
         return  # unchanged: not rewritten
-    run.record.parent.mkdir(parents=True, exist_ok=True)
-    partial = run.record.with_name(run.record.name + ".partial")
-    partial.write_text(text, encoding="utf-8")
-    partial.replace(run.record)  # whole or not at all
+    from notesite.files import write_whole
+
+    write_whole(run.record, text)  # whole or not at all; a lone surrogate escaped
