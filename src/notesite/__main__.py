@@ -7,7 +7,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from notesite.files import write_whole
+from notesite.files import project_lock, write_whole
 from notesite.project import CONFIG, ConfigError, Project, find_root
 from notesite.sync import TIMEOUT, SyncError, sync
 from notesite.sync.guard import check_report, positive_seconds
@@ -70,19 +70,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: expected a project with {CONFIG}, got none around {Path.cwd()}")
         return 2
     target = args.report or root / REPORT
-    try:
-        project = Project.at(root)
-        check_report(project, target)
-        outcome = sync(project, args.path, new_post=args.new, timeout=args.timeout)
-    except (SyncError, ConfigError) as error:
-        print(f"error: {error}\nNothing was written.", file=sys.stderr)
-        return 2
-    try:
-        write_whole(target, outcome.report)
-    except OSError as error:
-        print(outcome.report)
-        print(f"error: {target}: expected to write the report, got {error}", file=sys.stderr)
-        return 2
+    with project_lock(root):  # the report too: one command at a time changes the project
+        try:
+            project = Project.at(root)
+            check_report(project, target)
+            outcome = sync(project, args.path, new_post=args.new, timeout=args.timeout)
+        except (SyncError, ConfigError) as error:
+            print(f"error: {error}\nNothing was written.", file=sys.stderr)
+            return 2
+        try:
+            write_whole(target, outcome.report)
+        except OSError as error:
+            print(outcome.report)
+            print(f"error: {target}: expected to write the report, got {error}", file=sys.stderr)
+            return 2
     print(outcome.report)
     print(f"Written: {len(outcome.written)} files; removed: {len(outcome.removed)}.")
     print(f"The report is in {target}.")

@@ -7,7 +7,8 @@ r"""Every write whole, or none: one file at a time, a set of files at once, one 
 * :class:`Transaction` writes many files so that a crash leaves all of them as before or all
   as after: every new file is staged next to its target first, then a journal
   (:data:`JOURNAL`) names the renames, then they are done; :func:`recover` (which every sync
-  runs first) finishes a journal a crash left, or drops what was staged without one.
+  runs first, under the lock) finishes a journal a crash left, or drops what was staged
+  without one.
 * :func:`project_lock` lets one command at a time change a project (a lock on its root
   folder): a second waits for the first.
 """
@@ -34,10 +35,14 @@ def _encode(data: str | bytes) -> bytes:
     return data if isinstance(data, bytes) else data.encode("utf-8", errors="backslashreplace")
 
 
-def _stage(path: Path, data: str | bytes) -> Path:
+#: How a file that :func:`write_whole` writes is named until it is renamed.
+WRITING = ".notesite-tmp"
+
+
+def _stage(path: Path, data: str | bytes, suffix: str = STAGED) -> Path:
     """``data`` in a new file next to ``path``, on disk, with ``path``'s mode; its path."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=STAGED)
+    fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=suffix)
     try:
         with os.fdopen(fd, "wb") as file:
             file.write(_encode(data))
@@ -63,7 +68,7 @@ def write_whole(path: Path, data: str | bytes) -> None:
     Raises:
         OSError: If it cannot be written; then ``path`` is as it was.
     """
-    staged = _stage(path, data)
+    staged = _stage(path, data, WRITING)
     try:
         os.replace(staged, path)
     except BaseException:
@@ -121,7 +126,7 @@ class Transaction:
             "removes": [str(p) for p in self.removed],
             "then": then is not None,
         }
-        write_whole(self.root / JOURNAL, json.dumps(journal, indent=1) + "\n")
+        write_whole(self.root / JOURNAL, json.dumps(journal, indent=1) + "\n")  # one rename
         _sync_folder(self.root)
         _apply(self.root, journal, then)
 
@@ -163,10 +168,14 @@ def recover(root: Path, then: Callable[[], object] | None = None) -> bool:
     for folder, folders, names in os.walk(root):
         folders[:] = [f for f in folders if not f.startswith(".") and f != "site"]
         for name in names:
-            if name.endswith(STAGED):
+            if name.endswith((STAGED, WRITING)):
                 Path(folder, name).unlink(missing_ok=True)
                 found = True
     return found
+
+
+#: The project roots whose lock this process holds.
+_HELD: set[str] = set()
 
 
 @contextlib.contextmanager
@@ -176,7 +185,12 @@ def project_lock(root: Path) -> Iterator[None]:
     The lock is the project root folder's own (``flock``): no file is left behind, and the
     system releases it when its holder ends, however it ends.
     """
+    key = str(root.resolve())
+    if key in _HELD:  # this process holds it already (the command around the sync)
+        yield
+        return
     fd = os.open(root, os.O_RDONLY)
+    _HELD.add(key)
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -185,4 +199,5 @@ def project_lock(root: Path) -> Iterator[None]:
             fcntl.flock(fd, fcntl.LOCK_EX)
         yield
     finally:
+        _HELD.discard(key)
         os.close(fd)

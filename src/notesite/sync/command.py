@@ -63,10 +63,21 @@ def sync(
     start = time.perf_counter()
     read_post_file(path)  # a regular file, of a size the sync reads
     with project_lock(project.root):
-        recover(project.root, lambda: _notebooks(project))
+        finish_interrupted(project.root)
         # Read again under the lock: a sync that ran meanwhile may have changed it.
         project = Project.at(project.root)
         return _sync(project, path, new_post, timeout, run_blocks, start)
+
+
+def finish_interrupted(root: Path) -> bool:
+    """Finish the writes of a sync that was killed while writing (or drop what it staged).
+
+    Every sync does this first, under the project's lock.
+
+    Returns:
+        Whether there was anything to finish or drop.
+    """
+    return recover(root, lambda: _notebooks(Project.at(root)))
 
 
 def _notebooks(project: Project) -> list[str]:

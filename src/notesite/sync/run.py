@@ -263,6 +263,8 @@ def run_new_blocks(
             )
             for fence in page.notebook_only
         ]
+    if not jobs and not sessions:
+        return sorted(notebook, key=lambda run: (list(plan.pages).index(run.page), run.line))
     cuda = _cuda_available()
     policy = warning_options(project.root)
     with ThreadPoolExecutor(max_workers=workers) as pool:

@@ -137,8 +137,10 @@ def add_nav(config: str, title: str, pages: list[str]) -> str:
     ]
     if not found:
         raise SyncError(f"{CONFIG}: expected a nav with the notes' pages (- notes/….md), got none")
-    i, match = found[-1]
-    indent = match["indent"]
+    # After the last entry of the notes (a post's section included), at the notes' level:
+    # a new post's section is never nested inside the section of the post before it.
+    indent = found[0][1]["indent"]
+    i = found[-1][0]
     block = [f"{indent}- {nav_title(title)}:\n"] + [f"{indent}    - {p}\n" for p in pages]
     lines[i + 1 : i + 1] = block
     return "".join(lines)
