@@ -240,6 +240,9 @@ def load(path: Path) -> dict[str, Any]:
             f"{where}: expected a mapping with 'results' (each test's outcome), got "
             f"{type(data.get('results') if isinstance(data, dict) else data).__name__}"
         )
+    from notesite.releases import check_results
+
+    check_results(data["results"], where)
     return data
 
 
