@@ -182,8 +182,15 @@ class RecordingRunner:  # a pytest_markdown_docs._runners._Runner
         self.fallback = fallback
 
     def repr_failure(self, test: Any, excinfo: Any, style: Any = None) -> Any:
-        """Render a failure like pytest-markdown-docs does (page and line of the code)."""
-        return self.fallback.repr_failure(located(test), excinfo, style)
+        """Render a failure like pytest-markdown-docs does (page and line of the code).
+
+        A long one (deep recursion) is cut in its middle: its head and its error stay.
+        """
+        from notesite.bounded import MAX_REPORT, cap_middle
+
+        rendered = self.fallback.repr_failure(located(test), excinfo, style)
+        text = str(rendered)
+        return rendered if len(text) <= MAX_REPORT else cap_middle(text)
 
     def runtest(self, test: Any, args: dict[str, Any], **options: Any) -> None:
         """Run a block, then compare its output with the record (or keep it to write).
