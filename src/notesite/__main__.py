@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
-from notesite.project import CONFIG, Project, ProjectError, find_root
+from notesite.files import project_lock, write_whole
+from notesite.project import CONFIG, ConfigError, Project, ProjectError, find_root
 from notesite.sync import TIMEOUT, SyncError, sync
+from notesite.sync.guard import check_report, positive_seconds
 from notesite.sync.series import FAILED, expand, is_series, series_report, sync_series, table
 
 #: Where the report is written, from the project root, unless ``--report`` says otherwise.
@@ -53,7 +53,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     command.add_argument(
         "--timeout",
-        type=float,
+        type=positive_seconds,
         default=TIMEOUT,
         help=f"seconds each new or changed block may run (default: {TIMEOUT:g})",
     )
@@ -79,27 +79,34 @@ def main(argv: Sequence[str] | None = None) -> int:
         from notesite.matrix import main as matrix
 
         return matrix(argv[1:])
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exit:  # a bad argument: argparse said which, in one line
+        if exit.code in (0, None):
+            raise
+        return 2
     root = args.root or find_root()
     if root is None or not (root / CONFIG).is_file():
         print(f"error: expected a project with {CONFIG}, got none around {Path.cwd()}")
         return 2
-    if args.timeout <= 0:
-        print(f"error: expected a positive --timeout, got {args.timeout:g}")
-        return 2
     target = args.report or root / REPORT
-    if not target.parent.is_dir():
-        print(f"error: expected --report in an existing folder, got {target}", file=sys.stderr)
-        return 2
     if is_series(args.path):
         return _series(root, args, target)
     path = Path(args.path[0])
-    try:
-        outcome = sync(Project.at(root), path, new_post=args.new, timeout=args.timeout)
-    except (SyncError, ProjectError) as error:
-        print(f"error: {error}\nNothing was written.", file=sys.stderr)
-        return 2
-    write_whole(target, outcome.report)
+    with project_lock(root):  # the report too: one command at a time changes the project
+        try:
+            project = Project.at(root)
+            check_report(project, target)
+            outcome = sync(project, path, new_post=args.new, timeout=args.timeout)
+        except (SyncError, ConfigError, ProjectError) as error:
+            print(f"error: {error}\nNothing was written.", file=sys.stderr)
+            return 2
+        try:
+            write_whole(target, outcome.report)
+        except OSError as error:
+            print(outcome.report)
+            print(f"error: {target}: expected to write the report, got {error}", file=sys.stderr)
+            return 2
     print(outcome.report)
     print(f"Written: {len(outcome.written)} files; removed: {len(outcome.removed)}.")
     print(f"The report is in {target}.")
@@ -120,26 +127,23 @@ def _series(root: Path, args: argparse.Namespace, target: Path) -> int:
             bar.update()
         bar.close()
 
-    results = sync_series(root, posts, new_post=args.new, timeout=args.timeout, progress=progress)
-    write_whole(target, series_report(results))
+    with project_lock(root):  # one command at a time changes the project
+        try:
+            check_report(Project.at(root), target)
+        except (SyncError, ConfigError, ProjectError) as error:
+            bar.close()
+            print(f"error: {error}\nNothing was written.", file=sys.stderr)
+            return 2
+        results = sync_series(
+            root, posts, new_post=args.new, timeout=args.timeout, progress=progress
+        )
+        write_whole(target, series_report(results))
     print(table(results))
     failed = [r for r in results if r.status == FAILED]
     for r in failed:
         print(f"not taken: {r.reason}", file=sys.stderr)
     print(f"The report is in {target}.")
     return 2 if failed else 0
-
-
-def write_whole(target: Path, text: str) -> None:
-    """Write ``text`` to ``target`` whole: a temporary file beside it, then renamed."""
-    handle, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
-        os.replace(name, target)
-    except BaseException:
-        Path(name).unlink(missing_ok=True)
-        raise
 
 
 if __name__ == "__main__":  # pragma: no cover - run as python -m notesite

@@ -19,6 +19,7 @@ import ast
 import contextlib
 import inspect
 import io
+import json
 import re
 import signal
 import sys
@@ -231,8 +232,10 @@ def _execute(
     timeout: float | None,
     where: str,
 ) -> tuple[str, str | None]:
-    """:func:`run_cell`'s run of a parsed block."""
-    buffer = io.StringIO()
+    """:func:`run_cell`'s run of a parsed block (its output kept up to a cap)."""
+    from notesite.bounded import Capped
+
+    buffer = Capped()
     result = None
     with (
         main_module(namespace) as scope,
@@ -248,7 +251,7 @@ def _execute(
                 if value is not None:
                     result = repr(value)
     sys.stdout.flush()
-    return buffer.getvalue(), result
+    return buffer.text(), result
 
 
 def run_session(
@@ -288,6 +291,8 @@ def script(setup: str, code: str, path: str) -> None:  # pragma: no cover - in a
 
 
 def _main(argv: Sequence[str]) -> None:  # pragma: no cover - in a subprocess
+    if list(argv) == ["--stdin"]:  # the arguments as a JSON list on stdin: code never in argv
+        argv = json.loads(sys.stdin.read())
     if argv[0] == "--session":  # a console session: its report on stderr, status 1
         _, code, path, line = argv
         failed = run_session(code, "session", str(Path(path)), int(line), None)

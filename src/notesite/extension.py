@@ -58,7 +58,8 @@ from notesite.model import (
 from notesite.notebook import notebook_path
 from notesite.outputs import RecordError
 from notesite.progress import is_verified, progress, progress_line
-from notesite.project import DEFAULTS, Project, ProjectError, find_root
+from notesite.project import DEFAULTS, ConfigError, Project, ProjectError, find_root
+from notesite.safety import SafeHtml, SafeTitle, link_words, markdown_text
 
 #: Runs after Python-Markdown's whitespace normalisation (30), before fences are read (25).
 PRIORITY = 29
@@ -234,12 +235,12 @@ class NotesitePreprocessor(Preprocessor):
         source = post_source(page)
         here = posixpath.dirname(page.src_uri)
         listed = [
-            f"- [{other.title}]({posixpath.relpath(other.src_uri, here)})"
+            f"- [{link_words(other.title)}]({posixpath.relpath(other.src_uri, here)})"
             for other in self.project.notes()
             if source is not None and post_source(other) == source
         ]
-        date = str(post.get("date") or "").split(" ")[0]
-        about = [f"*{post['subtitle']}*"] if post.get("subtitle") else []
+        date = markdown_text(str(post.get("date") or "").split(" ")[0])
+        about = [f"*{markdown_text(str(post['subtitle']))}*"] if post.get("subtitle") else []
         about += [f"written {date}"] if date else []
         shown = [" · ".join(about), "", *listed] if about else listed
         out: list[str] = []
@@ -683,7 +684,7 @@ class NotesiteExtension(Extension):
             _PROJECTS.clear()
             try:
                 _PROJECTS[key] = Project.at(root, chosen)
-            except ProjectError as error:
+            except (ProjectError, ConfigError) as error:
                 raise _build_error(str(error)) from None
         return _PROJECTS[key]
 
@@ -698,6 +699,9 @@ class NotesiteExtension(Extension):
             # After the headings get their ids (toc, 5), before MkDocs checks the links (0).
             md.treeprocessors.register(links, "notesite-links", 1)
             md.treeprocessors.register(FoldNotes(md), "notesite-fold-notes", 2)
+        # Before MkDocs reads the title (1) and the links (0): no unsafe link, script or handler.
+        md.treeprocessors.register(SafeHtml(md), "notesite-safe-html", 1.5)
+        md.treeprocessors.register(SafeTitle(md), "notesite-safe-title", 0.9)
 
 
 def makeExtension(**kwargs: Any) -> NotesiteExtension:

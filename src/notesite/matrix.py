@@ -124,7 +124,9 @@ class ResultsPlugin:
         data = release_info()
         data["seconds"] = round(time.perf_counter() - self.started, 1)
         data["results"] = dict(sorted(self.results.items()))
-        self.path.write_text(json.dumps(data, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+        from notesite.files import write_whole
+
+        write_whole(self.path, json.dumps(data, indent=1, sort_keys=True) + "\n")
 
 
 def release_info() -> dict[str, Any]:
@@ -238,6 +240,9 @@ def load(path: Path) -> dict[str, Any]:
             f"{where}: expected a mapping with 'results' (each test's outcome), got "
             f"{type(data.get('results') if isinstance(data, dict) else data).__name__}"
         )
+    from notesite.releases import check_results
+
+    check_results(data["results"], where)
     return data
 
 

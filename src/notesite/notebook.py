@@ -17,11 +17,13 @@ a stale one, and ``pytest docs/ --update-outputs`` writes them anew.
 from __future__ import annotations
 
 import hashlib
+import html
 import json
 import textwrap
 from typing import Any
 
 from notesite import outputs as _outputs
+from notesite.files import write_whole
 from notesite.model import (
     CHECK_KIND,
     CPU_LESSON,
@@ -35,6 +37,7 @@ from notesite.model import (
     PageError,
 )
 from notesite.project import Project
+from notesite.safety import clean_markdown, markdown_text
 
 #: The folder of the notebooks, under the docs folder.
 NOTEBOOKS = "notebooks"
@@ -152,7 +155,7 @@ def _addition_cells(
     cells: list[dict[str, Any]] = []
     text: list[str] = [f"> **{LABELS.get(addition.kind, 'Added by the site')}**"]
     if addition.title:
-        text.append(f"> *{addition.title}*")
+        text.append(f"> *{clean_markdown(addition.title)}*")
     text.append(">")
     i = addition.start + 1
     while i < addition.end:
@@ -168,7 +171,7 @@ def _addition_cells(
             i = block.fence.end
             continue
         line = page.lines[i][addition.indent + 4 :] if page.lines[i].strip() else ""
-        text.append(f"> {line}".rstrip())
+        text.append(clean_markdown(f"> {line}".rstrip()))
         i += 1
     if [line for line in text if line.strip("> ")]:
         cells.append(_markdown("\n".join(text), key=f"{addition.start}:end"))
@@ -184,8 +187,9 @@ def build_notebook(page: Page, project: Project) -> dict[str, Any]:
     meta_post = page.meta.get("post")
     post: dict[str, Any] = meta_post if isinstance(meta_post, dict) else {}
     intro = (
-        f"*From the post **{post.get('title', '')}**, written "
-        f"{str(post.get('date', '')).split(' ')[0]}: the section **{page.title}**, word for "
+        f"*From the post **{markdown_text(str(post.get('title', '')))}**, written "
+        f"{markdown_text(str(post.get('date', '')).split(' ')[0])}: the section "
+        f"**{html.escape(page.title, quote=False)}**, word for "
         "word. What the site adds is set apart in quoted cells marked *added by the site*; "
         "the checks are optional cells tagged `check`, inline under the claims they check; "
         "a cell that needs a CUDA GPU is tagged `cuda`.*"
@@ -220,7 +224,7 @@ def build_notebook(page: Page, project: Project) -> dict[str, Any]:
 
     def flush() -> None:
         if any(line.strip() for line in prose):
-            cells.append(_markdown(_dedent(prose), key=f"prose:{len(cells)}"))
+            cells.append(_markdown(clean_markdown(_dedent(prose)), key=f"prose:{len(cells)}"))
         prose.clear()
 
     i = page.body_start
@@ -287,9 +291,8 @@ def write_notebooks(project: Project) -> list[str]:
             continue  # a page that cannot be read keeps its notebook; the tests name it
         path = notebook_path(page.src_uri)
         target = project.docs_dir / path
-        target.parent.mkdir(parents=True, exist_ok=True)
         text = dumps(build_notebook(page, project))
-        if not target.exists() or target.read_text(encoding="utf-8") != text:
-            target.write_text(text, encoding="utf-8")
+        if not target.exists() or target.read_bytes() != text.encode("utf-8", "backslashreplace"):
+            write_whole(target, text)  # whole or not at all; a lone surrogate escaped
             written.append(path)
     return written

@@ -333,7 +333,11 @@ def run_block(
         where=where,
         explain_asserts=explain_asserts,
     )
-    return normalise(stdout, root), normalise(result, root) if result is not None else None
+    from notesite.bounded import cap
+
+    # Kept up to a cap, each: the record says how much was cut.
+    shown = cap(normalise(stdout, root))
+    return shown, cap(normalise(result, root)) if result is not None else None
 
 
 def see_comments(code: str) -> list[tuple[int, str]]:

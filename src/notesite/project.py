@@ -104,10 +104,41 @@ def find_root(start: Path | None = None) -> Path | None:
     return None
 
 
+class ConfigError(ValueError):
+    """A ``mkdocs.yml`` the site cannot use (names the file and line)."""
+
+
 def read_config(root: Path) -> dict[str, Any]:
-    """The project's ``mkdocs.yml``, as data."""
-    loaded = yaml.load((root / CONFIG).read_text(encoding="utf-8"), Loader=_Loader)
+    """The project's ``mkdocs.yml``, as data.
+
+    Raises:
+        ConfigError: If it is not YAML.
+    """
+    try:
+        loaded = yaml.load((root / CONFIG).read_text(encoding="utf-8"), Loader=_Loader)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = f":{mark.line + 1}" if mark is not None else ""
+        problem = getattr(error, "problem", None) or str(error).splitlines()[0]
+        raise ConfigError(
+            f"{root / CONFIG}{line}: expected YAML, got text that is not: {problem}"
+        ) from None
     return loaded if isinstance(loaded, dict) else {}
+
+
+def _inside(root: Path, key: str, value: object) -> Path:
+    """A configured folder, which must be inside the project root.
+
+    Raises:
+        ConfigError: If it is outside (``originals_dir: ../orig``): the site writes there.
+    """
+    folder = (root / str(value)).resolve()
+    if not folder.is_relative_to(root):
+        raise ConfigError(
+            f"{root / CONFIG}: expected {key} to be a folder inside the project {root}, "
+            f"got {value!r}, which is {folder}"
+        )
+    return root / str(value)
 
 
 def extension_settings(config: dict[str, Any]) -> dict[str, Any] | None:
@@ -163,17 +194,23 @@ class Project:
 
     @classmethod
     def at(cls, root: Path, settings: dict[str, Any] | None = None) -> Project:
-        """The project whose ``mkdocs.yml`` is in ``root`` (settings: the extension's)."""
+        """The project whose ``mkdocs.yml`` is in ``root`` (settings: the extension's).
+
+        Raises:
+            ConfigError: If ``mkdocs.yml`` is not YAML, or names a folder outside ``root``.
+        """
         root = root.resolve()
         config = read_config(root) if (root / CONFIG).is_file() else {}
         chosen = {**DEFAULTS, **(extension_settings(config) or {}), **(settings or {})}
-        docs = root / str(chosen["docs_dir"])
+        docs = _inside(root, "docs_dir", chosen["docs_dir"])
+        outputs = _inside(root, "outputs_dir", chosen["outputs_dir"])
+        originals = _inside(root, "originals_dir", chosen["originals_dir"])
         nav = nav_pages(config.get("nav")) if config.get("nav") else _all_pages(docs)
         return cls(
             root,
             docs,
-            root / str(chosen["outputs_dir"]),
-            root / str(chosen["originals_dir"]),
+            outputs,
+            originals,
             tuple(nav),
             str(config.get("repo_url") or "").rstrip("/"),
             str(config.get("edit_uri") or ""),

@@ -203,11 +203,16 @@ class RecordingRunner:  # a pytest_markdown_docs._runners._Runner
 
         An error raised in the page's process carries that process's frames: they are
         shown from the first frame of the page on, as pytest-markdown-docs shows its own.
+        A long one (deep recursion) is cut in its middle: its head and its error stay.
         """
+        from notesite.bounded import MAX_REPORT, cap_middle
+
         test = located(test)
         frames = self._frames.get(id(excinfo.value))
         if frames is None:
-            return self.fallback.repr_failure(test, excinfo, style)
+            rendered = self.fallback.repr_failure(test, excinfo, style)
+            text = str(rendered)
+            return rendered if len(text) <= MAX_REPORT else cap_middle(text)
         lines = test.source.rstrip("\n").split("\n")
         digits = len(str(len(lines)))
         code = "\n".join(
@@ -219,10 +224,11 @@ class RecordingRunner:  # a pytest_markdown_docs._runners._Runner
             if shown or filename == str(test.source_path):
                 shown += [f'  File "{filename}", line {lineno}, in {name}', f"    {line}"]
         fence = " " * digits + "   ```"
-        return (
+        text = (
             f"Error in code block:\n{fence}\n{code}\n{fence}\n"
             f"Traceback (most recent call last):\n" + "\n".join(shown) + f"\n{excinfo.exconly()}\n"
         )
+        return text if len(text) <= MAX_REPORT else cap_middle(text)
 
     def runtest(self, test: Any, args: dict[str, Any], **options: Any) -> None:
         """Run a block, then compare its output with the record (or keep it to write).
@@ -920,7 +926,6 @@ def _write_record(run: PageRun, state: State, project: Project) -> None:
     text = _outputs.dump(merged, name)
     if run.record.is_file() and run.record.read_text(encoding="utf-8") == text:
         return  # unchanged: not rewritten
-    run.record.parent.mkdir(parents=True, exist_ok=True)
-    partial = run.record.with_name(run.record.name + ".partial")
-    partial.write_text(text, encoding="utf-8")
-    partial.replace(run.record)  # whole or not at all
+    from notesite.files import write_whole
+
+    write_whole(run.record, text)  # whole or not at all; a lone surrogate escaped

@@ -31,6 +31,7 @@ from notesite.model import (
 )
 from notesite.progress import by_post, is_verified, progress, progress_line
 from notesite.project import Project
+from notesite.safety import markdown_text
 from notesite.verdicts import Verdict
 
 #: Where the extension's warnings go (MkDocs counts them, and fails a strict build on one).
@@ -279,16 +280,6 @@ def byline(post: dict[str, Any], progress: str = "") -> str:
         else ""
     )
     return f'<p class="post-byline">From the post <em>{title}</em>{about}{written}.{shown}</p>'
-
-
-def markdown_text(text: str) -> str:
-    r"""Text as Markdown that shows it as it is: each character Markdown reads escaped.
-
-    >>> print(markdown_text("a *b* [c] <d> & `e`"))
-    a \*b\* \[c\] &lt;d&gt; &amp; \`e\`
-    """
-    text = html.escape(" ".join(text.split()), quote=False)
-    return re.sub(r"([\\`*_{}\[\]()#+!|-])", r"\\\1", text)
 
 
 def posts_list(project: Project, here: str) -> str:

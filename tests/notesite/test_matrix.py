@@ -187,6 +187,24 @@ def test_results_the_project_does_not_admit_are_named_and_not_shown(tmp_path: Pa
     [
         ("{bad", "outputs/releases/2.6.0.json: expected the release matrix's JSON, got "),
         ("{}", "outputs/releases/2.6.0.json: expected a mapping with 'results'"),
+        (
+            '{"results": {"t": {"outcome": "exploded", "detail": ""}}}',
+            "outputs/releases/2.6.0.json: expected the outcome of t to be one of passed, "
+            "failed, skipped, got 'exploded'",
+        ),
+        (
+            '{"results": {"t": {"outcome": 3, "detail": ""}}}',
+            "outputs/releases/2.6.0.json: expected the outcome of t to be one of passed, "
+            "failed, skipped, got 3",
+        ),
+        (
+            '{"results": {"t": {"outcome": "passed", "detail": 7}}}',
+            "outputs/releases/2.6.0.json: expected the detail of t to be text, got int 7",
+        ),
+        (
+            '{"results": {"t": ["passed"]}}',
+            "outputs/releases/2.6.0.json: expected each test's result to be a mapping, got list",
+        ),
     ],
 )
 def test_a_results_file_that_cannot_be_read_is_named(

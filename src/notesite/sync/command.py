@@ -9,6 +9,7 @@ from pathlib import Path
 from notesite.fidelity import (
     post_source,
 )
+from notesite.files import Transaction, project_lock, recover
 from notesite.model import (
     UNCHECKED,
     PageError,
@@ -17,6 +18,7 @@ from notesite.model import (
 )
 from notesite.notebook import notebook_path
 from notesite.project import CONFIG, Project
+from notesite.sync.guard import read_post_file
 from notesite.sync.merge import Flag, plan_sync
 from notesite.sync.post import SyncError, read_post
 from notesite.sync.report import report
@@ -61,6 +63,35 @@ def sync(
         SyncError: If the post cannot be read or placed; then nothing was written.
     """
     start = time.perf_counter()
+    read_post_file(path)  # a regular file, of a size the sync reads
+    with project_lock(project.root):
+        finish_interrupted(project.root)
+        # Read again under the lock: a sync that ran meanwhile may have changed it.
+        project = Project.at(project.root)
+        return _sync(project, path, new_post, timeout, run_blocks, start)
+
+
+def finish_interrupted(root: Path) -> bool:
+    """Finish the writes of a sync that was killed while writing (or drop what it staged).
+
+    Every sync does this first, under the project's lock.
+
+    Returns:
+        Whether there was anything to finish or drop.
+    """
+    return recover(root, lambda: _notebooks(Project.at(root)))
+
+
+def _notebooks(project: Project) -> list[str]:
+    from notesite.notebook import write_notebooks
+
+    fresh = Project.at(project.root)
+    return [f"{fresh.docs_dir.name}/{p}" for p in write_notebooks(fresh)]
+
+
+def _sync(
+    project: Project, path: Path, new_post: bool, timeout: float, run_blocks: bool, start: float
+) -> Outcome:
     try:
         text = read_markdown(path, path.name)
     except OSError as error:
@@ -78,37 +109,43 @@ def sync(
             raise SyncError(f"docs/{error}; nothing was written") from None
     written: list[str] = []
     removed: list[str] = []
+    # Every file is staged first, then all are renamed at once (a crash: all or none).
+    transaction = Transaction(project.root)
 
     def write(target: Path, content: str) -> None:
         data = content.encode("utf-8")  # as is: a post's CRLF line ends stay its own
         if target.is_file() and target.read_bytes() == data:
             return
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
+        transaction.write(target, data)
         written.append(target.relative_to(project.root).as_posix())
 
-    write(plan.original_path, text)
-    for src, page_text in plan.pages.items():
-        write(project.docs_dir / src, page_text)
-    for src, record in plan.records.items():
-        target = project.record_path(src)
-        if record is None:
-            target.unlink(missing_ok=True)
-            removed.append(target.relative_to(project.root).as_posix())
-        else:
-            write(target, record)
-    for src in plan.removed_pages:
-        for target in (project.docs_dir / src, project.docs_dir / notebook_path(src)):
-            if target.is_file():
-                target.unlink()
-                removed.append(target.relative_to(project.root).as_posix())
-    if plan.config_text is not None:
-        write(project.root / CONFIG, plan.config_text)
-    fresh = Project.at(project.root)
-    if plan.pages:
-        from notesite.notebook import write_notebooks
+    def remove(target: Path) -> None:
+        transaction.remove(target)
+        removed.append(target.relative_to(project.root).as_posix())
 
-        written += [f"{fresh.docs_dir.name}/{p}" for p in write_notebooks(fresh)]
+    try:
+        write(plan.original_path, text)
+        for src, page_text in plan.pages.items():
+            write(project.docs_dir / src, page_text)
+        for src, record in plan.records.items():
+            target = project.record_path(src)
+            if record is None:
+                remove(target)
+            else:
+                write(target, record)
+        for src in plan.removed_pages:
+            for target in (project.docs_dir / src, project.docs_dir / notebook_path(src)):
+                if target.is_file():
+                    remove(target)
+        if plan.config_text is not None:
+            write(project.root / CONFIG, plan.config_text)
+    except BaseException:
+        transaction.abandon()
+        raise
+    notebooks: list[str] = []
+    transaction.commit((lambda: notebooks.extend(_notebooks(project))) if plan.pages else None)
+    written += notebooks
+    fresh = Project.at(project.root)
     runs = run_new_blocks(plan, fresh, timeout) if run_blocks and plan.pages else []
     unchecked = [
         f"docs/{page.src_uri}:{claim.line}: {claim.text}"

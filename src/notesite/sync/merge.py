@@ -47,6 +47,7 @@ from notesite.model import (
     slugify,
 )
 from notesite.project import CONFIG, ONE_PAGE, SECTIONS, Project, ProjectError
+from notesite.safety import markdown_text
 from notesite.sync.compare import (
     ADDED,
     CHANGED,
@@ -1205,7 +1206,7 @@ def _plan_new_sections(project: Project, new: Post, source: str, slug: str) -> P
     header = _front_matter({}, new, source)
     opening = new.intro[0] if new.intro else None
     own_title = opening is not None and opening.heading_level == 1
-    title = [] if own_title else [f"# {new.title}", ""]
+    title = [] if own_title else [f"# {markdown_text(new.title)}", ""]
     texts[index] = "\n".join([*header, *title, *_intro_lines(new), PAGES_MARKER]) + "\n"
     nav = [index]
     taken: set[str] = set()

@@ -131,6 +131,9 @@ def read_post(text: str, name: str, *, whole: bool = False) -> Post:
                 + "; the site's pages need each fence closed: close it in the post"
             )
     meta, title_from = post_meta(page, name)
+    from notesite.sync.guard import check_renderable
+
+    check_renderable(page, meta, name)
     units: list[PostUnit] = []
     intro: list[PostUnit] = []
     sections: list[list[int]] = []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from notesite.safety import markdown_text
 from notesite.sync.compare import ADDED, CHANGED, MOVED, REMOVED
 from notesite.sync.merge import Plan
 from notesite.sync.run import (
@@ -50,12 +51,13 @@ def report(plan: Plan, runs: list[BlockRun], unchecked: list[str], seconds: floa
         )
     }
     titled = [
-        f"- Title: *{plan.post.title}*, from {plan.post.title_from}: no title in front matter."
+        f"- Title: *{markdown_text(plan.post.title)}*, from {plan.post.title_from}: "
+        "no title in front matter."
     ]
     if not plan.post.title_from:
         titled = []
     out = [
-        f"# Sync of *{plan.post.title}*",
+        f"# Sync of *{markdown_text(plan.post.title)}*",
         "",
         f"From `{plan.post.name}` to `{plan.original_path.name if plan.original_path else ''}`"
         f"{' (a new post)' if plan.old is None else ''}, in {seconds:.1f} s.",

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import ast
 import builtins
+import json
 import os
 import re
-import subprocess
 import sys
 import tempfile
 import time
@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from notesite import outputs as _outputs
+from notesite.bounded import run_child
 from notesite.model import (
     CUDA_OPTION,
     Fence,
@@ -112,12 +113,12 @@ def run_block(
     env = {**os.environ, "PYTHONHASHSEED": "0", "PYTHONDONTWRITEBYTECODE": "1"}
     shown = block.code.strip().splitlines()[0] if block.code.strip() else ""
     with tempfile.TemporaryDirectory() as folder:
-        try:
-            done = subprocess.run(
-                [sys.executable, *warnings, "-m", "notesite.execution", setup, code, path],
-                cwd=folder, env=env, capture_output=True, text=True, timeout=timeout,
-            )  # fmt: skip
-        except subprocess.TimeoutExpired:
+        # The code goes on stdin, never in argv; the output is read as it comes, capped.
+        done = run_child(
+            [sys.executable, *warnings, "-m", "notesite.execution", "--stdin"],
+            json.dumps([setup, code, path]), cwd=folder, env=env, timeout=timeout,
+        )  # fmt: skip
+        if done.timed_out:
             return BlockRun(
                 page.src_uri, block.line, shown, TIMED_OUT, f"after {timeout:g} s",
                 time.perf_counter() - start,
@@ -165,12 +166,11 @@ def run_session(
     env = {**os.environ, "PYTHONHASHSEED": "0", "PYTHONDONTWRITEBYTECODE": "1"}
     argv = ["--session", fence.code, path, str(fence.start + 1)]
     with tempfile.TemporaryDirectory() as folder:
-        try:
-            done = subprocess.run(
-                [sys.executable, *warnings, "-m", "notesite.execution", *argv],
-                cwd=folder, env=env, capture_output=True, text=True, timeout=timeout,
-            )  # fmt: skip
-        except subprocess.TimeoutExpired:
+        done = run_child(
+            [sys.executable, *warnings, "-m", "notesite.execution", "--stdin"],
+            json.dumps(argv), cwd=folder, env=env, timeout=timeout,
+        )  # fmt: skip
+        if done.timed_out:
             return BlockRun(
                 page.src_uri, fence.start + 1, shown, TIMED_OUT, f"after {timeout:g} s",
                 time.perf_counter() - start,
@@ -278,6 +278,8 @@ def run_new_blocks(
             )
             for fence in page.notebook_only
         ]
+    if not jobs and not sessions:
+        return sorted(notebook, key=lambda run: (list(plan.pages).index(run.page), run.line))
     cuda = _cuda_available()
     policy = warning_options(project.root)
     with ThreadPoolExecutor(max_workers=workers) as pool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import replace
 from typing import Any
@@ -137,10 +138,10 @@ def add_nav(config: str, title: str, pages: list[str]) -> str:
     ]
     if not found:
         raise SyncError(f"{CONFIG}: expected a nav with the notes' pages (- notes/….md), got none")
-    # After the last notes entry, at the level of the first: a post's section beside the
-    # others, never inside the section of the post added before it.
-    i = found[-1][0]
+    # After the last entry of the notes (a post's section included), at the notes' level:
+    # a new post's section is never nested inside the section of the post before it.
     indent = found[0][1]["indent"]
+    i = found[-1][0]
     block = [f"{indent}- {nav_title(title)}:\n"] + [f"{indent}    - {p}\n" for p in pages]
     lines[i + 1 : i + 1] = block
     return "".join(lines)
@@ -183,7 +184,12 @@ def retitle_nav_entry(config: str, page: str, label: str) -> str | None:
 
 
 def nav_title(title: str) -> str:
-    """A nav section's title as YAML reads it back: quoted, each character as itself (🚀)."""
+    """A nav section's title as YAML reads it back: quoted, each character as itself (🚀).
+
+    The theme puts a nav title into its HTML as it is: the title is HTML-escaped first
+    (``<`` as ``&lt;``), so that it shows as the post wrote it and runs nothing.
+    """
+    title = html.escape(title, quote=False)
     if title.isprintable():  # single-quoted: every character as itself, ' doubled
         return "'" + title.replace("'", "''") + "'"
     dumped = yaml.safe_dump(title, allow_unicode=True, default_style='"', width=10_000)
@@ -201,7 +207,7 @@ def rename_nav_section(config: str, old: str, new: str) -> str | None:
             title = yaml.safe_load(match["title"])
         except yaml.YAMLError:
             continue
-        if title == old:
+        if isinstance(title, str) and html.unescape(title) == old:
             lines[i] = f"{match['indent']}- {nav_title(new)}:\n"
             return "".join(lines)
     return None

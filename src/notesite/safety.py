@@ -1,0 +1,241 @@
+"""Everything from a post is data: escaped text, safe links, raw HTML that runs nothing.
+
+A post's front matter (title, subtitle, date, tags) and a box's title are text: they go into
+the site's Markdown through :func:`markdown_text`, into its HTML through :func:`html.escape`.
+The post's body is the author's Markdown and stays so, but what it renders to is cleaned in
+the HTML tree (:class:`SafeHtml`, registered by the ``notesite`` extension): a link or image
+whose address is not ``http``, ``https``, ``mailto``, relative or an anchor is shown as text,
+an ``on…`` attribute is dropped, and raw HTML (the post's, and the "As written" view's) keeps
+no ``<script>``, ``<iframe>``, ``<object>``, ``<embed>`` or handler.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from html.parser import HTMLParser
+from xml.etree.ElementTree import Element
+
+from markdown import Markdown
+from markdown.treeprocessors import Treeprocessor
+
+#: The schemes a link may have (no scheme: relative, or an anchor).
+SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
+#: The attributes that hold an address a browser follows or loads.
+URL_ATTRIBUTES = frozenset(
+    {"href", "src", "action", "formaction", "xlink:href", "poster", "background", "data", "cite"}
+)
+#: Elements dropped with their content: they run or embed code.
+DROPPED = frozenset({"script", "iframe", "object", "embed", "frame", "frameset", "base", "applet"})
+_SCHEME = re.compile(r"^([a-z][a-z0-9+.\-]*):")
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]{}()|~<>])")
+
+
+def markdown_text(text: str) -> str:
+    r"""Text as Markdown shows it literally: no link, emphasis, code or HTML it could make.
+
+    >>> print(markdown_text("Notes](javascript:alert(1)) [x <b>"))
+    Notes\]\(javascript:alert\(1\)\) \[x &lt;b&gt;
+    """
+    escaped = html.escape(text, quote=False)
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", escaped).replace("\n", " ")
+
+
+def link_words(title: str) -> str:
+    r"""A page's title (its heading, Markdown) as a link's words: its brackets kept as text.
+
+    >>> link_words("a [b](c)")
+    'a \\[b\\](c)'
+    """
+    return title.replace("[", "\\[").replace("]", "\\]")
+
+
+def safe_url(url: str) -> bool:
+    """Whether a browser following ``url`` stays on a page: http(s), mailto, relative, anchor.
+
+    Entities are read and whitespace and control characters dropped first, as a browser
+    does, so ``" Java&#x09;Script:…"`` is still ``javascript:``.
+
+    >>> [safe_url(u) for u in ("https://x.org", "#a", "../p/", "JaVaScRiPt:alert(1)")]
+    [True, True, True, False]
+    """
+    plain = html.unescape(url)
+    plain = "".join(ch for ch in plain if ch > " " and ch not in "\x7f\u00a0\ufeff").lower()
+    match = _SCHEME.match(plain)
+    return match is None or match[1] in SAFE_SCHEMES
+
+
+def _attribute_safe(name: str, value: str | None) -> bool:
+    name = name.lower()
+    if name.startswith("on") or name == "srcdoc":
+        return False
+    if name in URL_ATTRIBUTES or name == "srcset":
+        return value is None or safe_url(value)
+    if name == "style" and value is not None:
+        squeezed = "".join(value.lower().split())
+        return "expression(" not in squeezed and "javascript:" not in squeezed
+    return True
+
+
+class _Cleaner(HTMLParser):
+    """Raw HTML, each tag kept as written unless it runs code (see :func:`clean_html`)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=False)
+        self.out: list[str] = []
+        self.dropping: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._start(tag, attrs, "")
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._start(tag, attrs, " /", closed=True)
+
+    def _start(
+        self, tag: str, attrs: list[tuple[str, str | None]], end: str, closed: bool = False
+    ) -> None:
+        if self.dropping:
+            return
+        if tag in DROPPED:
+            if not closed:
+                self.dropping.append(tag)
+            return
+        if all(_attribute_safe(name, value) for name, value in attrs):
+            self.out.append(self.get_starttag_text() or "")
+            return
+        kept = "".join(
+            f' {name}="{html.escape(value)}"' if value is not None else f" {name}"
+            for name, value in attrs
+            if _attribute_safe(name, value)
+        )
+        self.out.append(f"<{tag}{kept}{end}>")
+
+    def handle_endtag(self, tag: str) -> None:
+        if self.dropping:
+            if tag == self.dropping[-1]:
+                self.dropping.pop()
+            return
+        if tag not in DROPPED:
+            self.out.append(f"</{tag}>")
+
+    def _keep(self, text: str) -> None:
+        if not self.dropping:
+            self.out.append(text)
+
+    def handle_data(self, data: str) -> None:
+        self._keep(data)
+
+    def handle_entityref(self, name: str) -> None:
+        self._keep(f"&{name};")
+
+    def handle_charref(self, name: str) -> None:
+        self._keep(f"&#{name};")
+
+    def handle_comment(self, data: str) -> None:
+        self._keep(f"<!--{data}-->")
+
+    def handle_decl(self, decl: str) -> None:
+        self._keep(f"<!{decl}>")
+
+    def handle_pi(self, data: str) -> None:
+        self._keep(f"<?{data}>")
+
+    def unknown_decl(self, data: str) -> None:
+        self._keep(f"<![{data}]>")
+
+
+def clean_html(fragment: str) -> str:
+    """Raw HTML without what runs code: script-like elements, ``on…`` attributes, unsafe links.
+
+    Everything else is kept as written, byte for byte.
+
+    >>> clean_html('<b onclick="x()">b</b><script>alert(1)</script><a href="#k">k</a>')
+    '<b>b</b><a href="#k">k</a>'
+    """
+    if "<" not in fragment:
+        return fragment
+    cleaner = _Cleaner()
+    cleaner.feed(fragment)
+    cleaner.close()
+    return "".join(cleaner.out)
+
+
+_MARKDOWN_LINK = re.compile(r"\]\(\s*<?([^)>\s]*)")
+
+
+def clean_markdown(text: str) -> str:
+    r"""Markdown (a notebook's cell) whose raw HTML and links run nothing.
+
+    Raw HTML goes through :func:`clean_html`; a link to an unsafe address keeps its words
+    and address as text (``[x]\\(javascript:…)``).
+
+    >>> clean_markdown("[a](https://x.org) [b](javascript:alert(1))")
+    '[a](https://x.org) [b]\\(javascript:alert(1))'
+    """
+    text = _MARKDOWN_LINK.sub(lambda m: m[0] if safe_url(m[1]) else "]\\(" + m[0][2:], text)
+    return clean_html(text)
+
+
+class SafeHtml(Treeprocessor):
+    """A page's HTML tree and raw HTML with only safe links and no script or handler.
+
+    A link (``<a>``) or image whose address is unsafe becomes its text (a ``<span>`` titled
+    with the address); ``on…`` attributes (``attr_list`` can write them) are dropped; each
+    stashed piece of raw HTML goes through :func:`clean_html`.
+    """
+
+    def __init__(self, md: Markdown) -> None:
+        """Clean the pages ``md`` renders."""
+        super().__init__(md)
+
+    def run(self, root: Element) -> None:
+        """Clean the tree and the raw HTML of the page."""
+        _clean_tree(root)
+        stash = self.md.htmlStash.rawHtmlBlocks
+        for i, block in enumerate(stash):
+            if isinstance(block, str):
+                stash[i] = clean_html(block)
+            else:
+                _clean_tree(block)
+
+
+def _clean_tree(root: Element) -> None:
+    """An element tree without ``on…`` attributes; an unsafe link or image as its text."""
+    for element in root.iter():
+        for name in [k for k in element.attrib if not _attribute_safe(k, element.get(k))]:
+            value = element.attrib.pop(name)
+            if element.tag in ("a", "img") and name.lower() in URL_ATTRIBUTES:
+                element.set("class", "ptn-unsafe-link")
+                element.set("title", f"A link to {value}, not followed: unsafe")
+                if element.tag == "img":
+                    element.text = element.attrib.pop("alt", "") or "image"
+                element.tag = "span"
+
+
+#: MkDocs' tree processor that takes a page's title from its ``<h1>``.
+MKDOCS_TITLE = "mkdocs_extract_title"
+
+
+class SafeTitle(Treeprocessor):
+    """The page's title, as MkDocs took it from the ``<h1>``, with single angle quotes for ``< >``.
+
+    Themes put the title into the nav as HTML and into ``<title>`` through ``striptags``
+    (which reads ``&lt;`` back as ``<``): no escape survives both, so a title keeps no angle
+    bracket, and ``</title><script>`` in a heading stays text.
+    """
+
+    def run(self, root: Element) -> None:
+        """Replace the angle brackets of the title MkDocs read (when it reads one)."""
+        if MKDOCS_TITLE not in self.md.treeprocessors:
+            return
+        extractor = self.md.treeprocessors[MKDOCS_TITLE]
+        title = getattr(extractor, "title", None)
+        if isinstance(title, str):
+            for bracket, shown in (
+                ("&lt;", "\u2039"),
+                ("&gt;", "\u203a"),
+                ("<", "\u2039"),
+                (">", "\u203a"),
+            ):
+                title = title.replace(bracket, shown)
+            extractor.title = title
