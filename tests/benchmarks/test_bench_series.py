@@ -46,7 +46,7 @@ def test_the_benchmark_prints_both_sites_side_by_side(tmp_path: Path) -> None:
         for cells in [[c.strip() for c in line.strip("|").split("|")]]
     }
     assert rows["posts whole (every word on its pages)"] == ["1/1", "3/3"]
-    assert rows["note pages"] == ["3", "7"]
+    assert rows["note pages"] == ["3", "5"]  # a post is one page
     assert rows["posts the sync refused"] == ["-", "0"]
     assert float(rows["HTML KB per note page, max"][1]) > 0
     assert rows["build warnings"] == ["0", "0"]

@@ -112,7 +112,7 @@ def test_a_lone_surrogate_in_an_output_leaves_whole_notebooks_and_records(projec
     assert any("bad" in "".join(o.get("text", "")) for c in cells for o in c.get("outputs", []))
 
 
-@pytest.mark.parametrize("crash_at", [0, 1, 3, 6])
+@pytest.mark.parametrize("crash_at", [0, 1, 2, 3])
 def test_a_sync_that_fails_at_any_rename_is_finished_by_the_next(
     tmp_path: Path, project: Path, crash_at: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -195,8 +195,8 @@ def test_two_new_posts_at_once_both_land(tmp_path: Path, project: Path) -> None:
         _, err = child.communicate(timeout=60)
         assert child.returncode == 0, err
     nav = Project.at(project).nav
-    assert "notes/autograd-notes/gradients.md" in nav
-    assert "notes/numpy-notes/gradients.md" in nav
+    assert "notes/autograd.md" in nav  # each post: one page, one entry of the notes
+    assert "notes/numpy.md" in nav
     config = (project / "mkdocs.yml").read_text(encoding="utf-8")
-    assert config.count("\n      - 'Autograd Notes':\n") == 1
-    assert config.count("\n      - 'NumPy Notes':\n") == 1
+    assert config.count("\n      - 'Autograd Notes") == 1
+    assert config.count("\n      - 'NumPy Notes") == 1

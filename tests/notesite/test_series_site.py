@@ -28,6 +28,7 @@ LSTM = """---
 title: LSTM notes
 date: '2022-03-15 10:00'
 tags: [Deep Learning]
+pages: sections
 ---
 
 ## Gates
@@ -43,6 +44,7 @@ GRU = """---
 title: GRU notes
 date: '2022-03-20 10:00'
 tags: [Deep Learning, RNN]
+pages: sections
 ---
 
 ## Compared
@@ -60,7 +62,11 @@ def add(root: Path, name: str, text: str) -> None:
 
 @pytest.fixture
 def root(tmp_path: Path) -> Path:
-    """The fixture project with two posts of a series: the GRU post links to the LSTM's."""
+    """The fixture project with two posts of a series: the GRU post links to the LSTM's.
+
+    Each is split into a page per section (``pages: sections``), so that links lead to the
+    section's page and the nav has pages to prune.
+    """
     root = tmp_path / "project"
     shutil.copytree(FIXTURE, root)
     add(root, "2022-03-15-lstm.md", LSTM)
@@ -106,13 +112,13 @@ def test_a_post_s_file_name_gives_its_date_slug_and_blog_address() -> None:
 
 def test_a_link_to_a_post_of_the_site_leads_to_its_page_and_section(root: Path) -> None:
     project = Project.at(root)
-    assert post_page(project, "2022-03-15-lstm.markdown") == "notes/lstm-notes/index.md"
+    assert post_page(project, "2022-03-15-lstm.markdown") == "notes/lstm/index.md"
     assert post_page(project, "2022-03-16-lstm.markdown") is None  # another date
     done = build(root)
     assert done.returncode == 0, done.stderr
-    found = links(root, "notes/gru-notes/compared/index.html")
-    assert found["LSTM"] == "../../lstm-notes/"
-    assert found["cells"] == "../../lstm-notes/cells/#cells"
+    found = links(root, "notes/gru/compared/index.html")
+    assert found["LSTM"] == "../../lstm/"
+    assert found["cells"] == "../../lstm/cells/#cells"
     assert found["t-SNE"].startswith("(words) In the post, a link to ../2017/2017-02-10-tsne")
 
 
@@ -120,13 +126,13 @@ def test_a_post_the_site_lacks_leads_to_the_author_s_blog(root: Path) -> None:
     set_blog(root, "https://example.github.io/")
     done = build(root)
     assert done.returncode == 0, done.stderr
-    found = links(root, "notes/gru-notes/compared/index.html")
+    found = links(root, "notes/gru/compared/index.html")
     assert found["t-SNE"] == "https://example.github.io/2017/02/10/tsne.html"
-    assert found["LSTM"] == "../../lstm-notes/"  # the site's page first
+    assert found["LSTM"] == "../../lstm/"  # the site's page first
 
 
 def test_a_broken_link_the_post_does_not_have_fails_the_strict_build(root: Path) -> None:
-    page = root / "docs" / "notes" / "gru-notes" / "compared.md"
+    page = root / "docs" / "notes" / "gru" / "compared.md"
     page.write_text(
         page.read_text(encoding="utf-8") + "\nSee [this](no-such-page.md).\n", encoding="utf-8"
     )
@@ -162,8 +168,8 @@ def test_the_posts_are_listed_by_year_newest_first_told_apart_by_date(root: Path
         "**2022**",
         "{: .ptn-year }",
         "",
-        "- 2022-03-20 · [GRU notes](gru-notes/index.md) · Deep Learning, RNN",
-        "- 2022-03-15 · [LSTM notes](lstm-notes/index.md) · Deep Learning",
+        "- 2022-03-20 · [GRU notes](gru/index.md) · Deep Learning, RNN",
+        "- 2022-03-15 · [LSTM notes](lstm/index.md) · Deep Learning",
         "",
         "**2021**",
         "{: .ptn-year }",
@@ -194,15 +200,15 @@ def test_a_page_carries_the_nav_of_its_own_post_only(root: Path, builder: list[s
         timeout=300,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
-    html = (root / "site" / "notes" / "gru-notes" / "compared" / "index.html").read_text("utf-8")
+    html = (root / "site" / "notes" / "gru" / "compared" / "index.html").read_text("utf-8")
     soup = BeautifulSoup(html, "html.parser")
     nav = soup.select_one("nav.md-nav--primary")
     assert nav is not None
-    here = "notes/gru-notes/compared/"
+    here = "notes/gru/compared/"
     hrefs = {posixpath.normpath(posixpath.join(here, str(a.get("href")))) for a in nav.select("a")}
-    assert {"notes/gru-notes", "notes/gru-notes/compared"} <= hrefs  # its own post, open
-    assert "notes/lstm-notes" in hrefs  # the other post: one link
-    assert not hrefs & {"notes/lstm-notes/cells", "notes/lstm-notes/gates"}
+    assert {"notes/gru", "notes/gru/compared"} <= hrefs  # its own post, open
+    assert "notes/lstm" in hrefs  # the other post: one link
+    assert not hrefs & {"notes/lstm/cells", "notes/lstm/gates"}
 
 
 def test_a_post_s_title_and_tags_are_listed_as_text(root: Path) -> None:
@@ -215,7 +221,7 @@ def test_a_post_s_title_and_tags_are_listed_as_text(root: Path) -> None:
         ),
         encoding="utf-8",
     )
-    for page in (root / "docs" / "notes" / "lstm-notes").glob("*.md"):
+    for page in (root / "docs" / "notes" / "lstm").glob("*.md"):
         page.write_text(
             page.read_text(encoding="utf-8").replace(
                 "title: LSTM notes", "title: '*LSTM* [x](y) <b>'"

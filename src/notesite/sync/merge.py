@@ -1089,7 +1089,7 @@ def _own_title(post: Post) -> bool:
 
 def _whole_header(meta: dict[str, Any], post: Post, source: str) -> list[str]:
     """The lines of a whole post's page above the post: front matter, title, marker."""
-    title = [] if _own_title(post) else [f"# {post.title}", ""]
+    title = [] if _own_title(post) else [f"# {markdown_text(post.title)}", ""]
     return [*_front_matter(meta, post, source), *title, POST_MARKER, ""]
 
 

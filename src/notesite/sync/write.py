@@ -186,10 +186,11 @@ def retitle_nav_entry(config: str, page: str, label: str) -> str | None:
 def nav_title(title: str) -> str:
     """A nav section's title as YAML reads it back: quoted, each character as itself (🚀).
 
-    The theme puts a nav title into its HTML as it is: the title is HTML-escaped first
-    (``<`` as ``&lt;``), so that it shows as the post wrote it and runs nothing.
+    The theme puts a nav title into its HTML as it is, and into a page's ``<title>``
+    through ``striptags`` (which turns ``&lt;`` back into ``<``): angle brackets become
+    ``‹ ›`` and ``&`` is escaped, so that it shows as the post wrote it and runs nothing.
     """
-    title = html.escape(title, quote=False)
+    title = html.escape(title, quote=False).replace("&lt;", "‹").replace("&gt;", "›")
     if title.isprintable():  # single-quoted: every character as itself, ' doubled
         return "'" + title.replace("'", "''") + "'"
     dumped = yaml.safe_dump(title, allow_unicode=True, default_style='"', width=10_000)

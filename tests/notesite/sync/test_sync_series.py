@@ -14,6 +14,7 @@ from notesite.sync.series import expand
 POST = """---
 title: {title}
 date: '2022-03-{day:02d} 10:00'
+tags: {tags}
 ---
 
 ## Part {day}
@@ -27,12 +28,17 @@ print({day})
 
 
 def write_posts(fixture: Fixture, suffix: str = ".markdown") -> Path:
-    """A folder of three posts: two new ones, and one the site refuses (another's title)."""
+    """A folder of three posts: two new ones, and one the site refuses (tags it cannot show)."""
     folder = fixture.scratch / "_posts"
     folder.mkdir()
-    for day, title in [(1, "First notes"), (2, "Second notes"), (3, "Tensor Basics")]:
+    posts = [
+        (1, "First notes", "[Notes]"),
+        (2, "Second notes", "[Notes]"),
+        (3, "Third", "[{a: 1}]"),
+    ]
+    for day, title, tags in posts:
         name = f"2022-03-{day:02d}-deep-learning-{day}{suffix}"
-        (folder / name).write_text(POST.format(title=title, day=day), encoding="utf-8")
+        (folder / name).write_text(POST.format(title=title, day=day, tags=tags), encoding="utf-8")
     (folder / "notes.txt").write_text("not a post", encoding="utf-8")
     (folder / "README.md").write_text("# The posts of the blog\n", encoding="utf-8")
     return folder
@@ -65,10 +71,10 @@ def test_a_folder_comes_in_post_after_post_with_one_table(
         "2022-03-03-deep-learning-3.markdown",
     ]
     # Status, pages, the verdicts (passes first), claims waiting, seconds.
-    assert table["2022-03-01-deep-learning-1.markdown"][:4] == ["synced", "2", "1", "0"]
+    assert table["2022-03-01-deep-learning-1.markdown"][:4] == ["synced", "1", "1", "0"]  # one page
     assert table["2022-03-01-deep-learning-1.markdown"][-2] == "1"
     assert table["2022-03-03-deep-learning-3.markdown"][:2] == ["failed", "0"]
-    assert "expected a post that is not on the site yet, got the title 'Tensor Basics'" in err
+    assert "2022-03-03-deep-learning-3.markdown:4: expected tags as a list of words" in err
     report = (fixture.root / "sync-report.md").read_text(encoding="utf-8")
     assert report.startswith("# Sync of 3 posts\n")
     assert "## Not taken" in report
