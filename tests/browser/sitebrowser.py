@@ -11,7 +11,7 @@ import http.server
 import os
 import re
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -19,7 +19,13 @@ from urllib.parse import urlsplit
 
 import yaml
 
+from notesite.fidelity import post_pages
+from notesite.model import PAGES_MARKER, read_markdown
 from notesite.model import nav_pages as _nav_pages
+from notesite.parity import DIRECTIVE
+from notesite.project import Project
+from notesite.site import ERRATA_MARKER, VERIFICATION_MARKER
+from notesite.sync.post import read_post
 
 if TYPE_CHECKING:
     from playwright.sync_api import BrowserContext, Page
@@ -105,6 +111,44 @@ def base_path() -> str:
     """The path the site is served under: that of ``site_url`` (``/ptnotes/``)."""
     path = urlsplit(str(mkdocs_config().get("site_url") or "/")).path or "/"
     return path if path.endswith("/") else path + "/"
+
+
+#: The seed post, in the originals folder: its pages are the ones whose layout the tests
+#: hold to limits (a contributor's post is measured by ``benchmarks/bench_reading.py``).
+SEED_POST = "pytorch-basics.md"
+
+
+def seed_pages(project: Project) -> list[str]:
+    """The note pages of the seed post (:data:`SEED_POST`), in nav order."""
+    path = project.originals_dir / SEED_POST
+    title = read_post(read_markdown(path, SEED_POST), SEED_POST).title
+    pages = [page.src_uri for page in post_pages(project, title)]
+    assert pages, f"no note page of the seed post {SEED_POST} (post title {title!r}) in the nav"
+    return pages
+
+
+def page_kinds(project: Project) -> dict[str, str]:
+    """One page of each kind, by its role in the nav: ``{kind: src}``.
+
+    The home page (the nav's first), the first note page, the first post index (a page with
+    the list of its post's pages), the first API page (one with a ``:::`` directive), and the
+    pages that hold the list of claims (Verification) and of errata (Errata).
+    """
+    pages = project.pages()
+
+    def first(kind: str, holds: Callable[[Any], bool]) -> str:
+        found = next((page.src_uri for page in pages if holds(page)), None)
+        assert found is not None, f"expected a page of kind {kind!r} in the nav, got none"
+        return found
+
+    return {
+        "home": project.nav[0],
+        "note": first("note", lambda page: page.is_note),
+        "post index": first("post index", lambda page: PAGES_MARKER in page.text),
+        "api": first("api", lambda page: DIRECTIVE.search(page.text) is not None),
+        "verification": first("verification", lambda page: VERIFICATION_MARKER in page.text),
+        "errata": first("errata", lambda page: ERRATA_MARKER in page.text),
+    }
 
 
 @dataclass
