@@ -21,10 +21,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from subprocess import CompletedProcess
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import pytest
+from fixture_posts import POSTS
 from sitebrowser import (
     ARTIFACTS,
     CHROMIUM,
@@ -65,6 +67,32 @@ def site(chromium: Path, built_site: Path) -> Iterator[Site]:
     """The built site on http://127.0.0.1:PORT/<path of site_url>, for the session."""
     with serve(built_site) as served:
         yield served
+
+
+@pytest.fixture(scope="session")
+def posts_site(
+    once: Callable[[str, Callable[[Path], Path]], Path],
+    project_copier: Callable[[Path], Path],
+    mkdocs_build: Callable[[Path, Path], CompletedProcess[str]],
+) -> Path:
+    """A copy of the project with each post of ``fixture_posts`` added by ``sync --new`` (its
+    blocks not run), built strictly into its ``site/`` once per test run. Returns the copy."""
+
+    def build(folder: Path) -> Path:
+        from notesite.project import Project
+        from notesite.sync import sync
+
+        project = project_copier(folder / "project")
+        for name, text in POSTS.items():
+            post = folder / name
+            post.write_text(text, encoding="utf-8")
+            sync(Project.at(project), post, new_post=True, run_blocks=False)
+        done = mkdocs_build(project, project / "site")
+        if done.returncode != 0:
+            pytest.fail(f"mkdocs build --strict of the fixture posts failed:\n{done.stderr}")
+        return project
+
+    return once("posts-site", build)
 
 
 @pytest.fixture(scope="session")

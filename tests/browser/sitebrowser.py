@@ -69,6 +69,28 @@ HEIGHTS = """() => {
   return [height, written];
 }"""
 
+#: The most the site's additions may add to a note page, every box closed: its height over
+#: that of its section "As written" (``HEIGHTS``).
+READING_AT_MOST = 1.35
+
+
+def reading_problems(ratios: dict[str, float], device: str) -> list[str]:
+    """A line for each page over :data:`READING_AT_MOST`, saying what to do about it.
+
+    Args:
+        ratios: Each page's height with every box closed over its height as written.
+        device: Where it was measured (desktop, phone).
+    """
+    return [
+        f"{src}: on a {device}, with every box closed the page is {ratio:.2f} times as tall as "
+        f"its section as written, expected at most {READING_AT_MOST}: the site's additions "
+        "(chips, badges, outputs) outweigh the author's text; fold an output or a note into "
+        "its check, or give a short section's additions less room (docs/stylesheets/extra.css)"
+        "; `python benchmarks/bench_reading.py` measures every page"
+        for src, ratio in ratios.items()
+        if ratio > READING_AT_MOST
+    ]
+
 
 class _IgnoreTags(yaml.SafeLoader):
     """Reads mkdocs.yml whatever ``!!python/…`` or ``!ENV`` tags it may hold."""
