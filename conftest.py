@@ -7,6 +7,7 @@ pytest in-process on scratch pages, as pytest-markdown-docs' own tests do.
 
 from __future__ import annotations
 
+import functools
 import os
 import pickle
 import shutil
@@ -83,6 +84,55 @@ def root() -> Path:
 def project() -> Project:
     """The repository's site project (its pages in nav order)."""
     return Project.at(ROOT)
+
+
+#: Fixtures parametrized over the live site's pages, each a src path under docs/ (see
+#: ``pytest_generate_tests``): the nav's pages, the note pages, the pages with Python blocks.
+LIVE_PAGES: dict[str, Callable[[Project], list[str]]] = {
+    "nav_page": lambda project: project.nav,
+    "note_page": lambda project: project.note_pages,
+    "page_with_blocks": lambda project: [s for s in project.nav if project.page(s).blocks],
+}
+
+
+@functools.cache
+def live_pages(name: str) -> tuple[list[str], str | None]:
+    """The live pages of ``LIVE_PAGES[name]``, or why the project could not be read."""
+    try:
+        return LIVE_PAGES[name](Project.at(ROOT)), None
+    except Exception as error:  # reported by the test, not as an error of collection
+        return [], f"{type(error).__name__}: {error}"
+
+
+class Unreadable(str):
+    """The one parameter of a test over the live pages when the project cannot be read."""
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Parametrize a test that asks for a fixture of ``LIVE_PAGES`` over those pages.
+
+    The project is read here, when the test is collected, not when its module is imported:
+    a page that cannot be read fails the tests that need it, naming the error, and leaves the
+    rest of the suite to run.
+    """
+    for name in LIVE_PAGES:
+        if name in metafunc.fixturenames:
+            pages, error = live_pages(name)
+            if error is not None:
+                metafunc.parametrize(name, [Unreadable(error)], ids=["unreadable"], indirect=True)
+            else:
+                metafunc.parametrize(name, pages, indirect=True)
+
+
+def _live_page(request: pytest.FixtureRequest) -> str:
+    if isinstance(request.param, Unreadable):
+        pytest.fail(f"expected a readable project, got {request.param}", pytrace=False)
+    return str(request.param)
+
+
+nav_page = pytest.fixture(_live_page, name="nav_page")
+note_page = pytest.fixture(_live_page, name="note_page")
+page_with_blocks = pytest.fixture(_live_page, name="page_with_blocks")
 
 
 @pytest.fixture(scope="session")

@@ -13,10 +13,14 @@ from pathlib import Path
 import pytest
 
 from notesite import matrix
-from notesite.model import code_hash
+from notesite.model import code_hash, parse_page
 from notesite.project import Project
 
 PAGE = "# Page\n\n```python\nprint(1)\n```\n\n```python\nprint(2)\n```\n"
+
+
+#: The second block of PAGE, as the check names it: its line and number in the page model.
+SECOND = "{0.line} (block {0.number})".format(parse_page(PAGE, "notes/page.md").blocks[1])
 
 
 def project(tmp_path: Path, bound: str = "2.4") -> Project:
@@ -89,7 +93,7 @@ def test_the_check_names_a_missing_release_and_a_block_without_result(tmp_path: 
     assert matrix.check(scratch) == [
         "outputs/releases/: expected results for torch 2.5 (the project admits torch>=2.4), "
         "got none: run make matrix",
-        "outputs/releases/: expected a result for docs/notes/page.md:7 (block 2) as its code "
+        f"outputs/releases/: expected a result for docs/notes/page.md:{SECOND} as its code "
         "is now, got none on 2.6.0 (a new or changed block): run make matrix",
     ]
     write(scratch, "2.5.1", {ONE: PASS, TWO: PASS})
@@ -98,7 +102,7 @@ def test_the_check_names_a_missing_release_and_a_block_without_result(tmp_path: 
     page = scratch.docs_dir / "notes" / "page.md"
     page.write_text(PAGE.replace("print(2)", "print(3)"), encoding="utf-8")
     assert matrix.check(Project.at(scratch.root)) == [  # changed code: no release has it
-        "outputs/releases/: expected a result for docs/notes/page.md:7 (block 2) as its code "
+        f"outputs/releases/: expected a result for docs/notes/page.md:{SECOND} as its code "
         "is now, got none on every release (a new or changed block): run make matrix"
     ]
 
