@@ -35,6 +35,7 @@ from sitebrowser import (
     Browsing,
     Site,
     Traffic,
+    fake_cuda_run,
     screenshot,
     serve,
 )
@@ -76,7 +77,8 @@ def posts_site(
     mkdocs_build: Callable[[Path, Path], CompletedProcess[str]],
 ) -> Path:
     """A copy of the project with each post of ``fixture_posts`` added by ``sync --new`` (its
-    blocks not run), built strictly into its ``site/`` once per test run. Returns the copy."""
+    blocks not run) and a faked CUDA run of one check (``fake_cuda_run``), built strictly into
+    its ``site/`` once per test run. Returns the copy."""
 
     def build(folder: Path) -> Path:
         from notesite.project import Project
@@ -87,6 +89,7 @@ def posts_site(
             post = folder / name
             post.write_text(text, encoding="utf-8")
             sync(Project.at(project), post, new_post=True, run_blocks=False)
+        fake_cuda_run(Project.at(project))
         done = mkdocs_build(project, project / "site")
         if done.returncode != 0:
             pytest.fail(f"mkdocs build --strict of the fixture posts failed:\n{done.stderr}")

@@ -19,8 +19,9 @@ from urllib.parse import urlsplit
 
 import yaml
 
+from notesite import outputs
 from notesite.fidelity import post_pages
-from notesite.model import PAGES_MARKER, read_markdown
+from notesite.model import PAGES_MARKER, Check, read_markdown
 from notesite.model import nav_pages as _nav_pages
 from notesite.parity import DIRECTIVE
 from notesite.project import Project
@@ -147,6 +148,52 @@ def seed_pages(project: Project) -> list[str]:
     pages = [page.src_uri for page in post_pages(project, title)]
     assert pages, f"no note page of the seed post {SEED_POST} (post title {title!r}) in the nav"
     return pages
+
+
+def covering_pages(project: Project, pages: list[str]) -> list[str]:
+    """The fewest of ``pages``, in order, that hold every kind of box and addition they hold.
+
+    A page is taken when it holds a kind of addition (check, setup, erratum, note, …) or of
+    collapsed box (``??? example``, ``??? success``, …) that the pages taken before it lack:
+    a test of what each kind does in the browser tries every kind, on fewer pages.
+    """
+
+    def kinds(src: str) -> set[str]:
+        additions = project.page(src).additions
+        return {f"addition {a.kind}" for a in additions} | {
+            f"box {a.admonition}" for a in additions if a.collapsible
+        }
+
+    taken: list[str] = []
+    seen: set[str] = set()
+    for src in pages:
+        if new := kinds(src) - seen:
+            taken.append(src)
+            seen |= new
+    return taken or pages[:1]
+
+
+#: The GPU of the CUDA run that ``fake_cuda_run`` records.
+FAKE_GPU = "Fake GPU · torch 9.9.0 · 2026-01-01"
+
+
+def cuda_checks(project: Project, src: str) -> list[Check]:
+    """The checks of ``docs/<src>`` that run on CUDA."""
+    page = project.page(src)
+    return [check for claim in page.claims for check in claim.checks if check.cuda]
+
+
+def fake_cuda_run(project: Project) -> None:
+    """Record a CUDA run on :data:`FAKE_GPU` of the block of the first CUDA check only."""
+    src = next(src for src in project.note_pages if cuda_checks(project, src))
+    check = cuda_checks(project, src)[0]
+    block = next(b for b in project.page(src).blocks if b.line == check.block_line)
+    record = project.record_path(src)
+    entries = outputs.load(record)
+    for entry in entries:
+        if entry.key == block.key:
+            entry.verified["cuda"] = FAKE_GPU
+    record.write_text(outputs.dump(entries, f"docs/{src}"), encoding="utf-8")
 
 
 def page_kinds(project: Project) -> dict[str, str]:

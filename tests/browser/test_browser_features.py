@@ -7,7 +7,15 @@ from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import Page
-from sitebrowser import Browsing, Site, click_nav_link, goto, page_url, seed_pages
+from sitebrowser import (
+    Browsing,
+    Site,
+    click_nav_link,
+    covering_pages,
+    goto,
+    page_url,
+    seed_pages,
+)
 
 from notesite.project import Project
 
@@ -78,13 +86,13 @@ COPY_EACH = """async count => {
 def test_the_copy_button_copies_exactly_the_code_of_its_block(
     browse: Callable[..., Browsing], site: Site, project: Project
 ) -> None:
-    """On each page of the seed post."""
+    """On the seed post's pages that hold every kind of its boxes (``covering_pages``)."""
     browsing = browse(color_scheme="light")
     origin = "{0.scheme}://{0.netloc}".format(urlsplit(site()))
     browsing.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=origin)
     page = browsing.new_page()
     copied = 0
-    pages = seed_pages(project)
+    pages = covering_pages(project, seed_pages(project))
     for src in pages:
         fences = [fence.rstrip() for fence in source_fences(project, src)]
         goto(page, site(page_url(src)))
@@ -146,7 +154,8 @@ def test_the_colour_toggle_switches_and_persists_across_navigation(
 
 
 def test_collapsed_boxes_open_and_close(page: Page, site: Site, project: Project) -> None:
-    """The first box of each kind on each page of the seed post: setup, checks, outputs, …
+    """The first box of each kind on the seed post's pages that hold every kind of its boxes
+    (``covering_pages``): setup, checks, outputs, …
 
     The site's boxes come closed, as chips under the text they stand for (an erratum too: a
     red chip right under the corrected text); a block's output comes open. A click opens or
@@ -154,7 +163,7 @@ def test_collapsed_boxes_open_and_close(page: Page, site: Site, project: Project
     """
     kinds: set[str] = set()
     errata = outputs = 0
-    pages = seed_pages(project)
+    pages = covering_pages(project, seed_pages(project))
     for src in pages:
         goto(page, site(page_url(src)))
         for erratum in page.locator("article details.erratum:not(.ptn-as-written *)").all():
