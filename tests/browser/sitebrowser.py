@@ -199,11 +199,25 @@ def fake_cuda_run(project: Project) -> None:
 def page_kinds(project: Project) -> dict[str, str]:
     """One page of each kind, by its role in the nav: ``{kind: src}``.
 
-    The home page (the nav's first), the first note page, the first post index (a page with
-    the list of its post's pages), the first API page (one with a ``:::`` directive), and the
-    pages that hold the list of claims (Verification) and of errata (Errata).
+    The home page (the nav's first); the note page: the shortest page of the seed post that
+    shows every look of box the seed's pages show (each kind of admonition, a CUDA check); the
+    first post index (a page with the list of its post's pages), the first API page (one with a
+    ``:::`` directive), and the pages that hold the list of claims (Verification) and of
+    errata (Errata).
     """
     pages = project.pages()
+
+    def looks(src: str) -> set[str]:
+        page = project.page(src)
+        cuda = (
+            {"cuda check"} if any(c.cuda for claim in page.claims for c in claim.checks) else set()
+        )
+        return {a.admonition for a in page.additions} | cuda
+
+    seed = seed_pages(project)
+    every_look = set().union(*map(looks, seed))
+    whole = [src for src in seed if looks(src) == every_look]
+    note = min(whole, key=lambda src: len(project.page(src).lines)) if whole else seed[0]
 
     def first(kind: str, holds: Callable[[Any], bool]) -> str:
         found = next((page.src_uri for page in pages if holds(page)), None)
@@ -212,7 +226,7 @@ def page_kinds(project: Project) -> dict[str, str]:
 
     return {
         "home": project.nav[0],
-        "note": first("note", lambda page: page.is_note),
+        "note": note,
         "post index": first("post index", lambda page: PAGES_MARKER in page.text),
         "api": first("api", lambda page: DIRECTIVE.search(page.text) is not None),
         "verification": first("verification", lambda page: VERIFICATION_MARKER in page.text),
