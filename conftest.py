@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TypeVar
 
 import pytest
-from filelock import FileLock
+from filelock import FileLock, Timeout
 
 from notesite.project import Project
 
@@ -159,6 +159,28 @@ def once(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str, Callable[[P
         return value
 
     return run
+
+
+def being_made(base: Path, name: str) -> bool:
+    """Whether another process is making ``once(name, …)`` now (it holds the lock)."""
+    if (base / f"{name}.pickle").is_file():
+        return False
+    lock = FileLock(f"{base / name}.lock")
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        return True
+    lock.release()
+    return False
+
+
+@pytest.fixture(scope="session")
+def made_elsewhere(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], bool]:
+    """``made_elsewhere(name)``: whether another worker is making ``once(name, …)`` now."""
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent
+    return functools.partial(being_made, base)
 
 
 @pytest.fixture(scope="session")

@@ -64,9 +64,20 @@ def chromium() -> Path:
 
 
 @pytest.fixture(scope="session")
-def site(chromium: Path, built_site: Path) -> Iterator[Site]:
-    """The built site on http://127.0.0.1:PORT/<path of site_url>, for the session."""
-    with serve(built_site) as served:
+def site(
+    chromium: Path, made_elsewhere: Callable[[str], bool], request: pytest.FixtureRequest
+) -> Iterator[Site]:
+    """The built site on http://127.0.0.1:PORT/<path of site_url>, for the session.
+
+    While another worker builds the site, this one builds the fixture posts' site (when the
+    run has tests of it) instead of waiting: the two builds overlap.
+    """
+    if made_elsewhere("built-site") and any(
+        "posts_site" in getattr(item, "fixturenames", ()) for item in request.session.items
+    ):
+        request.getfixturevalue("posts_site")
+    built: Path = request.getfixturevalue("built_site")
+    with serve(built) as served:
         yield served
 
 
