@@ -25,7 +25,7 @@ help:
 	@echo "status     how far each post is verified, and what to do next: make status [JSON=1]"
 	@echo "cuda-check the whole suite with CUDA, printing a table (on a GPU machine)"
 	@echo "matrix     every block and ptnotes test on each admitted PyTorch release (uv; 3-7 GB a release)"
-	@echo "bench      the benchmarks under benchmarks/"
+	@echo "bench      the benchmarks under benchmarks/ (bench_tests.py: each test folder's time)"
 	@echo "bench-lighthouse  Lighthouse scores and page weights of the built site (needs npm, Chromium)"
 	@echo "bench-series  a folder of posts brought into a copy of the site, measured: make bench-series DIR=path"
 
@@ -90,6 +90,7 @@ bench: install
 	$(BIN)/python benchmarks/engine_cost.py
 	$(BIN)/python benchmarks/bench_scale.py
 	$(BIN)/python benchmarks/bench_focal_loss.py
+	$(BIN)/python benchmarks/bench_tests.py
 
 bench-lighthouse: install
 	cd benchmarks/lighthouse && npm ci --no-audit --no-fund

@@ -7,6 +7,7 @@ pytest in-process on scratch pages, as pytest-markdown-docs' own tests do.
 
 from __future__ import annotations
 
+import functools
 import os
 import pickle
 import shutil
@@ -17,7 +18,7 @@ from pathlib import Path
 from typing import TypeVar
 
 import pytest
-from filelock import FileLock
+from filelock import FileLock, Timeout
 
 from notesite.project import Project
 
@@ -85,6 +86,55 @@ def project() -> Project:
     return Project.at(ROOT)
 
 
+#: Fixtures parametrized over the live site's pages, each a src path under docs/ (see
+#: ``pytest_generate_tests``): the nav's pages, the note pages, the pages with Python blocks.
+LIVE_PAGES: dict[str, Callable[[Project], list[str]]] = {
+    "nav_page": lambda project: project.nav,
+    "note_page": lambda project: project.note_pages,
+    "page_with_blocks": lambda project: [s for s in project.nav if project.page(s).blocks],
+}
+
+
+@functools.cache
+def live_pages(name: str) -> tuple[list[str], str | None]:
+    """The live pages of ``LIVE_PAGES[name]``, or why the project could not be read."""
+    try:
+        return LIVE_PAGES[name](Project.at(ROOT)), None
+    except Exception as error:  # reported by the test, not as an error of collection
+        return [], f"{type(error).__name__}: {error}"
+
+
+class Unreadable(str):
+    """The one parameter of a test over the live pages when the project cannot be read."""
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Parametrize a test that asks for a fixture of ``LIVE_PAGES`` over those pages.
+
+    The project is read here, when the test is collected, not when its module is imported:
+    a page that cannot be read fails the tests that need it, naming the error, and leaves the
+    rest of the suite to run.
+    """
+    for name in LIVE_PAGES:
+        if name in metafunc.fixturenames:
+            pages, error = live_pages(name)
+            if error is not None:
+                metafunc.parametrize(name, [Unreadable(error)], ids=["unreadable"], indirect=True)
+            else:
+                metafunc.parametrize(name, pages, indirect=True)
+
+
+def _live_page(request: pytest.FixtureRequest) -> str:
+    if isinstance(request.param, Unreadable):
+        pytest.fail(f"expected a readable project, got {request.param}", pytrace=False)
+    return str(request.param)
+
+
+nav_page = pytest.fixture(_live_page, name="nav_page")
+note_page = pytest.fixture(_live_page, name="note_page")
+page_with_blocks = pytest.fixture(_live_page, name="page_with_blocks")
+
+
 @pytest.fixture(scope="session")
 def once(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str, Callable[[Path], T]], T]:
     """Computes something once per test run: ``once(name, make)``.
@@ -109,6 +159,28 @@ def once(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str, Callable[[P
         return value
 
     return run
+
+
+def being_made(base: Path, name: str) -> bool:
+    """Whether another process is making ``once(name, …)`` now (it holds the lock)."""
+    if (base / f"{name}.pickle").is_file():
+        return False
+    lock = FileLock(f"{base / name}.lock")
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        return True
+    lock.release()
+    return False
+
+
+@pytest.fixture(scope="session")
+def made_elsewhere(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], bool]:
+    """``made_elsewhere(name)``: whether another worker is making ``once(name, …)`` now."""
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent
+    return functools.partial(being_made, base)
 
 
 @pytest.fixture(scope="session")

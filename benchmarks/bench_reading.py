@@ -4,7 +4,9 @@ Builds the site with ``mkdocs build --strict``, serves it, and measures each not
 desktop (1280x800) and a phone (390x844): the height of the page's article with every box
 closed, and the height of the same section "As written" (the author's text alone, with the
 post's byline and tags and the page's actions, which both views show). Prints
-the ratio per page and device. Target: at most 1.35 everywhere (issue: reading first).
+the ratio per page and device, and what to do about each page over the target (at most 1.35;
+the browser tests hold the seed post's pages and the fixture posts to it, and leave every other
+page of the live site to this benchmark).
 
 Run from the repository root: ``python benchmarks/bench_reading.py [--site FOLDER]`` (a site
 already built with ``mkdocs build``; otherwise it builds one).
@@ -22,12 +24,20 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "browser"))
 
-from sitebrowser import CHROMIUM, CHROMIUM_ARGS, HEIGHTS, page_url, serve  # noqa: E402
+from sitebrowser import (  # noqa: E402
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    HEIGHTS,
+    READING_AT_MOST,
+    page_url,
+    reading_problems,
+    serve,
+)
 
 from notesite.project import Project  # noqa: E402
 
 DEVICES = {"desktop": (1280, 800), "phone": (390, 844)}
-TARGET = 1.35
+TARGET = READING_AT_MOST
 
 
 def build(folder: Path) -> Path:
@@ -70,6 +80,17 @@ def main() -> None:
     print("| --- | --- | ---: | ---: | ---: |")
     for src, device, shown, written in rows:
         print(f"| {src} | {device} | {shown:.0f} | {written:.0f} | {shown / written:.3f} |")
+    over = [
+        line
+        for device in DEVICES
+        for line in reading_problems(
+            {src: shown / written for src, where, shown, written in rows if where == device},
+            device,
+        )
+    ]
+    if over:
+        print("\nOver the target (the browser tests hold the seed's pages to it):")
+        print("\n".join(f"- {line}" for line in over))
 
 
 if __name__ == "__main__":

@@ -21,10 +21,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from subprocess import CompletedProcess
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import pytest
+from fixture_posts import POSTS
 from sitebrowser import (
     ARTIFACTS,
     CHROMIUM,
@@ -33,6 +35,7 @@ from sitebrowser import (
     Browsing,
     Site,
     Traffic,
+    fake_cuda_run,
     screenshot,
     serve,
 )
@@ -61,10 +64,49 @@ def chromium() -> Path:
 
 
 @pytest.fixture(scope="session")
-def site(chromium: Path, built_site: Path) -> Iterator[Site]:
-    """The built site on http://127.0.0.1:PORT/<path of site_url>, for the session."""
-    with serve(built_site) as served:
+def site(
+    chromium: Path, made_elsewhere: Callable[[str], bool], request: pytest.FixtureRequest
+) -> Iterator[Site]:
+    """The built site on http://127.0.0.1:PORT/<path of site_url>, for the session.
+
+    While another worker builds the site, this one builds the fixture posts' site (when the
+    run has tests of it) instead of waiting: the two builds overlap.
+    """
+    if made_elsewhere("built-site") and any(
+        "posts_site" in getattr(item, "fixturenames", ()) for item in request.session.items
+    ):
+        request.getfixturevalue("posts_site")
+    built: Path = request.getfixturevalue("built_site")
+    with serve(built) as served:
         yield served
+
+
+@pytest.fixture(scope="session")
+def posts_site(
+    once: Callable[[str, Callable[[Path], Path]], Path],
+    project_copier: Callable[[Path], Path],
+    mkdocs_build: Callable[[Path, Path], CompletedProcess[str]],
+) -> Path:
+    """A copy of the project with each post of ``fixture_posts`` added by ``sync --new`` (its
+    blocks not run) and a faked CUDA run of one check (``fake_cuda_run``), built strictly into
+    its ``site/`` once per test run. Returns the copy."""
+
+    def build(folder: Path) -> Path:
+        from notesite.project import Project
+        from notesite.sync import sync
+
+        project = project_copier(folder / "project")
+        for name, text in POSTS.items():
+            post = folder / name
+            post.write_text(text, encoding="utf-8")
+            sync(Project.at(project), post, new_post=True, run_blocks=False)
+        fake_cuda_run(Project.at(project))
+        done = mkdocs_build(project, project / "site")
+        if done.returncode != 0:
+            pytest.fail(f"mkdocs build --strict of the fixture posts failed:\n{done.stderr}")
+        return project
+
+    return once("posts-site", build)
 
 
 @pytest.fixture(scope="session")

@@ -11,7 +11,7 @@ import http.server
 import os
 import re
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -19,7 +19,14 @@ from urllib.parse import urlsplit
 
 import yaml
 
+from notesite import outputs
+from notesite.fidelity import post_pages
+from notesite.model import PAGES_MARKER, Check, read_markdown
 from notesite.model import nav_pages as _nav_pages
+from notesite.parity import DIRECTIVE
+from notesite.project import Project
+from notesite.site import ERRATA_MARKER, VERIFICATION_MARKER
+from notesite.sync.post import read_post
 
 if TYPE_CHECKING:
     from playwright.sync_api import BrowserContext, Page
@@ -63,6 +70,28 @@ HEIGHTS = """() => {
   return [height, written];
 }"""
 
+#: The most the site's additions may add to a note page, every box closed: its height over
+#: that of its section "As written" (``HEIGHTS``).
+READING_AT_MOST = 1.35
+
+
+def reading_problems(ratios: dict[str, float], device: str) -> list[str]:
+    """A line for each page over :data:`READING_AT_MOST`, saying what to do about it.
+
+    Args:
+        ratios: Each page's height with every box closed over its height as written.
+        device: Where it was measured (desktop, phone).
+    """
+    return [
+        f"{src}: on a {device}, with every box closed the page is {ratio:.2f} times as tall as "
+        f"its section as written, expected at most {READING_AT_MOST}: the site's additions "
+        "(chips, badges, outputs) outweigh the author's text; fold an output or a note into "
+        "its check, or give a short section's additions less room (docs/stylesheets/extra.css)"
+        "; `python benchmarks/bench_reading.py` measures every page"
+        for src, ratio in ratios.items()
+        if ratio > READING_AT_MOST
+    ]
+
 
 class _IgnoreTags(yaml.SafeLoader):
     """Reads mkdocs.yml whatever ``!!python/…`` or ``!ENV`` tags it may hold."""
@@ -105,6 +134,104 @@ def base_path() -> str:
     """The path the site is served under: that of ``site_url`` (``/ptnotes/``)."""
     path = urlsplit(str(mkdocs_config().get("site_url") or "/")).path or "/"
     return path if path.endswith("/") else path + "/"
+
+
+#: The seed post, in the originals folder: its pages are the ones whose layout the tests
+#: hold to limits (a contributor's post is measured by ``benchmarks/bench_reading.py``).
+SEED_POST = "pytorch-basics.md"
+
+
+def seed_pages(project: Project) -> list[str]:
+    """The note pages of the seed post (:data:`SEED_POST`), in nav order."""
+    path = project.originals_dir / SEED_POST
+    title = read_post(read_markdown(path, SEED_POST), SEED_POST).title
+    pages = [page.src_uri for page in post_pages(project, title)]
+    assert pages, f"no note page of the seed post {SEED_POST} (post title {title!r}) in the nav"
+    return pages
+
+
+def covering_pages(project: Project, pages: list[str]) -> list[str]:
+    """The fewest of ``pages``, in order, that hold every kind of box and addition they hold.
+
+    A page is taken when it holds a kind of addition (check, setup, erratum, note, …) or of
+    collapsed box (``??? example``, ``??? success``, …) that the pages taken before it lack:
+    a test of what each kind does in the browser tries every kind, on fewer pages.
+    """
+
+    def kinds(src: str) -> set[str]:
+        additions = project.page(src).additions
+        return {f"addition {a.kind}" for a in additions} | {
+            f"box {a.admonition}" for a in additions if a.collapsible
+        }
+
+    taken: list[str] = []
+    seen: set[str] = set()
+    for src in pages:
+        if new := kinds(src) - seen:
+            taken.append(src)
+            seen |= new
+    return taken or pages[:1]
+
+
+#: The GPU of the CUDA run that ``fake_cuda_run`` records.
+FAKE_GPU = "Fake GPU · torch 9.9.0 · 2026-01-01"
+
+
+def cuda_checks(project: Project, src: str) -> list[Check]:
+    """The checks of ``docs/<src>`` that run on CUDA."""
+    page = project.page(src)
+    return [check for claim in page.claims for check in claim.checks if check.cuda]
+
+
+def fake_cuda_run(project: Project) -> None:
+    """Record a CUDA run on :data:`FAKE_GPU` of the block of the first CUDA check only."""
+    src = next(src for src in project.note_pages if cuda_checks(project, src))
+    check = cuda_checks(project, src)[0]
+    block = next(b for b in project.page(src).blocks if b.line == check.block_line)
+    record = project.record_path(src)
+    entries = outputs.load(record)
+    for entry in entries:
+        if entry.key == block.key:
+            entry.verified["cuda"] = FAKE_GPU
+    record.write_text(outputs.dump(entries, f"docs/{src}"), encoding="utf-8")
+
+
+def page_kinds(project: Project) -> dict[str, str]:
+    """One page of each kind, by its role in the nav: ``{kind: src}``.
+
+    The home page (the nav's first); the note page: the shortest page of the seed post that
+    shows every look of box the seed's pages show (each kind of admonition, a CUDA check); the
+    first post index (a page with the list of its post's pages), the first API page (one with a
+    ``:::`` directive), and the pages that hold the list of claims (Verification) and of
+    errata (Errata).
+    """
+    pages = project.pages()
+
+    def looks(src: str) -> set[str]:
+        page = project.page(src)
+        cuda = (
+            {"cuda check"} if any(c.cuda for claim in page.claims for c in claim.checks) else set()
+        )
+        return {a.admonition for a in page.additions} | cuda
+
+    seed = seed_pages(project)
+    every_look = set().union(*map(looks, seed))
+    whole = [src for src in seed if looks(src) == every_look]
+    note = min(whole, key=lambda src: len(project.page(src).lines)) if whole else seed[0]
+
+    def first(kind: str, holds: Callable[[Any], bool]) -> str:
+        found = next((page.src_uri for page in pages if holds(page)), None)
+        assert found is not None, f"expected a page of kind {kind!r} in the nav, got none"
+        return found
+
+    return {
+        "home": project.nav[0],
+        "note": note,
+        "post index": first("post index", lambda page: PAGES_MARKER in page.text),
+        "api": first("api", lambda page: DIRECTIVE.search(page.text) is not None),
+        "verification": first("verification", lambda page: VERIFICATION_MARKER in page.text),
+        "errata": first("errata", lambda page: ERRATA_MARKER in page.text),
+    }
 
 
 @dataclass

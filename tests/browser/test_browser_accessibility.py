@@ -1,9 +1,12 @@
-"""Every page loads cleanly, and axe-core finds no accessibility violation on any page.
+"""One page of each kind loads cleanly, and axe-core finds no accessibility violation on it.
 
-Each walk below loads every page of the site, and checks first that it loaded cleanly: it
-shows its title and a visible edit link to its Markdown, with no console or page error, no
-failed request and no request to another host (``sitebrowser.shows_its_page`` and
-``traffic_problems``).
+Each walk below loads one page of each kind (``sitebrowser.page_kinds``: the home page, a
+note page, a post index, an API page, Verification, Errata; picked by their role in the nav)
+and the 404 page, and checks first that each loaded cleanly: it shows its title and a visible
+edit link to its Markdown, with no console or page error, no failed request and no request
+to another host (``sitebrowser.shows_its_page`` and ``traffic_problems``). Pages of one kind
+share their template and their kinds of boxes, so one of each stands for the rest; what can
+be checked without a browser is checked on every page (``test_static_pages.py``).
 
 axe-core (the copy bundled by the ``axe-playwright-python`` package) runs with all of its
 default rules, best practices included; none is disabled. Every page is checked on a laptop
@@ -13,7 +16,7 @@ fixes of Material's own violations are in ``overrides/`` (see ``overrides/main.h
 
 The checks share the session's browser: one context per device (a test each), with axe in
 every page it loads (an init script), and one tab in each that goes through every page of the
-site in turn. Each page is checked in both colour schemes from one load: first in the scheme
+kinds in turn. Each page is checked in both colour schemes from one load: first in the scheme
 the reader's system asks for (light on the laptop, dark on the phone, so that each scheme is
 shown from the system's choice on every page) with every rule, then in the other one,
 switched with the site's own palette toggle, with axe's colour rules (colour contrast, links
@@ -40,13 +43,14 @@ from sitebrowser import (
     Browsing,
     Site,
     goto,
-    markdown_pages,
+    page_kinds,
     page_url,
     screenshot,
     shows_its_page,
-    site_pages,
     traffic_problems,
 )
+
+from notesite.project import Project
 
 pytestmark = pytest.mark.browser
 
@@ -234,29 +238,30 @@ class Findings:
 
 
 @pytest.mark.parametrize("device", list(DEVICES))
-def test_every_page_loads_cleanly_and_has_no_accessibility_violation(
-    browse: Callable[..., Browsing], site: Site, device: str
+def test_a_page_of_each_kind_loads_cleanly_and_has_no_accessibility_violation(
+    browse: Callable[..., Browsing], site: Site, project: Project, device: str
 ) -> None:
-    """Every page, and the 404 page, in both colour schemes on a laptop or on a phone.
+    """A page of each kind, and the 404 page, in both colour schemes on a laptop or a phone.
 
-    One tab goes through every page (one test per device, so that a parallel run can share
+    One tab goes through the pages (one test per device, so that a parallel run can share
     them out). Each page must load cleanly: show its title and its edit link (to its
     Markdown), with no console or page error, no failed request and no request to another
     host. Then it is checked by axe in the system's scheme, and in the other one.
     """
+    kinds = page_kinds(project)
     findings = Findings()
     system, other = WALKS[device]
     browsing = context(browse, system, device)
     page = browsing.new_page()
     if device == "phone":  # the premise of a phone's check: the same text sizes as on the laptop
         laptop = tab(browse, system, "desktop")
-        kinds = ["", next(p for p in site_pages() if p.startswith("notes/") and p != "notes/")]
-        for path in [*kinds, next(p for p in site_pages() if p.startswith("api/") and p != "api/")]:
-            goto(page, site(path))
-            goto(laptop, site(path))
-            assert typeset_sizes(page) == typeset_sizes(laptop), path
+        for src in [kinds["home"], kinds["note"], kinds["api"]]:
+            goto(page, site(page_url(src)))
+            goto(laptop, site(page_url(src)))
+            assert typeset_sizes(page) == typeset_sizes(laptop), src
         laptop.close()
-    sources: list[str | None] = [*markdown_pages(), None]  # None: the 404 page
+    # Each page once (a page may be of two kinds); None: the 404 page.
+    sources: list[str | None] = [*dict.fromkeys(kinds.values()), None]
     for src in sources:
         path = MISSING if src is None else page_url(src)
         browsing.traffic.clear()  # each page's traffic is checked on its own
@@ -347,15 +352,16 @@ def test_the_checks_find_a_planted_violation_and_a_wrong_scheme(
 
 
 def test_contrast_is_judged_once_per_look_and_a_new_look_is_still_checked(
-    browse: Callable[..., Browsing], site: Site
+    browse: Callable[..., Browsing], site: Site, project: Project
 ) -> None:
     """Text of a look axe judged earlier in the walk is left out of the contrast rule; text
     of a new look, or of a judged look on a new background, is checked, and fails."""
     findings = Findings(screenshots=0)
     page = tab(browse, "light", "desktop")
-    goto(page, site("notes/misc/"))
-    findings.check(page, ("light", "desktop", "notes/misc/"))
-    assert findings.problems == {("light", "desktop", "notes/misc/"): []}
+    note = page_url(page_kinds(project)["note"])
+    goto(page, site(note))
+    findings.check(page, ("light", "desktop", note))
+    assert findings.problems == {("light", "desktop", note): []}
     judged = set(findings.judged)
     assert len(judged) > 5, judged  # body text, headings, links, code tokens, …
 
@@ -378,8 +384,8 @@ def test_contrast_is_judged_once_per_look_and_a_new_look_is_still_checked(
             article.append(grey, dark);
         }"""
     )
-    findings.check(page, ("light", "desktop", "notes/misc/, planted"))
+    findings.check(page, ("light", "desktop", f"{note}, planted"))
     report = findings.report().splitlines()
     for planted in ["#planted-grey", "#planted-ground"]:
-        prefix = f"light, desktop, /notes/misc/, planted: color-contrast (serious) {planted}:"
+        prefix = f"light, desktop, /{note}, planted: color-contrast (serious) {planted}:"
         assert any(line.startswith(prefix) for line in report), report

@@ -1,21 +1,27 @@
 """ "As written": a note page shows its section as the author wrote it, and back.
 
 Fidelity, proven in the browser: with the switch on, the visible text of the article is the
-switch's row and then the original's section, word for word (whitespace normalised).
+switch's row and then the original's section, word for word (whitespace normalised): on the
+seed post's pages that hold every kind of its boxes, and on the pages of a fixture post
+(``fixture_posts``).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
-import yaml
+from fixture_posts import KETTLE_PAGES
 from playwright.sync_api import Page
-from sitebrowser import Browsing, Site, goto, page_url
+from sitebrowser import Browsing, Site, covering_pages, goto, page_url, seed_pages, serve
 
 from notesite.fidelity import originals, post_title
+from notesite.model import Page as NotePage
+from notesite.model import read_markdown
 from notesite.project import Project
+from notesite.sync.post import read_post
 
 pytestmark = pytest.mark.browser
 
@@ -29,35 +35,48 @@ def words(text: str) -> str:
 
 
 def original_sections(project: Project) -> dict[tuple[str, str], str]:
-    """Each original's `##` sections, by post and title, as a reader reads them (no syntax)."""
+    """Each original's `##` sections, by post title and heading, as a reader reads them (no
+    syntax). The post is read as the sync reads it: front matter or none, tags or none."""
     sections = {}
     for name in originals(project):
-        text = (project.originals_dir / name).read_text(encoding="utf-8")
-        sections.update(_sections(text))
-    return sections
-
-
-def _sections(text: str) -> dict[tuple[str, str], str]:
-    head, body = text.split("\n---\n", 1)
-    title = str(yaml.safe_load(head.removeprefix("---\n"))["title"])
-    sections = {}
-    for chunk in re.split(r"^(?=## )", body, flags=re.M):
-        if not chunk.startswith("## "):
-            continue
-        plain, in_code = [], False
-        for line in chunk.splitlines():
-            if line.strip().startswith("```"):
-                in_code = not in_code
-            elif in_code:
-                plain.append(line)
-            else:
-                plain.append(MARKER.sub("", LINK.sub(r"\1", line)).replace("`", ""))
-        sections[(title, chunk.splitlines()[0][3:].strip())] = words("\n".join(plain))
+        text = read_markdown(project.originals_dir / name, name)
+        post = read_post(text, name)
+        for section in post.sections:
+            first, last = post.units[section[0]], post.units[section[-1]]
+            plain, in_code = [], False
+            for line in post.lines[first.start : last.end]:
+                if line.strip().startswith("```"):
+                    in_code = not in_code
+                elif in_code:
+                    plain.append(line)
+                else:
+                    plain.append(MARKER.sub("", LINK.sub(r"\1", line)).replace("`", ""))
+            sections[(post.title, first.heading_text)] = words("\n".join(plain))
     return sections
 
 
 def visible(page: Page, selector: str) -> str:
-    return words(str(page.locator(selector).first.evaluate("e => e.innerText")))
+    """The words of the first element ``selector`` finds; none where the page has none (a post
+    without tags has no tags' row)."""
+    found = page.locator(selector)
+    return words(str(found.first.evaluate("e => e.innerText"))) if found.count() else ""
+
+
+def check_as_written(page: Page, note: NotePage, sections: dict[tuple[str, str], str]) -> None:
+    """The page, with As written on, shows the banner and then the author's section word for
+    word: the post's tags and byline, the actions and the section, nothing else."""
+    banner = visible(page, ".ptn-as-written-banner")
+    assert banner.startswith("You are reading this section as its author wrote it")
+    shown = visible(page, "section.ptn-as-written")
+    assert shown.startswith(banner)
+    author = words(shown[len(banner) :])
+    tags = visible(page, "article .md-tags")
+    byline = visible(page, "article p.post-byline")
+    actions = visible(page, "p.ptn-actions")
+    assert visible(page, "article") == words(f"{tags} {byline} {actions} {shown}"), note.src_uri
+    key = (post_title(note) or "", note.title)
+    assert key in sections, f"{note.src_uri}: expected a section {key} in the originals"
+    assert author == sections[key], note.src_uri
 
 
 def test_as_written_shows_the_original_section_and_persists(
@@ -65,7 +84,11 @@ def test_as_written_shows_the_original_section_and_persists(
 ) -> None:
     sections = original_sections(project)
     page = browse(color_scheme="light").new_page()
-    notes = project.notes()
+    # The seed's pages that hold every kind of its boxes: the author's text is checked word
+    # for word on every page by the fidelity gate (tests/content/test_fidelity_gate.py).
+    # At least two, for the choice to hold from page to page.
+    pages = covering_pages(project, seed_pages(project))
+    notes = [project.page(src) for src in (pages if len(pages) > 1 else seed_pages(project)[:2])]
     goto(page, site(page_url(notes[0].src_uri)))
     switch = page.locator("button.ptn-as-written-switch")
     assert switch.get_attribute("aria-pressed") == "false"
@@ -90,17 +113,7 @@ def test_as_written_shows_the_original_section_and_persists(
         # At parse time: the site's additions not laid out, the author's section shown.
         hidden, shown_at_parse = page.evaluate("window.__atParse")
         assert (hidden, shown_at_parse > 0) == (0, True), note.src_uri
-        banner = visible(page, ".ptn-as-written-banner")
-        assert banner.startswith("You are reading this section as its author wrote it")
-        shown = visible(page, "section.ptn-as-written")
-        assert shown.startswith(banner)
-        author = words(shown[len(banner) :])
-        # The post's tags and byline, the actions and the author's section: nothing else.
-        tags = visible(page, "article .md-tags")
-        byline = visible(page, "article p.post-byline")
-        actions = visible(page, "p.ptn-actions")
-        assert visible(page, "article") == words(f"{tags} {byline} {actions} {shown}"), note.src_uri
-        assert author == sections[(post_title(note) or "", note.title)], note.src_uri
+        check_as_written(page, note, sections)
         assert page.locator("article .ptn-badges:not(details *)").first.is_hidden()
 
     # The table of contents leads to the author's headings; the banner's button leaves.
@@ -124,3 +137,24 @@ def test_as_written_shows_the_original_section_and_persists(
     assert page.locator("article .ptn-badges:not(details *)").first.is_visible()
     goto(page, site(page_url(notes[-1].src_uri)))
     assert page.locator("button.ptn-as-written-switch").get_attribute("aria-pressed") == "false"
+
+
+def test_as_written_shows_a_contributor_s_post_as_its_author_wrote_it(
+    browse: Callable[..., Browsing], posts_site: Path
+) -> None:
+    """The page of a post without front matter or tags (``fixture_posts.KETTLE``), added to a
+    copy of the project. (A post's math and footnotes, which its words leave out, are checked
+    in its As written view by ``test_browser_math.py``.)"""
+    project = Project.at(posts_site)
+    sections = original_sections(project)
+    notes = [page for page in project.notes() if page.src_uri.startswith(KETTLE_PAGES)]
+    assert len(notes) == 1, "expected the kettle post, on one page, in the copy's nav"
+    with serve(posts_site / "site") as site:
+        page = browse(color_scheme="light").new_page()
+        for note in notes:
+            goto(page, site(page_url(note.src_uri)))
+            switch = page.locator("button.ptn-as-written-switch")
+            if switch.get_attribute("aria-pressed") == "false":  # the choice holds across pages
+                switch.click()
+            assert switch.get_attribute("aria-pressed") == "true", note.src_uri
+            check_as_written(page, note, sections)

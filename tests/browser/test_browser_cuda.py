@@ -4,25 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from subprocess import CompletedProcess
 
 import pytest
 from playwright.sync_api import Page
-from sitebrowser import Browsing, Site, goto, page_url, serve
+from sitebrowser import FAKE_GPU, Browsing, Site, cuda_checks, goto, page_url, serve
 
-from notesite import outputs
-from notesite.model import Check
 from notesite.project import Project
 
 pytestmark = pytest.mark.browser
-
-CONVERSIONS = "notes/data-type-conversions.md"
-FAKE_GPU = "Fake GPU · torch 9.9.0 · 2026-01-01"
-
-
-def cuda_checks(project: Project) -> list[Check]:
-    page = project.page(CONVERSIONS)
-    return [check for claim in page.claims for check in claim.checks if check.cuda]
 
 
 def boxes(page: Page, selector: str) -> list[dict[str, str]]:
@@ -40,11 +29,12 @@ def boxes(page: Page, selector: str) -> list[dict[str, str]]:
 def test_a_cuda_check_no_run_verified_looks_pending(
     browse: Callable[..., Browsing], site: Site, project: Project
 ) -> None:
+    cuda_page = next(src for src in project.note_pages if cuda_checks(project, src))
     page = browse(color_scheme="light").new_page()
-    goto(page, site(page_url(CONVERSIONS)))
+    goto(page, site(page_url(cuda_page)))
     pending = boxes(page, "article details.cuda-pending")
     checked = boxes(page, "article details.success")
-    assert len(pending) == len(cuda_checks(project)) > 0
+    assert len(pending) == len(cuda_checks(project, cuda_page)) > 0
     assert all(box["title"].startswith("CUDA not yet run:") for box in pending)
     assert not any(box["title"].startswith("Checked on CUDA") for box in checked)
     assert {box["border"] for box in pending} == {"dashed"}
@@ -52,26 +42,15 @@ def test_a_cuda_check_no_run_verified_looks_pending(
 
 
 def test_a_cuda_check_a_cuda_run_verified_shows_its_gpu(
-    browse: Callable[..., Browsing],
-    project_copy: Path,
-    mkdocs_build: Callable[[Path, Path], CompletedProcess[str]],
+    browse: Callable[..., Browsing], posts_site: Path
 ) -> None:
-    """A faked CUDA record in a scratch copy of the project, built and served."""
-    scratch = Project.at(project_copy)
-    check = cuda_checks(scratch)[0]
-    block = next(b for b in scratch.page(CONVERSIONS).blocks if b.line == check.block_line)
-    record = scratch.record_path(CONVERSIONS)
-    entries = outputs.load(record)
-    for entry in entries:
-        if entry.key == block.key:
-            entry.verified["cuda"] = FAKE_GPU
-    record.write_text(outputs.dump(entries, f"docs/{CONVERSIONS}"), encoding="utf-8")
-    built = project_copy / "site"
-    done = mkdocs_build(project_copy, built)
-    assert done.returncode == 0, done.stderr
-    with serve(built) as site:
+    """The copy of the project the fixture posts went into holds a faked CUDA record of the
+    first CUDA check (``sitebrowser.fake_cuda_run``), built and served."""
+    scratch = Project.at(posts_site)
+    cuda_page = next(src for src in scratch.note_pages if cuda_checks(scratch, src))
+    with serve(posts_site / "site") as site:
         page = browse(color_scheme="light").new_page()
-        goto(page, site(page_url(CONVERSIONS)))
+        goto(page, site(page_url(cuda_page)))
         verified = [
             box
             for box in boxes(page, "article details.success")
@@ -80,4 +59,4 @@ def test_a_cuda_check_a_cuda_run_verified_shows_its_gpu(
         pending = boxes(page, "article details.cuda-pending")
     assert [box["title"].split(":")[0] for box in verified] == [f"Checked on CUDA ({FAKE_GPU})"]
     assert verified[0]["border"] == "solid"
-    assert len(pending) == len(cuda_checks(scratch)) - 1
+    assert len(pending) == len(cuda_checks(scratch, cuda_page)) - 1

@@ -7,19 +7,24 @@ from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import Page
-from sitebrowser import ROOT, Browsing, Site, click_nav_link, goto, page_url
+from sitebrowser import (
+    Browsing,
+    Site,
+    click_nav_link,
+    covering_pages,
+    goto,
+    page_url,
+    seed_pages,
+)
 
 from notesite.project import Project
 
 pytestmark = pytest.mark.browser
 
-PROJECT = Project.at(ROOT)
-NOTE_PAGES = PROJECT.note_pages
 
-
-def source_fences(src: str) -> list[str]:
+def source_fences(project: Project, src: str) -> list[str]:
     """The code of each Python block of ``docs/<src>`` (the page model's), in page order."""
-    return [block.code.strip("\n") for block in PROJECT.page(src).blocks]
+    return [block.code.strip("\n") for block in project.page(src).blocks]
 
 
 @pytest.mark.parametrize(
@@ -79,15 +84,17 @@ COPY_EACH = """async count => {
 
 
 def test_the_copy_button_copies_exactly_the_code_of_its_block(
-    browse: Callable[..., Browsing], site: Site
+    browse: Callable[..., Browsing], site: Site, project: Project
 ) -> None:
+    """On the seed post's pages that hold every kind of its boxes (``covering_pages``)."""
     browsing = browse(color_scheme="light")
     origin = "{0.scheme}://{0.netloc}".format(urlsplit(site()))
     browsing.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=origin)
     page = browsing.new_page()
     copied = 0
-    for src in NOTE_PAGES:
-        fences = [fence.rstrip() for fence in source_fences(src)]
+    pages = covering_pages(project, seed_pages(project))
+    for src in pages:
+        fences = [fence.rstrip() for fence in source_fences(project, src)]
         goto(page, site(page_url(src)))
         page.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true })")
         blocks = page.locator("article div.language-python.highlight:not(.ptn-as-written *)")
@@ -110,7 +117,7 @@ def test_the_copy_button_copies_exactly_the_code_of_its_block(
             assert text == text_shown.rstrip(), where
             assert text in fences, f"{where}: not in the source"
             copied += 1
-    assert copied >= len(NOTE_PAGES)
+    assert copied >= len(pages)
 
 
 def scheme(page: Page) -> str | None:
@@ -121,8 +128,11 @@ def background(page: Page) -> str:
     return str(page.evaluate("getComputedStyle(document.body).backgroundColor"))
 
 
-def test_the_colour_toggle_switches_and_persists_across_navigation(page: Page, site: Site) -> None:
-    goto(page, site("notes/misc/"))
+def test_the_colour_toggle_switches_and_persists_across_navigation(
+    page: Page, site: Site, project: Project
+) -> None:
+    first, second = seed_pages(project)[:2]
+    goto(page, site(page_url(first)))
     assert scheme(page) == "default"
     light = background(page)
 
@@ -132,7 +142,7 @@ def test_the_colour_toggle_switches_and_persists_across_navigation(page: Page, s
     assert dark != light
 
     # Instant navigation (a click in the nav) and a full load both keep the choice.
-    click_nav_link(page, site("notes/advanced-topics/"))
+    click_nav_link(page, site(page_url(second)))
     assert scheme(page) == "slate"
     goto(page, site("api/"))
     assert (scheme(page), background(page)) == ("slate", dark)
@@ -143,8 +153,9 @@ def test_the_colour_toggle_switches_and_persists_across_navigation(page: Page, s
     assert (scheme(page), background(page)) == ("default", light)
 
 
-def test_collapsed_boxes_open_and_close(page: Page, site: Site) -> None:
-    """The first box of each kind on each note page: setup, checks, outputs, …
+def test_collapsed_boxes_open_and_close(page: Page, site: Site, project: Project) -> None:
+    """The first box of each kind on the seed post's pages that hold every kind of its boxes
+    (``covering_pages``): setup, checks, outputs, …
 
     The site's boxes come closed, as chips under the text they stand for (an erratum too: a
     red chip right under the corrected text); a block's output comes open. A click opens or
@@ -152,7 +163,8 @@ def test_collapsed_boxes_open_and_close(page: Page, site: Site) -> None:
     """
     kinds: set[str] = set()
     errata = outputs = 0
-    for src in NOTE_PAGES:
+    pages = covering_pages(project, seed_pages(project))
+    for src in pages:
         goto(page, site(page_url(src)))
         for erratum in page.locator("article details.erratum:not(.ptn-as-written *)").all():
             assert erratum.locator(":scope > summary").is_visible(), src
@@ -187,12 +199,12 @@ def test_collapsed_boxes_open_and_close(page: Page, site: Site) -> None:
             summary.click()
             page.wait_for_function("box => !box.open", arg=box.element_handle())
             assert not body.is_visible(), where
-    # Every kind of collapsed box the note pages declare (``??? example``, ``??? success``)
-    # was tried, and the recorded outputs' boxes; errata boxes stay open.
+    # Every kind of collapsed box the pages declare (``??? example``, ``??? success``) was
+    # tried, and the recorded outputs' boxes; errata boxes stay open.
     declared = {
         addition.admonition
-        for page in PROJECT.notes()
-        for addition in page.additions
+        for src in pages
+        for addition in project.page(src).additions
         if addition.collapsible
     }
     assert "example" in declared

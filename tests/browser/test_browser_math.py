@@ -2,71 +2,29 @@
 
 A post heavy with math (display and inline, ``a*b*c`` that Markdown would read as emphasis,
 a footnote), with a table of contents, a link to another post of its blog and an image the
-site does not hold, is brought into a scratch copy of the project with ``sync --new``, built
-strictly and served: every formula is typeset by the site's own KaTeX, in the page and in its
-"As written" view; the contents lead to the sections' pages; the link and image that lead
-nowhere here keep their words; and the pages ask nothing of another host.
+site does not hold (``fixture_posts.SOFTMAX``), is brought into a scratch copy of the project
+with ``sync --new``, built strictly and served: every formula is typeset by the site's own
+KaTeX, in the page and in its "As written" view; the contents lead to the sections' pages;
+the link and image that lead nowhere here keep their words; and the pages ask nothing of
+another host.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from subprocess import CompletedProcess
 
 import pytest
+from fixture_posts import SOFTMAX_PAGE as PAGE
 from sitebrowser import Browsing, goto, page_url, serve, traffic_problems
-
-from notesite.project import Project
-from notesite.sync import sync
 
 pytestmark = pytest.mark.browser
 
-POST = r"""---
-title: Softmax notes
-date: 2021-03-04
-pages: sections
----
 
-Where the formulas of the loss come from. Contents: [Softmax](#softmax),
-[Cross entropy](#cross-entropy); see also [my statistics recap](../2021-01-01-stats.md).
-
-## Softmax
-
-The softmax of a vector $z$ is
-
-$$
-\sigma(z)_i = \frac{e^{z_i}}{\sum_j e^{z_j}}
-$$
-
-and the product of three numbers is $p = a*b*c$, with $x_1 + y_1$ inline too.[^1]
-
-[^1]: As in any textbook.
-
-![A plot of the softmax](img/softmax.png)
-
-## Cross entropy
-
-Back to [the softmax](#softmax), which [this section](#cross-entropy) uses.
-"""
-PAGE = "notes/softmax/softmax.md"
-
-
-@pytest.fixture(scope="module")
-def softmax_site(
-    tmp_path_factory: pytest.TempPathFactory,
-    project_copier: Callable[[Path], Path],
-    mkdocs_build: Callable[[Path, Path], CompletedProcess[str]],
-) -> Path:
-    """A copy of the project with the post synced in, built strictly once for the module."""
-    folder = tmp_path_factory.mktemp("softmax")
-    project = project_copier(folder / "project")
-    post = folder / "softmax.md"
-    post.write_text(POST, encoding="utf-8")
-    sync(Project.at(project), post, new_post=True, run_blocks=False)
-    done = mkdocs_build(project, project / "site")
-    assert done.returncode == 0, done.stderr
-    return project / "site"
+@pytest.fixture
+def softmax_site(posts_site: Path) -> Path:
+    """The site with the fixture posts, this one among them (``fixture_posts.SOFTMAX``)."""
+    return posts_site / "site"
 
 
 def test_math_is_typeset_by_the_site_itself(

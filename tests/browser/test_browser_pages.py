@@ -1,13 +1,14 @@
 """The 404 page, a browser kept to 127.0.0.1, and a nav that reaches every page.
 
-That every page loads cleanly (its title, no error, no other host, its edit link) is checked
-by the accessibility walks, which load every page on each device
-(``test_browser_accessibility.py``).
+That a page of each kind loads cleanly (its title, no error, no other host, its edit link) is
+checked by the accessibility walks (``test_browser_accessibility.py``); what needs no browser
+is checked on every page by ``test_static_pages.py``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from urllib.parse import urljoin
 
 import pytest
 from bs4 import BeautifulSoup
@@ -21,10 +22,13 @@ from sitebrowser import (
     goto,
     markdown_pages,
     nav_pages,
+    page_kinds,
     page_url,
     shows_its_page,
     traffic_problems,
 )
+
+from notesite.project import Project
 
 pytestmark = pytest.mark.browser
 
@@ -54,17 +58,18 @@ def test_a_missing_page_gets_the_404_page_with_its_styles(
 
 
 def test_the_load_checks_report_a_missing_title_a_wrong_edit_link_and_foreign_traffic(
-    page: Page, site: Site
+    page: Page, site: Site, project: Project
 ) -> None:
-    goto(page, site("notes/misc/"))
-    assert shows_its_page(page, "notes/misc.md") == []
+    note = page_kinds(project)["note"]
+    goto(page, site(page_url(note)))
+    assert shows_its_page(page, note) == []
     assert shows_its_page(page, "notes/other.md") == [
-        f"edit link to {edit_base()}/notes/misc.md, not {edit_base()}/notes/other.md"
+        f"edit link to {edit_base()}/{note}, not {edit_base()}/notes/other.md"
     ]
     page.evaluate("() => document.querySelector('article h1').style.display = 'none'")
-    assert shows_its_page(page, "notes/misc.md") == ["no visible title (h1)"]
+    assert shows_its_page(page, note) == ["no visible title (h1)"]
 
-    traffic = Traffic(requests=[site("notes/misc/"), "https://example.com/font.woff2"])
+    traffic = Traffic(requests=[site(page_url(note)), "https://example.com/font.woff2"])
     traffic.console_errors.append("Uncaught TypeError: x is undefined (site.js)")
     assert traffic_problems(traffic) == [
         "console error: Uncaught TypeError: x is undefined (site.js)",
@@ -80,8 +85,10 @@ def test_the_browser_itself_cannot_reach_another_host(page: Page, url: str) -> N
 
 
 def test_the_nav_reaches_every_note_and_every_api_page(
-    browse: Callable[..., Browsing], site: Site
+    browse: Callable[..., Browsing], site: Site, project: Project
 ) -> None:
+    """Every note and API page has its link in the built nav; a reader's clicks on the nav
+    lead to the first page of each section and to a page of each kind (note, API)."""
     in_nav = nav_pages()
     for section in ["notes", "api"]:
         files = markdown_pages(section)
@@ -89,10 +96,25 @@ def test_the_nav_reaches_every_note_and_every_api_page(
         assert [f for f in files if f not in in_nav] == [], "pages missing from nav"
     targets = [src for src in in_nav if src.startswith(("notes/", "api/"))]
 
+    start = page_url(targets[0])
+    built = BeautifulSoup(
+        (site.root / start / "index.html").read_text(encoding="utf-8"), "html.parser"
+    )
+    linked = {
+        urljoin(site(start), str(a.get("href")))
+        for a in built.select(".md-nav--primary a.md-nav__link")
+    }
+    assert [src for src in targets if site(page_url(src)) not in linked] == [], (
+        f"pages without a link in the nav of /{start}"
+    )
+
+    kinds = page_kinds(project)
+    firsts = {next(src for src in targets if src.startswith(s)) for s in ("notes/", "api/")}
+    clicked = [src for src in targets if src in firsts | {kinds["note"], kinds["api"]}]
     browsing = browse(color_scheme="light")
     page = browsing.new_page()
-    goto(page, site("notes/"))
-    for src in targets:
+    goto(page, site(start))
+    for src in clicked:
         url = site(page_url(src))
         click_nav_link(page, url)
         heading = page.locator("article h1").first

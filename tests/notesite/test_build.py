@@ -70,7 +70,10 @@ def test_a_broken_check_fails_the_build_naming_its_line(
     text = misc.read_text(encoding="utf-8")
     box = '??? success "Checked: nothing"\n    Trust me.\n'
     misc.write_text(text.replace("# Misc\n", "# Misc\n\n" + box, 1), encoding="utf-8")
+    # The box's first line, after the page's front matter and its heading.
+    line = misc.read_text(encoding="utf-8").splitlines().index(box.splitlines()[0]) + 1
     done = mkdocs_build(project_copy, project_copy / "site")
     assert done.returncode == 1
-    assert "notes/misc.md:13: expected the check to hold exactly one ```python" in done.stderr
+    expected = f"notes/misc.md:{line}: expected the check to hold exactly one ```python"
+    assert expected in done.stderr
     assert "Traceback" not in done.stderr

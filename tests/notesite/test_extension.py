@@ -18,7 +18,6 @@ from notesite.notebook import notebook_path
 from notesite.project import Project, markdown_settings, read_config
 
 ROOT = Path(__file__).resolve().parents[2]
-PROJECT = Project.at(ROOT)
 
 
 def converter(root: Path = ROOT) -> markdown.Markdown:
@@ -40,9 +39,11 @@ def test_the_project_lists_the_extension_and_no_hooks() -> None:
     assert any(isinstance(e, dict) and "notesite" in e for e in config["markdown_extensions"])
 
 
-@pytest.mark.parametrize("src_uri", PROJECT.note_pages)
-def test_a_note_page_gets_its_byline_anchors_outputs_and_badges(src_uri: str) -> None:
-    page = PROJECT.page(src_uri)
+def test_a_note_page_gets_its_byline_anchors_outputs_and_badges(
+    project: Project, note_page: str
+) -> None:
+    src_uri = note_page
+    page = project.page(src_uri)
     soup = render(src_uri)
     assert soup.select_one("h1 + p.post-byline") is not None
     codes = soup.select("div.language-python:not(.ptn-as-written *)")
@@ -62,18 +63,18 @@ def test_a_note_page_gets_its_byline_anchors_outputs_and_badges(src_uri: str) ->
             assert soup.find(id=claim.erratum.slug) is not None
 
 
-def test_the_markers_become_the_lists_and_the_totals() -> None:
+def test_the_markers_become_the_lists_and_the_totals(project: Project) -> None:
     errata = render("errata.md")
-    assert len(errata.select("table tbody tr")) == sum(len(p.errata) for p in PROJECT.notes())
+    assert len(errata.select("table tbody tr")) == sum(len(p.errata) for p in project.notes())
     verification = render("verification.md")
     rows = verification.select("h3.ptn-claims-page + ul > li")
-    assert len(rows) == sum(len(p.claims) for p in PROJECT.notes())
+    assert len(rows) == sum(len(p.claims) for p in project.notes())
     home = render("index.md")
     cells = {
         row.find_all("td")[0].get_text(): row.find_all("td")[1].get_text()
         for row in home.select("table tbody tr")
     }
-    assert cells["Python blocks on the site"] == str(sum(len(p.blocks) for p in PROJECT.pages()))
+    assert cells["Python blocks on the site"] == str(sum(len(p.blocks) for p in project.pages()))
     assert "<!-- ptnotes" not in str(home) + str(errata) + str(verification)
 
 
@@ -139,9 +140,9 @@ def cuda_boxes(soup: BeautifulSoup) -> tuple[list[str], list[str]]:
     return pending, verified
 
 
-def test_a_cuda_check_no_cuda_run_verified_looks_pending(scratch: Path) -> None:
+def test_a_cuda_check_no_cuda_run_verified_looks_pending(project: Project, scratch: Path) -> None:
     pending, verified = cuda_boxes(render(CONVERSIONS, scratch))
-    cuda_checks = [c for claim in PROJECT.page(CONVERSIONS).claims for c in claim.checks if c.cuda]
+    cuda_checks = [c for claim in project.page(CONVERSIONS).claims for c in claim.checks if c.cuda]
     assert len(pending) == len(cuda_checks) > 0
     assert verified == []
     assert all(title.startswith("CUDA not yet run: ") for title in pending)
@@ -149,9 +150,9 @@ def test_a_cuda_check_no_cuda_run_verified_looks_pending(scratch: Path) -> None:
     assert "CUDA not yet run" in table
 
 
-def test_a_cuda_check_a_cuda_run_verified_shows_the_gpu(scratch: Path) -> None:
+def test_a_cuda_check_a_cuda_run_verified_shows_the_gpu(project: Project, scratch: Path) -> None:
     """A faked CUDA record in a scratch copy: the check shows as checked, with the GPU."""
-    page = PROJECT.page(CONVERSIONS)
+    page = project.page(CONVERSIONS)
     check = next(c for claim in page.claims for c in claim.checks if c.cuda)
     block = next(b for b in page.blocks if b.line == check.block_line)
     record = scratch / "outputs" / f"{CONVERSIONS}.txt"
@@ -168,10 +169,11 @@ def test_a_cuda_check_a_cuda_run_verified_shows_the_gpu(scratch: Path) -> None:
     assert "checked on CUDA (Fake GPU · torch 9.9.0 · 2026-01-01)" in table
 
 
-@pytest.mark.parametrize("src_uri", PROJECT.note_pages)
 def test_a_note_page_offers_its_notebook_colab_source_and_the_author_s_section(
-    src_uri: str,
+    project: Project,
+    note_page: str,
 ) -> None:
+    src_uri = note_page
     from notesite.fidelity import rebuild_page
 
     soup = render(src_uri)
@@ -180,7 +182,7 @@ def test_a_note_page_offers_its_notebook_colab_source_and_the_author_s_section(
     links = {a.get_text(): a["href"] for a in actions.find_all("a")}
     notebook = notebook_path(src_uri)
     assert links["Download notebook"] == posixpath.relpath(notebook, posixpath.dirname(src_uri))
-    assert (PROJECT.docs_dir / notebook).is_file()
+    assert (project.docs_dir / notebook).is_file()
     assert links["Open in Colab"] == (
         f"https://colab.research.google.com/github/ptnotes/ptnotes/blob/main/docs/{notebook}"
     )
@@ -189,11 +191,11 @@ def test_a_note_page_offers_its_notebook_colab_source_and_the_author_s_section(
     author = soup.select_one("section.ptn-as-written[hidden]")
     assert author is not None
     assert not author.find(id=True), "the author's section adds no anchors"
-    words = " ".join(" ".join(rebuild_page(PROJECT.page(src_uri))).split())
+    words = " ".join(" ".join(rebuild_page(project.page(src_uri))).split())
     shown = " ".join(author.get_text(" ").split())
     for word in ["Checked", "Setup for the next snippet", "Precisely"]:
         assert word not in shown
-    assert PROJECT.page(src_uri).title in shown
+    assert project.page(src_uri).title in shown
     assert len(shown) > len(words) / 3
 
 
@@ -257,10 +259,10 @@ def test_as_written_shows_a_highlight_tag_as_its_author_wrote_it(scratch: Path) 
     assert "class Box:" in written.get_text()
 
 
-@pytest.mark.parametrize("src_uri", PROJECT.note_pages)
-def test_each_section_has_one_in_ptnotes_chip_at_its_end(src_uri: str) -> None:
+def test_each_section_has_one_in_ptnotes_chip_at_its_end(project: Project, note_page: str) -> None:
+    src_uri = note_page
     soup = render(src_uri)
-    pointers = sum(1 for a in PROJECT.page(src_uri).additions if a.kind == "helper pointer")
+    pointers = sum(1 for a in project.page(src_uri).additions if a.kind == "helper pointer")
     sections: list[list[object]] = [[]]
     for element in soup.find_all(recursive=False):
         if element.name in ("h1", "h2"):
@@ -282,7 +284,7 @@ def test_each_section_has_one_in_ptnotes_chip_at_its_end(src_uri: str) -> None:
     assert (chips > 0) == (pointers > 0)
     # Every pointer's paragraphs are in the section's chip.
     paragraphs = sum(
-        len(a.paragraphs) for a in PROJECT.page(src_uri).additions if a.kind == "helper pointer"
+        len(a.paragraphs) for a in project.page(src_uri).additions if a.kind == "helper pointer"
     )
     in_chips = sum(
         len(tip.find_all("p", recursive=False))

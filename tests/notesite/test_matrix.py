@@ -13,10 +13,14 @@ from pathlib import Path
 import pytest
 
 from notesite import matrix
-from notesite.model import code_hash
+from notesite.model import code_hash, parse_page
 from notesite.project import Project
 
 PAGE = "# Page\n\n```python\nprint(1)\n```\n\n```python\nprint(2)\n```\n"
+
+
+#: The second block of PAGE, as the check names it: its line and number in the page model.
+SECOND = "{0.line} (block {0.number})".format(parse_page(PAGE, "notes/page.md").blocks[1])
 
 
 def project(tmp_path: Path, bound: str = "2.4") -> Project:

@@ -12,14 +12,8 @@ from hypothesis import strategies as st
 
 from notesite import outputs
 from notesite.model import block_keys
-from notesite.project import Project
 
 ROOT = Path(__file__).resolve().parents[2]
-PROJECT = Project.at(ROOT)
-
-
-def pages_with_blocks() -> list[str]:
-    return [src for src in PROJECT.nav if PROJECT.page(src).blocks]
 
 
 def chained_source(page: object, number: int) -> str:
@@ -30,33 +24,6 @@ def chained_source(page: object, number: int) -> str:
 
 
 # --- the records in the repository ---
-
-
-@pytest.mark.parametrize("src_uri", pages_with_blocks())
-def test_every_block_has_a_record_and_every_record_a_block(src_uri: str) -> None:
-    page = PROJECT.page(src_uri)
-    entries = outputs.load(PROJECT.record_path(src_uri), PROJECT.root)
-    assert [e.key for e in entries] == [b.key for b in page.blocks], (
-        "records out of date: run `pytest docs/ --update-outputs`"
-    )
-    for entry in entries:
-        assert entry.verified.get("cpu") or entry.skipped.get("cpu"), entry
-
-
-def test_the_notes_expected_output_comments_are_right() -> None:
-    checked = 0
-    for src_uri in pages_with_blocks():
-        page = PROJECT.page(src_uri)
-        for block in page.blocks:
-            source = chained_source(page, block.number)
-            announced = outputs.see_comments(source)
-            if not announced:
-                continue
-            shown = outputs.statement_outputs(source, src_uri)
-            for line, expected in announced:
-                assert " ".join(shown[line].split()) == " ".join(expected.split()), (src_uri, line)
-                checked += 1
-    assert checked == 2  # the two "# See" comments of the focal-loss note
 
 
 def test_a_wrong_expected_output_comment_is_caught() -> None:

@@ -32,7 +32,13 @@ def test_each_public_module_has_exactly_one_api_page_in_the_nav(project: Project
 
 def test_the_root_is_the_folder_of_mkdocs_yml(tmp_path: Path) -> None:
     assert find_root(ROOT / "docs" / "notes") == ROOT
-    assert find_root(tmp_path) is None or (find_root(tmp_path) or tmp_path) != ROOT
+    inner = tmp_path / "outer" / "site"
+    (inner / "docs" / "notes").mkdir(parents=True)
+    (tmp_path / "outer" / "mkdocs.yml").write_text("site_name: outer\n", encoding="utf-8")
+    assert find_root(inner / "docs" / "notes") == tmp_path / "outer"  # the nearest one up
+    (inner / "mkdocs.yml").write_text("site_name: inner\n", encoding="utf-8")
+    assert find_root(inner / "docs" / "notes") == inner
+    assert find_root(inner) == inner
 
 
 def test_the_note_pages_are_the_nav_s_pages_under_notes(project: Project) -> None:
@@ -41,8 +47,7 @@ def test_the_note_pages_are_the_nav_s_pages_under_notes(project: Project) -> Non
     assert PAGES_MARKER in project.page("notes/index.md").text  # the list is derived
 
 
-def test_each_post_s_index_lists_its_pages_in_nav_order(built_site: Path) -> None:
-    project = Project.at(ROOT)
+def test_each_post_s_index_lists_its_pages_in_nav_order(built_site: Path, project: Project) -> None:
     indexes = [
         page for page in project.pages() if page.src_uri.startswith("notes/") and not page.is_note
     ]

@@ -133,7 +133,7 @@ def test_no_payload_of_a_post_runs_in_the_built_site(
 
 def test_the_nav_title_is_escaped_in_mkdocs_yml(hostile: Path) -> None:
     config = (hostile / "mkdocs.yml").read_text(encoding="utf-8")
-    assert "‹/title›‹script›alert(1)‹/script›" in config
+    assert "\u2039/title\u203a\u2039script\u203aalert(1)\u2039/script\u203a" in config
     assert "<script>" not in config
 
 

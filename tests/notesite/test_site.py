@@ -7,13 +7,13 @@ import re
 from pathlib import Path
 
 import pytest
+from bs4 import BeautifulSoup
 
 from notesite import outputs, site
 from notesite.model import CHECKED, NOT_A_CLAIM, code_hash, parse_page
 from notesite.project import Project
 
 ROOT = Path(__file__).resolve().parents[2]
-PROJECT = Project.at(ROOT)
 
 
 def test_badges_say_where_a_block_was_verified() -> None:
@@ -21,7 +21,9 @@ def test_badges_say_where_a_block_was_verified() -> None:
     assert "✓ CPU verified · torch 2.13" in site.badges(entry)
     assert "Ran on CPU: torch 2.13.0 · x" in site.badges(entry)  # opens on a tap
     assert "CUDA" not in site.badges(entry)  # a block that needs no GPU says nothing of CUDA
-    assert "1" in site.output_box(entry)
+    shown = BeautifulSoup(site.output_box(entry), "html.parser").select_one("pre code")
+    assert shown is not None
+    assert shown.get_text() == "1\n"  # what the block printed, in the box's code
     assert '<details class="ptn-output" open>' in site.output_box(entry)
     assert site.output_box(outputs.Entry("k", 1, 1)) == ""
 
@@ -79,9 +81,9 @@ def test_a_record_for_a_block_that_no_longer_exists_is_a_warning(
     assert re.search(r"block 2 \(code [0-9a-f]{12}\) that no longer", caplog.text)
 
 
-def test_the_errata_list_follows_nav_order_and_quotes_the_original() -> None:
-    table = site.errata_table(PROJECT.notes())
-    errata = [(p.src_uri, e) for p in PROJECT.notes() for e in p.errata]
+def test_the_errata_list_follows_nav_order_and_quotes_the_original(project: Project) -> None:
+    table = site.errata_table(project.notes())
+    errata = [(p.src_uri, e) for p in project.notes() for e in p.errata]
     rows = [line for line in table.splitlines() if line.startswith("| [")]
     assert len(rows) == len(errata) > 0
     for row, (src_uri, erratum) in zip(rows, errata, strict=True):
@@ -90,9 +92,9 @@ def test_the_errata_list_follows_nav_order_and_quotes_the_original() -> None:
     assert site.errata_table([]).startswith("No erratum")
 
 
-def test_the_verification_list_has_an_item_per_claim_grouped_by_page() -> None:
-    pages = PROJECT.notes()
-    listed = site.verification_table(pages, PROJECT)
+def test_the_verification_list_has_an_item_per_claim_grouped_by_page(project: Project) -> None:
+    pages = project.notes()
+    listed = site.verification_table(pages, project)
     items = [line for line in listed.splitlines() if line.startswith("- [")]
     headings = [line for line in listed.splitlines() if line.startswith("### [")]
     claims = [(p, c) for p in pages for c in p.claims]
@@ -104,7 +106,7 @@ def test_the_verification_list_has_an_item_per_claim_grouped_by_page() -> None:
         link = f"]({page.src_uri}#{claim.anchor})" if claim.anchor else f"]({page.src_uri})"
         assert link in item
         assert f" (line {claim.line}): " in item
-        assert " · ".join(site.claim_statuses(claim, page, PROJECT)) in item
+        assert " · ".join(site.claim_statuses(claim, page, project)) in item
         if claim.status == NOT_A_CLAIM:
             assert f"): not a claim: {claim.not_a_claim}" in item
         if any(check.cuda for check in claim.checks):
@@ -116,9 +118,9 @@ def test_the_verification_list_has_an_item_per_claim_grouped_by_page() -> None:
     assert listed.startswith(f"{len(prose)} claims of the notes on {len(pages)} pages: {checked} ")
 
 
-def test_an_unchecked_claim_is_shown_as_such() -> None:
+def test_an_unchecked_claim_is_shown_as_such(project: Project) -> None:
     page = parse_page("# Page\n\n- A claim of the notes.\n", "notes/page.md")
-    listed = site.verification_table([page], PROJECT)
+    listed = site.verification_table([page], project)
     assert "0 checked, 0 corrected by an erratum, 0 not a claim, 1 not yet checked" in listed
     assert "- [A claim of the notes.](notes/page.md) (line 3): **not yet checked**" in listed
 
@@ -141,9 +143,9 @@ def test_the_totals_count_the_model_and_the_records(tmp_path: Path) -> None:
     assert "| Python blocks on the site | 2 |" in table
 
 
-def test_the_byline_names_the_post() -> None:
-    src = PROJECT.note_pages[0]
-    post = parse_page(PROJECT.page(src).text, src).meta["post"]
+def test_the_byline_names_the_post(project: Project) -> None:
+    src = project.note_pages[0]
+    post = parse_page(project.page(src).text, src).meta["post"]
     line = site.byline(post)
     assert f"<em>{post['title']}</em>" in line
     date = str(post["date"]).split(" ")[0]
