@@ -188,7 +188,8 @@ def nav_title(title: str) -> str:
 
     The theme puts a nav title into its HTML as it is, and into a page's ``<title>``
     through ``striptags`` (which turns ``&lt;`` back into ``<``): angle brackets become
-    single angle quotation marks (U+2039, U+203A) and ``&`` is escaped, so that it shows as the post wrote it and runs nothing.
+    single angle quotation marks (U+2039, U+203A) and ``&`` is escaped, so that it shows
+    as the post wrote it and runs nothing.
     """
     title = html.escape(title, quote=False).replace("&lt;", "\u2039").replace("&gt;", "\u203a")
     if title.isprintable():  # single-quoted: every character as itself, ' doubled
