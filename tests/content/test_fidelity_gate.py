@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from notesite.fidelity import check_project, originals, post_pages
 from notesite.model import read_markdown
-from notesite.project import Project
+from notesite.project import SECTIONS, Project
 from notesite.sync.post import read_post
 
 
@@ -18,14 +18,21 @@ def test_the_pages_hold_the_original_notes(project: Project) -> None:
 
 
 def test_every_section_of_the_notes_has_its_page_in_nav_order(project: Project) -> None:
-    """Each post's note pages, in nav order, are its original's `##` sections, in order."""
+    """Each post's `##` sections, in order: its pages' titles (a post split into a page per
+    section), or the `##` headings of its one page."""
     names = originals(project)
     assert names, f"no original post in {project.originals_dir}"
     for name in names:
         post = read_post(read_markdown(project.originals_dir / name, name), name)
         sections = [post.units[section[0]].heading_text for section in post.sections]
-        titles = [
-            page.lines[page.headings[0][0]].strip().lstrip("#").strip()
-            for page in post_pages(project, post.title)
-        ]
+        pages = post_pages(project, name)
+        if project.paging(name, post.meta) == SECTIONS:
+            titles = [page.lines[page.headings[0][0]].strip().lstrip("#").strip() for page in pages]
+        else:
+            (page,) = pages
+            titles = [
+                page.lines[line].strip().lstrip("#").strip()
+                for line, level in page.headings
+                if level == 2
+            ]
         assert titles == sections, name

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from notesite.project import Project
 from notesite.sync.command import sync
+from notesite.sync.guard import read_post_file
 from notesite.sync.post import SyncError
 from notesite.sync.run import (
     FAILS,
@@ -83,7 +84,10 @@ def is_post_file(path: Path) -> bool:
 
 def is_series(paths: Sequence[str]) -> bool:
     """Whether the arguments name a series (several posts, a folder, a glob), not one file."""
-    return len(paths) != 1 or Path(paths[0]).is_dir() or not Path(paths[0]).is_file()
+    if len(paths) != 1:
+        return True
+    path = Path(paths[0])
+    return path.is_dir() or (not path.exists() and glob.has_magic(paths[0]))
 
 
 def sync_series(
@@ -114,10 +118,9 @@ def sync_series(
         project = Project.at(root)
         kept = project.originals_dir / path.name
         try:
-            data = path.read_bytes()
-        except OSError as error:
-            results.append(PostResult(path, FAILED, reason=f"{path}: expected a readable file, "
-                                      f"got {error.strerror or error}"))  # fmt: skip
+            data = read_post_file(path)  # a regular file, bounded: never /dev/zero
+        except SyncError as error:
+            results.append(PostResult(path, FAILED, reason=str(error)))
             continue
         if kept.is_file() and kept.read_bytes() == data:
             results.append(PostResult(path, UNCHANGED, pages=_pages(project, path.name)))

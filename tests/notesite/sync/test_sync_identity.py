@@ -402,10 +402,10 @@ def test_a_paging_the_site_does_not_know_is_refused_naming_it(
         fixture.sync(post, new_post=True)
     config = fixture.root / "mkdocs.yml"
     config.write_text(
-        config.read_text(encoding="utf-8").replace("{pages: sections}", "{pages: 3}"), "utf-8"
+        config.read_text(encoding="utf-8").replace("{pages: sections,", "{pages: 3,"), "utf-8"
     )
     assert main(["sync", str(post), "--new", "--root", str(fixture.root)]) == 2
     err = capsys.readouterr().err
-    assert "mkdocs.yml: expected posts: basics.md: pages: one or sections, got {'pages': 3}" in err
-    config.write_text(config.read_text(encoding="utf-8").replace("{pages: 3}", "{pages: sections}"))
+    assert "mkdocs.yml: expected posts: basics.md: pages: one or sections, got {'pages': 3," in err
+    config.write_text(config.read_text(encoding="utf-8").replace("{pages: 3,", "{pages: sections,"))
     assert fixture.tree() == before
