@@ -21,12 +21,11 @@ import yaml
 
 from notesite import outputs
 from notesite.fidelity import post_pages
-from notesite.model import PAGES_MARKER, Check, read_markdown
+from notesite.model import PAGES_MARKER, Check
 from notesite.model import nav_pages as _nav_pages
 from notesite.parity import DIRECTIVE
 from notesite.project import Project
 from notesite.site import ERRATA_MARKER, VERIFICATION_MARKER
-from notesite.sync.post import read_post
 
 if TYPE_CHECKING:
     from playwright.sync_api import BrowserContext, Page
@@ -143,10 +142,8 @@ SEED_POST = "pytorch-basics.md"
 
 def seed_pages(project: Project) -> list[str]:
     """The note pages of the seed post (:data:`SEED_POST`), in nav order."""
-    path = project.originals_dir / SEED_POST
-    title = read_post(read_markdown(path, SEED_POST), SEED_POST).title
-    pages = [page.src_uri for page in post_pages(project, title)]
-    assert pages, f"no note page of the seed post {SEED_POST} (post title {title!r}) in the nav"
+    pages = [page.src_uri for page in post_pages(project, SEED_POST)]  # by its file name
+    assert pages, f"no note page of the seed post {SEED_POST} in the nav"
     return pages
 
 

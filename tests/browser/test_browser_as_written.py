@@ -17,10 +17,10 @@ from fixture_posts import KETTLE_PAGES
 from playwright.sync_api import Page
 from sitebrowser import Browsing, Site, covering_pages, goto, page_url, seed_pages, serve
 
-from notesite.fidelity import originals, post_title
+from notesite.fidelity import originals, post_source
 from notesite.model import Page as NotePage
 from notesite.model import read_markdown
-from notesite.project import Project
+from notesite.project import SECTIONS, Project
 from notesite.sync.post import read_post
 
 pytestmark = pytest.mark.browser
@@ -34,25 +34,32 @@ def words(text: str) -> str:
     return " ".join(text.split())
 
 
-def original_sections(project: Project) -> dict[tuple[str, str], str]:
+def original_sections(project: Project) -> dict[tuple[str, str | None], str]:
     """Each original's `##` sections, by post title and heading, as a reader reads them (no
     syntax). The post is read as the sync reads it: front matter or none, tags or none."""
-    sections = {}
+    sections: dict[tuple[str, str | None], str] = {}
     for name in originals(project):
         text = read_markdown(project.originals_dir / name, name)
         post = read_post(text, name)
+        if project.paging(name, post.meta) != SECTIONS:  # one page: the whole post
+            sections[(name, None)] = _plain(post.lines[post.body_start :])
+            continue
         for section in post.sections:
             first, last = post.units[section[0]], post.units[section[-1]]
-            plain, in_code = [], False
-            for line in post.lines[first.start : last.end]:
-                if line.strip().startswith("```"):
-                    in_code = not in_code
-                elif in_code:
-                    plain.append(line)
-                else:
-                    plain.append(MARKER.sub("", LINK.sub(r"\1", line)).replace("`", ""))
-            sections[(post.title, first.heading_text)] = words("\n".join(plain))
+            sections[(name, first.heading_text)] = _plain(post.lines[first.start : last.end])
     return sections
+
+
+def _plain(lines: list[str]) -> str:
+    plain, in_code = [], False
+    for line in lines:
+        if line.strip().startswith("```"):
+            in_code = not in_code
+        elif in_code:
+            plain.append(line)
+        else:
+            plain.append(MARKER.sub("", LINK.sub(r"\1", line)).replace("`", ""))
+    return words("\n".join(plain))
 
 
 def visible(page: Page, selector: str) -> str:
@@ -62,7 +69,9 @@ def visible(page: Page, selector: str) -> str:
     return words(str(found.first.evaluate("e => e.innerText"))) if found.count() else ""
 
 
-def check_as_written(page: Page, note: NotePage, sections: dict[tuple[str, str], str]) -> None:
+def check_as_written(
+    page: Page, note: NotePage, sections: dict[tuple[str, str | None], str]
+) -> None:
     """The page, with As written on, shows the banner and then the author's section word for
     word: the post's tags and byline, the actions and the section, nothing else."""
     banner = visible(page, ".ptn-as-written-banner")
@@ -74,7 +83,10 @@ def check_as_written(page: Page, note: NotePage, sections: dict[tuple[str, str],
     byline = visible(page, "article p.post-byline")
     actions = visible(page, "p.ptn-actions")
     assert visible(page, "article") == words(f"{tags} {byline} {actions} {shown}"), note.src_uri
-    key = (post_title(note) or "", note.title)
+    source = post_source(note) or ""
+    key: tuple[str, str | None] = (source, note.title)
+    if key not in sections:
+        key = (source, None)  # a post on one page
     assert key in sections, f"{note.src_uri}: expected a section {key} in the originals"
     assert author == sections[key], note.src_uri
 
