@@ -1186,7 +1186,7 @@ def _plan_new_page(project: Project, new: Post, source: str, slug: str) -> Plan:
         if _python_without_language(unit):
             unrun.append(Event(ADDED, unit.kind, _words(unit), at, src))
         at += len(render_unit(unit, section=False))
-    texts = {src: "\n".join([*header, *render_units(units, section=False)]) + "\n"}
+    texts = _chained({src: "\n".join([*header, *render_units(units, section=False)]) + "\n"})
     config = (project.root / CONFIG).read_text(encoding="utf-8")
     plan = Plan(new, None, texts, [], [src], add_nav_entry(config, nav_label(new), src), {},
                 events, [])  # fmt: skip
@@ -1194,6 +1194,17 @@ def _plan_new_page(project: Project, new: Post, source: str, slug: str) -> Plan:
     plan.unrun = unrun
     _verify_text(plan, {})
     return plan
+
+
+def _chained(texts: dict[str, str]) -> dict[str, str]:
+    """New pages with ``continuation`` on each block that needs the blocks above it.
+
+    A reader runs a post top to bottom; the page says so where a block relies on it
+    (:mod:`notesite.sync.chain`), so that ``pytest docs/`` runs it as the reader does.
+    """
+    from notesite.sync.chain import with_continuations
+
+    return {src: with_continuations(text, parse_page(text, src)) for src, text in texts.items()}
 
 
 def _plan_new_sections(project: Project, new: Post, source: str, slug: str) -> Plan:
@@ -1225,6 +1236,7 @@ def _plan_new_sections(project: Project, new: Post, source: str, slug: str) -> P
                 unrun.append(Event(ADDED, unit.kind, _words(unit), at, src))
             at += len(render_unit(unit))
         texts[src] = "\n".join([*header, *body]) + "\n"
+    texts = _chained(texts)
     config = (project.root / CONFIG).read_text(encoding="utf-8")
     plan = Plan(new, None, texts, [], nav, add_nav(config, nav_label(new), nav), {}, events, [])
     plan.original_path = project.originals_dir / source

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from conftest import Fixture
+
 from notesite.model import parse_page
 from notesite.sync.chain import bound_names, chained, with_continuations
 
@@ -39,3 +41,18 @@ def test_the_page_says_continuation_on_the_fences_that_need_it() -> None:
     assert "```python continuation\nprint(x)" in marked
     assert marked.count("continuation") == 1
     assert parse_page(marked, "notes/post.md").blocks[1].continues == (1,)
+
+
+def test_a_new_post_s_blocks_run_as_its_reader_runs_them(fixture: Fixture) -> None:
+    post = fixture.scratch / "2022-05-01-chain.md"
+    post.write_text(
+        "---\ntitle: Chain\ndate: 2022-05-01\n---\n\n## Part\n\n```python\nimport torch\n\n"
+        "x = torch.ones(2)\n```\n\nThen:\n\n```python\nprint(x.sum())\n```\n\n"
+        "```python\nprint(model)\n```\n",
+        encoding="utf-8",
+    )
+    outcome = fixture.sync(post, new_post=True, run_blocks=True, timeout=60)
+    page = fixture.project.page("notes/chain.md")
+    assert [block.continues for block in page.blocks] == [(), (1,), ()]
+    assert [run.result for run in outcome.runs] == ["passes", "passes", "needs setup"]
+    fixture.gate()  # the words are the author's: only the fence's option was added
