@@ -38,8 +38,10 @@ from xml.etree.ElementTree import Element
 
 from markdown import Markdown
 from markdown.extensions import Extension
+from markdown.inlinepatterns import InlineProcessor
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
+from markdown.util import AtomicString
 
 from notesite import matrix, site
 from notesite.fidelity import post_source, post_title
@@ -699,9 +701,29 @@ class NotesiteExtension(Extension):
             # After the headings get their ids (toc, 5), before MkDocs checks the links (0).
             md.treeprocessors.register(links, "notesite-links", 1)
             md.treeprocessors.register(FoldNotes(md), "notesite-fold-notes", 2)
+        # A citation's number before its link ("[1] [Author (2017)](url)") is text, as blog
+        # engines show it; before the reference links (170) read it as "[1][Author (2017)]".
+        md.inlinePatterns.register(CitationNumber(CITATION_NUMBER, md), "notesite-citation", 175)
         # Before MkDocs reads the title (1) and the links (0): no unsafe link, script or handler.
         md.treeprocessors.register(SafeHtml(md), "notesite-safe-html", 1.5)
         md.treeprocessors.register(SafeTitle(md), "notesite-safe-title", 0.9)
+
+
+#: A bracketed number followed by a space and a link: a citation's number, as in
+#: ``[1] [Vaswani et al. (2017)](https://arxiv.org/abs/1706.03762)``.
+CITATION_NUMBER = r"\[(\d{1,4})\](?=[ \t]+\[[^\]]*\]\()"
+
+
+class CitationNumber(InlineProcessor):
+    """``[1]`` before a link, shown as the text it is.
+
+    Python-Markdown would otherwise read ``[1] [words]`` as a reference link named by the
+    words (and autorefs warn of a target they cannot find).
+    """
+
+    def handleMatch(self, m: re.Match[str], data: str) -> tuple[str, int, int]:
+        """The number, bracketed, as text."""
+        return AtomicString(m.group(0)), m.start(0), m.end(0)
 
 
 def makeExtension(**kwargs: Any) -> NotesiteExtension:

@@ -34,6 +34,7 @@ class Verdict(enum.Enum):
     NEEDS_NETWORK = "needs the network or a data set"
     DOES_NOT_PARSE = "does not parse"
     FAILS = "fails"
+    VARIES = "varies from run to run"
     NOTEBOOK_ONLY = "notebook only"
 
     @property
@@ -53,6 +54,8 @@ _EXPLANATIONS = {
     Verdict.DOES_NOT_PARSE: "The block is not valid Python as written (pseudo-code, mixed "
     "tabs and spaces); it is shown as the author wrote it.",
     Verdict.FAILS: "The block raises an error when run as written: a candidate for an erratum.",
+    Verdict.VARIES: "The block prints something else on every run (random numbers that are "
+    "not seeded); its output is not recorded.",
     Verdict.NOTEBOOK_ONLY: "The block is IPython's (a magic or a shell command): it runs in "
     "the page's notebook only.",
 }

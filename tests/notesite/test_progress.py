@@ -292,3 +292,33 @@ def test_the_notebook_says_why_a_cell_may_not_run(tmp_path: Path) -> None:
     ]
     kept = build_notebook(project.page("notes/kept.md"), project)["cells"]
     assert not [c for c in kept if "may not run as written" in c["source"]]
+
+
+def test_a_block_that_varies_is_recorded_so_and_skips_at_its_own_line(
+    pytester: pytest.Pytester,
+) -> None:
+    root = project(pytester)
+    write(
+        root,
+        "imported.md",
+        note("imported.md", "```python\nimport torch\n\nprint(torch.rand(1))\n```\n"),
+    )
+    pytester.runpytest_inprocess("docs/notes/imported.md", "--update-outputs")
+    (entry,) = outputs.load(root / "outputs" / "notes" / "imported.md.txt")
+    assert entry.outcome().verdict is Verdict.VARIES
+    assert entry.stdout is None
+    again = pytester.runpytest_inprocess("docs/notes/imported.md", "-rs")
+    again.assert_outcomes(passed=1, skipped=1)
+    again.stdout.fnmatch_lines(["SKIPPED [1] docs/notes/imported.md:12: varies from run to run*"])
+
+
+def test_a_citation_number_before_a_link_is_text() -> None:
+    import markdown
+
+    html = markdown.Markdown(extensions=["notesite"]).convert(
+        "[1] [Vaswani, A. (2017). Attention is all you need.](https://arxiv.org/abs/1706.03762)"
+    )
+    assert html == (
+        '<p>[1] <a href="https://arxiv.org/abs/1706.03762">Vaswani, A. (2017). Attention is all '
+        "you need.</a></p>"
+    )

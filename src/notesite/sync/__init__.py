@@ -44,8 +44,8 @@ from notesite.sync.run import (
     TIMEOUT,
     BlockRun,
     run_block,
-    undefined_names,
 )
+from notesite.verdicts import undefined_names
 
 __all__ = [
     "ADDED",

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import ast
-import builtins
 import json
 import os
 import re
@@ -26,6 +24,7 @@ from notesite.model import (
 )
 from notesite.project import Project
 from notesite.sync.merge import Plan
+from notesite.verdicts import undefined_names
 
 TIMEOUT = 60.0
 
@@ -50,48 +49,6 @@ class BlockRun:
     result: str
     detail: str = ""
     seconds: float = 0.0
-
-
-def undefined_names(code: str) -> list[str]:
-    """The names a block reads and never binds (nor are they builtins).
-
-    A name that an augmented assignment (``total += step``) updates is read there, so it
-    counts unless a statement before it binds it.
-    """
-    try:
-        tree = ast.parse(code)
-    except SyntaxError:
-        return []
-    bound: set[str] = set(dir(builtins))
-    first_bound: dict[str, tuple[int, int]] = {}
-    read: list[str] = []
-    updated: list[tuple[str, tuple[int, int]]] = []
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Name):
-            if isinstance(node.ctx, ast.Load):
-                read.append(node.id)
-            else:
-                bound.add(node.id)
-                at = (node.lineno, node.col_offset)
-                first_bound[node.id] = min(first_bound.get(node.id, at), at)
-        elif isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name):
-            updated.append((node.target.id, (node.lineno, node.col_offset)))
-        elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
-            bound.add(node.name)
-        elif isinstance(node, ast.Import | ast.ImportFrom):
-            bound |= {(a.asname or a.name).split(".")[0] for a in node.names}
-        elif isinstance(node, ast.arg):
-            bound.add(node.arg)
-        elif isinstance(node, ast.ExceptHandler) and node.name:
-            bound.add(node.name)
-    for name, at in sorted(updated, key=lambda pair: pair[1]):
-        if name in dir(builtins):
-            continue
-        if first_bound.get(name, at) >= at:  # its first binding is this update itself
-            if name not in read:
-                read.insert(0, name)
-            bound.discard(name)
-    return sorted(set(read) - bound, key=read.index)
 
 
 def run_block(

@@ -128,9 +128,15 @@ def rewrite_nav(config: str, old: list[str], new: list[str]) -> str:
     return "".join(lines)
 
 
-def add_nav(config: str, title: str, pages: list[str]) -> str:
-    """mkdocs.yml with a nav section for a new post, after the last ``notes/`` entry."""
-    lines = config.splitlines(keepends=True)
+def _after_the_notes(lines: list[str]) -> tuple[int, str]:
+    """Where a new post's nav goes, and at which indent.
+
+    After the last ``notes/`` entry (a post's section included), at the indent of the
+    notes' own entries: a new post is never nested inside the section of the post before it.
+
+    Raises:
+        SyncError: If the nav has no ``notes/`` entry.
+    """
     found = [
         (i, m)
         for i, line in enumerate(lines)
@@ -138,12 +144,15 @@ def add_nav(config: str, title: str, pages: list[str]) -> str:
     ]
     if not found:
         raise SyncError(f"{CONFIG}: expected a nav with the notes' pages (- notes/….md), got none")
-    # After the last entry of the notes (a post's section included), at the notes' level:
-    # a new post's section is never nested inside the section of the post before it.
-    indent = found[0][1]["indent"]
-    i = found[-1][0]
+    return found[-1][0] + 1, found[0][1]["indent"]
+
+
+def add_nav(config: str, title: str, pages: list[str]) -> str:
+    """mkdocs.yml with a nav section for a new post, after the last ``notes/`` entry."""
+    lines = config.splitlines(keepends=True)
+    at, indent = _after_the_notes(lines)
     block = [f"{indent}- {nav_title(title)}:\n"] + [f"{indent}    - {p}\n" for p in pages]
-    lines[i + 1 : i + 1] = block
+    lines[at:at] = block
     return "".join(lines)
 
 
@@ -160,15 +169,8 @@ def add_nav_entry(config: str, label: str, page: str) -> str:
         SyncError: If the nav has no ``notes/`` entry to put it after.
     """
     lines = config.splitlines(keepends=True)
-    found = [
-        (i, m)
-        for i, line in enumerate(lines)
-        if (m := NAV_ENTRY.match(line.rstrip("\n"))) and m["path"].startswith("notes/")
-    ]
-    if not found:
-        raise SyncError(f"{CONFIG}: expected a nav with the notes' pages (- notes/….md), got none")
-    i, match = found[-1]
-    lines[i + 1 : i + 1] = [f"{match['indent']}- {nav_title(label)}: {page}\n"]
+    at, indent = _after_the_notes(lines)
+    lines[at:at] = [f"{indent}- {nav_title(label)}: {page}\n"]
     return "".join(lines)
 
 
