@@ -155,6 +155,21 @@ def _sync(
         if claim.status == UNCHECKED
     ]
     text_report = report(plan, runs, unchecked, time.perf_counter() - start)
+    text_report += _status(fresh, {f"docs/{src}" for src in plan.pages})
     return Outcome(
         text_report, written, removed, runs, unchecked, plan.flags, plan.original_path.name
     )
+
+
+def _status(project: Project, pages: set[str]) -> str:
+    """The status of the posts whose pages the sync touched (``python -m notesite status``).
+
+    Read from the records as they are: a block the sync ran is "not yet run" there until
+    ``make update-outputs`` records it.
+    """
+    from notesite.status import post_statuses, status_table
+
+    touched = [s for s in post_statuses(project) if pages & set(s.pages)]
+    if not touched:
+        return ""
+    return "\n## Status of the post\n\n```text\n" + status_table(touched) + "```\n"

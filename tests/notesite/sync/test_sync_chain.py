@@ -56,3 +56,17 @@ def test_a_new_post_s_blocks_run_as_its_reader_runs_them(fixture: Fixture) -> No
     assert [block.continues for block in page.blocks] == [(), (1,), ()]
     assert [run.result for run in outcome.runs] == ["passes", "passes", "needs setup"]
     fixture.gate()  # the words are the author's: only the fence's option was added
+
+
+def test_the_report_ends_with_the_status_of_the_post_it_touched(fixture: Fixture) -> None:
+    post = fixture.scratch / "2022-05-02-status.md"
+    post.write_text(
+        "---\ntitle: Status\ndate: 2022-05-02\n---\n\n## Part\n\nA claim.\n\n"
+        "```python\nprint(1)\n```\n",
+        encoding="utf-8",
+    )
+    outcome = fixture.sync(post, new_post=True, run_blocks=False)
+    tail = outcome.report.split("## Status of the post", 1)[1]
+    assert "Status" in tail
+    assert "1 not yet run" in tail
+    assert "claims to check on docs/notes/status.md" in tail
