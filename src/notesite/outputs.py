@@ -48,6 +48,8 @@ VERIFIED = re.compile(r"^verified (?P<device>cpu|cuda): (?P<text>.+)$")
 SKIPPED = re.compile(r"^skipped (?P<device>cpu|cuda): (?P<text>.+)$")
 TRIED = re.compile(r"^tried (?P<device>cpu|cuda): (?P<text>.+)$")
 VERDICT = re.compile(r"^verdict: (?P<text>.+)$")
+#: The line of a record whose output is normalised where runs showed it to vary.
+NORMALISED = "normalised: addresses and temporary paths vary from run to run"
 
 
 class RecordError(ValueError):
@@ -70,6 +72,9 @@ class Entry:
     verdict: str | None = None
     #: Where and when that verdict was found, by device.
     tried: dict[str, str] = field(default_factory=dict)
+    #: Whether its output is recorded normalised (:func:`normalise`): its runs printed
+    #: addresses or temporary paths that vary, and nothing else that did.
+    normalised: bool = False
 
     def outcome(self) -> Outcome:
         """The recorded verdict (:attr:`Verdict.RUNS` without a ``verdict`` line)."""
@@ -84,12 +89,18 @@ class Entry:
 
 
 def normalise(text: str, root: Path | None = None) -> str:
-    """Make output machine-independent: addresses, the project's path, temp paths."""
-    text = re.sub(r"0x[0-9a-fA-F]{6,}", "0x…", text)
-    if root is not None:
-        text = text.replace(str(root), "<repo>")
-    text = text.replace(tempfile.gettempdir(), "<tmp>")
-    return text
+    """Output as it reads on any machine: addresses and temporary paths written alike.
+
+    Applied only to a block whose runs showed them to vary (its record says ``normalised``);
+    see :func:`machine_free` for what every output gets.
+    """
+    text = re.sub(r"0x[0-9a-fA-F]{6,}", "0x…", machine_free(text, root))
+    return text.replace(tempfile.gettempdir(), "<tmp>")
+
+
+def machine_free(text: str, root: Path | None = None) -> str:
+    """The project's own path written ``<repo>``: the one thing every output has normalised."""
+    return text.replace(str(root), "<repo>") if root is not None else text
 
 
 #: What ends an output that does not end with a newline.
@@ -171,6 +182,8 @@ def parse(text: str, path: Path | str) -> list[Entry]:
             entries[-1].verified[match["device"]] = match["text"]
         elif section is None and (match := SKIPPED.match(line)):
             entries[-1].skipped[match["device"]] = match["text"]
+        elif section is None and line == NORMALISED:
+            entries[-1].normalised = True
         elif section is None and (match := TRIED.match(line)):
             entries[-1].tried[match["device"]] = match["text"]
         elif section is None and (match := VERDICT.match(line)):
@@ -201,6 +214,8 @@ def dump(entries: list[Entry], page: str) -> str:
         if entry.verdict is not None:
             out.append(f"verdict: {entry.verdict}\n")
         out.extend(f"tried {device}: {entry.tried[device]}\n" for device in sorted(entry.tried))
+        if entry.normalised:
+            out.append(NORMALISED + "\n")
         for device in ("cpu", "cuda"):
             if device in entry.skipped:
                 out.append(f"skipped {device}: {entry.skipped[device]}\n")
@@ -336,8 +351,8 @@ def run_block(
     from notesite.bounded import cap
 
     # Kept up to a cap, each: the record says how much was cut.
-    shown = cap(normalise(stdout, root))
-    return shown, cap(normalise(result, root)) if result is not None else None
+    shown = cap(machine_free(stdout, root))
+    return shown, cap(machine_free(result, root)) if result is not None else None
 
 
 def see_comments(code: str) -> list[tuple[int, str]]:

@@ -289,19 +289,28 @@ class RecordingRunner:  # a pytest_markdown_docs._runners._Runner
             self._verdict(run, block, outcome)
             return
 
+        again: list[tuple[str, str | None]] = []
+
         def varies() -> bool:
-            """Whether a second run, its random generators seeded otherwise, prints else."""
+            """Whether a second run, its random generators seeded otherwise, prints else.
+
+            Else than addresses and temporary paths, that is: where only those differ, the
+            second run is kept (``again``) and the output is recorded normalised.
+            """
             if state.baseline is not None:
                 state.baseline.restore()  # what the first run changed, undone
             try:
-                again = self._execute(
+                second = self._execute(
                     run, block, dataclasses.replace(request, explain_asserts=False, perturbed=True)
                 )
             except AssertionError:
                 return True  # it holds only with a fresh interpreter's seeds
             except Exception:
                 return False  # a side effect of the first run (a folder it made, say)
-            return again != (stdout, result)
+            if second == (stdout, result):
+                return False
+            again.append(second)
+            return _normalised(second) != _normalised((stdout, result))
 
         if run is None:
             if Path(test.source_path).suffix == ".py" and stdout:
@@ -317,6 +326,13 @@ class RecordingRunner:  # a pytest_markdown_docs._runners._Runner
             )
         entry = _outputs.Entry(block.key, block.number, block.line, stdout or None, result)
         name = Path(test.source_path).name
+        recorded_first = run.entries.get(block.key)
+        if recorded_first is not None and recorded_first.normalised:
+            # Its runs showed addresses or temporary paths that vary: compared normalised.
+            shown = _normalised((stdout, result))
+            entry = _outputs.Entry(
+                block.key, block.number, block.line, shown[0] or None, shown[1], normalised=True
+            )
         varying = Outcome(
             Verdict.VARIES, "another output when its random generators are seeded otherwise"
         )
@@ -325,6 +341,12 @@ class RecordingRunner:  # a pytest_markdown_docs._runners._Runner
                 if strict:
                     raise OutputMismatch(_varies_message(block, name))
                 self._verdict(run, block, varying)
+            if again:  # only addresses or temporary paths varied: recorded normalised
+                shown = _normalised((stdout, result))
+                entry = _outputs.Entry(
+                    block.key, block.number, block.line, shown[0] or None, shown[1],
+                    normalised=True,
+                )  # fmt: skip
             run.new[block.key] = entry
             return
         run.new[block.key] = entry
@@ -451,6 +473,12 @@ class RecordingRunner:  # a pytest_markdown_docs._runners._Runner
             f"now it gives '{outcome}'; if the change is right, run "
             "`pytest docs/ --update-outputs`"
         )
+
+
+def _normalised(output: tuple[str, str | None]) -> tuple[str, str | None]:
+    """A block's output and result with addresses and temporary paths written alike."""
+    stdout, result = output
+    return _outputs.normalise(stdout), _outputs.normalise(result) if result is not None else None
 
 
 def _skip(reason: str) -> NoReturn:

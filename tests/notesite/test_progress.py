@@ -322,3 +322,20 @@ def test_a_citation_number_before_a_link_is_text() -> None:
         '<p>[1] <a href="https://arxiv.org/abs/1706.03762">Vaswani, A. (2017). Attention is all '
         "you need.</a></p>"
     )
+
+
+def test_addresses_are_normalised_only_where_runs_show_them_to_vary(
+    pytester: pytest.Pytester,
+) -> None:
+    root = project(pytester)
+    blocks = (
+        "```python\nprint(hex(2**32))\n```\n\n"  # a real number: kept as printed
+        "```python\nprint(hex(id(object())))\n```\n"  # an address: varies, normalised
+    )
+    write(root, "plain.md", "# Plain\n\n" + blocks)
+    result = pytester.runpytest_inprocess("docs/notes/plain.md", "--update-outputs")
+    result.assert_outcomes(passed=3)  # the two blocks and the claims gate
+    real, address = outputs.load(root / "outputs" / "notes" / "plain.md.txt")
+    assert (real.stdout, real.normalised) == ("0x100000000\n", False)
+    assert (address.stdout, address.normalised) == ("0x…\n", True)
+    pytester.runpytest_inprocess("docs/notes/plain.md").assert_outcomes(passed=3)
