@@ -238,15 +238,16 @@ class _Server:
     It never runs a block itself, so every fork starts from the same fresh state.
     """
 
-    _process: subprocess.Popen[bytes] | None = None
+    def __init__(self) -> None:
+        """A server, started on its first fork."""
+        self._process: subprocess.Popen[bytes] | None = None
 
-    @classmethod
-    def fork(cls, scratch: str, address: str, authkey: bytes) -> int:
+    def fork(self, scratch: str, address: str, authkey: bytes) -> int:
         """Fork a page's process; return its process id."""
-        process = cls._process
+        process = self._process
         if process is None or process.poll() is not None:
             env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
-            process = cls._process = subprocess.Popen(
+            process = self._process = subprocess.Popen(
                 [sys.executable, "-m", "notesite.kernel"],
                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env, cwd=tempfile.gettempdir(),
             )  # fmt: skip
@@ -260,6 +261,17 @@ class _Server:
         if not answer.strip().isdigit():
             raise PageProcessError("the warm server of page processes did not start a process")
         return int(answer)
+
+    def stop(self) -> None:
+        """Stop the server (its page processes are stopped by their pages)."""
+        if self._process is not None:
+            self._process.kill()
+            self._process.wait()
+            self._process = None
+
+
+#: The test process's warm server, shared by its pages.
+_SHARED = _Server()
 
 
 def _server() -> None:  # pragma: no cover - the server process
@@ -298,8 +310,11 @@ def _server() -> None:  # pragma: no cover - the server process
 class PageProcess:
     """The process of one page: started on its first block, closed when the page is done."""
 
-    def __init__(self, page: str) -> None:
+    def __init__(self, page: str, *, cold: bool = False) -> None:
         """Start the process of ``page`` (its path, for messages), in a scratch folder.
+
+        ``cold``: from a server of its own, started for it (a new interpreter, its memory laid
+        out anew), to see whether addresses a block prints vary from run to run.
 
         Raises:
             PageProcessError: If no process could be started.
@@ -311,7 +326,8 @@ class PageProcess:
         authkey = secrets.token_bytes(16)
         address = os.path.join(self.scratch, ".page.sock")
         with Listener(address, family="AF_UNIX", authkey=authkey) as listener:
-            self.pid = _Server.fork(self.scratch, address, authkey)
+            self._server = _Server() if cold else _SHARED
+            self.pid = self._server.fork(self.scratch, address, authkey)
             socket = getattr(listener, "_listener", None)
             if socket is not None:
                 socket._socket.settimeout(60)
@@ -370,6 +386,9 @@ class PageProcess:
             # Its group: what its blocks forked goes too.
             with contextlib.suppress(ProcessLookupError, PermissionError):
                 os.killpg(pid, signal.SIGKILL)
+        server = getattr(self, "_server", None)
+        if server is not None and server is not _SHARED:
+            server.stop()
         shutil.rmtree(self.scratch, ignore_errors=True)
 
 

@@ -307,6 +307,10 @@ class RecordingRunner:  # a pytest_markdown_docs._runners._Runner
                 return True  # it holds only with a fresh interpreter's seeds
             except Exception:
                 return False  # a side effect of the first run (a folder it made, say)
+            if second == (stdout, result) and _normalised(second) != second and run is not None:
+                # It prints an address or a temporary path: does a new interpreter print it
+                # alike? (A page's processes share one memory layout: the cold run has its own.)
+                second = self._cold(run, block, request) or second
             if second == (stdout, result):
                 return False
             again.append(second)
@@ -438,6 +442,22 @@ class RecordingRunner:  # a pytest_markdown_docs._runners._Runner
             with contextlib.suppress(AttributeError):
                 error.outcome = reply.outcome  # type: ignore[attr-defined]
         raise error
+
+    def _cold(
+        self, run: PageRun, block: model.Block | None, request: Request
+    ) -> tuple[str, str | None] | None:
+        """The block run again in a process of a new interpreter (None if it fails there)."""
+        page = PageProcess(run.page.src_uri, cold=True)
+        try:
+            reply = page.run(
+                dataclasses.replace(request, explain_asserts=False, filters=list(warnings.filters)),
+                f"block {block.number if block else '?'}",
+            )
+        except PageProcessError:
+            return None
+        finally:
+            page.close()
+        return None if reply.error is not None else (reply.stdout, reply.result)
 
     def close(self) -> None:
         """Stop the page's process, if one runs (and every process it started)."""
