@@ -5,7 +5,15 @@
   outputs, badges, bylines, anchors, the Errata and Verification lists and the totals;
 * :mod:`notesite.pytest_plugin`: the pytest plugin (``--notesite``) that runs the pages'
   blocks with recorded outputs;
-* :mod:`notesite.fidelity` and :mod:`notesite.parity`: the gates.
+* :mod:`notesite.fidelity` and :mod:`notesite.parity`: the gates;
+* :mod:`notesite.kernel`: each page's blocks in a process of the page's own;
+* :mod:`notesite.verdicts`, :mod:`notesite.progress` and :mod:`notesite.status`: what each
+  block gives, how far each post is verified;
+* :mod:`notesite.errors`: the one exception base, :class:`NotesiteError`.
 """
+
+from notesite.errors import GateFailure, InputError, NotesiteError
+
+__all__ = ["GateFailure", "InputError", "NotesiteError", "__version__"]
 
 __version__ = "0.2.0"

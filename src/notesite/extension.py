@@ -44,6 +44,7 @@ from markdown.treeprocessors import Treeprocessor
 from markdown.util import AtomicString
 
 from notesite import matrix, site
+from notesite.errors import InputError
 from notesite.fidelity import post_source, post_title
 from notesite.model import (
     CPU_LESSON,
@@ -89,7 +90,7 @@ def _build_error(message: str) -> Exception:
     return PluginError(message)
 
 
-class SiteError(ValueError):
+class SiteError(InputError):
     """A page or record the extension cannot render (names the file and line)."""
 
 

@@ -35,6 +35,8 @@ from multiprocessing.connection import Client, Connection, Listener
 from pathlib import Path
 from typing import Any
 
+from notesite.errors import NotesiteError
+
 __all__ = ["BlockError", "PageProcess", "PageProcessError", "Reply", "Request"]
 
 #: Seconds a page's process may take past a block's time limit before it is killed.
@@ -43,7 +45,7 @@ GRACE = 10.0
 OUTPUT_LIMIT = 1_000_000
 
 
-class PageProcessError(Exception):
+class PageProcessError(NotesiteError):
     """The page's process ended, or did not answer: the block did not run to its end."""
 
 

@@ -31,6 +31,7 @@ from typing import Any
 import pytest
 
 from notesite import model
+from notesite.errors import InputError
 from notesite.project import Project
 
 #: The results' folder, under the outputs folder.
@@ -220,7 +221,7 @@ def current_blocks(project: Project) -> dict[str, str]:
     return found
 
 
-class ResultsError(ValueError):
+class ResultsError(InputError):
     """A results file the matrix cannot read; the message names it and what was expected."""
 
 

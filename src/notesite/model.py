@@ -40,6 +40,8 @@ from markdown_it.token import Token
 from mdit_py_plugins.admon import admon_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 
+from notesite.errors import InputError
+
 #: On a post's index page: the post's introduction follows this line (see Page.author_span).
 INTRO_MARKER = "<!-- ptnotes:intro -->"
 #: On an index page: the list of the post's pages (or of the posts) goes here.
@@ -80,7 +82,7 @@ NOTEBOOK_LANGS = ("ipython", "ipython3")
 SLUG_LENGTH = 50
 
 
-class PageError(ValueError):
+class PageError(InputError):
     """A page breaks the conventions of the site (the message names the file and line)."""
 
 

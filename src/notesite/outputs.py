@@ -38,6 +38,7 @@ import tempfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from notesite.errors import InputError
 from notesite.verdicts import Outcome, Verdict, VerdictError
 
 HEADER = "# Recorded outputs of {page}. Regenerate: pytest docs/ --update-outputs\n"
@@ -52,7 +53,7 @@ VERDICT = re.compile(r"^verdict: (?P<text>.+)$")
 NORMALISED = "normalised: addresses and temporary paths vary from run to run"
 
 
-class RecordError(ValueError):
+class RecordError(InputError):
     """A record file that cannot be read (names the file, line and block)."""
 
 

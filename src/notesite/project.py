@@ -15,6 +15,7 @@ from typing import Any
 
 import yaml
 
+from notesite.errors import InputError
 from notesite.model import Page, PageError, is_note_page, nav_pages, parse_page, read_markdown
 
 CONFIG = "mkdocs.yml"
@@ -22,7 +23,7 @@ EXTENSION = "notesite"
 DEFAULTS = {"docs_dir": "docs", "outputs_dir": "outputs", "originals_dir": "notes-original"}
 
 
-class ProjectError(ValueError):
+class ProjectError(InputError):
     """A setting of the project that cannot be read (the message names it)."""
 
 
@@ -104,7 +105,7 @@ def find_root(start: Path | None = None) -> Path | None:
     return None
 
 
-class ConfigError(ValueError):
+class ConfigError(InputError):
     """A ``mkdocs.yml`` the site cannot use (names the file and line)."""
 
 

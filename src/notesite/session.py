@@ -37,6 +37,7 @@ import pytest
 
 from notesite import model
 from notesite import outputs as _outputs
+from notesite.errors import GateFailure
 from notesite.execution import TIMEOUT, BlockTimeout, timeout_of
 from notesite.isolation import TORCH_DEFAULT_SEED, Baseline, reset_torch_state
 from notesite.kernel import PageProcess, PageProcessError, Request
@@ -51,7 +52,7 @@ NEEDS_CUDA = "needs a CUDA GPU"
 PAGE_PROCESSES = 16
 
 
-class OutputMismatch(AssertionError):
+class OutputMismatch(GateFailure):
     """A block printed something else than its record."""
 
 
@@ -581,7 +582,7 @@ def perturbed_generators(active: bool = True) -> Iterator[None]:
 PERTURBED_SEED = 20261130
 
 
-class ClaimsGateError(AssertionError):
+class ClaimsGateError(GateFailure):
     """A note page holds claims that nothing accounts for."""
 
 
@@ -662,7 +663,7 @@ class ClaimsItem(pytest.Item):
         return self.path, None, f"claims of {self.src_uri}"
 
 
-class DoctestFailure(AssertionError):
+class DoctestFailure(GateFailure):
     """A console session (```` ```pycon ````) whose shown output is not what it prints."""
 
 

@@ -21,6 +21,8 @@ import re
 import traceback
 from dataclasses import dataclass
 
+from notesite.errors import InputError
+
 __all__ = ["NetworkRefused", "Outcome", "Verdict", "VerdictError", "classify", "undefined_names"]
 
 
@@ -61,7 +63,7 @@ _EXPLANATIONS = {
 }
 
 
-class VerdictError(ValueError):
+class VerdictError(InputError):
     """A recorded verdict that is not one of :class:`Verdict`'s kinds."""
 
 

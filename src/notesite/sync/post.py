@@ -9,6 +9,7 @@ from typing import Any
 
 import yaml
 
+from notesite.errors import InputError
 from notesite.model import (
     CODE,
     HEADING,
@@ -22,7 +23,7 @@ from notesite.model import (
 LIST_MARKER = re.compile(r"^(?:[-*+]|\d+[.)])\s+")
 
 
-class SyncError(ValueError):
+class SyncError(InputError):
     """The sync cannot go on; the message names the file and line, and nothing was written."""
 
 
