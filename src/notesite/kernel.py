@@ -37,7 +37,7 @@ from typing import Any
 
 from notesite.errors import NotesiteError
 
-__all__ = ["BlockError", "PageProcess", "PageProcessError", "Reply", "Request"]
+__all__ = ["BlockError", "PageProcess", "PageProcessError", "Reply", "Request", "warm_up"]
 
 #: Seconds a page's process may take past a block's time limit before it is killed.
 GRACE = 10.0
@@ -244,8 +244,8 @@ class _Server:
         """A server, started on its first fork."""
         self._process: subprocess.Popen[bytes] | None = None
 
-    def fork(self, scratch: str, address: str, authkey: bytes) -> int:
-        """Fork a page's process; return its process id."""
+    def start(self) -> subprocess.Popen[bytes]:
+        """Start the server if it is not running (it imports torch while the caller goes on)."""
         process = self._process
         if process is None or process.poll() is not None:
             env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
@@ -254,6 +254,11 @@ class _Server:
                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env, cwd=tempfile.gettempdir(),
             )  # fmt: skip
             atexit.register(process.kill)
+        return process
+
+    def fork(self, scratch: str, address: str, authkey: bytes) -> int:
+        """Fork a page's process; return its process id."""
+        process = self.start()
         line = json.dumps([scratch, address, authkey.hex()]) + "\n"
         if process.stdin is None or process.stdout is None:  # pragma: no cover - piped above
             raise PageProcessError("the warm server of page processes has no pipes")
@@ -274,6 +279,11 @@ class _Server:
 
 #: The test process's warm server, shared by its pages.
 _SHARED = _Server()
+
+
+def warm_up() -> None:
+    """Start the warm server now, so that its torch import overlaps the test process's own."""
+    _SHARED.start()
 
 
 def _server() -> None:  # pragma: no cover - the server process

@@ -779,6 +779,9 @@ class NotesitePlugin:
     def __init__(self, config: pytest.Config) -> None:
         """Set up the session's state in ``config.stash``."""
         if not _hands_out_tests(config):  # pytest-xdist's controller runs no test
+            from notesite.kernel import warm_up
+
+            warm_up()  # the pages' server imports torch beside this process
             _outputs.import_torch()  # once, before the collection; see its docstring
         root = find_root(Path(str(config.rootpath)))
         update = bool(config.getoption("update_outputs"))
