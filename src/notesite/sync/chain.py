@@ -41,6 +41,14 @@ def bound_names(code: str) -> set[str]:
     return names
 
 
+def _unparsed(code: str) -> bool:
+    try:
+        ast.parse(code)
+    except (SyntaxError, ValueError):
+        return True
+    return False
+
+
 def chained(codes: Sequence[str], already: Sequence[bool] = ()) -> list[bool]:
     """Which blocks continue the one before them, for a page whose blocks are ``codes``.
 
@@ -63,6 +71,8 @@ def chained(codes: Sequence[str], already: Sequence[bool] = ()) -> list[bool]:
         if not set(needed) <= earlier:
             continue  # something it needs is bound nowhere above: a setup box is the fix
         first = min(j for j in range(k) if binds[j] & set(needed))
+        if any(_unparsed(codes[j]) for j in range(first + 1, k)):
+            continue  # a chain through a block that does not parse would not run either
         for j in range(first + 1, k + 1):
             flags[j] = True
     return flags

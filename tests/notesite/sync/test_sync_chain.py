@@ -19,6 +19,11 @@ def test_a_block_that_uses_an_earlier_block_continues_back_to_it() -> None:
     assert chained(codes) == [False, True, True, False, False]
 
 
+def test_no_chain_runs_through_a_block_that_does_not_parse() -> None:
+    codes = ["x = 1", "Gradients:\ndW: [[-1.9]]", "print(x)"]  # an output pasted as a block
+    assert chained(codes) == [False, False, False]
+
+
 def test_a_block_that_continues_already_stays_so() -> None:
     assert chained(["a = 1", "print(2)"], [False, True]) == [False, True]
 
