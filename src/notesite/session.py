@@ -291,6 +291,7 @@ class RecordingRunner:  # a pytest_markdown_docs._runners._Runner
             return
 
         again: list[tuple[str, str | None]] = []
+        cause: list[str] = []
 
         def varies() -> bool:
             """Whether a second run, its random generators seeded otherwise, prints else.
@@ -315,7 +316,18 @@ class RecordingRunner:  # a pytest_markdown_docs._runners._Runner
             if second == (stdout, result):
                 return False
             again.append(second)
-            return _normalised(second) != _normalised((stdout, result))
+            if _normalised(second) == _normalised((stdout, result)):
+                return False
+            # What changes it? Once more with a fresh interpreter's seeds: the same output
+            # says the random generators; another says something else (a clock, say).
+            try:
+                third = self._execute(
+                    run, block, dataclasses.replace(request, explain_asserts=False)
+                )
+            except Exception:
+                third = None
+            cause[:] = ["random"] if third == (stdout, result) else ["clock"]
+            return True
 
         if run is None:
             if Path(test.source_path).suffix == ".py" and stdout:
@@ -344,7 +356,7 @@ class RecordingRunner:  # a pytest_markdown_docs._runners._Runner
         if state.update:
             if varies():
                 if strict:
-                    raise OutputMismatch(_varies_message(block, name))
+                    raise OutputMismatch(_varies_message(block, name, cause))
                 self._verdict(run, block, varying)
             if again:  # only addresses or temporary paths varied: recorded normalised
                 shown = _normalised((stdout, result))
@@ -400,7 +412,7 @@ class RecordingRunner:  # a pytest_markdown_docs._runners._Runner
             return
         if recorded.shown() != entry.shown():
             if varies():
-                raise OutputMismatch(_varies_message(block, name))
+                raise OutputMismatch(_varies_message(block, name, cause))
             raise OutputMismatch(
                 f"block {block.number} of {name} printed something else than its record "
                 f"({state.shown(run.record)}); {update}\n" + _diff(recorded.shown(), entry.shown())
@@ -550,11 +562,19 @@ def refused_network() -> Iterator[None]:
         enable_socket()
 
 
-def _varies_message(block: model.Block, name: str) -> str:
+def _varies_message(block: model.Block, name: str, cause: list[str] | None = None) -> str:
+    """Why a block prints something else on every run, and what to do: the cause named."""
+    if cause == ["clock"]:
+        return (
+            f"expected block {block.number} of {name} to print the same on every run, got "
+            "another output on a second run with the same seeds: it prints something that "
+            "changes between runs (a clock, a date, a process id, an address). Print something "
+            "that does not change (a duration rounded, a shape, a comparison), then record it"
+        )
     return (
         f"expected block {block.number} of {name} to print the same on every run, got another "
-        "output when its random generators were seeded otherwise: it is nondeterministic. "
-        "Seed it (torch.manual_seed(0), random.seed(0), numpy.random.seed(0)) or print "
+        "output when its random generators were seeded otherwise: it prints unseeded random "
+        "numbers. Seed it (torch.manual_seed(0), random.seed(0), numpy.random.seed(0)) or print "
         "something that does not change, then record it"
     )
 

@@ -430,9 +430,18 @@ def test_a_nondeterministic_block_is_told_to_seed_not_to_re_record(
     result = pytester.runpytest_inprocess("--update-outputs")
     result.assert_outcomes(failed=1, passed=1)
     result.stdout.fnmatch_lines(
-        ["*expected block 1 of page.md to print the same on every run*nondeterministic*Seed it*"]
+        ["*expected block 1 of page.md to print the same on every run*random numbers*Seed it*"]
     )
     assert [e.block for e in record(pytester)] == [2]  # nothing recorded for the first
+
+
+def test_a_block_that_prints_the_time_is_told_so_not_to_seed(pytester: pytest.Pytester) -> None:
+    setup(pytester)
+    page(pytester, "import time\nprint(time.perf_counter_ns())")
+    result = pytester.runpytest_inprocess("--update-outputs")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["*changes between runs (a clock, a date*"])
+    result.stdout.no_fnmatch_line("*Seed it*")
 
 
 def test_a_block_whose_second_run_meets_its_own_side_effect_is_not_nondeterministic(
