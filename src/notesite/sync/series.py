@@ -12,6 +12,7 @@ file name) is synced as an update.
 from __future__ import annotations
 
 import glob
+import re
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -20,7 +21,7 @@ from pathlib import Path
 from notesite.project import Project
 from notesite.sync.command import sync
 from notesite.sync.guard import read_post_file
-from notesite.sync.post import SyncError
+from notesite.sync.post import SyncError, read_post
 from notesite.sync.run import (
     FAILS,
     NEEDS_CUDA,
@@ -90,6 +91,49 @@ def is_series(paths: Sequence[str]) -> bool:
     return path.is_dir() or (not path.exists() and glob.has_magic(paths[0]))
 
 
+def _kept_under_another_name(project: Project, path: Path, data: bytes) -> Path | None:
+    """The original a post is a version of when the site keeps it under another file name.
+
+    The same bytes, under any name (the seed's ``pytorch-basics.md`` brought again as the
+    blog's ``2022-01-28-deep-learning-pytorch-basics.markdown``); or, for an original whose
+    name is not a blog's dated file name, the same title and date, the date also the one the
+    post's file name starts with. A post that only copies another's front matter (a dated
+    file of its own, another date in its name) is never taken for that post.
+    """
+    originals = project.originals_dir
+    if not originals.is_dir():
+        return None
+    kept = sorted(p for p in originals.iterdir() if p.is_file())
+    for original in kept:
+        if original.read_bytes() == data:
+            return original
+    found = DATED.match(path.name)
+    if found is None:
+        return None
+    try:
+        new = read_post(data.decode("utf-8"), path.name)
+    except (SyncError, UnicodeDecodeError):
+        return None
+    date = str(new.meta.get("date") or "")[:10]
+    if date != found["date"]:
+        return None
+    matches = []
+    for original in kept:
+        if DATED.match(original.name):
+            continue  # a blog's own file: known by its name only
+        try:
+            old = read_post(original.read_text(encoding="utf-8"), original.name)
+        except (SyncError, UnicodeDecodeError):
+            continue
+        if old.title == new.title and str(old.meta.get("date") or "")[:10] == date:
+            matches.append(original)
+    return matches[0] if len(matches) == 1 else None
+
+
+#: A blog's file name: its date, then its slug.
+DATED = re.compile(r"^(?P<date>\d{4}-\d{2}-\d{2})-")
+
+
 def sync_series(
     root: Path,
     posts: Sequence[Path],
@@ -122,10 +166,11 @@ def sync_series(
         except SyncError as error:
             results.append(PostResult(path, FAILED, reason=str(error)))
             continue
-        if kept.is_file() and kept.read_bytes() == data:
-            results.append(PostResult(path, UNCHANGED, pages=_pages(project, path.name)))
+        same = kept if kept.is_file() else _kept_under_another_name(project, path, data)
+        if same is not None and same.read_bytes() == data:
+            results.append(PostResult(path, UNCHANGED, pages=_pages(project, same.name)))
             continue
-        as_new = new_post and not kept.is_file()
+        as_new = new_post and same is None
         try:
             outcome = sync(project, path, new_post=as_new, timeout=timeout, run_blocks=run_blocks)
         except SyncError as error:

@@ -146,3 +146,25 @@ def test_make_sync_takes_a_glob(fixture: Fixture) -> None:
         "2022-03-02-deep-learning-2.markdown",
         "--new",
     ]
+
+
+def test_the_site_s_own_post_under_its_blog_name_is_that_post_not_a_new_one(
+    fixture: Fixture, capsys: pytest.CaptureFixture[str]
+) -> None:
+    original = (fixture.root / "notes-original" / "basics.md").read_text(encoding="utf-8")
+    folder = fixture.scratch / "_posts"
+    folder.mkdir()
+    blog = folder / "2023-05-01-tensor-basics.markdown"  # the same post, the blog's file name
+    blog.write_text(original, encoding="utf-8")
+    assert run(fixture, str(folder), "--new") == 0
+    assert [cells[0] for cells in rows(capsys.readouterr().out).values()] == ["unchanged"]
+    blog.write_text(original.replace("Tensors", "Tensors, edited", 1), encoding="utf-8")
+    assert run(fixture, str(folder), "--new") == 0
+    assert [cells[0] for cells in rows(capsys.readouterr().out).values()] == ["updated"]
+    # A post that only copies its front matter (another date in its file name) is its own.
+    blog.unlink()
+    (folder / "2023-05-09-copied.markdown").write_text(original, encoding="utf-8")
+    copied = original.replace("Tensors", "Other words", 1)
+    (folder / "2023-05-09-copied.markdown").write_text(copied, encoding="utf-8")
+    assert run(fixture, str(folder), "--new") == 0
+    assert [cells[0] for cells in rows(capsys.readouterr().out).values()] == ["synced"]
