@@ -11,7 +11,15 @@ from notesite.files import project_lock, write_whole
 from notesite.project import CONFIG, ConfigError, Project, ProjectError, find_root
 from notesite.sync import TIMEOUT, SyncError, sync
 from notesite.sync.guard import check_report, positive_seconds
-from notesite.sync.series import FAILED, expand, is_series, series_report, sync_series, table
+from notesite.sync.series import (
+    FAILED,
+    expand,
+    is_series,
+    kept_already,
+    series_report,
+    sync_series,
+    table,
+)
 
 #: Where the report is written, from the project root, unless ``--report`` says otherwise.
 REPORT = "sync-report.md"
@@ -97,7 +105,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         try:
             project = Project.at(root)
             check_report(project, target)
-            outcome = sync(project, path, new_post=args.new, timeout=args.timeout)
+            # --new of a post the site keeps under another name (the seed under its blog
+            # file name, say) is a sync of that post, as in a series: never a second copy.
+            new_post = args.new and not kept_already(project, path)
+            outcome = sync(project, path, new_post=new_post, timeout=args.timeout)
         except (SyncError, ConfigError, ProjectError) as error:
             print(f"error: {error}\nNothing was written.", file=sys.stderr)
             return 2

@@ -130,6 +130,21 @@ def _kept_under_another_name(project: Project, path: Path, data: bytes) -> Path 
     return matches[0] if len(matches) == 1 else None
 
 
+def kept_already(project: Project, path: Path) -> bool:
+    """Whether the site keeps this post under another file name already.
+
+    Its bytes, or its title and date (:func:`_kept_under_another_name`): the seed's post
+    brought again under the blog's file name, say.
+    """
+    if (project.originals_dir / path.name).is_file():
+        return False  # its own name: the sync decides (refused with --new, naming it)
+    try:
+        data = read_post_file(path)
+    except SyncError:
+        return False  # the sync says why it cannot read it
+    return _kept_under_another_name(project, path, data) is not None
+
+
 #: A blog's file name: its date, then its slug.
 DATED = re.compile(r"^(?P<date>\d{4}-\d{2}-\d{2})-")
 

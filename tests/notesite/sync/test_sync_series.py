@@ -168,3 +168,15 @@ def test_the_site_s_own_post_under_its_blog_name_is_that_post_not_a_new_one(
     (folder / "2023-05-09-copied.markdown").write_text(copied, encoding="utf-8")
     assert run(fixture, str(folder), "--new") == 0
     assert [cells[0] for cells in rows(capsys.readouterr().out).values()] == ["synced"]
+
+
+def test_one_post_with_new_that_the_site_keeps_under_another_name_is_synced(
+    fixture: Fixture,
+) -> None:
+    original = (fixture.root / "notes-original" / "basics.md").read_text(encoding="utf-8")
+    blog = fixture.scratch / "2023-05-01-tensor-basics.markdown"
+    blog.write_text(original, encoding="utf-8")
+    before = fixture.tree()
+    assert run(fixture, str(blog), "--new") == 0
+    after = {k: v for k, v in fixture.tree().items() if k != "sync-report.md"}
+    assert after == {k: v for k, v in before.items() if k != "sync-report.md"}
