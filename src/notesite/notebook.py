@@ -130,6 +130,10 @@ def _code(block: Block, entry: _outputs.Entry | None, tags: list[str]) -> dict[s
     }
 
 
+#: Jupyter's tag of a cell that may raise: "Run all" and nbclient go on past its error.
+MAY_RAISE_TAG = "raises-exception"
+
+
 def verdict_note(entry: _outputs.Entry) -> str:
     """The quoted cell before a block that did not run: what its run gave, and why.
 
@@ -258,7 +262,10 @@ def build_notebook(page: Page, project: Project) -> dict[str, Any]:
             entry = entries.get(block.key)
             if entry is not None and entry.verdict is not None:
                 cells.append(_markdown(verdict_note(entry), key=f"verdict:{block.key}"))
-            cells.append(_code(block, entry, [CUDA_TAG] if block.cuda else []))
+            tags = [CUDA_TAG] if block.cuda else []
+            if entry is not None and entry.verdict is not None:
+                tags.append(MAY_RAISE_TAG)  # Jupyter's own: Run all goes on past it
+            cells.append(_code(block, entry, tags))
             i = block.fence.end
             continue
         prose.append(page.lines[i])

@@ -90,7 +90,7 @@ def test_the_verification_page_reads_on_a_phone(
     page = browse(color_scheme="light", viewport=DEVICES["phone"]).new_page()
     goto(page, site(page_url("verification.md")))
     assert page.evaluate("document.documentElement.scrollWidth - innerWidth") <= 0
-    first = page.locator("h3.ptn-claims-page + ul > li a").first
+    first = page.locator(".ptn-claims-page + ul > li a").first
     target = str(first.get_attribute("href"))
     assert "#" in target  # each claim links to its anchor on its page
 
@@ -179,7 +179,7 @@ def test_a_link_to_a_check_shows_it_whatever_the_view(
     page = browse(color_scheme="light").new_page()
     goto(page, site(page_url("verification.md")))
     page.evaluate("localStorage.setItem('ptnotes.as-written', 'on')")
-    link = page.locator("h3.ptn-claims-page + ul > li a[href*='#check-']").first
+    link = page.locator(".ptn-claims-page + ul > li a[href*='#check-']").first
     anchor = str(link.get_attribute("href")).split("#")[1]
     link.click()
     target = page.locator(f"[id='{anchor}']")

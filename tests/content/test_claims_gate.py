@@ -19,6 +19,7 @@ from notesite.model import (
     UNCHECKED,
     parser,
 )
+from notesite.progress import is_verified
 from notesite.project import Project
 
 
@@ -69,12 +70,17 @@ def test_the_notes_have_their_additions_by_kind(project: Project) -> None:
 
 
 def test_the_pages_account_for_every_claim(project: Project) -> None:
-    """The repository's own pages: no claim is left not yet checked."""
+    """The verified posts' pages (the seed's): no claim is left not yet checked.
+
+    A post not yet verified shows its progress instead; its claims gate (the ``claims``
+    item of ``pytest docs/``) fails only when a claim loses a status it had.
+    """
+    strict = [page for page in project.notes() if is_verified(project, page)]
     unchecked = [
         f"{page.src_uri}:{claim.line}: {claim.text}"
-        for page in project.notes()
+        for page in strict
         for claim in page.claims
         if claim.status == UNCHECKED
     ]
     assert unchecked == []
-    assert sum(not c.snippet for p in project.notes() for c in p.claims) >= 34
+    assert sum(not c.snippet for p in strict for c in p.claims) >= 34
