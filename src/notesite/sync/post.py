@@ -15,10 +15,10 @@ from notesite.model import (
     HEADING,
     PROSE,
     PageError,
-    _unquoted,
     parse_page,
     post_meta,
 )
+from notesite.model.fences import unquoted
 
 LIST_MARKER = re.compile(r"^(?:[-*+]|\d+[.)])\s+")
 
@@ -117,9 +117,9 @@ def read_post(text: str, name: str, *, whole: bool = False) -> Post:
             f"{name}:{line}: expected a post, got front matter that is not YAML: {problem}"
         ) from None
     for fence in page.fences:
-        opening = _unquoted(page.lines[fence.start])
+        opening = unquoted(page.lines[fence.start])
         marker = opening[: len(opening) - len(opening.lstrip(opening[0]))]
-        closing = _unquoted(page.lines[fence.end - 1]) if fence.end - 1 > fence.start else ""
+        closing = unquoted(page.lines[fence.end - 1]) if fence.end - 1 > fence.start else ""
         if not (closing.startswith(marker) and not closing.lstrip(marker[0])):
             raise SyncError(
                 f"{name}:{fence.start + 1}: expected the fence opened here to be closed "
