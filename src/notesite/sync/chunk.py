@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 
 from notesite.fidelity import (
-    _find_last,
+    find_last,
     normalise,
     normalised_lines,
 )
@@ -18,6 +18,7 @@ from notesite.model import (
     Fence,
     fence_options,
 )
+from notesite.model.fences import indent_of
 from notesite.sync.compare import (
     CHANGED,
     MOVED,
@@ -25,8 +26,8 @@ from notesite.sync.compare import (
     SIMILAR,
     Comparison,
     Edit,
-    _pair_edited,
-    _similar,
+    pair_edited,
+    similarity,
 )
 from notesite.sync.place import Placed, Placement
 from notesite.sync.plan import Flag
@@ -34,8 +35,7 @@ from notesite.sync.post import (
     LIST_MARKER,
     Post,
     PostUnit,
-    _indent,
-    _shift,
+    shifted_lines,
 )
 
 
@@ -67,7 +67,7 @@ def chunk_lines(
     target = max(new.level + extra, 1 if item else 0) if new else 0
     shift = 0 if new is None else 4 * (target - page_level)
     if new is None or how in (SAME, MOVED):
-        return _shift(lines, shift) if shift else lines
+        return shifted_lines(lines, shift) if shift else lines
     base = placed.chunk_start
     drop: set[int] = set()  # chunk lines to take out
     errata = [
@@ -112,11 +112,11 @@ def chunk_lines(
         # The page shows the correction: put the author's old lines back before the edit.
         own = [i for i in range(placed.start, placed.end) if i in author]
         texts = [normalise(page.lines[i]) for i in own]
-        spot = _find_last(texts, corrected)
+        spot = find_last(texts, corrected)
         if spot >= 0:
             first = own[spot]
             reverted[first - base] = [
-                " " * _indent(page.lines[first]) + line.strip() for line in erratum.original
+                " " * indent_of(page.lines[first]) + line.strip() for line in erratum.original
             ]
             for k in range(1, len(corrected)):
                 reverted[own[spot + k] - base] = []
@@ -125,13 +125,13 @@ def chunk_lines(
     if new.kind == CODE and fenced and len(fences) == 1:
         # A fenced block, one fence on the page: the new code in its place.
         fence = fences[0]
-        body = _shift(new_lines, fence.indent - _indent(new_lines[0]))
+        body = shifted_lines(new_lines, fence.indent - indent_of(new_lines[0]))
         body[0] = _opening(new_lines[0], fence)
         span = (fence.start - base, fence.end - base)
         out = [line for i, line in enumerate(lines[: span[0]]) if i not in drop]
         out += body
         out += [line for i, line in enumerate(lines[span[1] :], span[1]) if i not in drop]
-        return _shift(out, shift) if shift else out
+        return shifted_lines(out, shift) if shift else out
     # Prose, a heading, or code the page shows otherwise (an indented block that the page
     # writes as list items): edit the author's lines in place, so the boxes between them stay.
     entries: list[tuple[int, str]] = []  # (chunk line, the author's text there)
@@ -155,7 +155,7 @@ def chunk_lines(
                 pieces[entries[k][0]].append(entries[k][1])
             continue
         anchor, text = entries[a1] if a1 < len(entries) else entries[-1]
-        indent = " " * _indent(text)
+        indent = " " * indent_of(text)
         added = [indent + line.strip() for line in new_lines[b1:b2] if line.strip()]
         if a1 == len(entries) and _starts_block(new_lines, b1):
             # A new list item or paragraph after the unit's last line: after its boxes too,
@@ -172,7 +172,7 @@ def chunk_lines(
         while out and not out[-1].strip():
             out.pop()
         out += [*tail, ""]
-    return _shift(out, shift) if shift else out
+    return shifted_lines(out, shift) if shift else out
 
 
 def _atoms(placed: Placed, first_key: int) -> list[Placed]:
@@ -223,7 +223,7 @@ def _join(new: Post, step: Edit, comparison: Comparison, placement: Placement, k
     for n in range(*step.new):
         unit = new.units[n]
         single = max(
-            (_similar(placement.placed[o].unit.text, unit.text) for o in olds), default=0.0
+            (similarity(placement.placed[o].unit.text, unit.text) for o in olds), default=0.0
         )
         best: tuple[float, int, int] = (max(SIMILAR, single), -1, -1)
         for i in range(len(olds)):
@@ -231,7 +231,7 @@ def _join(new: Post, step: Edit, comparison: Comparison, placement: Placement, k
                 run = [placement.placed[o] for o in olds[i:j]]
                 if any(p.unit.kind != unit.kind or p.page is not run[0].page for p in run):
                     break
-                score = _similar(" ".join(p.unit.text for p in run), unit.text)
+                score = similarity(" ".join(p.unit.text for p in run), unit.text)
                 if score > best[0]:
                     best = (score, i, j)
         if best[1] < 0:
@@ -298,7 +298,7 @@ def refine(new: Post, comparison: Comparison, placement: Placement) -> None:
                 if not atoms:
                     continue
                 mine = [n for n in news if comparison.units.get(n, (o, ""))[0] == o]
-                pairs = _pair_edited([a.unit for a in atoms], [new.units[n] for n in mine])
+                pairs = pair_edited([a.unit for a in atoms], [new.units[n] for n in mine])
                 whole = any(n in comparison.units for n in mine)
                 if len(pairs) < 2 and (whole or not pairs):
                     continue

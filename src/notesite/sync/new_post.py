@@ -25,19 +25,19 @@ from notesite.sync.plan import Event, Plan
 from notesite.sync.post import (
     Post,
     SyncError,
-    _words,
     read_post,
     render_unit,
     render_units,
     tight,
+    unit_words,
 )
 from notesite.sync.verify import verify_text
 from notesite.sync.write import (
-    _front_matter,
-    _section_page,
     add_nav,
     add_nav_entry,
+    front_matter_lines,
     nav_label,
+    section_page,
 )
 
 
@@ -130,9 +130,9 @@ def _plan_new_page(project: Project, new: Post, source: str, slug: str) -> Plan:
     at = len(header) + 1
     for k, unit in enumerate(units):
         at += k > 0 and not tight(units[k - 1], unit)
-        events[src].append(Event(ADDED, unit.kind, _words(unit), at))
+        events[src].append(Event(ADDED, unit.kind, unit_words(unit), at))
         if python_without_language(unit):
-            unrun.append(Event(ADDED, unit.kind, _words(unit), at, src))
+            unrun.append(Event(ADDED, unit.kind, unit_words(unit), at, src))
         at += len(render_unit(unit, section=False))
     texts = _chained({src: "\n".join([*header, *render_units(units, section=False)]) + "\n"})
     config = (project.root / CONFIG).read_text(encoding="utf-8")
@@ -162,7 +162,7 @@ def _plan_new_sections(project: Project, new: Post, source: str, slug: str) -> P
     events: dict[str, list[Event]] = {}
     unrun: list[Event] = []
     index = f"{folder}/index.md"
-    header = _front_matter({}, new, source)
+    header = front_matter_lines({}, new, source)
     opening = new.intro[0] if new.intro else None
     own_title = opening is not None and opening.heading_level == 1
     title = [] if own_title else [f"# {markdown_text(new.title)}", ""]
@@ -170,7 +170,7 @@ def _plan_new_sections(project: Project, new: Post, source: str, slug: str) -> P
     nav = [index]
     taken: set[str] = set()
     for section in new.sections:
-        src = _section_page(project, folder, new.units[section[0]].heading_text, taken)
+        src = section_page(project, folder, new.units[section[0]].heading_text, taken)
         taken.add(src)
         nav.append(src)
         page_events = events.setdefault(src, [])
@@ -179,9 +179,9 @@ def _plan_new_sections(project: Project, new: Post, source: str, slug: str) -> P
         at = len(header) + 1
         for k, unit in enumerate(units):
             at += k > 0 and not tight(units[k - 1], unit)
-            page_events.append(Event(ADDED, unit.kind, _words(unit), at))
+            page_events.append(Event(ADDED, unit.kind, unit_words(unit), at))
             if python_without_language(unit):
-                unrun.append(Event(ADDED, unit.kind, _words(unit), at, src))
+                unrun.append(Event(ADDED, unit.kind, unit_words(unit), at, src))
             at += len(render_unit(unit))
         texts[src] = "\n".join([*header, *body]) + "\n"
     texts = _chained(texts)

@@ -19,7 +19,7 @@ from notesite.sync.post import (
     render_units,
 )
 from notesite.sync.write import (
-    _front_matter,
+    front_matter_lines,
 )
 
 
@@ -86,4 +86,4 @@ def has_own_title(post: Post) -> bool:
 def whole_header(meta: dict[str, Any], post: Post, source: str) -> list[str]:
     """The lines of a whole post's page above the post: front matter, title, marker."""
     title = [] if has_own_title(post) else [f"# {markdown_text(post.title)}", ""]
-    return [*_front_matter(meta, post, source), *title, POST_MARKER, ""]
+    return [*front_matter_lines(meta, post, source), *title, POST_MARKER, ""]

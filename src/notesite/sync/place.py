@@ -26,7 +26,7 @@ from notesite.sync.post import (
     Post,
     PostUnit,
     SyncError,
-    _words,
+    unit_words,
 )
 
 
@@ -215,4 +215,4 @@ def unit_difference(old: PostUnit, new: PostUnit) -> tuple[str, str]:
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag != "equal":
             return " ".join(a[i1:i2]) or "(nothing)", " ".join(b[j1:j2]) or "(nothing)"
-    return _words(old), _words(new)
+    return unit_words(old), unit_words(new)

@@ -19,6 +19,7 @@ from notesite.model import (
     PROSE,
     PageError,
 )
+from notesite.model.fences import indent_of
 from notesite.project import CONFIG, Project
 from notesite.sync.chunk import chunk_lines, refine
 from notesite.sync.compare import (
@@ -52,22 +53,21 @@ from notesite.sync.plan import Event, Flag, Plan
 from notesite.sync.post import (
     Post,
     SyncError,
-    _indent,
-    _words,
     read_post,
     render_unit,
+    unit_words,
 )
 from notesite.sync.verify import OWNED_KINDS, verify
 from notesite.sync.write import (
-    _front_matter,
-    _index_pages,
-    _post_meta_changed,
-    _records,
-    _section_page,
+    front_matter_lines,
+    index_pages,
     nav_label,
+    new_records,
+    post_meta_changed,
     rename_nav_section,
     retitle_nav_entry,
     rewrite_nav,
+    section_page,
 )
 
 
@@ -159,7 +159,7 @@ def _removed_units(
         unit = placed.unit
         src = placed.page.src_uri
         events.setdefault(src, []).append(
-            Event(REMOVED, unit.kind, _words(unit), 0, f"was line {placed.start + 1}")
+            Event(REMOVED, unit.kind, unit_words(unit), 0, f"was line {placed.start + 1}")
         )
         for addition in placed.page.additions:
             if not placed.chunk_start <= addition.start < placed.chunk_end:
@@ -221,7 +221,7 @@ def plan_sync(project: Project, new: Post, *, new_post: bool = False) -> Plan:
     taken = {p.src_uri for p in pages}
     nav: list[str] = []
     texts: dict[str, str] = {}
-    meta_changed = _post_meta_changed(old, new)
+    meta_changed = post_meta_changed(old, new)
     refine(new, comparison, placement)
     image = {n: o for n, (o, _) in comparison.units.items()}  # new unit -> its original
     carried, kept_boxes = _margin_pointers(placement, comparison)
@@ -240,11 +240,11 @@ def plan_sync(project: Project, new: Post, *, new_post: bool = False) -> Plan:
             if whole and (meta_changed or has_own_title(new) != has_own_title(old)):
                 header = whole_header(page.meta, new, name)
             elif meta_changed:
-                header = _front_matter(page.meta, new, name)
+                header = front_matter_lines(page.meta, new, name)
         else:
-            src = _section_page(project, folder, new.units[section[0]].heading_text, taken)
+            src = section_page(project, folder, new.units[section[0]].heading_text, taken)
             taken.add(src)
-            header = _front_matter({}, new, name)
+            header = front_matter_lines({}, new, name)
         nav.append(src)
         body: list[str] = []
         page_events = events.setdefault(src, [])
@@ -266,7 +266,7 @@ def plan_sync(project: Project, new: Post, *, new_post: bool = False) -> Plan:
                 )
                 author = placement.author_lines[placed.page.src_uri]
                 lines = chunk_lines(placed, unit, how, author, flags, nest)
-            if pending and _indent(next(line for line in [*lines, "x"] if line.strip())) == 0:
+            if pending and indent_of(next(line for line in [*lines, "x"] if line.strip())) == 0:
                 body = [*trimmed_lines(body), *pending]
                 pending = []
             if body and body[-1].strip() and (found is None or found[1] != SAME):
@@ -274,9 +274,9 @@ def plan_sync(project: Project, new: Post, *, new_post: bool = False) -> Plan:
             at = len(header) + len(body) + 1
             if found is None:
                 body += [*lines, ""]
-                page_events.append(Event(ADDED, unit.kind, _words(unit), at))
+                page_events.append(Event(ADDED, unit.kind, unit_words(unit), at))
                 if python_without_language(unit):
-                    unrun.append(Event(ADDED, unit.kind, _words(unit), at, src))
+                    unrun.append(Event(ADDED, unit.kind, unit_words(unit), at, src))
                 continue
             own = placed.start - placed.chunk_start
             if how == CHANGED:
@@ -292,7 +292,9 @@ def plan_sync(project: Project, new: Post, *, new_post: bool = False) -> Plan:
             moved = how == MOVED or placed.page.src_uri != src
             if moved and unit.kind != HEADING:
                 page_events.append(
-                    Event(MOVED, unit.kind, _words(unit), at + own, f"docs/{placed.page.src_uri}")
+                    Event(
+                        MOVED, unit.kind, unit_words(unit), at + own, f"docs/{placed.page.src_uri}"
+                    )
                 )
             lines, floating = split_margin_helper(lines, placed)
             pending += floating
@@ -315,7 +317,7 @@ def plan_sync(project: Project, new: Post, *, new_post: bool = False) -> Plan:
             texts[src] = text
     flags += _removed_units(placement, comparison, kept_boxes, events)
     if meta_changed:  # the post's index pages carry its front matter too
-        texts.update(_index_pages(project, name, new))
+        texts.update(index_pages(project, name, new))
     index = post_index(project, name)
     held = normalised_lines(rebuild_page(index) if index else [])
     if held != normalised_lines(old.lines[old.body_start : old.sections_start]):
@@ -336,7 +338,7 @@ def plan_sync(project: Project, new: Post, *, new_post: bool = False) -> Plan:
         before = texts.get(index.src_uri, index.text)
         texts[index.src_uri] = with_intro(before, intro_lines(new))
         page_events = events.setdefault(index.src_uri, [])
-        page_events += [Event(ADDED, u.kind, _words(u), u.start + 1) for u in new.intro]
+        page_events += [Event(ADDED, u.kind, unit_words(u), u.start + 1) for u in new.intro]
     removed_pages = [p.src_uri for p in pages if p.src_uri not in nav]
     old_nav = [p.src_uri for p in pages]
     config_text = None
@@ -355,5 +357,5 @@ def plan_sync(project: Project, new: Post, *, new_post: bool = False) -> Plan:
     plan.reverify, plan.unrun = reverify, unrun
     plan.index = index
     verify(plan, pages, placement, comparison)
-    plan.records = _records(project, pages, texts, removed_pages)
+    plan.records = new_records(project, pages, texts, removed_pages)
     return plan

@@ -25,7 +25,7 @@ from notesite.model import (
 from notesite.sync.compare import (
     SIMILAR,
     Comparison,
-    _similar,
+    similarity,
 )
 from notesite.sync.place import Placement
 from notesite.sync.plan import Plan
@@ -73,7 +73,7 @@ def verify(plan: Plan, pages: list[Page], placement: Placement, comparison: Comp
             old_words = before[was.page.src_uri][title][1]
             # The same text, edited, or joined into a longer one (every word of it kept).
             joined = set(re.findall(r"\w+", old_words)) <= set(re.findall(r"\w+", words))
-            same = joined or _similar(words, old_words) >= SIMILAR
+            same = joined or similarity(words, old_words) >= SIMILAR
             if n < 0 or words not in new.units[n].text or not same:
                 raise SyncError(
                     f'conflict: docs/{src}:{line + 1}: the box "{title}" stood under '
