@@ -173,6 +173,3 @@ class PageParser(MarkdownIt):
 def parser() -> PageParser:
     """The one parser of the site's Markdown (shared with pytest-markdown-docs)."""
     return PageParser()
-
-
-# --- the model ----------------------------------------------------------------------------
