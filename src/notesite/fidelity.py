@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from notesite.model import Page, PageError, parse_page, post_meta, post_tags, read_markdown
+from notesite.model.fences import indent_of
 from notesite.project import Project
 
 #: The keys of the original front matter that every note page carries as metadata.
@@ -32,11 +33,8 @@ def normalised_lines(text: str | Sequence[str]) -> list[str]:
     return [normalise(line) for line in lines if line.strip()]
 
 
-def _indent(line: str) -> int:
-    return len(line) - len(line.lstrip(" "))
-
-
-def _find_last(haystack: list[str], needle: list[str]) -> int:
+def find_last(haystack: list[str], needle: list[str]) -> int:
+    """Where ``needle`` (normalised lines) last starts in ``haystack``, or -1."""
     for start in range(len(haystack) - len(needle), -1, -1):
         if [normalise(h) for h in haystack[start : start + len(needle)]] == needle:
             return start
@@ -87,14 +85,14 @@ def rebuild_with_origins(page: Page) -> tuple[list[str], list[int]]:
             erratum = errata.get(i)
             if erratum is not None:
                 corrected = normalised_lines(erratum.corrected)
-                at = _find_last(out, corrected)
+                at = find_last(out, corrected)
                 if at < 0:
                     raise PageError(
                         f"{page.src_uri}:{erratum.line}: expected the erratum's '+' lines "
                         f"above it on the page, got none matching {erratum.corrected!r}"
                     )
                 # The diff's lines sit at the box's margin; put them back at the page's.
-                shift = _indent(out[at]) - _indent(erratum.corrected[0])
+                shift = indent_of(out[at]) - indent_of(erratum.corrected[0])
                 span = origins[at : at + len(corrected)]
                 out[at : at + len(corrected)] = [
                     " " * max(shift, 0) + line if line.strip() else line

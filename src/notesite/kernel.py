@@ -220,7 +220,7 @@ class _perturbed:
 
             import torch
 
-            from notesite.session import PERTURBED_SEED
+            from notesite.runner.probes import PERTURBED_SEED
 
             random.seed(PERTURBED_SEED)
             if (numpy := sys.modules.get("numpy")) is not None:

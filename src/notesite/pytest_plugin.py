@@ -2,7 +2,8 @@
 
 Installed with the package, it only adds its options to every pytest run. A project turns
 it on with ``--notesite`` (in ``addopts``, next to pytest-markdown-docs' ``--markdown-docs``);
-then :class:`notesite.session.NotesitePlugin` runs for the session (see :mod:`notesite.session`).
+then :class:`notesite.runner.plugin.NotesitePlugin` runs for the session (see
+:mod:`notesite.runner`).
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     """Turn the plugin on for this session when ``--notesite`` is given."""
     if config.getoption("notesite"):
-        from notesite.session import NotesitePlugin
+        from notesite.runner.plugin import NotesitePlugin
 
         config.pluginmanager.register(NotesitePlugin(config), "notesite-session")
     if config.getoption("release_results"):

@@ -9,6 +9,7 @@ import pytest
 import torch
 
 from notesite import outputs, session
+from notesite.runner import plugin, provenance
 
 ROOT = Path(__file__).resolve().parents[2]
 ADDOPTS = "--markdown-docs --markdown-docs-syntax=superfences -p no:randomly -p no:cacheprovider"
@@ -197,7 +198,9 @@ def test_a_cuda_only_block_gets_its_output_from_the_cuda_run(
 
     (pytester.path / "docs" / "conftest.py").write_text(FAKE_CUDA)  # a run where it runs
     with monkeypatch.context() as patched:
-        patched.setattr(session, "_where", lambda: ("cuda", "Fake GPU · torch 9.9.0 · 2026-01-01"))
+        patched.setattr(
+            provenance, "where", lambda: ("cuda", "Fake GPU · torch 9.9.0 · 2026-01-01")
+        )
         pytester.runpytest_inprocess("--record-provenance").assert_outcomes(passed=1)
     (pytester.path / "docs" / "conftest.py").unlink()
     text = record.read_text()
@@ -291,4 +294,4 @@ def test_only_xdist_s_controller_skips_importing_torch(
     config = SimpleNamespace(option=SimpleNamespace(**option))
     if worker:
         config.workerinput = {"workerid": "gw0"}
-    assert session._hands_out_tests(config) is controller  # type: ignore[arg-type]
+    assert plugin.hands_out_tests(config) is controller  # type: ignore[arg-type]

@@ -46,7 +46,8 @@ class Comparison:
     script: dict[int, list[Edit]] = field(default_factory=dict)
 
 
-def _similar(a: str, b: str) -> float:
+def similarity(a: str, b: str) -> float:
+    """How alike two texts are (0 to 1); 0 below :data:`SIMILAR` at a quick look."""
     matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
     if matcher.real_quick_ratio() < SIMILAR or matcher.quick_ratio() < SIMILAR:
         return 0.0
@@ -73,7 +74,7 @@ def _pair_sections(old: Post, new: Post) -> dict[int, int]:
         if j in sections:
             continue
         free = [i for i in range(len(old_heads)) if i not in sections.values()]
-        scored = [(_similar(head, old_heads[i]), i) for i in free]
+        scored = [(similarity(head, old_heads[i]), i) for i in free]
         keys_new = {new.units[u].key for u in new.sections[j][1:]}
         scored += [
             (len(keys_new & {old.units[u].key for u in old.sections[i][1:]}) / len(keys_new), i)
@@ -86,13 +87,13 @@ def _pair_sections(old: Post, new: Post) -> dict[int, int]:
     return sections
 
 
-def _pair_edited(old: list[PostUnit], new: list[PostUnit]) -> list[tuple[int, int]]:
+def pair_edited(old: list[PostUnit], new: list[PostUnit]) -> list[tuple[int, int]]:
     """Pairs (old, new) of units of a ``replace`` step: same kind, similar, in order."""
     pairs: list[tuple[int, int]] = []
     floor = 0
     for unit in new:
         scored = [
-            (_similar(o.text, unit.text), k)
+            (similarity(o.text, unit.text), k)
             for k, o in enumerate(old[floor:], floor)
             if o.kind == unit.kind
         ]
@@ -136,7 +137,7 @@ def compare_posts(old: Post, new: Post) -> Comparison:
                 for o, n in zip(span_old, span_new, strict=True):
                     matched[n] = (o, SAME)
             elif tag == "replace":
-                edited = _pair_edited(
+                edited = pair_edited(
                     [old.units[u] for u in span_old], [new.units[u] for u in span_new]
                 )
                 for o, n in edited:

@@ -15,10 +15,10 @@ from notesite.model import (
     HEADING,
     PROSE,
     PageError,
-    _unquoted,
     parse_page,
     post_meta,
 )
+from notesite.model.fences import indent_of, unquoted
 
 LIST_MARKER = re.compile(r"^(?:[-*+]|\d+[.)])\s+")
 
@@ -117,9 +117,9 @@ def read_post(text: str, name: str, *, whole: bool = False) -> Post:
             f"{name}:{line}: expected a post, got front matter that is not YAML: {problem}"
         ) from None
     for fence in page.fences:
-        opening = _unquoted(page.lines[fence.start])
+        opening = unquoted(page.lines[fence.start])
         marker = opening[: len(opening) - len(opening.lstrip(opening[0]))]
-        closing = _unquoted(page.lines[fence.end - 1]) if fence.end - 1 > fence.start else ""
+        closing = unquoted(page.lines[fence.end - 1]) if fence.end - 1 > fence.start else ""
         if not (closing.startswith(marker) and not closing.lstrip(marker[0])):
             raise SyncError(
                 f"{name}:{fence.start + 1}: expected the fence opened here to be closed "
@@ -171,14 +171,10 @@ def read_post(text: str, name: str, *, whole: bool = False) -> Post:
     return Post(name, text, meta, page.lines, page.body_start, units, sections, intro, title_from)
 
 
-def _indent(line: str) -> int:
-    return len(line) - len(line.lstrip(" "))
-
-
 BOX_OPENER = re.compile(r"^\s*(?:!!!|\?\?\?\+?)\s")
 
 
-def _shift(lines: list[str], by: int) -> list[str]:
+def shifted_lines(lines: list[str], by: int) -> list[str]:
     """Lines indented ``by`` more (fewer, if negative) spaces; a box moves as one piece.
 
     Outdenting stops at the margin: a box (``!!!``/``???``) nearer the margin than ``-by``
@@ -192,7 +188,7 @@ def _shift(lines: list[str], by: int) -> list[str]:
         if not line.strip():
             out.append(line)
             continue
-        indent = _indent(line)
+        indent = indent_of(line)
         if box is not None and indent <= box[0]:
             box = None
         step = box[1] if box is not None else min(-by, indent)
@@ -220,11 +216,11 @@ def render_unit(unit: PostUnit, *, section: bool = True) -> list[str]:
     if unit.kind == CODE:
         if not raw[0].lstrip().startswith(("```", "~~~")):
             return raw  # an indented code block, as written
-        shifted = _shift(raw, 4 * unit.level - _indent(raw[0]))
+        shifted = shifted_lines(raw, 4 * unit.level - indent_of(raw[0]))
         fence_char = raw[0].strip()[0]
         last = shifted[-1].strip()
         if len(shifted) > 1 and last and set(last) == {fence_char}:
-            shifted[-1] = " " * _indent(shifted[0]) + last
+            shifted[-1] = " " * indent_of(shifted[0]) + last
         return shifted
     first = raw[0].strip()
     marker = LIST_MARKER.match(first)
@@ -257,7 +253,7 @@ def render_units(units: Sequence[PostUnit], *, section: bool = True) -> list[str
     return out
 
 
-def _words(unit: PostUnit) -> str:
+def unit_words(unit: PostUnit) -> str:
     """A unit for the report: its text; a code block's first line of code."""
     if unit.kind != CODE or not unit.raw[0].lstrip().startswith(("```", "~~~")):
         return unit.text

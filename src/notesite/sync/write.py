@@ -25,7 +25,7 @@ from notesite.sync.post import Post, SyncError
 NAV_ENTRY = re.compile(r"^(?P<indent>\s*)-\s+(?:(?P<title>.+?):\s+)?(?P<path>\S+\.md)\s*$")
 
 
-def _front_matter(meta: dict[str, Any], post: Post, source: str) -> list[str]:
+def front_matter_lines(meta: dict[str, Any], post: Post, source: str) -> list[str]:
     """A page's front matter: the post's source (its original), title, subtitle, date, tags."""
 
     def scalar(value: Any) -> str:
@@ -50,12 +50,14 @@ def _front_matter(meta: dict[str, Any], post: Post, source: str) -> list[str]:
     return [*out, "---", ""]
 
 
-def _post_meta_changed(old: Post, new: Post) -> bool:
+def post_meta_changed(old: Post, new: Post) -> bool:
+    """Whether the new version changes the title, subtitle, date or tags."""
     keys = ("title", "subtitle", "date", "tags")
     return any(str(old.meta.get(k)) != str(new.meta.get(k)) for k in keys)
 
 
-def _section_page(project: Project, folder: str, heading: str, taken: set[str]) -> str:
+def section_page(project: Project, folder: str, heading: str, taken: set[str]) -> str:
+    """A free page for a section (its heading's slug), not the post's index."""
     stem = slugify(heading) or "section"
     src = f"{folder}/{stem}.md"
     k = 2
@@ -66,7 +68,7 @@ def _section_page(project: Project, folder: str, heading: str, taken: set[str]) 
     return src
 
 
-def _index_pages(project: Project, source: str, new: Post) -> dict[str, str]:
+def index_pages(project: Project, source: str, new: Post) -> dict[str, str]:
     """The post's index pages (in the nav) with the new version's front matter."""
     texts = {}
     nav_all = set(project.nav)
@@ -75,12 +77,12 @@ def _index_pages(project: Project, source: str, new: Post) -> dict[str, str]:
             body_lines = index.lines[index.body_start :]
             while body_lines and not body_lines[0].strip():
                 body_lines = body_lines[1:]
-            text = "\n".join([*_front_matter(index.meta, new, source), *body_lines])
+            text = "\n".join([*front_matter_lines(index.meta, new, source), *body_lines])
             texts[index.src_uri] = text.rstrip("\n") + "\n"
     return texts
 
 
-def _records(
+def new_records(
     project: Project, pages: list[Page], texts: dict[str, str], removed: list[str]
 ) -> dict[str, str | None]:
     """The records of the pages that change: unchanged blocks keep theirs, wherever they went."""

@@ -257,9 +257,9 @@ def test_a_box_the_merge_would_misplace_stops_it(
     fixture: Fixture, replace: Replace, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The merge's own check: were a new item put above a box, nothing is written."""
-    from notesite.sync import merge
+    from notesite.sync import chunk
 
-    monkeypatch.setattr(merge, "_starts_block", lambda lines, at: False)
+    monkeypatch.setattr(chunk, "_starts_block", lambda lines, at: False)
     old = "A buffer:\n    - is not a parameter.\n    - is saved in the state dict.\n"
     new = old + "    - moves with the module.\n"
     before = fixture.tree()

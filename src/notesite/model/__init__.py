@@ -1,0 +1,147 @@
+"""The page model: each Markdown page of the site, parsed once.
+
+A page is parsed with :func:`parser`, the markdown-it parser that pytest-markdown-docs also
+uses to collect the page's Python blocks (the plugin hands it over through the
+``pytest_markdown_docs_markdown_it`` hook), with the admonition (``!!!``/``???``) and content
+tab (``===``) plugins, so a fence inside a box is seen by both. :func:`parse_page` turns the
+tokens into a :class:`Page`:
+
+* its **blocks**: every fence, and among them the Python blocks pytest runs, with their line,
+  options, own code, continuation chain and whether they need CUDA;
+* the **site's additions**: each admonition is one, of a kind (:data:`KINDS`); nothing else on
+  a note page is the site's;
+* the **claims** of a note page: each check (``Checked: …``), with its precise notes
+  (``Precisely: …``), and each erratum.
+
+Every gate, page and count reads this model; no other code scans the Markdown for fences.
+
+One convention for lines: a span (``start``, ``end``) is 0-based and half-open, an index into
+:attr:`Page.lines`; a field named ``line`` or ``…_line`` is 1-based, as an editor, pytest and
+the error messages show it.
+
+The package, by job: ``vocabulary`` (markers, box kinds, languages), ``parsing`` (the
+parser and a page's text), ``ipython`` (notebook-only blocks), ``fences`` (fences, blocks,
+additions), ``boxes`` (errata, checks, notes), ``units`` (the author's units and what attaches
+to them), ``claims``, ``page`` (:class:`Page`, :func:`parse_page`), ``post`` (front matter)
+and ``nav`` (note pages, the MkDocs nav).
+"""
+
+from notesite.model.boxes import Check, Erratum, Note, slugify
+from notesite.model.claims import (
+    CHECKED,
+    CHECKED_ON_CPU,
+    CHECKED_ON_CUDA,
+    CORRECTED,
+    ERRATUM,
+    NOT_A_CLAIM,
+    PRECISE_NOTE,
+    STATUSES,
+    UNCHECKED,
+    Claim,
+)
+from notesite.model.fences import Addition, Block, Fence, block_keys, code_hash, fence_options
+from notesite.model.ipython import notebook_only, parse_error
+from notesite.model.nav import is_note_page, nav_pages
+from notesite.model.page import Page, parse_page
+from notesite.model.parsing import (
+    BOM,
+    HIGHLIGHT_CLOSE,
+    HIGHLIGHT_OPEN,
+    PageParser,
+    as_fences,
+    highlight_as_fence,
+    parser,
+    read_markdown,
+)
+from notesite.model.post import post_meta, post_tags
+from notesite.model.units import CODE, HEADING, MARKER, OTHER, PROSE, Attached, Marker, Unit, attach
+from notesite.model.vocabulary import (
+    ADMONITION_KINDS,
+    CHECK_KIND,
+    CPU_LESSON,
+    CPU_PREFIX,
+    CUDA_OPTION,
+    CUDA_PREFIX,
+    DOCTEST_LANGS,
+    ERRATUM_KIND,
+    HELPER,
+    INTRO_MARKER,
+    KINDS,
+    NOTE_KIND,
+    NOTE_PREFIX,
+    NOTEBOOK_LANGS,
+    PAGES_MARKER,
+    POST_MARKER,
+    PYTHON_LANGS,
+    SETUP,
+    SLUG_LENGTH,
+    PageError,
+)
+
+__all__ = [
+    "ADMONITION_KINDS",
+    "BOM",
+    "CHECKED",
+    "CHECKED_ON_CPU",
+    "CHECKED_ON_CUDA",
+    "CHECK_KIND",
+    "CODE",
+    "CORRECTED",
+    "CPU_LESSON",
+    "CPU_PREFIX",
+    "CUDA_OPTION",
+    "CUDA_PREFIX",
+    "DOCTEST_LANGS",
+    "ERRATUM",
+    "ERRATUM_KIND",
+    "HEADING",
+    "HELPER",
+    "HIGHLIGHT_CLOSE",
+    "HIGHLIGHT_OPEN",
+    "INTRO_MARKER",
+    "KINDS",
+    "MARKER",
+    "NOTEBOOK_LANGS",
+    "NOTE_KIND",
+    "NOTE_PREFIX",
+    "NOT_A_CLAIM",
+    "OTHER",
+    "PAGES_MARKER",
+    "POST_MARKER",
+    "PRECISE_NOTE",
+    "PROSE",
+    "PYTHON_LANGS",
+    "SETUP",
+    "SLUG_LENGTH",
+    "STATUSES",
+    "UNCHECKED",
+    "Addition",
+    "Attached",
+    "Block",
+    "Check",
+    "Claim",
+    "Erratum",
+    "Fence",
+    "Marker",
+    "Note",
+    "Page",
+    "PageError",
+    "PageParser",
+    "Unit",
+    "as_fences",
+    "attach",
+    "block_keys",
+    "code_hash",
+    "fence_options",
+    "highlight_as_fence",
+    "is_note_page",
+    "nav_pages",
+    "notebook_only",
+    "parse_error",
+    "parse_page",
+    "parser",
+    "post_meta",
+    "post_tags",
+    "read_markdown",
+    "slugify",
+]

@@ -1,0 +1,175 @@
+"""The parser: markdown-it with the admonition and content-tab plugins, and a page's text."""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import re
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from markdown_it import MarkdownIt
+from markdown_it.rules_block import StateBlock
+from markdown_it.rules_core import StateCore
+from markdown_it.token import Token
+from mdit_py_plugins.admon import admon_plugin
+from mdit_py_plugins.front_matter import front_matter_plugin
+
+from notesite.model.fences import fence_options
+from notesite.model.ipython import notebook_only
+from notesite.model.vocabulary import DOCTEST_LANGS, NOTEBOOK_LANGS, PYTHON_LANGS, PageError
+
+BOM = "\ufeff"
+
+
+def read_markdown(path: Path, name: str) -> str:
+    """The text of a Markdown file (a page, a post), a UTF-8 byte-order mark left out.
+
+    Args:
+        path: The file.
+        name: How messages name it.
+
+    Raises:
+        PageError: If it is not UTF-8, naming the line and column of the first bad byte.
+    """
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
+        raise PageError(
+            f"{name}:{line}: expected UTF-8 text, got the byte 0x{data[error.start]:02x} "
+            f"(column {column}); save the file as UTF-8"
+        ) from None
+
+
+# --- the parser ---------------------------------------------------------------------------
+
+
+def _tab(state: StateBlock, start_line: int, end_line: int, silent: bool) -> bool:
+    """A content tab of ``pymdownx.tabbed`` (``=== "Title"``, body indented by four)."""
+    if state.sCount[start_line] - state.blkIndent >= 4:
+        return False
+    start = state.bMarks[start_line] + state.tShift[start_line]
+    line = state.src[start : state.eMarks[start_line]]
+    match = re.match(r'^===[+!]{0,2} +"(?P<title>[^"]*)"\s*$', line)
+    if not match:
+        return False
+    if silent:
+        return True
+    old = (state.parentType, state.lineMax, state.blkIndent)
+    state.parentType = "tab"
+    indent = state.sCount[start_line] + 4
+    next_line = start_line + 1
+    while next_line < end_line:
+        empty = state.isEmpty(next_line)
+        if not empty and state.sCount[next_line] < indent:
+            break
+        next_line += 1
+    state.lineMax = next_line
+    state.blkIndent = indent
+    token = state.push("tab_open", "div", 1)
+    token.block, token.map, token.info = True, [start_line, next_line], match["title"]
+    state.md.block.tokenize(state, start_line + 1, next_line)
+    token = state.push("tab_close", "div", -1)
+    token.block = True
+    state.parentType, state.lineMax, state.blkIndent = old
+    state.line = next_line
+    return True
+
+
+def _sessions(state: StateCore) -> None:
+    """A Python fence that is not Python for pytest gets the language it is written in.
+
+    Its code starts at a prompt (``>>>``): a console session (``pycon``), which pytest runs as
+    a doctest (:attr:`Page.doctests`). It holds a notebook magic or shell command
+    (:func:`notebook_only`): IPython's (``ipython``), which runs in the page's notebook only.
+    pytest-markdown-docs, reading the same tokens, leaves both to the site's own items.
+    """
+    for token in state.tokens:
+        if token.type != "fence":
+            continue
+        options = fence_options(token.info)
+        if not options or options[0].lower() not in PYTHON_LANGS:
+            continue
+        if options[0] not in PYTHON_LANGS:  # ```Python: the language, whatever its case
+            language = rf"(^|\.){re.escape(options[0])}(?=\s|$|}})"
+            token.info = re.sub(language, rf"\g<1>{options[0].lower()}", token.info, count=1)
+            options = fence_options(token.info)
+        if token.content.lstrip().startswith(">>>"):
+            lang = DOCTEST_LANGS[0]
+        elif notebook_only(token.content) is not None:
+            lang = NOTEBOOK_LANGS[0]
+        else:
+            continue
+        language = rf"(^|\.){re.escape(options[0])}(?=\s|$|}})"
+        token.info = re.sub(language, rf"\g<1>{lang}", token.info.strip(), count=1)
+
+
+#: Highlight tags of blog engines, as a post may write a code block: Jekyll's Liquid
+#: (``{% highlight python %}`` … ``{% endhighlight %}``) and Hugo's shortcode
+#: (``{{< highlight python "linenos=table" >}}`` … ``{{< /highlight >}}``).
+HIGHLIGHT_OPEN = re.compile(
+    r"^(?P<indent>\s*)(?:\{%-?\s*highlight\s+(?P<liquid>[\w+-]+)[^%]*-?%\}"
+    r"|\{\{[<%]\s*highlight\s+(?P<hugo>[\w+-]+)[^}]*[>%]\}\})\s*$"
+)
+HIGHLIGHT_CLOSE = re.compile(
+    r"^(?P<indent>\s*)(?:\{%-?\s*endhighlight\s*-?%\}|\{\{[<%]\s*/highlight\s*[>%]\}\})\s*$"
+)
+
+
+def highlight_as_fence(line: str) -> str | None:
+    """The fence line that stands for a blog engine's highlight tag (None for another line).
+
+    ``{% highlight python linenos %}`` is ```` ```python ````; its closing tag is ```` ``` ````.
+    The site writes such a block as a fence, and the fidelity gate reads the two as the same
+    words, line for line.
+    """
+    if opening := HIGHLIGHT_OPEN.match(line):
+        return f"{opening['indent']}```{opening['liquid'] or opening['hugo']}"
+    if closing := HIGHLIGHT_CLOSE.match(line):
+        return f"{closing['indent']}```"
+    return None
+
+
+def as_fences(lines: Sequence[str]) -> list[str]:
+    """A post's lines with each highlight tag (:func:`highlight_as_fence`) read as a fence."""
+    return [highlight_as_fence(line) or line for line in lines]
+
+
+class PageParser(MarkdownIt):
+    """CommonMark with admonitions, content tabs and front matter; remembers its last pages.
+
+    pytest-markdown-docs and the model ask it for the tokens of the same page text: the text
+    is parsed once.
+    """
+
+    def __init__(self) -> None:
+        """Set up the parser with its plugins."""
+        super().__init__("commonmark")
+        self.use(admon_plugin).use(front_matter_plugin)
+        self.core.ruler.push("console_session", _sessions)
+        self.block.ruler.before(
+            "fence", "tab", _tab, {"alt": ["paragraph", "reference", "blockquote", "list"]}
+        )
+        self._cache: dict[str, list[Token]] = {}
+
+    def parse(self, src: str, env: Any = None) -> list[Token]:
+        """The tokens of ``src`` (parsed once per text; a byte-order mark left out)."""
+        src = src.removeprefix(BOM)
+        if env is not None:
+            return super().parse(src, env)
+        key = hashlib.sha256(src.encode("utf-8")).hexdigest()
+        if key not in self._cache:
+            if len(self._cache) > 512:
+                self._cache.clear()
+            self._cache[key] = super().parse(src)
+        return self._cache[key]
+
+
+@functools.cache
+def parser() -> PageParser:
+    """The one parser of the site's Markdown (shared with pytest-markdown-docs)."""
+    return PageParser()

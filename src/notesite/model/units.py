@@ -1,0 +1,142 @@
+"""The author's units of text on a page, the not-a-claim markers, and what attaches to each."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from notesite.model.fences import Addition, indent_of
+from notesite.model.vocabulary import SETUP
+
+HEADING = "heading"
+PROSE = "prose"
+CODE = "code"
+OTHER = "other"
+
+#: The marker that says a unit of the notes' prose makes no claim, and why.
+MARKER = re.compile(r"^\s*<!--\s*not a claim:(?P<reason>.*?)-->\s*$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A unit of the author's text on a page: lines ``start`` to ``end`` (0-based, exclusive).
+
+    ``kind`` is ``heading``, ``prose`` (a paragraph, or a list item's own paragraph),
+    ``code`` (a fenced or indented block) or ``other``; ``level`` the number of list items
+    around it.
+    """
+
+    kind: str
+    start: int
+    end: int
+    level: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Marker:
+    """``<!-- not a claim: reason -->`` under a unit: lines ``start`` to ``end`` (0-based)."""
+
+    start: int
+    end: int
+    reason: str
+
+
+@dataclass(frozen=True)
+class Attached:
+    """An author unit and the site's additions attached to it: a region of its page.
+
+    Lines ``start`` to ``end`` (0-based, end exclusive). The regions of a page's units are in
+    order and never overlap; each runs from its first line to the next region's. The rule of
+    attachment, the only one in the project: a box (or a not-a-claim marker) belongs to the
+    author's unit above it; a setup box belongs to the snippet below it, with the setup boxes
+    right above that one (only blank lines between).
+    """
+
+    unit: Unit
+    start: int
+    end: int
+    additions: tuple[Addition, ...]
+    markers: tuple[Marker, ...]
+
+
+def attach(
+    units: list[Unit], additions: list[Addition], markers: list[Marker], lines: list[str]
+) -> list[Attached]:
+    """Each author unit with the additions and markers attached to it (see :class:`Attached`).
+
+    Additions and markers above the first unit belong to no region.
+    """
+    starts: list[int] = []
+    for k, unit in enumerate(units):
+        start = unit.start
+        floor = units[k - 1].end if k else 0
+        for addition in sorted(additions, key=lambda a: a.start, reverse=True):
+            if addition.end > start or addition.start < floor:
+                continue
+            between = lines[addition.end : start]
+            if addition.kind == SETUP and all(not line.strip() for line in between):
+                start = addition.start
+            else:
+                break
+        starts.append(start)
+    regions = []
+    for k, unit in enumerate(units):
+        start = starts[k]
+        end = starts[k + 1] if k + 1 < len(units) else len(lines)
+        regions.append(
+            Attached(
+                unit,
+                start,
+                end,
+                tuple(a for a in additions if start <= a.start < end),
+                tuple(m for m in markers if start <= m.start < end),
+            )
+        )
+    return regions
+
+
+UNIT_KINDS = {
+    "heading_open": HEADING,
+    "paragraph_open": PROSE,
+    "blockquote_open": PROSE,
+    "fence": CODE,
+    "code_block": CODE,
+    "html_block": OTHER,
+    "hr": OTHER,
+    "table_open": OTHER,
+}
+
+
+def every_line(
+    units: list[Unit],
+    additions: list[Addition],
+    markers: list[Marker],
+    lines: list[str],
+    body_start: int,
+) -> list[Unit]:
+    """The units, and a unit (``other``) for each run of lines that no token accounts for.
+
+    CommonMark gives no token for a link reference definition (``[guide]: https://…``) or a
+    footnote's (``[^1]: …``), yet they are the author's words: each run of such non-blank
+    lines is a unit too, so that every line of the body belongs to a unit, a box or a marker.
+    """
+    covered = [False] * len(lines)
+    spans = [(u.start, u.end) for u in units] + [(a.start, a.end) for a in additions]
+    for start, end in spans + [(m.start, m.end) for m in markers]:
+        covered[start:end] = [True] * (end - start)
+    found: list[Unit] = []
+    line = body_start
+    while line < len(lines):
+        if covered[line] or not lines[line].strip():
+            line += 1
+            continue
+        end = line
+        while end < len(lines) and not covered[end] and lines[end].strip():
+            end += 1
+        above = [u for u in units if u.start < line]
+        level = above[-1].level if above and indent_of(lines[line]) else 0
+        words = " ".join(" ".join(lines[line:end]).split())
+        found.append(Unit(OTHER, line, end, level, words))
+        line = end
+    return sorted([*units, *found], key=lambda unit: unit.start) if found else units

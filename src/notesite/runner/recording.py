@@ -1,0 +1,404 @@
+"""The recording runner: each block run like a notebook cell, its output checked with its record."""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import difflib
+import pickle
+import warnings
+from pathlib import Path
+from typing import Any, NoReturn
+
+import pytest
+
+from notesite import model
+from notesite import outputs as _outputs
+from notesite.execution import TIMEOUT, BlockTimeout, timeout_of
+from notesite.kernel import PageProcess, PageProcessError, Request
+from notesite.runner import provenance
+from notesite.runner.located import located
+from notesite.runner.probes import perturbed_generators, refused_network
+from notesite.runner.state import PAGE_PROCESSES, OutputMismatch, PageRun, State
+from notesite.verdicts import Outcome, Verdict, classify
+
+
+class RecordingRunner:  # a pytest_markdown_docs._runners._Runner
+    """pytest-markdown-docs' default runner, capturing each block's output and checking it.
+
+    Installed for the session by :class:`NotesitePlugin` (pytest-markdown-docs' runners are
+    a private API: the ``test`` extra bounds its version to the tested range).
+    """
+
+    def __init__(self, state: State, fallback: Any) -> None:
+        """Record into ``state``; ``fallback`` renders failures (the runner it replaces)."""
+        self.state = state
+        self.fallback = fallback
+        self._pages = {}
+        self._frames = {}
+
+    def repr_failure(self, test: Any, excinfo: Any, style: Any = None) -> Any:
+        """Render a failure like pytest-markdown-docs does (page and line of the code).
+
+        An error raised in the page's process carries that process's frames: they are
+        shown from the first frame of the page on, as pytest-markdown-docs shows its own.
+        A long one (deep recursion) is cut in its middle: its head and its error stay.
+        """
+        from notesite.bounded import MAX_REPORT, cap_middle
+
+        test = located(test)
+        frames = self._frames.get(id(excinfo.value))
+        if frames is None:
+            rendered = self.fallback.repr_failure(test, excinfo, style)
+            text = str(rendered)
+            return rendered if len(text) <= MAX_REPORT else cap_middle(text)
+        lines = test.source.rstrip("\n").split("\n")
+        digits = len(str(len(lines)))
+        code = "\n".join(
+            f"{k:>{digits}}   {line}"
+            for k, line in enumerate(lines[test.start_line :], test.start_line + 1)
+        )
+        shown: list[str] = []
+        for filename, lineno, name, line in frames:
+            if shown or filename == str(test.source_path):
+                shown += [f'  File "{filename}", line {lineno}, in {name}', f"    {line}"]
+        fence = " " * digits + "   ```"
+        text = (
+            f"Error in code block:\n{fence}\n{code}\n{fence}\n"
+            f"Traceback (most recent call last):\n" + "\n".join(shown) + f"\n{excinfo.exconly()}\n"
+        )
+        return text if len(text) <= MAX_REPORT else cap_middle(text)
+
+    def runtest(self, test: Any, args: dict[str, Any], **options: Any) -> None:
+        """Run a block, then compare its output with the record (or keep it to write).
+
+        pytest-markdown-docs calls a runner again, without its options, when the first call
+        raises a TypeError (it takes that for a runner that does not know the options): a
+        block that raised one is not run twice, its error stands.
+        """
+        failed, self._type_error = self._type_error, None
+        if not options and failed is not None and failed[0] is test:
+            raise failed[1]
+        try:
+            self._run(test, args)
+        except TypeError as error:
+            self._type_error = (test, error)
+            raise
+
+    _type_error: tuple[Any, TypeError] | None = None
+
+    def _run(self, test: Any, args: dict[str, Any]) -> None:
+        state = self.state
+        test = located(test)
+        lines = test.source.split("\n")
+        prefix = "\n".join(lines[: test.start_line])
+        own = "\n" * test.start_line + "\n".join(lines[test.start_line :])
+        filename = str(test.source_path)
+        root = state.project.root if state.project else None
+        run = state.page(Path(test.source_path))
+        block = run.block(test.start_line) if run is not None else None
+        timeout = timeout_of(block.options) if block is not None else TIMEOUT
+        where = f"{state.shown(Path(filename))}:{test.start_line}"
+        strict = run is None or block is None or state.strict(run)
+        if run is not None and block is not None and (reason := block.parse_error) is not None:
+            # Not Python as written (mixed tabs and spaces, pseudo-code): nothing can run it.
+            if strict:
+                raise OutputMismatch(
+                    f"{run.page.src_uri}:{block.line}: block {block.number} {reason}: a block "
+                    "of a verified post must run (fence it as text if it is not Python)"
+                )
+            self._verdict(run, block, Outcome.parse(reason))
+            return
+        request = Request(
+            own, prefix, filename, args, root, timeout, where, explain_asserts=True,
+            cuda=_cuda_available(),
+        )  # fmt: skip
+        try:
+            stdout, result = self._execute(run, block, request)
+        except (Exception, BlockTimeout) as error:
+            if strict or run is None or block is None or isinstance(error, pytest.skip.Exception):
+                raise
+            outcome = getattr(error, "outcome", None)
+            if not isinstance(outcome, Outcome):
+                outcome = (
+                    Outcome(Verdict.FAILS, str(error))
+                    if isinstance(error, BlockTimeout | PageProcessError)
+                    else classify(error, prefix + "\n" + own, filename, request.cuda)
+                )
+            self._verdict(run, block, outcome)
+            return
+
+        again: list[tuple[str, str | None]] = []
+        cause: list[str] = []
+
+        def varies() -> bool:
+            """Whether a second run, its random generators seeded otherwise, prints else.
+
+            Else than addresses and temporary paths, that is: where only those differ, the
+            second run is kept (``again``) and the output is recorded normalised.
+            """
+            if state.baseline is not None:
+                state.baseline.restore()  # what the first run changed, undone
+            try:
+                second = self._execute(
+                    run, block, dataclasses.replace(request, explain_asserts=False, perturbed=True)
+                )
+            except AssertionError:
+                return True  # it holds only with a fresh interpreter's seeds
+            except Exception:
+                return False  # a side effect of the first run (a folder it made, say)
+            if second == (stdout, result) and _normalised(second) != second and run is not None:
+                # It prints an address or a temporary path: does a new interpreter print it
+                # alike? (A page's processes share one memory layout: the cold run has its own.)
+                second = self._cold(run, block, request) or second
+            if second == (stdout, result):
+                return False
+            again.append(second)
+            if _normalised(second) == _normalised((stdout, result)):
+                return False
+            # What changes it? Once more with a fresh interpreter's seeds: the same output
+            # says the random generators; another says something else (a clock, say).
+            try:
+                third = self._execute(
+                    run, block, dataclasses.replace(request, explain_asserts=False)
+                )
+            except Exception:
+                third = None
+            cause[:] = ["random"] if third == (stdout, result) else ["clock"]
+            return True
+
+        if run is None:
+            if Path(test.source_path).suffix == ".py" and stdout:
+                raise OutputMismatch(
+                    "expected a docstring example to print nothing (the API pages do not "
+                    f"show output; assert instead), got:\n{stdout}"
+                )
+            return
+        if block is None:
+            raise OutputMismatch(
+                f"{run.page.src_uri} changed while the tests ran (no block starts at line "
+                f"{test.start_line} any more): run them again"
+            )
+        entry = _outputs.Entry(block.key, block.number, block.line, stdout or None, result)
+        name = Path(test.source_path).name
+        recorded_first = run.entries.get(block.key)
+        if recorded_first is not None and recorded_first.normalised:
+            # Its runs showed addresses or temporary paths that vary: compared normalised.
+            shown = _normalised((stdout, result))
+            entry = _outputs.Entry(
+                block.key, block.number, block.line, shown[0] or None, shown[1], normalised=True
+            )
+        varying = Outcome(
+            Verdict.VARIES, "another output when its random generators are seeded otherwise"
+        )
+        if state.update:
+            if varies():
+                if strict:
+                    raise OutputMismatch(_varies_message(block, name, cause))
+                self._verdict(run, block, varying)
+            if again:  # only addresses or temporary paths varied: recorded normalised
+                shown = _normalised((stdout, result))
+                entry = _outputs.Entry(
+                    block.key, block.number, block.line, shown[0] or None, shown[1],
+                    normalised=True,
+                )  # fmt: skip
+            run.new[block.key] = entry
+            return
+        run.new[block.key] = entry
+        recorded = run.entries.get(block.key)
+        update = "if the change is right, run `pytest docs/ --update-outputs`"
+        if recorded is not None and recorded.verdict == str(varying) and not strict:
+            if varies():
+                _skip(f"{varying} (as recorded)")
+            raise OutputMismatch(
+                f"{run.page.src_uri}:{block.line}: block {block.number} was recorded as "
+                f"'{recorded.verdict}', now it prints the same on every run: record it with "
+                "`pytest docs/ --update-outputs`"
+            )
+        if recorded is not None and recorded.verdict is not None:
+            raise OutputMismatch(
+                f"{run.page.src_uri}:{block.line}: block {block.number} was recorded as "
+                f"'{recorded.verdict}', now it runs: record it with "
+                "`pytest docs/ --update-outputs`"
+            )
+        if recorded is None:
+            # The block is new or its code changed: compare with the record at its place.
+            current = {b.key for b in run.page.blocks}
+            previous = next(
+                (
+                    e
+                    for e in run.entries.values()
+                    if e.block == block.number and e.key not in current
+                ),
+                None,
+            )
+            if previous is None:
+                raise OutputMismatch(
+                    f"expected a recorded output for block {block.number} of {name} in "
+                    f"{state.shown(run.record)}, got none: record it with "
+                    "`pytest docs/ --update-outputs`"
+                )
+            diff = _diff(previous.shown(), entry.shown()) or "(the output is unchanged)"
+            raise OutputMismatch(
+                f"block {block.number} of {name} changed since its output was recorded in "
+                f"{state.shown(run.record)}; {update}\n{diff}"
+            )
+        if recorded.skipped and not recorded.verified:
+            # Recorded where it could only be skipped (a CUDA block on a CPU-only machine):
+            # there is no output to compare with yet; this run's is recorded with the
+            # provenance (see pytest_sessionfinish).
+            return
+        if recorded.shown() != entry.shown():
+            if varies():
+                raise OutputMismatch(_varies_message(block, name, cause))
+            raise OutputMismatch(
+                f"block {block.number} of {name} printed something else than its record "
+                f"({state.shown(run.record)}); {update}\n" + _diff(recorded.shown(), entry.shown())
+            )
+
+    #: Each page's process, by page, the one used most recently last.
+    _pages: dict[str, PageProcess]
+    #: The frames of the errors raised from a page's process, by the error's id.
+    _frames: dict[int, list[tuple[str, int, str, str]]]
+
+    def _execute(
+        self, run: PageRun | None, block: model.Block | None, request: Request
+    ) -> tuple[str, str | None]:
+        """Run a block: a page's in the page's own process, anything else here.
+
+        Raises:
+            BaseException: The block's error (its verdict as ``outcome``), or a
+                :class:`~notesite.kernel.PageProcessError` when the page's process ended.
+        """
+        if run is None or block is None:
+            return _here(request)
+        pages = self._pages
+        page = pages.pop(run.page.src_uri, None)
+        if page is None:
+            while len(pages) >= PAGE_PROCESSES:  # the page used longest ago goes first
+                pages.pop(next(iter(pages))).close()
+            page = PageProcess(run.page.src_uri)
+        pages[run.page.src_uri] = page  # the most recent last
+        request.filters = list(warnings.filters)
+        try:
+            reply = page.run(request, f"block {block.number} (line {block.line})")
+        except (pickle.PicklingError, TypeError, AttributeError):
+            # What the block starts with (a fixture's value) cannot travel: run it here.
+            return _here(request)
+        error = reply.exception()
+        if error is None:
+            return reply.stdout, reply.result
+        self._frames[id(error)] = reply.frames
+        if reply.outcome is not None:
+            with contextlib.suppress(AttributeError):
+                error.outcome = reply.outcome  # type: ignore[attr-defined]
+        raise error
+
+    def _cold(
+        self, run: PageRun, block: model.Block | None, request: Request
+    ) -> tuple[str, str | None] | None:
+        """The block run again in a process of a new interpreter (None if it fails there)."""
+        page = PageProcess(run.page.src_uri, cold=True)
+        try:
+            reply = page.run(
+                dataclasses.replace(request, explain_asserts=False, filters=list(warnings.filters)),
+                f"block {block.number if block else '?'}",
+            )
+        except PageProcessError:
+            return None
+        finally:
+            page.close()
+        return None if reply.error is not None else (reply.stdout, reply.result)
+
+    def close(self) -> None:
+        """Stop the page's process, if one runs (and every process it started)."""
+        while self._pages:
+            self._pages.popitem()[1].close()
+
+    def _verdict(self, run: PageRun, block: model.Block, outcome: Outcome) -> None:
+        """A block of a post not yet verified did not run: record, or compare, its verdict.
+
+        With ``--update-outputs`` the verdict is recorded and the block skips, saying it;
+        otherwise it skips when its record holds the same verdict, and fails naming both
+        when the record holds another (or none).
+        """
+        state = self.state
+        device, where = provenance.where()
+        entry = _outputs.Entry(
+            block.key, block.number, block.line, verdict=str(outcome), tried={device: where}
+        )
+        if state.update:
+            run.new[block.key] = entry
+            _skip(f"{outcome} (recorded)")
+        recorded = run.entries.get(block.key)
+        page = f"{run.page.src_uri}:{block.line}"
+        if recorded is None:
+            raise OutputMismatch(
+                f"{page}: expected a recorded verdict for block {block.number}, got none "
+                f"(this run: {outcome}): record it with `pytest docs/ --update-outputs`"
+            )
+        if recorded.verdict == str(outcome):
+            _skip(f"{outcome} (as recorded)")
+        raise OutputMismatch(
+            f"{page}: block {block.number} was recorded as '{recorded.verdict or 'runs'}', "
+            f"now it gives '{outcome}'; if the change is right, run "
+            "`pytest docs/ --update-outputs`"
+        )
+
+
+def _normalised(output: tuple[str, str | None]) -> tuple[str, str | None]:
+    """A block's output and result with addresses and temporary paths written alike."""
+    stdout, result = output
+    return _outputs.normalise(stdout), _outputs.normalise(result) if result is not None else None
+
+
+def _skip(reason: str) -> NoReturn:
+    """Skip a block, the summary naming the block's page and line (not this module's)."""
+    from _pytest.outcomes import Skipped
+
+    try:
+        error = Skipped(msg=reason, _use_item_location=True)
+    except TypeError:  # pragma: no cover - a pytest without the option
+        pytest.skip(reason)
+    raise error
+
+
+def _here(request: Request) -> tuple[str, str | None]:
+    """Run a block in this process (a docstring example, or what cannot travel to a page's)."""
+    with refused_network(), perturbed_generators(request.perturbed):
+        return _outputs.run_block(
+            request.own, request.prefix, request.filename, request.namespace,
+            request.root, timeout=request.timeout, where=request.where,
+            explain_asserts=request.explain_asserts,
+        )  # fmt: skip
+
+
+def _cuda_available() -> bool:
+    import torch
+
+    return bool(torch.cuda.is_available())
+
+
+def _varies_message(block: model.Block, name: str, cause: list[str] | None = None) -> str:
+    """Why a block prints something else on every run, and what to do: the cause named."""
+    if cause == ["clock"]:
+        return (
+            f"expected block {block.number} of {name} to print the same on every run, got "
+            "another output on a second run with the same seeds: it prints something that "
+            "changes between runs (a clock, a date, a process id, an address). Print something "
+            "that does not change (a duration rounded, a shape, a comparison), then record it"
+        )
+    return (
+        f"expected block {block.number} of {name} to print the same on every run, got another "
+        "output when its random generators were seeded otherwise: it prints unseeded random "
+        "numbers. Seed it (torch.manual_seed(0), random.seed(0), numpy.random.seed(0)) or print "
+        "something that does not change, then record it"
+    )
+
+
+def _diff(expected: str, got: str) -> str:
+    """The unified diff of a recorded output and this run's."""
+    lines = difflib.unified_diff(
+        expected.splitlines(), got.splitlines(), "recorded output", "this run", lineterm=""
+    )
+    return "\n".join(lines)
