@@ -126,7 +126,10 @@ class NotesitePlugin:
 
     @pytest.hookimpl(wrapper=True)
     def pytest_make_collect_report(self, collector: pytest.Collector) -> Any:
-        """A page that cannot be read (not UTF-8) is named with its line, not a traceback."""
+        """A page that cannot be read (not UTF-8, a fence left open) is named with its line.
+
+        Its error is one line, not a traceback.
+        """
         report = yield
         path = getattr(collector, "path", None)
         project = self.state.project
@@ -134,9 +137,12 @@ class NotesitePlugin:
             src_uri = project.src_uri(Path(path))
             if src_uri is not None:
                 try:
-                    model.read_markdown(Path(path), self.state.shown(Path(path)))
+                    text = model.read_markdown(Path(path), self.state.shown(Path(path)))
+                    model.parse_page(text, src_uri)
                 except model.PageError as error:
-                    report.longrepr = str(error)
+                    report.longrepr = (
+                        f"docs/{error}" if str(error).startswith(src_uri) else str(error)
+                    )
         return report
 
     def pytest_collection_finish(self, session: pytest.Session) -> None:
