@@ -24,19 +24,21 @@ from notesite.model import (
 )
 from notesite.project import Project
 from notesite.sync.merge import Plan
-from notesite.verdicts import undefined_names
+from notesite.verdicts import Verdict, undefined_names
 
 TIMEOUT = 60.0
 
 
-PASSES = "passes"
-NEEDS_SETUP = "needs setup"
-NEEDS_CUDA = "needs a CUDA GPU"
-NEEDS_PACKAGE = "needs a package"
-FAILS = "fails"
+# The verdicts of the report: the site's one vocabulary (notesite.verdicts), and the sync's
+# own time limit.
+PASSES = Verdict.RUNS.value
+NEEDS_SETUP = Verdict.NEEDS_SETUP.value
+NEEDS_CUDA = Verdict.NEEDS_GPU.value
+NEEDS_PACKAGE = Verdict.NEEDS_PACKAGE.value
+FAILS = Verdict.FAILS.value
 TIMED_OUT = "timed out"
-NOTEBOOK_ONLY = "notebook only"
-DOES_NOT_PARSE = "does not parse"
+NOTEBOOK_ONLY = Verdict.NOTEBOOK_ONLY.value
+DOES_NOT_PARSE = Verdict.DOES_NOT_PARSE.value
 
 
 @dataclass
