@@ -23,6 +23,7 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from bs4 import BeautifulSoup
 
@@ -141,3 +142,18 @@ def compare_site(
         if not compare_page(readings, ordered=not modules):
             mismatches.append(Mismatch(page.src_uri, readings))
     return mismatches
+
+
+def collected(items: Sequence[Any]) -> dict[Path, list[str]]:
+    """The own code of each Markdown block among pytest's collected ``items``, by file.
+
+    In line order per file: what :func:`compare_site` takes as ``collected``.
+    """
+    found: dict[Path, list[tuple[int, str]]] = {}
+    for item in items:
+        definition = getattr(item, "test_definition", None)
+        if definition is not None:
+            path = Path(definition.source_path).resolve()
+            code = own_code(definition.source, definition.start_line)
+            found.setdefault(path, []).append((definition.start_line, code))
+    return {path: [code for _, code in sorted(codes)] for path, codes in found.items()}

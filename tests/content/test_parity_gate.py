@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from notesite.parity import compare_site, own_code
+from notesite.parity import collected, compare_site
 from notesite.project import Project
 
 
@@ -20,14 +20,7 @@ def collect(pytester: pytest.Pytester, project: Project, *paths: Path) -> dict[P
         "-c", str(project.root / "pyproject.toml"), "--rootdir", str(project.root),
         "-p", "no:randomly", *map(str, paths),
     )  # fmt: skip
-    found: dict[Path, list[tuple[int, str]]] = {}
-    for item in items:
-        definition = getattr(item, "test_definition", None)
-        if definition is not None:
-            path = Path(definition.source_path).resolve()
-            code = own_code(definition.source, definition.start_line)
-            found.setdefault(path, []).append((definition.start_line, code))
-    return {path: [code for _, code in sorted(codes)] for path, codes in found.items()}
+    return collected(items)
 
 
 def test_every_page_shows_exactly_the_blocks_pytest_runs(

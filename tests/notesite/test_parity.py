@@ -9,7 +9,7 @@ from typing import Any
 import markdown
 import pytest
 
-from notesite.parity import compare_site, own_code
+from notesite.parity import collected, compare_site
 from notesite.project import Project, markdown_settings, read_config
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -21,14 +21,7 @@ def collect(pytester: pytest.Pytester, root: Path, *paths: Path) -> dict[Path, l
         "-c", str(ROOT / "pyproject.toml"), "--rootdir", str(root), "-p", "no:randomly",
         *map(str, paths),
     )  # fmt: skip
-    found: dict[Path, list[tuple[int, str]]] = {}
-    for item in items:
-        definition = getattr(item, "test_definition", None)
-        if definition is not None:
-            path = Path(definition.source_path).resolve()
-            code = own_code(definition.source, definition.start_line)
-            found.setdefault(path, []).append((definition.start_line, code))
-    return {path: [code for _, code in sorted(codes)] for path, codes in found.items()}
+    return collected(items)
 
 
 # --- planted faults, each on a page rendered with the project's Markdown settings ---
