@@ -7,17 +7,7 @@ import re
 from notesite.safety import markdown_text
 from notesite.sync.compare import ADDED, CHANGED, MOVED, REMOVED
 from notesite.sync.merge import Plan
-from notesite.sync.run import (
-    DOES_NOT_PARSE,
-    FAILS,
-    NEEDS_CUDA,
-    NEEDS_PACKAGE,
-    NEEDS_SETUP,
-    NOTEBOOK_ONLY,
-    PASSES,
-    TIMED_OUT,
-    BlockRun,
-)
+from notesite.sync.run import VERDICTS, BlockRun
 
 
 def _short(text: str, limit: int = 90) -> str:
@@ -37,19 +27,7 @@ def report(plan: Plan, runs: list[BlockRun], unchecked: list[str], seconds: floa
     for events in plan.events.values():
         for event in events:
             counts[event.what] += 1
-    results = {
-        r: sum(run.result == r for run in runs)
-        for r in (
-            PASSES,
-            NEEDS_SETUP,
-            NEEDS_PACKAGE,
-            NEEDS_CUDA,
-            NOTEBOOK_ONLY,
-            DOES_NOT_PARSE,
-            FAILS,
-            TIMED_OUT,
-        )
-    }
+    results = {r: sum(run.result == r for run in runs) for r in VERDICTS}
     titled = [
         f"- Title: *{markdown_text(plan.post.title)}*, from {plan.post.title_from}: "
         "no title in front matter."

@@ -39,6 +39,10 @@ FAILS = Verdict.FAILS.value
 TIMED_OUT = "timed out"
 NOTEBOOK_ONLY = Verdict.NOTEBOOK_ONLY.value
 DOES_NOT_PARSE = Verdict.DOES_NOT_PARSE.value
+#: Every verdict of a run for the report, in the order its tables give them.
+VERDICTS = (
+    PASSES, NEEDS_SETUP, NEEDS_PACKAGE, NEEDS_CUDA, NOTEBOOK_ONLY, DOES_NOT_PARSE, FAILS, TIMED_OUT,
+)  # fmt: skip
 
 
 @dataclass

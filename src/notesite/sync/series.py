@@ -22,21 +22,10 @@ from notesite.project import Project
 from notesite.sync.command import sync
 from notesite.sync.guard import read_post_file
 from notesite.sync.post import SyncError, read_post
-from notesite.sync.run import (
-    FAILS,
-    NEEDS_CUDA,
-    NEEDS_PACKAGE,
-    NEEDS_SETUP,
-    NOTEBOOK_ONLY,
-    PASSES,
-    TIMED_OUT,
-    TIMEOUT,
-)
+from notesite.sync.run import TIMEOUT, VERDICTS
 
 #: The file names a folder's posts have.
 POST_SUFFIXES = (".md", ".markdown")
-#: The verdicts of a block run, in the table's order.
-VERDICTS = (PASSES, NEEDS_SETUP, NEEDS_PACKAGE, NEEDS_CUDA, NOTEBOOK_ONLY, FAILS, TIMED_OUT)
 #: What became of a post.
 SYNCED = "synced"
 UPDATED = "updated"

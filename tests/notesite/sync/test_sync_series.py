@@ -180,3 +180,21 @@ def test_one_post_with_new_that_the_site_keeps_under_another_name_is_synced(
     assert run(fixture, str(blog), "--new") == 0
     after = {k: v for k, v in fixture.tree().items() if k != "sync-report.md"}
     assert after == {k: v for k, v in before.items() if k != "sync-report.md"}
+
+
+def test_the_table_counts_every_verdict_a_block_can_have(
+    fixture: Fixture, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = fixture.scratch / "_posts"
+    folder.mkdir()
+    (folder / "2022-03-04-tabs.md").write_text(
+        "---\ntitle: Tabs\ndate: 2022-03-04\n---\n\n## Part\n\n"
+        "```python\nfor i in range(2):\n\tif i:\n        print(i)\n```\n",
+        encoding="utf-8",
+    )
+    assert run(fixture, str(folder), "--new") == 0
+    out = capsys.readouterr().out
+    header = next(line for line in out.splitlines() if line.startswith("| Post"))
+    cells = [cell.strip() for cell in header.strip("|").split("|")]
+    (row,) = rows(out).values()
+    assert row[cells.index("Does not parse") - 1] == "1"
