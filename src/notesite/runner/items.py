@@ -8,12 +8,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from _pytest._code.code import TerminalRepr
 
 from notesite import model
 from notesite.errors import GateFailure
 from notesite.execution import timeout_of
 from notesite.progress import is_verified
 from notesite.project import Project
+from notesite.runner.report import failure_report
 from notesite.runner.state import STATE
 
 
@@ -87,11 +89,12 @@ class ClaimsItem(pytest.Item):
                 "`pytest docs/ --update-outputs`):\n" + "\n".join(lost)
             )
 
-    def repr_failure(self, excinfo: Any, style: Any = None) -> str:
+    def repr_failure(self, excinfo: Any, style: Any = None) -> str | TerminalRepr:
         """The gate's message (a page that cannot be read says why)."""
         if isinstance(excinfo.value, ClaimsGateError | model.PageError):
-            return str(excinfo.value)
-        return str(super().repr_failure(excinfo, style))
+            text = str(excinfo.value)
+            return failure_report(text, str(self.path), 1, text)
+        return super().repr_failure(excinfo, style)
 
     def reportinfo(self) -> tuple[Path, int | None, str]:
         """Where the gate points: the page."""
@@ -137,11 +140,12 @@ class DoctestItem(pytest.Item):
         if failed:
             raise DoctestFailure(failed)
 
-    def repr_failure(self, excinfo: Any, style: Any = None) -> str:
+    def repr_failure(self, excinfo: Any, style: Any = None) -> str | TerminalRepr:
         """Doctest's own report: the page, the line, what was shown and what it printed."""
         if isinstance(excinfo.value, DoctestFailure):
-            return str(excinfo.value)
-        return str(super().repr_failure(excinfo, style))
+            text = str(excinfo.value)
+            return failure_report(text, str(self.path), self.fence.start + 1, text)
+        return super().repr_failure(excinfo, style)
 
     def reportinfo(self) -> tuple[Path, int | None, str]:
         """Where the session is: its page and line."""

@@ -19,6 +19,7 @@ from notesite.kernel import PageProcess, PageProcessError, Request
 from notesite.runner import provenance
 from notesite.runner.located import located
 from notesite.runner.probes import perturbed_generators, refused_network
+from notesite.runner.report import failure_report
 from notesite.runner.state import PAGE_PROCESSES, OutputMismatch, PageRun, State
 from notesite.verdicts import Outcome, Verdict, classify
 
@@ -44,14 +45,13 @@ class RecordingRunner:  # a pytest_markdown_docs._runners._Runner
         shown from the first frame of the page on, as pytest-markdown-docs shows its own.
         A long one (deep recursion) is cut in its middle: its head and its error stay.
         """
-        from notesite.bounded import MAX_REPORT, cap_middle
-
         test = located(test)
+        where = str(test.source_path), test.start_line + 1
+        message = excinfo.exconly()
         frames = self._frames.get(id(excinfo.value))
         if frames is None:
-            rendered = self.fallback.repr_failure(test, excinfo, style)
-            text = str(rendered)
-            return rendered if len(text) <= MAX_REPORT else cap_middle(text)
+            text = str(self.fallback.repr_failure(test, excinfo, style))
+            return failure_report(text, *where, message)
         lines = test.source.rstrip("\n").split("\n")
         digits = len(str(len(lines)))
         code = "\n".join(
@@ -67,7 +67,7 @@ class RecordingRunner:  # a pytest_markdown_docs._runners._Runner
             f"Error in code block:\n{fence}\n{code}\n{fence}\n"
             f"Traceback (most recent call last):\n" + "\n".join(shown) + f"\n{excinfo.exconly()}\n"
         )
-        return text if len(text) <= MAX_REPORT else cap_middle(text)
+        return failure_report(text, *where, message)
 
     def runtest(self, test: Any, args: dict[str, Any], **options: Any) -> None:
         """Run a block, then compare its output with the record (or keep it to write).
