@@ -14,7 +14,7 @@ import pytest
 
 from notesite import model
 from notesite import outputs as _outputs
-from notesite.execution import TIMEOUT, BlockTimeout, timeout_of
+from notesite.execution import TIMEOUT, BlockTimeout
 from notesite.kernel import PageProcess, PageProcessError, Request
 from notesite.runner import provenance
 from notesite.runner.located import located
@@ -97,7 +97,7 @@ class RecordingRunner:  # a pytest_markdown_docs._runners._Runner
         root = state.project.root if state.project else None
         run = state.page(Path(test.source_path))
         block = run.block(test.start_line) if run is not None else None
-        timeout = timeout_of(block.options) if block is not None else TIMEOUT
+        timeout = block.options.time_limit(TIMEOUT) if block is not None else TIMEOUT
         where = f"{state.shown(Path(filename))}:{test.start_line}"
         strict = run is None or block is None or state.strict(run)
         if run is not None and block is not None and (reason := block.parse_error) is not None:
