@@ -11,7 +11,7 @@ from notesite.model import PageError, fence_options, is_site_option, parse_optio
 def test_the_site_s_options_are_read_into_one_record() -> None:
     options = parse_options("python continuation fixture:cuda fixture:tmp_path timeout=120")
     assert options.lang == "python"
-    assert options.continuation and options.cuda and not options.notest
+    assert (options.continuation, options.cuda, options.notest) == (True, True, False)
     assert options.fixtures == ("cuda", "tmp_path")
     assert options.time_limit(TIMEOUT) == 120.0
     assert parse_options("python").time_limit(TIMEOUT) == TIMEOUT
