@@ -19,6 +19,7 @@ from notesite.safety import markdown_text
 from notesite.sync.compare import (
     ADDED,
 )
+from notesite.sync.nav import post_date
 from notesite.sync.paging import intro_lines, read_original, whole_header
 from notesite.sync.place import python_without_language
 from notesite.sync.plan import Event, Plan
@@ -136,8 +137,8 @@ def _plan_new_page(project: Project, new: Post, source: str, slug: str) -> Plan:
         at += len(render_unit(unit, section=False))
     texts = _chained({src: "\n".join([*header, *render_units(units, section=False)]) + "\n"})
     config = (project.root / CONFIG).read_text(encoding="utf-8")
-    plan = Plan(new, None, texts, [], [src], add_nav_entry(config, nav_label(new), src), {},
-                events, [])  # fmt: skip
+    config_text = add_nav_entry(config, nav_label(new), src, post_date(new))
+    plan = Plan(new, None, texts, [], [src], config_text, {}, events, [])
     plan.original_path = project.originals_dir / source
     plan.unrun = unrun
     verify_text(plan, {})
@@ -186,7 +187,17 @@ def _plan_new_sections(project: Project, new: Post, source: str, slug: str) -> P
         texts[src] = "\n".join([*header, *body]) + "\n"
     texts = _chained(texts)
     config = (project.root / CONFIG).read_text(encoding="utf-8")
-    plan = Plan(new, None, texts, [], nav, add_nav(config, nav_label(new), nav), {}, events, [])
+    plan = Plan(
+        new,
+        None,
+        texts,
+        [],
+        nav,
+        add_nav(config, nav_label(new), nav, post_date(new)),
+        {},
+        events,
+        [],
+    )
     plan.original_path = project.originals_dir / source
     plan.unrun = unrun
     plan.index = parse_page(texts[index], index)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import replace
+from datetime import date as Date
 from typing import Any
 
 import yaml
@@ -20,6 +21,7 @@ from notesite.model import (
     slugify,
 )
 from notesite.project import CONFIG, Project
+from notesite.sync.nav import place_in_notes
 from notesite.sync.post import Post, SyncError
 
 NAV_ENTRY = re.compile(r"^(?P<indent>\s*)-\s+(?:(?P<title>.+?):\s+)?(?P<path>\S+\.md)\s*$")
@@ -130,32 +132,14 @@ def rewrite_nav(config: str, old: list[str], new: list[str]) -> str:
     return "".join(lines)
 
 
-def _after_the_notes(lines: list[str]) -> tuple[int, str]:
-    """Where a new post's nav goes, and at which indent.
-
-    After the last ``notes/`` entry (a post's section included), at the indent of the
-    notes' own entries: a new post is never nested inside the section of the post before it.
+def add_nav(config: str, title: str, pages: list[str], day: Date | None = None) -> str:
+    """mkdocs.yml with a nav section for a new post, under its year and month (:mod:`.nav`).
 
     Raises:
-        SyncError: If the nav has no ``notes/`` entry.
+        SyncError: If the nav has no ``notes/`` entry to put it with.
     """
-    found = [
-        (i, m)
-        for i, line in enumerate(lines)
-        if (m := NAV_ENTRY.match(line.rstrip("\n"))) and m["path"].startswith("notes/")
-    ]
-    if not found:
-        raise SyncError(f"{CONFIG}: expected a nav with the notes' pages (- notes/….md), got none")
-    return found[-1][0] + 1, found[0][1]["indent"]
-
-
-def add_nav(config: str, title: str, pages: list[str]) -> str:
-    """mkdocs.yml with a nav section for a new post, after the last ``notes/`` entry."""
-    lines = config.splitlines(keepends=True)
-    at, indent = _after_the_notes(lines)
-    block = [f"{indent}- {nav_title(title)}:\n"] + [f"{indent}    - {p}\n" for p in pages]
-    lines[at:at] = block
-    return "".join(lines)
+    block = [f"- {nav_title(title)}:\n"] + [f"    - {p}\n" for p in pages]
+    return place_in_notes(config, block, day)
 
 
 def nav_label(post: Post) -> str:
@@ -164,16 +148,13 @@ def nav_label(post: Post) -> str:
     return f"{post.title} ({date})" if date else post.title
 
 
-def add_nav_entry(config: str, label: str, page: str) -> str:
-    """mkdocs.yml with a nav entry ``label: page`` (a post on one page) after the last note.
+def add_nav_entry(config: str, label: str, page: str, day: Date | None = None) -> str:
+    """mkdocs.yml with a nav entry ``label: page`` (a post on one page), under its year and month.
 
     Raises:
-        SyncError: If the nav has no ``notes/`` entry to put it after.
+        SyncError: If the nav has no ``notes/`` entry to put it with.
     """
-    lines = config.splitlines(keepends=True)
-    at, indent = _after_the_notes(lines)
-    lines[at:at] = [f"{indent}- {nav_title(label)}: {page}\n"]
-    return "".join(lines)
+    return place_in_notes(config, [f"- {nav_title(label)}: {page}\n"], day)
 
 
 def retitle_nav_entry(config: str, page: str, label: str) -> str | None:
