@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from notesite import outputs as _outputs
+from notesite.highlight import compact
 from notesite.model import (
     CHECKED,
     CHECKED_ON_CUDA,
@@ -771,6 +772,7 @@ def as_written_html(page: Page, project: Project) -> str:
     body = markdown.Markdown(extensions=names, extension_configs=configs).convert(
         "\n".join(_in_author_form(rebuild_page(page), page, project))
     )
+    body = compact(body)  # as the page's own blocks (the extension is not run here)
     # A relative link of the post leads to another post of its blog, which the site does not
     # hold: its words are kept, the link (which would lead nowhere here) is not.
     body = RELATIVE_LINK.sub(
