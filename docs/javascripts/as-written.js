@@ -49,7 +49,29 @@
     target.scrollIntoView();
   }
 
+  // A block of the author's that the page shows too comes as text (data-ptn-same, see
+  // notesite.highlight): it takes the colours of the page's own block of the same code.
+  function colour() {
+    var author = document.querySelector(".ptn-as-written");
+    if (!author) return;
+    var same = author.querySelectorAll("code[data-ptn-same]");
+    if (!same.length) return;
+    var shown = new Map();
+    document.querySelectorAll("article div.highlight pre > code").forEach(function (code) {
+      if (!code.closest(".ptn-as-written") && !shown.has(code.textContent)) {
+        shown.set(code.textContent, code);
+      }
+    });
+    same.forEach(function (code) {
+      var page = shown.get(code.textContent);
+      if (!page) return;
+      code.innerHTML = page.innerHTML;
+      code.removeAttribute("data-ptn-same");
+    });
+  }
+
   function setUp() {
+    colour();
     var stored = null;
     try { stored = window.localStorage.getItem(KEY); } catch (error) { /* private mode */ }
     apply(stored === "on");

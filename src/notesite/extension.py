@@ -47,7 +47,7 @@ from markdown.util import AtomicString
 from notesite import matrix, site
 from notesite.errors import InputError
 from notesite.fidelity import post_source, post_title
-from notesite.highlight import compact
+from notesite.highlight import compact, share_with_page
 from notesite.model import (
     CPU_LESSON,
     ERRATUM_KIND,
@@ -719,8 +719,8 @@ class CompactCode(Postprocessor):
     """Each highlighted block's tokens as few spans as its colours need (:mod:`.highlight`)."""
 
     def run(self, text: str) -> str:
-        """The page's HTML, its highlighted blocks compacted."""
-        return compact(text)
+        """The page's HTML, its highlighted blocks compacted, As written's shared."""
+        return share_with_page(compact(text))
 
 
 #: A bracketed number followed by a space and a link: a citation's number, as in

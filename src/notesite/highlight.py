@@ -18,6 +18,11 @@ shows a name in the code's own colour. So, in each highlighted block:
 The text of a block is untouched, byte for byte: what a reader reads, copies and searches
 is the same. ``tests/notesite/test_highlight.py`` checks the table below against the theme's
 stylesheets (Material's and Zensical's), so a theme that colours a type otherwise fails it.
+
+The "As written" view (:func:`notesite.site.as_written_html`) repeats the page's code: each of
+its blocks that the page shows too, token for token, comes as text only, marked
+``data-ptn-same``; ``docs/javascripts/as-written.js`` gives it the colours of the page's own
+block. Its words are in the HTML either way, for search and for a reader without scripts.
 """
 
 from __future__ import annotations
@@ -105,3 +110,33 @@ def compact(html: str) -> str:
     'x <span class="o">=</span> <span class="m">1</span></code></pre></div>'
     """
     return BLOCK.sub(lambda m: m[1] + compact_code(m[2]) + m[3], html)
+
+
+#: Where a note page's "As written" view begins: it ends the page's HTML.
+AS_WRITTEN = '<section class="ptn-as-written"'
+#: The start of a block's code, after Pygments' empty span.
+CODE = re.compile(r"^(<span></span>)?<code>")
+
+
+def share_with_page(html: str) -> str:
+    """HTML whose "As written" blocks that the page shows too are text, to take its colours.
+
+    >>> block = '<div class="highlight"><pre><code><span class="k">if</span> x</code></pre></div>'
+    >>> shared = share_with_page(block + '<section class="ptn-as-written">' + block)
+    >>> shared.split("<section")[1].removesuffix("</pre></div>")
+    ' class="ptn-as-written"><div class="highlight"><pre><code data-ptn-same>if x</code>'
+    """
+    at = html.find(AS_WRITTEN)
+    if at < 0:
+        return html
+    page, author = html[:at], html[at:]
+    shown = {match[2] for match in BLOCK.finditer(page)}
+
+    def plain(match: re.Match[str]) -> str:
+        code = match[2]
+        text = TOKEN.sub(lambda token: token[2], code)
+        if code not in shown or "<span" in CODE.sub("", text) or not CODE.match(text):
+            return match[0]
+        return match[1] + CODE.sub(lambda m: (m[1] or "") + "<code data-ptn-same>", text) + match[3]
+
+    return page + BLOCK.sub(plain, author)
