@@ -185,30 +185,63 @@ def _builders() -> list[object]:
     ]
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize("builder", _builders())
-def test_a_page_carries_the_nav_of_its_own_post_only(root: Path, builder: list[str]) -> None:
-    """With the project's theme features, another post's pages are one link, not its nav."""
+def with_the_site_s_features(root: Path) -> None:
+    """The project's theme features (navigation.prune among them) in the fixture's config."""
     features = read_config(ROOT)["theme"]["features"]
     assert "navigation.prune" in features
     config = root / "mkdocs.yml"
     theme = "theme:\n  name: material\n  features:\n" + "".join(f"    - {f}\n" for f in features)
     config.write_text(theme + config.read_text(encoding="utf-8"), encoding="utf-8")
+
+
+def nav_links(root: Path, builder: list[str], here: str) -> list[str]:
+    """Build with ``builder``; the pages the primary nav of the page at ``here`` links to."""
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    shutil.rmtree(root / "site", ignore_errors=True)
     done = subprocess.run(
         [*builder, "-f", "mkdocs.yml"], cwd=root, env=env, capture_output=True, text=True,
         timeout=300,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
-    html = (root / "site" / "notes" / "gru" / "compared" / "index.html").read_text("utf-8")
-    soup = BeautifulSoup(html, "html.parser")
-    nav = soup.select_one("nav.md-nav--primary")
+    html = (root / "site" / here / "index.html").read_text("utf-8")
+    nav = BeautifulSoup(html, "html.parser").select_one("nav.md-nav--primary")
     assert nav is not None
-    here = "notes/gru/compared/"
-    hrefs = {posixpath.normpath(posixpath.join(here, str(a.get("href")))) for a in nav.select("a")}
+    return [
+        posixpath.normpath(posixpath.join(here, str(a.get("href")).split("#")[0]))
+        for a in nav.select("a")
+    ]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("builder", _builders())
+def test_a_page_carries_the_nav_of_its_own_post_only(root: Path, builder: list[str]) -> None:
+    """With the project's theme features, another post's pages are one link, not its nav."""
+    with_the_site_s_features(root)
+    hrefs = set(nav_links(root, builder, "notes/gru/compared"))
     assert {"notes/gru", "notes/gru/compared"} <= hrefs  # its own post, open
     assert "notes/lstm" in hrefs  # the other post: one link
     assert not hrefs & {"notes/lstm/cells", "notes/lstm/gates"}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("builder", _builders())
+def test_a_page_s_nav_does_not_grow_with_the_number_of_posts(
+    root: Path, builder: list[str]
+) -> None:
+    """The nav of a page holds the years, the months of its year and the posts of its month:
+    nine more posts of another month leave it as it was, and a flat nav would grow by nine."""
+    with_the_site_s_features(root)
+    add(root, "2021-05-01-old.md", "---\ntitle: Old notes\n---\n\n## A\n\nOld.\n")
+    before = nav_links(root, builder, "notes/gru/compared")
+    assert "notes/old" in before  # 2021: one link, to its first post
+    for day in range(2, 11):
+        add(root, f"2021-05-{day:02}-more.md", f"---\ntitle: More {day}\n---\n\n## A\n\nMore.\n")
+    assert len(Project.at(root).note_pages) == 2 + 3 + 10  # the seed's pages, 12 posts' pages
+    assert nav_links(root, builder, "notes/gru/compared") == before
+    # A page of May 2021 lists its month's posts, and not the pages of the 2022 posts.
+    may = set(nav_links(root, builder, "notes/more-2021-05-05"))
+    assert {"notes/old", "notes/more", "notes/more-2021-05-10"} <= may
+    assert not may & {"notes/gru/compared", "notes/lstm/cells"}
 
 
 def test_a_post_s_title_and_tags_are_listed_as_text(root: Path) -> None:

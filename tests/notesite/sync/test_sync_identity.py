@@ -59,11 +59,21 @@ def test_two_posts_of_one_title_come_in_and_sync_each_on_its_own(fixture: Fixtur
     assert first.written
     assert second.written
     fixture.gate()
-    notes = nav_notes(fixture)
-    assert {"Deep Learning - Neural Machine Translation (2022-04-04)": "notes/nmt.md"} in notes
-    assert {
-        "Deep Learning - Neural Machine Translation (2022-04-07)": "notes/nmt-2022-04-07.md"
-    } in notes
+    # Under their year and month, in date order, told apart by their dates.
+    assert nav_notes(fixture)[-1] == {
+        "2022": [
+            {
+                "April": [
+                    {"Deep Learning - Neural Machine Translation (2022-04-04)": "notes/nmt.md"},
+                    {
+                        "Deep Learning - Neural Machine Translation (2022-04-07)": (
+                            "notes/nmt-2022-04-07.md"
+                        )
+                    },
+                ]
+            }
+        ]
+    }
     originals = sorted(p.name for p in (fixture.root / "notes-original").iterdir())
     assert originals == ["2022-04-04-nmt.markdown", "2022-04-07-nmt.markdown", ORIGINAL]
     # Each is its own post: a re-sync changes nothing; an edit lands on its own page only.
@@ -173,7 +183,9 @@ def test_a_post_is_one_page_with_its_sections_as_headings(fixture: Fixture) -> N
         "---\n\n# Kettles\n\n<!-- ptnotes:post -->\n\nAbout kettles.\n\n## Water\n\nIt boils."
         "\n\n### Hot\n\nVery.\n\n## Lids\n\nA lid.\n"
     )
-    assert {"Kettles (2021-03-04)": "notes/kettles.md"} in nav_notes(fixture)
+    assert nav_notes(fixture)[-1] == {
+        "2021": [{"March": [{"Kettles (2021-03-04)": "notes/kettles.md"}]}]
+    }
     assert (fixture.root / "docs" / "notebooks" / "kettles.ipynb").is_file()
     # An edit lands on the page, and the same version again changes nothing.
     edited = write_post(
