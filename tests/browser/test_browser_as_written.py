@@ -89,6 +89,13 @@ def check_as_written(
         key = (source, None)  # a post on one page
     assert key in sections, f"{note.src_uri}: expected a section {key} in the originals"
     assert author == sections[key], note.src_uri
+    # The author's blocks that the page shows too came as text: they have its colours now.
+    assert page.locator("section.ptn-as-written code[data-ptn-same]").count() == 0
+    coloured = page.evaluate(
+        """() => [...document.querySelectorAll('section.ptn-as-written div.highlight code')]
+                 .map(code => code.querySelector('span[class]') !== null)"""
+    )
+    assert all(coloured), note.src_uri
 
 
 def test_as_written_shows_the_original_section_and_persists(
