@@ -12,12 +12,14 @@ table:
 - claims by status (checked, corrected, not a claim, not yet checked);
 - sync seconds per post (mean and max);
 - ``mkdocs build`` seconds, in all and per page, and its warnings;
-- HTML KB per note page (max and median), as built, before compression, and the most of
-  it that the navigation takes;
+- HTML KB per note page (max and median), as built, before compression, the most of it
+  that the navigation takes, and the pages over 100 KB (the largest named);
 - ``pytest docs/`` seconds (and its outcome; stopped after ``--pytest-limit`` seconds).
 
 Run from the repository root: ``python benchmarks/bench_series.py DIR`` (or ``make
-bench-series DIR=...``). ``--project`` measures another project than this repository.
+bench-series DIR=...``). ``--project`` measures another project than this repository;
+``--twice`` brings each post in twice, the second time as a post of the next day (its file
+name's and front matter's date), for a site of twice as many posts.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ import tempfile
 import time
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from pathlib import Path
 
 from notesite.sync.series import expand
@@ -58,6 +61,7 @@ class Measure:
     build_pages: int = 0
     build_warnings: int = 0
     html_kb: list[float] = field(default_factory=list)
+    largest: str = ""
     nav_kb: list[float] = field(default_factory=list)
     pytest_seconds: float = 0.0
     pytest_outcome: str = ""
@@ -155,6 +159,8 @@ def measure_site(measure: Measure, root: Path, expected_posts: int, pytest_limit
         html = built / "index.html"
         if html.is_file():
             measure.html_kb.append(html.stat().st_size / 1024)
+            if measure.html_kb[-1] == max(measure.html_kb):
+                measure.largest = src
             measure.nav_kb.append(_nav_kb(html))
     command = [sys.executable, "-m", "pytest", "docs/", "-q", "-p", "no:cacheprovider"]
     command += ["-p", "no:randomly", "-n", "0"]
@@ -180,6 +186,38 @@ def _kb(values: list[float], how: str) -> str:
     if not values:
         return "-"
     return f"{(max(values) if how == 'max' else statistics.median(values)):.0f}"
+
+
+#: The most HTML a note page may have, before compression (100 KB).
+PAGE_LIMIT_KB = 100
+
+
+def _over(measure: Measure) -> str:
+    return str(sum(1 for kb in measure.html_kb if kb > PAGE_LIMIT_KB))
+
+
+def twice(posts: list[Path], folder: Path) -> list[Path]:
+    """Each post, and a copy of it as a post of the next day, in ``folder``.
+
+    The copy's file name and front matter (``date:``) carry the next day, where they have a
+    date; a post without one is copied under the name ``<stem>-again``.
+    """
+    out = []
+    for post in posts:
+        text = post.read_text(encoding="utf-8")
+        dated = re.match(r"^(\d{4}-\d{2}-\d{2})-(.*)$", post.name)
+        if dated is not None:
+            day = date.fromisoformat(dated[1])
+            after = (day + timedelta(days=1)).isoformat()
+            name = f"{after}-{dated[2]}"
+            text = re.sub(r"^(date:\s*['\"]?)\d{4}-\d{2}-\d{2}", rf"\g<1>{after}", text,
+                          count=1, flags=re.MULTILINE)  # fmt: skip
+        else:
+            name = f"{post.stem}-again{post.suffix}"
+        shutil.copy2(post, folder / post.name)
+        (folder / name).write_text(text, encoding="utf-8")
+        out += [folder / post.name, folder / name]
+    return sorted(out)
 
 
 def table(today: Measure, series: Measure) -> str:
@@ -211,6 +249,8 @@ def table(today: Measure, series: Measure) -> str:
         ("HTML KB per note page, median", _kb(today.html_kb, "median"),
          _kb(series.html_kb, "median")),
         ("of which navigation, KB, max", _kb(today.nav_kb, "max"), _kb(series.nav_kb, "max")),
+        ("note pages over 100 KB", _over(today), _over(series)),
+        ("the largest note page", today.largest or "-", series.largest or "-"),
         ("pytest docs/ s", f"{today.pytest_seconds:.1f}", f"{series.pytest_seconds:.1f}"),
         ("pytest docs/ outcome", today.pytest_outcome, series.pytest_outcome),
     ]  # fmt: skip
@@ -228,6 +268,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--pytest-limit", type=float, default=600, help="seconds pytest docs/ may run on each"
     )
+    parser.add_argument(
+        "--twice", action="store_true", help="each post twice: also as a post of the next day"
+    )
     args = parser.parse_args(argv)
     if not (args.project / "mkdocs.yml").is_file():
         print(f"error: expected --project with mkdocs.yml, got {args.project}", file=sys.stderr)
@@ -240,6 +283,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: expected posts (.md, .markdown) in {args.dir}, got none", file=sys.stderr)
         return 2
     with tempfile.TemporaryDirectory(prefix="bench-series-") as tmp:
+        if args.twice:
+            (Path(tmp) / "posts").mkdir()
+            posts = twice(posts, Path(tmp) / "posts")
         today = Measure("today's site")
         series = Measure("with the series")
         for measure in (today, series):

@@ -35,7 +35,7 @@ def test_the_benchmark_prints_both_sites_side_by_side(tmp_path: Path) -> None:
         (posts / f"2022-03-0{day}-{title.lower()}.markdown").write_text(text, encoding="utf-8")
     done = subprocess.run(
         [sys.executable, str(SCRIPT), str(posts), "--project", str(project),
-         "--pytest-limit", "60"],
+         "--pytest-limit", "60", "--twice"],
         cwd=tmp_path, capture_output=True, text=True, timeout=300,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
@@ -45,9 +45,12 @@ def test_the_benchmark_prints_both_sites_side_by_side(tmp_path: Path) -> None:
         if line.startswith("| ")
         for cells in [[c.strip() for c in line.strip("|").split("|")]]
     }
-    assert rows["posts whole (every word on its pages)"] == ["1/1", "3/3"]
-    assert rows["note pages"] == ["3", "5"]  # a post is one page
+    # Each post twice (--twice): also as a post of the next day.
+    assert rows["posts whole (every word on its pages)"] == ["1/1", "5/5"]
+    assert rows["note pages"] == ["3", "7"]  # a post is one page
     assert rows["posts the sync refused"] == ["-", "0"]
     assert float(rows["HTML KB per note page, max"][1]) > 0
+    assert rows["note pages over 100 KB"] == ["0", "0"]
+    assert rows["the largest note page"][1].startswith("notes/")
     assert rows["build warnings"] == ["0", "0"]
     assert "pytest docs/ s" in rows
