@@ -202,3 +202,59 @@ def place_in_notes(config: str, block: list[str], day: Date | None) -> str:
 
 def _is_year(title: str | None) -> bool:
     return title is not None and re.fullmatch(r"\d{4}", title) is not None
+
+
+def _parents(lines: list[str], at: int) -> list[int]:
+    """The lines of the sections that hold the nav line ``at``, innermost first."""
+    found, indent = [], _indent(lines[at])
+    for i in range(at - 1, -1, -1):
+        if _quiet(lines[i]) or _indent(lines[i]) >= indent:
+            continue
+        if SECTION.match(lines[i].rstrip("\n")) is None:
+            break
+        found.append(i)
+        indent = _indent(lines[i])
+    return found
+
+
+def _title(line: str) -> str | None:
+    item = _items([line], 0, 1, _indent(line))
+    return item[0].title if item else None
+
+
+def move_to_its_month(config: str, page: str, day: Date | None, was: Date | None) -> str | None:
+    """mkdocs.yml with a post whose date changed moved to its new year and month.
+
+    ``page`` is the post's first page (its page, or its index); the post's nav block is its
+    entry, or the section of a split post. Only a post that stands under the year and month
+    of its former date ``was`` moves; a month or year left empty goes. None: nothing moves.
+    """
+    if day is None or was is None or group_titles(day) == group_titles(was):
+        return None
+    lines = config.splitlines(keepends=True)
+    entry = next(
+        (i for i, line in enumerate(lines) if re.search(rf"(?:^|\s){re.escape(page)}\s*$", line)),
+        None,
+    )
+    if entry is None:
+        return None
+    parents = _parents(lines, entry)
+    titles = [_title(lines[i]) for i in parents]
+    year, month = group_titles(was)
+    if titles[:2] != [month, year]:  # a split post: its own section holds the entry
+        if titles[1:3] != [month, year]:
+            return None
+        entry, parents = parents[0], parents[1:]
+    indent = _indent(lines[entry])
+    end = entry + 1
+    while end < len(lines) and (_quiet(lines[end]) or _indent(lines[end]) > indent):
+        end += 1
+    while end > entry + 1 and _quiet(lines[end - 1]):
+        end -= 1
+    block = [line[indent:] for line in lines[entry:end]]
+    del lines[entry:end]
+    for section in parents[:2]:  # the month, then the year, where nothing is left in it
+        after = lines[section + 1] if section + 1 < len(lines) else ""
+        if not after.strip() or _indent(after) <= _indent(lines[section]):
+            del lines[section]
+    return place_in_notes("".join(lines), block, day)

@@ -30,6 +30,7 @@ from notesite.sync.compare import (
     compare_posts,
 )
 from notesite.sync.identity import original_of
+from notesite.sync.nav import move_to_its_month, post_date
 from notesite.sync.new_post import plan_new_post
 from notesite.sync.paging import (
     check_same_paging,
@@ -308,6 +309,9 @@ def plan_sync(project: Project, new: Post, *, new_post: bool = False) -> Plan:
             renamed = rename_nav_section(config, nav_label(old), nav_label(new))
             renamed = renamed or rename_nav_section(config, old.title, nav_label(new))
             config_text = renamed or config_text
+    # A post whose date changed goes to its new year and month.
+    config = config_text or (project.root / CONFIG).read_text(encoding="utf-8")
+    config_text = move_to_its_month(config, nav[0], post_date(new), post_date(old)) or config_text
     plan = Plan(new, old, texts, removed_pages, nav, config_text, {}, events, flags)
     plan.original_path = project.originals_dir / name
     plan.reverify, plan.unrun = reverify, unrun

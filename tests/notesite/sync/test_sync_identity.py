@@ -197,6 +197,21 @@ def test_a_post_is_one_page_with_its_sections_as_headings(fixture: Fixture) -> N
     assert fixture.sync(edited).written == []
 
 
+def test_a_post_whose_date_changes_moves_in_the_nav(fixture: Fixture) -> None:
+    text = "---\ntitle: Kettles\ndate: 2021-03-04\n---\n\n## Water\n\nIt boils.\n"
+    add(fixture, "kettles.md", text)
+    assert nav_notes(fixture)[-1] == {
+        "2021": [{"March": [{"Kettles (2021-03-04)": "notes/kettles.md"}]}]
+    }
+    later = write_post(fixture, "kettles.md", text.replace("2021-03-04", "2022-01-05"))
+    assert "mkdocs.yml" in fixture.sync(later).written
+    assert nav_notes(fixture)[3:] == [
+        {"2022": [{"January": [{"Kettles (2022-01-05)": "notes/kettles.md"}]}]}
+    ]
+    fixture.gate()
+    assert fixture.sync(later).written == []
+
+
 def test_a_post_without_a_section_is_one_page_whatever_its_setting(fixture: Fixture) -> None:
     add(fixture, "short.md", "---\ntitle: Short\npages: sections\n---\n\nOnly a paragraph.\n")
     fixture.gate()

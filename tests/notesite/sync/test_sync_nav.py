@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 import yaml
 
-from notesite.sync.nav import group_titles, place_in_notes, post_date
+from notesite.sync.nav import group_titles, move_to_its_month, place_in_notes, post_date
 from notesite.sync.post import SyncError, read_post
 from notesite.sync.write import add_nav, add_nav_entry
 
@@ -118,3 +118,34 @@ def test_a_post_s_date_is_its_front_matter_s_else_its_file_name_s() -> None:
     )
     assert post_date(read_post("---\ntitle: T\ndate: soon\n---\n\n## A\n\nx\n", "c.md")) is None
     assert group_titles(date(2022, 12, 1)) == ("2022", "December")
+
+
+def test_a_post_whose_date_changes_moves_to_its_new_month() -> None:
+    config = add_nav(CONFIG, "K (2022-03-04)", ["notes/k/index.md", "notes/k/a.md"],
+                     date(2022, 3, 4))  # fmt: skip
+    config = add_nav_entry(config, "L (2022-04-05)", "notes/l.md", date(2022, 4, 5))
+    # The split post to April: March, now empty, goes; its section moves whole.
+    moved = move_to_its_month(config, "notes/k/index.md", date(2022, 4, 1), date(2022, 3, 4))
+    assert moved is not None
+    assert notes(moved)[2:] == [
+        {
+            "2022": [
+                {
+                    "April": [
+                        {"K (2022-03-04)": ["notes/k/index.md", "notes/k/a.md"]},
+                        {"L (2022-04-05)": "notes/l.md"},
+                    ]
+                }
+            ]
+        }
+    ]
+    # The one-page post to another year: its year, now empty, goes too.
+    again = move_to_its_month(moved, "notes/l.md", date(2019, 1, 2), date(2022, 4, 5))
+    assert again is not None
+    assert notes(again)[2:] == [
+        {"2019": [{"January": [{"L (2022-04-05)": "notes/l.md"}]}]},
+        {"2022": [{"April": [{"K (2022-03-04)": ["notes/k/index.md", "notes/k/a.md"]}]}]},
+    ]
+    # The same month, or a post that is not under its former month: nothing moves.
+    assert move_to_its_month(again, "notes/l.md", date(2019, 1, 30), date(2019, 1, 2)) is None
+    assert move_to_its_month(CONFIG, "notes/misc.md", date(2019, 1, 2), date(2020, 1, 2)) is None
