@@ -113,8 +113,9 @@ def _items(lines: list[str], start: int, end: int, indent: int) -> list[_Item]:
 def _notes_list(lines: list[str]) -> tuple[int, int, int]:
     """The list of the Notes section in the nav: its first and end line, and its items' indent.
 
-    The list holds the first ``notes/`` entry, at that entry's indent: a new post is never
-    nested inside the section of another post.
+    The list of the nav's section (the Notes tab) that holds the first ``notes/`` entry, or
+    the nav's own list: a new post is never nested inside the section of another post, a
+    year or a month.
 
     Raises:
         SyncError: If the nav has no ``notes/`` entry.
@@ -122,18 +123,22 @@ def _notes_list(lines: list[str]) -> tuple[int, int, int]:
     found = [i for i, line in enumerate(lines) if NOTE_ENTRY.match(line.rstrip("\n"))]
     if not found:
         raise SyncError(f"{CONFIG}: expected a nav with the notes' pages (- notes/….md), got none")
-    indent = _indent(lines[found[0]])
+    first = found[0]
+    parents = _parents(lines, first)
+    if parents:  # the first item of the nav's section (the Notes tab) that holds the entry
+        first = next(i for i in range(parents[-1] + 1, len(lines)) if not _quiet(lines[i]))
+    indent = _indent(lines[first])
 
     def inside(i: int) -> bool:
         return _quiet(lines[i]) or _indent(lines[i]) >= indent
 
-    start = found[0]
+    start = first
     while start > 0 and inside(start - 1):
         start -= 1
-    end = found[0]
+    end = first
     while end < len(lines) and inside(end):
         end += 1
-    while end > found[0] + 1 and _quiet(lines[end - 1]):
+    while end > first + 1 and _quiet(lines[end - 1]):
         end -= 1
     return start, end, indent
 

@@ -187,17 +187,8 @@ def _plan_new_sections(project: Project, new: Post, source: str, slug: str) -> P
         texts[src] = "\n".join([*header, *body]) + "\n"
     texts = _chained(texts)
     config = (project.root / CONFIG).read_text(encoding="utf-8")
-    plan = Plan(
-        new,
-        None,
-        texts,
-        [],
-        nav,
-        add_nav(config, nav_label(new), nav, post_date(new)),
-        {},
-        events,
-        [],
-    )
+    config_text = add_nav(config, nav_label(new), nav, post_date(new))
+    plan = Plan(new, None, texts, [], nav, config_text, {}, events, [])
     plan.original_path = project.originals_dir / source
     plan.unrun = unrun
     plan.index = parse_page(texts[index], index)

@@ -149,3 +149,21 @@ def test_a_post_whose_date_changes_moves_to_its_new_month() -> None:
     # The same month, or a post that is not under its former month: nothing moves.
     assert move_to_its_month(again, "notes/l.md", date(2019, 1, 30), date(2019, 1, 2)) is None
     assert move_to_its_month(CONFIG, "notes/misc.md", date(2019, 1, 2), date(2020, 1, 2)) is None
+
+
+@pytest.mark.parametrize(
+    "nav",
+    [
+        # The Notes tab holds grouped posts only, its first a split post.
+        "  - Home: index.md\n  - Notes:\n      - '2022':\n          - 'March':\n"
+        "              - 'K (2022-03-01)':\n                  - notes/k/index.md\n",
+        # No tabs: the notes are items of the nav itself.
+        "  - notes/index.md\n",
+    ],
+    ids=["grouped-only", "no-tabs"],
+)
+def test_a_new_year_goes_into_the_notes_list_not_into_another_post(nav: str) -> None:
+    config = place_in_notes(f"nav:\n{nav}", *entry("L", "2023-01-02", "notes/l.md"))
+    loaded = yaml.safe_load(config)["nav"]
+    listed = loaded[1]["Notes"] if "Home" in str(loaded[0]) else loaded
+    assert listed[-1] == {"2023": [{"January": [{"L (2023-01-02)": "notes/l.md"}]}]}
