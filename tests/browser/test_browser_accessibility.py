@@ -290,18 +290,30 @@ def test_a_page_of_each_kind_loads_cleanly_and_has_no_accessibility_violation(
         pytest.fail(findings.report(), pytrace=False)
 
 
+#: Whether the search dialog lists the results of ``term``, and none of another query: with
+#: search.highlight, a result's link carries the query that found it (a page's own link may
+#: carry none).
+SHOWS_RESULTS_OF = """term => {
+    const queries = [...document.querySelectorAll('.md-search-result__link')]
+        .map(link => new URL(link.href).searchParams.get('h'));
+    return queries.includes(term) && queries.every(query => query === term || query === '');
+}"""
+
+
 def test_the_search_dialog_with_results_has_no_accessibility_violation(
     browse: Callable[..., Browsing], site: Site
 ) -> None:
     findings = Findings()
     for scheme in SCHEMES:
         page = tab(browse, scheme, "desktop")
-        for term in SEARCH_TERMS:
-            goto(page, site("notes/"))
-            search = page.locator(".md-search__input")
+        goto(page, site("notes/"))
+        search = page.locator(".md-search__input")
+        for term in SEARCH_TERMS:  # one search after the other, as a reader refines one
             search.click()
+            search.fill("")
             search.press_sequentially(term, delay=40)  # Material's search listens for keyup
-            page.locator(".md-search-result__item").first.wait_for()
+            # The results of this term, not of the one before: each link highlights the query.
+            page.wait_for_function(SHOWS_RESULTS_OF, arg=term)
             page.wait_for_load_state("networkidle")
             findings.check(page, (scheme, "desktop", f"notes/, searched for {term!r}"))
 
