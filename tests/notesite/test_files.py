@@ -149,6 +149,7 @@ def test_staged_files_without_a_journal_are_dropped(project: Path) -> None:
     assert tree(project) == before
 
 
+@pytest.mark.slow  # syncs a project in a subprocess
 def test_a_killed_sync_leaves_the_project_as_before_or_as_after(
     tmp_path: Path, project: Path
 ) -> None:

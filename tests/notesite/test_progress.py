@@ -324,6 +324,7 @@ def test_a_citation_number_before_a_link_is_text() -> None:
     )
 
 
+@pytest.mark.slow  # pytest on a page, in-process, with the nondeterminism probe
 def test_addresses_are_normalised_only_where_runs_show_them_to_vary(
     pytester: pytest.Pytester,
 ) -> None:

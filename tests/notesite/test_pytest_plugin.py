@@ -241,6 +241,7 @@ assert torch.initial_seed() != 1, "seed leaked"
 """
 
 
+@pytest.mark.slow  # pytest on a page, in-process
 @pytest.mark.parametrize("reverse", [False, True], ids=["file-order", "reversed"])
 def test_the_fixture_stops_a_planted_leak(pytester: pytest.Pytester, reverse: bool) -> None:
     setup(pytester)
@@ -260,6 +261,7 @@ def test_without_the_plugin_the_planted_leak_fails(pytester: pytest.Pytester) ->
     result.stdout.fnmatch_lines(["*print options leaked*"])
 
 
+@pytest.mark.slow  # pytest docs/ in-process, each time
 @pytest.mark.parametrize(
     "order",
     [

@@ -98,6 +98,7 @@ def test_a_changed_front_matter_reaches_every_page(fixture: Fixture, replace: Re
         assert "  date: '2023-06-01 08:00'\n" in fixture.page(name)
 
 
+@pytest.mark.slow  # syncs a post and runs each new block
 def test_each_new_or_changed_block_runs_alone(fixture: Fixture, replace: Replace) -> None:
     blocks = (
         "- Four kinds of block:\n\n"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from conftest import Fixture
 
 from notesite.model import parse_page
@@ -48,6 +49,7 @@ def test_the_page_says_continuation_on_the_fences_that_need_it() -> None:
     assert parse_page(marked, "notes/post.md").blocks[1].continues == (1,)
 
 
+@pytest.mark.slow  # syncs a post and runs its blocks
 def test_a_new_post_s_blocks_run_as_its_reader_runs_them(fixture: Fixture) -> None:
     post = fixture.scratch / "2022-05-01-chain.md"
     post.write_text(

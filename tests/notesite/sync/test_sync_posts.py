@@ -293,6 +293,7 @@ Final words.
 """
 
 
+@pytest.mark.slow  # syncs a post and runs its blocks
 def test_a_readme_style_post_comes_in_whole(fixture: Fixture) -> None:
     post = fixture.scratch / "cheat-sheet.md"
     post.write_text(README, encoding="utf-8", newline="\r\n")
