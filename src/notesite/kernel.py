@@ -67,6 +67,8 @@ class Request:
     explain_asserts: bool = False
     #: Run with the random generators seeded otherwise (the nondeterminism probe).
     perturbed: bool = False
+    #: Run with the wall clock set ahead (:func:`notesite.runner.probes.shifted_clock`).
+    clock: bool = False
     #: Refuse network access while it runs.
     offline: bool = True
     #: The test process's warnings filters (pytest applies the project's policy there).
@@ -108,6 +110,7 @@ def _serve(
     os.chdir(scratch)
     from notesite import outputs
     from notesite.isolation import Baseline
+    from notesite.runner.probes import perturbed_generators, shifted_clock
     from notesite.verdicts import classify
 
     baseline = baseline or Baseline.take()
@@ -123,7 +126,11 @@ def _serve(
         try:
             with warnings.catch_warnings():
                 warnings.filters[:] = request.filters  # type: ignore[index]
-                with _offline(request.offline), _perturbed(request.perturbed):
+                with (
+                    _offline(request.offline),
+                    perturbed_generators(request.perturbed),
+                    shifted_clock(request.clock),
+                ):
                     stdout, result = outputs.run_block(
                         request.own, request.prefix, request.filename, request.namespace,
                         request.root, timeout=request.timeout, where=request.where,
@@ -205,30 +212,6 @@ class _offline:
             from pytest_socket import enable_socket
 
             enable_socket()
-
-
-class _perturbed:
-    """The random generators seeded unlike a fresh interpreter's (the nondeterminism probe)."""
-
-    def __init__(self, active: bool) -> None:
-        self.active = active
-
-    def __enter__(self) -> None:
-        if self.active:
-            import random
-            import sys
-
-            import torch
-
-            from notesite.runner.probes import PERTURBED_SEED
-
-            random.seed(PERTURBED_SEED)
-            if (numpy := sys.modules.get("numpy")) is not None:
-                numpy.random.seed(PERTURBED_SEED)
-            torch.default_generator.manual_seed(PERTURBED_SEED)
-
-    def __exit__(self, *exc: object) -> None:
-        return None
 
 
 class _Server:
