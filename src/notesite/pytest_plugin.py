@@ -8,11 +8,26 @@ then :class:`notesite.runner.plugin.NotesitePlugin` runs for the session (see
 
 from __future__ import annotations
 
+import math
+
 import pytest
 
 
+def _gib(text: str) -> float:
+    """``--memory-limit``'s value: a positive number of GiB, or 0 for none."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not (math.isfinite(value) and value >= 0):
+        raise pytest.UsageError(
+            f"expected --memory-limit to be a number of GiB (0: no limit), got {text!r}"
+        )
+    return value
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
-    """Add ``--notesite``, ``--update-outputs``, ``--release-results``, ``--record-provenance``."""
+    """Add notesite's options (``--notesite``, ``--update-outputs``, ``--memory-limit``, …)."""
     group = parser.getgroup("notesite")
     group.addoption(
         "--notesite",
@@ -38,6 +53,14 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         action="store_true",
         help="record where the blocks that passed were verified: device, torch, date "
         "(with --notesite)",
+    )
+    group.addoption(
+        "--memory-limit",
+        type=_gib,
+        default=None,
+        metavar="GIB",
+        help="the most memory a page's process may take, in GiB (0: no limit; default: half "
+        "of the machine's); a block that allocates past it fails naming the limit",
     )
 
 

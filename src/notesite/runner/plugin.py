@@ -27,6 +27,18 @@ DEVICES = [
 ]
 
 
+def _memory_limit(gib: float | None) -> int | None:
+    """A page process's memory limit in bytes: ``--memory-limit`` GiB (0: none), or the default.
+
+    The default is :func:`notesite.kernel.default_memory_limit` (half the machine's memory).
+    """
+    from notesite.kernel import default_memory_limit
+
+    if gib is None:
+        return default_memory_limit()
+    return int(gib * 2**30) or None
+
+
 def hands_out_tests(config: pytest.Config) -> bool:
     """Whether this process is pytest-xdist's controller, which hands the tests to workers."""
     distributing = getattr(config.option, "dist", "no") != "no"
@@ -49,6 +61,7 @@ class NotesitePlugin:
             update=update,
             provenance=bool(config.getoption("record_provenance")) or update,
             project=Project.at(root) if root is not None else None,
+            memory_limit=_memory_limit(config.getoption("memory_limit", None)),
         )
         self.config = config
         self._replaced: Any = None

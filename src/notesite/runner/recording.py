@@ -273,7 +273,7 @@ class RecordingRunner:  # a pytest_markdown_docs._runners._Runner
         if page is None:
             while len(pages) >= PAGE_PROCESSES:  # the page used longest ago goes first
                 pages.pop(next(iter(pages))).close()
-            page = PageProcess(run.page.src_uri)
+            page = PageProcess(run.page.src_uri, memory=self.state.memory_limit)
         pages[run.page.src_uri] = page  # the most recent last
         request.filters = list(warnings.filters)
         try:
@@ -322,7 +322,7 @@ class RecordingRunner:  # a pytest_markdown_docs._runners._Runner
         self, run: PageRun, block: model.Block | None, request: Request
     ) -> tuple[str, str | None] | None:
         """The block run again in a process of a new interpreter (None if it fails there)."""
-        page = PageProcess(run.page.src_uri, cold=True)
+        page = PageProcess(run.page.src_uri, cold=True, memory=self.state.memory_limit)
         try:
             reply = page.run(
                 dataclasses.replace(request, explain_asserts=False, filters=list(warnings.filters)),
