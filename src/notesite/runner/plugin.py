@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -53,8 +54,7 @@ class NotesitePlugin:
         if not hands_out_tests(config):  # pytest-xdist's controller runs no test
             from notesite.kernel import warm_up
 
-            warm_up()  # the pages' server imports torch beside this process
-            _outputs.import_torch()  # once, before the collection; see its docstring
+            warm_up()  # the pages' server imports torch while this process starts
         root = find_root(Path(str(config.rootpath)))
         update = bool(config.getoption("update_outputs"))
         config.stash[STATE] = State(
@@ -105,23 +105,34 @@ class NotesitePlugin:
     @pytest.fixture
     def cuda(self) -> Any:
         """The CUDA device; skips the test (or Markdown block) where none is present."""
+        if not provenance.cuda_available():  # torch not imported here for it, where no GPU
+            pytest.skip(NEEDS_CUDA)
         import torch
 
-        if not torch.cuda.is_available():
-            pytest.skip(NEEDS_CUDA)
         return torch.device("cuda")
 
     @pytest.fixture(params=DEVICES)
     def device(self, request: pytest.FixtureRequest) -> Any:
         """Each device present: CPU always, CUDA where available (else skipped with reason)."""
+        if request.param == "cuda" and not provenance.cuda_available():
+            pytest.skip(NEEDS_CUDA)
         import torch
 
-        if request.param == "cuda" and not torch.cuda.is_available():
-            pytest.skip(NEEDS_CUDA)
         return torch.device(request.param)
 
     def pytest_collect_file(self, file_path: Path, parent: pytest.Collector) -> Any:
-        """A page of the project: a note page's claims gate, a page's console sessions."""
+        """A page of the project: a note page's claims gate, a page's console sessions.
+
+        Before the first Python file is collected (a test module, or a module's docstring
+        examples), torch is imported here, once (:func:`notesite.outputs.import_torch`): a
+        run of pages alone never imports it in this process, its blocks run in their pages'.
+        """
+        if (
+            file_path.suffix == ".py"
+            and file_path.name != "conftest.py"
+            and "torch" not in sys.modules
+        ):
+            _outputs.import_torch()
         project = self.state.project
         if project is None or file_path.suffix != ".md":
             return None

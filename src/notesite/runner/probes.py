@@ -36,14 +36,13 @@ def refused_network() -> Iterator[None]:
 @contextlib.contextmanager
 def perturbed_generators(active: bool = True) -> Iterator[None]:
     """Python's, NumPy's and torch's random generators seeded unlike a fresh interpreter's."""
+    if not active:
+        yield
+        return
     import random
     import sys
 
     import torch
-
-    if not active:
-        yield
-        return
 
     random.seed(PERTURBED_SEED)
     if (numpy := sys.modules.get("numpy")) is not None:

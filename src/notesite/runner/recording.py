@@ -116,7 +116,7 @@ class RecordingRunner:  # a pytest_markdown_docs._runners._Runner
             return
         request = Request(
             own, prefix, filename, args, root, timeout, where, explain_asserts=True,
-            cuda=_cuda_available(),
+            cuda=provenance.cuda_available(),
         )  # fmt: skip
         try:
             stdout, result = self._execute(run, block, request)
@@ -399,12 +399,6 @@ def _here(request: Request) -> tuple[str, str | None]:
             request.root, timeout=request.timeout, where=request.where,
             explain_asserts=request.explain_asserts,
         )  # fmt: skip
-
-
-def _cuda_available() -> bool:
-    import torch
-
-    return bool(torch.cuda.is_available())
 
 
 def _varies_message(block: model.Block, name: str, cause: list[str] | None = None) -> str:
