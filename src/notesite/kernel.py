@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import gc
 import json
 import os
 import pickle
@@ -362,6 +363,10 @@ def _server() -> None:  # pragma: no cover - the server process
     from notesite.isolation import Baseline
 
     baseline = Baseline.take()  # a fresh interpreter's state, torch imported
+    # The module as its page processes import it (this one is __main__): imported once here.
+    import notesite.kernel  # noqa: F401
+
+    gc.freeze()  # what the forks share: no collection in a page's process walks it
 
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the page processes are reaped at once
     for line in sys.stdin.buffer:

@@ -9,6 +9,8 @@ then :class:`notesite.runner.plugin.NotesitePlugin` runs for the session (see
 from __future__ import annotations
 
 import math
+import os
+from collections.abc import Generator
 
 import pytest
 
@@ -62,6 +64,25 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="the most memory a page's process may take, in GiB (0: no limit; default: half "
         "of the machine's); a block that allocates past it fails naming the limit",
     )
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_load_initial_conftests(early_config: pytest.Config) -> Generator[None, None, None]:
+    """Start the pages' warm server as soon as pytest has read ``--notesite``.
+
+    Before the conftest files, the other plugins' configuration and the collection: the
+    server's import of torch is what a run of pages waits for first, and it begins here,
+    while this process goes on starting. Before pytest's capture starts, too (this wrapper
+    runs outside its), so the server writes to the terminal's stderr, not to a capture file.
+    pytest-xdist's controller runs no page and starts none (its workers start their own).
+    """
+    options = early_config.known_args_namespace
+    controller = getattr(options, "numprocesses", None) and "PYTEST_XDIST_WORKER" not in os.environ
+    if getattr(options, "notesite", False) and not controller:
+        from notesite.kernel import warm_up
+
+        warm_up()
+    return (yield)
 
 
 def pytest_configure(config: pytest.Config) -> None:

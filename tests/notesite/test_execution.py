@@ -135,6 +135,8 @@ def test_top_level_await_runs_inside_a_running_loop_too() -> None:
         ("x  # ;", False),
         ("x;\n# done", True),
         ("x;  # c\n  # more", True),
+        ("if x:\n    y;", False),
+        ("a = [1,\n2];\n\n", True),
     ],
 )
 def test_quiet_is_ipython_s_rule(code: str, silent: bool) -> None:

@@ -184,3 +184,22 @@ def test_the_default_memory_limit_is_half_the_machine_s() -> None:
     assert limit is not None
     total = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
     assert limit == total // 2
+
+
+def test_a_run_of_pages_starts_the_server_first_and_imports_torch_only_there(
+    pytester: pytest.Pytester,
+) -> None:
+    project(pytester, "print('a page')")
+    # The conftest is imported after the server started; it reports at the session's end.
+    pytester.makeconftest(
+        "import sys\n\nfrom notesite import kernel\n\n"
+        "STARTED = kernel._SHARED._process is not None\n\n\n"
+        "def pytest_sessionfinish(session):\n"
+        "    print(f'server started before the conftest: {STARTED}')\n"
+        "    print(f'torch in the test process: {\"torch\" in sys.modules}')\n"
+    )
+    result = pytester.runpytest_subprocess("docs", "--update-outputs", "-s")
+    result.assert_outcomes(passed=4)
+    result.stdout.fnmatch_lines(
+        ["*server started before the conftest: True*", "*torch in the test process: False*"]
+    )
