@@ -319,7 +319,7 @@ class _Server:
                 [sys.executable, "-m", "notesite.kernel"],
                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env, cwd=tempfile.gettempdir(),
             )  # fmt: skip
-            atexit.register(process.kill)
+            atexit.register(_ended, process)
         return process
 
     def fork(self, scratch: str, address: str, authkey: bytes, memory: int | None = None) -> int:
@@ -338,9 +338,18 @@ class _Server:
     def stop(self) -> None:
         """Stop the server (its page processes are stopped by their pages)."""
         if self._process is not None:
-            self._process.kill()
-            self._process.wait()
+            _ended(self._process)
             self._process = None
+
+
+def _ended(process: subprocess.Popen[bytes]) -> None:
+    """Kill a server, wait for it, and close its pipes (no warning about either at exit)."""
+    process.kill()
+    process.wait()
+    for pipe in (process.stdin, process.stdout):
+        if pipe is not None:
+            with contextlib.suppress(OSError):
+                pipe.close()
 
 
 #: The test process's warm server, shared by its pages.

@@ -74,11 +74,13 @@ def pytest_load_initial_conftests(early_config: pytest.Config) -> Generator[None
     server's import of torch is what a run of pages waits for first, and it begins here,
     while this process goes on starting. Before pytest's capture starts, too (this wrapper
     runs outside its), so the server writes to the terminal's stderr, not to a capture file.
-    pytest-xdist's controller runs no page and starts none (its workers start their own).
+    pytest-xdist's controller runs no page and starts none (its workers start their own), nor
+    does ``--collect-only``.
     """
     options = early_config.known_args_namespace
     controller = getattr(options, "numprocesses", None) and "PYTEST_XDIST_WORKER" not in os.environ
-    if getattr(options, "notesite", False) and not controller:
+    runs = not (controller or getattr(options, "collectonly", False))
+    if getattr(options, "notesite", False) and runs:
         from notesite.kernel import warm_up
 
         warm_up()

@@ -51,7 +51,7 @@ class NotesitePlugin:
 
     def __init__(self, config: pytest.Config) -> None:
         """Set up the session's state in ``config.stash``."""
-        if not hands_out_tests(config):  # pytest-xdist's controller runs no test
+        if not (hands_out_tests(config) or config.option.collectonly):  # runs no test
             from notesite.kernel import warm_up
 
             warm_up()  # the pages' server imports torch while this process starts
