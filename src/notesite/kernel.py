@@ -354,6 +354,8 @@ def _ended(process: subprocess.Popen[bytes]) -> None:
 
 #: The test process's warm server, shared by its pages.
 _SHARED = _Server()
+#: A second server, another interpreter with its memory laid out otherwise: the cold runs'.
+_COLD = _Server()
 
 
 def warm_up() -> None:
@@ -405,8 +407,9 @@ class PageProcess:
     def __init__(self, page: str, *, cold: bool = False, memory: int | None = None) -> None:
         """Start the process of ``page`` (its path, for messages), in a scratch folder.
 
-        ``cold``: from a server of its own, started for it (a new interpreter, its memory laid
-        out anew), to see whether addresses a block prints vary from run to run.
+        ``cold``: from the cold server, another interpreter than the pages' (its memory laid
+        out otherwise), to see whether addresses a block prints vary from run to run; it is
+        started on the first cold run and serves the session's others.
         ``memory``: the most memory, in bytes, its data may take (:func:`memory_limit`;
         None: no limit).
 
@@ -420,7 +423,7 @@ class PageProcess:
         authkey = secrets.token_bytes(16)
         address = os.path.join(self.scratch, ".page.sock")
         with Listener(address, family="AF_UNIX", authkey=authkey) as listener:
-            self._server = _Server() if cold else _SHARED
+            self._server = _COLD if cold else _SHARED
             self.pid = self._server.fork(self.scratch, address, authkey, memory)
             socket = getattr(listener, "_listener", None)
             if socket is not None:
@@ -480,9 +483,6 @@ class PageProcess:
             # Its group: what its blocks forked goes too.
             with contextlib.suppress(ProcessLookupError, PermissionError):
                 os.killpg(pid, signal.SIGKILL)
-        server = getattr(self, "_server", None)
-        if server is not None and server is not _SHARED:
-            server.stop()
         shutil.rmtree(self.scratch, ignore_errors=True)
 
 
