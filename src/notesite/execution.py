@@ -20,7 +20,6 @@ import contextlib
 import inspect
 import io
 import json
-import re
 import signal
 import sys
 import threading
@@ -32,7 +31,6 @@ from typing import Any
 
 #: How long a block may run, in seconds, unless its fence says ``timeout=N``.
 TIMEOUT = 60.0
-TIMEOUT_OPTION = re.compile(r"^timeout=(?P<seconds>\d+(?:\.\d+)?)$")
 _FLAGS = ast.PyCF_ALLOW_TOP_LEVEL_AWAIT
 #: Where a cell's awaited last value waits to be shown.
 LAST = "_notesite_last_value"
@@ -40,14 +38,6 @@ LAST = "_notesite_last_value"
 
 class BlockTimeout(BaseException):
     """A block ran past its time limit (a BaseException: ``except Exception`` cannot eat it)."""
-
-
-def timeout_of(options: Sequence[str]) -> float:
-    """A block's time limit in seconds: its fence's ``timeout=N``, else :data:`TIMEOUT`."""
-    for option in options:
-        if match := TIMEOUT_OPTION.match(option):
-            return float(match["seconds"])
-    return TIMEOUT
 
 
 @contextlib.contextmanager

@@ -14,7 +14,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from notesite.model import Page, PageError, parse_page, post_meta, post_tags, read_markdown
+from notesite.model import (
+    Page,
+    PageError,
+    is_site_option,
+    parse_page,
+    post_meta,
+    post_tags,
+    read_markdown,
+)
 from notesite.model.fences import indent_of
 from notesite.project import Project
 
@@ -121,12 +129,8 @@ def rebuild_with_origins(page: Page) -> tuple[list[str], list[int]]:
 FENCE_LINE = re.compile(r"^(?P<opening>\s*(?:`{3,}|~{3,})\s*)(?P<info>.*)$")
 
 
-#: The fence options the site gives a block (pytest-markdown-docs' and the site's own).
-SITE_OPTION = re.compile(r"^(?:continuation|notest|fixture:\S+|timeout=\S+)$")
-
-
 def _author_fence_line(line: str) -> str:
-    """A fence's opening line without the options the site gives it (:data:`SITE_OPTION`).
+    """A fence's opening line without the options the site gives it (:func:`is_site_option`).
 
     What the author wrote stays: the space before the language (```` ``` python ````) and
     the author's own options (``{linenos=true}``, ``title="x.py"``).
@@ -135,7 +139,7 @@ def _author_fence_line(line: str) -> str:
     if match is None or match["info"].lstrip().startswith("{"):
         return line
     words = match["info"].split(" ")
-    kept = [w for k, w in enumerate(words) if k == 0 or not SITE_OPTION.match(w)]
+    kept = [w for k, w in enumerate(words) if k == 0 or not is_site_option(w)]
     return match["opening"] + " ".join(kept).rstrip()
 
 

@@ -94,6 +94,6 @@ def pytest_configure(config: pytest.Config) -> None:
 
         config.pluginmanager.register(NotesitePlugin(config), "notesite-session")
     if config.getoption("release_results"):
-        from notesite.matrix import ResultsPlugin
+        from notesite.matrix.plugin import ResultsPlugin
 
         config.pluginmanager.register(ResultsPlugin(config), "notesite-release-results")

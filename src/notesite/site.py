@@ -486,7 +486,6 @@ def errata_table(pages: list[Page]) -> str:
 
 
 LIST_MARKER = re.compile(r"^(?:[-*+]|\d+[.)])\s+")
-FENCE_OPENING = re.compile(r"^(?:`{3,}|~{3,})\S*(?:\s+(?:continuation|fixture:\S+))*\s*")
 LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 #: The longest claim text shown in the Verification list, in characters.
 CLAIM_TEXT = 110
@@ -495,7 +494,7 @@ CLAIM_TEXT = 110
 def claim_text(claim: Claim) -> str:
     """A claim as the Verification list shows it: its words (links as text), kept short."""
     if claim.snippet:
-        code = FENCE_OPENING.sub("", claim.unit.text).rstrip("`~ ")
+        code = " ".join((claim.unit.code or "").split())
         return f"Snippet: `{_short(code.split(' #')[0], 60).replace('`', '')}`"
     text = LINK.sub(r"\1", LIST_MARKER.sub("", claim.text))
     text = _short(text, CLAIM_TEXT)

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from notesite import outputs
-from notesite.execution import BlockTimeout, quiet, run_cell, timeout_of
+from notesite.execution import BlockTimeout, quiet, run_cell
 
 ADDOPTS = "--markdown-docs --markdown-docs-syntax=superfences -p no:randomly -p no:cacheprovider"
 
@@ -195,11 +195,6 @@ def test_the_time_limit_cannot_be_caught_by_the_block() -> None:
     code = "try:\n    while True:\n        pass\nexcept Exception:\n    print('caught')\n"
     with pytest.raises(BlockTimeout, match=r"page\.md:3: expected the block to end within 0\.2 s"):
         run_cell(code, "", "page.md", {}, timeout=0.2, where="page.md:3")
-
-
-def test_a_fence_option_sets_the_time_limit() -> None:
-    assert timeout_of(["continuation", "timeout=120"]) == 120.0
-    assert timeout_of(["continuation"]) == 60.0
 
 
 # --- isolation: each block starts as in a fresh interpreter ---

@@ -20,10 +20,11 @@ One convention for lines: a span (``start``, ``end``) is 0-based and half-open, 
 the error messages show it.
 
 The package, by job: ``vocabulary`` (markers, box kinds, languages), ``parsing`` (the
-parser and a page's text), ``ipython`` (notebook-only blocks), ``fences`` (fences, blocks,
-additions), ``boxes`` (errata, checks, notes), ``units`` (the author's units and what attaches
-to them), ``claims``, ``page`` (:class:`Page`, :func:`parse_page`), ``post`` (front matter)
-and ``nav`` (note pages, the MkDocs nav).
+parser and a page's text), ``ipython`` (notebook-only blocks), ``options`` (a fence's info
+string, read once), ``fences`` (fences, blocks, additions), ``boxes`` (errata, checks,
+notes), ``units`` (the author's units and what attaches to them), ``claims``, ``page``
+(:class:`Page`, :func:`parse_page`), ``post`` (front matter) and ``nav`` (note pages, the
+MkDocs nav).
 """
 
 from notesite.model.boxes import Check, Erratum, Note, slugify
@@ -39,9 +40,20 @@ from notesite.model.claims import (
     UNCHECKED,
     Claim,
 )
-from notesite.model.fences import Addition, Block, Fence, block_keys, code_hash, fence_options
+from notesite.model.fences import Addition, Block, Fence, block_keys, code_hash
 from notesite.model.ipython import notebook_only, parse_error
 from notesite.model.nav import is_note_page, nav_pages
+from notesite.model.options import (
+    CONTINUATION,
+    CUDA_FIXTURE,
+    CUDA_OPTION,
+    NOTEST,
+    SITE_OPTIONS,
+    FenceOptions,
+    fence_options,
+    is_site_option,
+    parse_options,
+)
 from notesite.model.page import Page, parse_page
 from notesite.model.parsing import (
     BOM,
@@ -60,7 +72,6 @@ from notesite.model.vocabulary import (
     CHECK_KIND,
     CPU_LESSON,
     CPU_PREFIX,
-    CUDA_OPTION,
     CUDA_PREFIX,
     DOCTEST_LANGS,
     ERRATUM_KIND,
@@ -86,9 +97,11 @@ __all__ = [
     "CHECKED_ON_CUDA",
     "CHECK_KIND",
     "CODE",
+    "CONTINUATION",
     "CORRECTED",
     "CPU_LESSON",
     "CPU_PREFIX",
+    "CUDA_FIXTURE",
     "CUDA_OPTION",
     "CUDA_PREFIX",
     "DOCTEST_LANGS",
@@ -102,6 +115,7 @@ __all__ = [
     "KINDS",
     "MARKER",
     "NOTEBOOK_LANGS",
+    "NOTEST",
     "NOTE_KIND",
     "NOTE_PREFIX",
     "NOT_A_CLAIM",
@@ -112,6 +126,7 @@ __all__ = [
     "PROSE",
     "PYTHON_LANGS",
     "SETUP",
+    "SITE_OPTIONS",
     "SLUG_LENGTH",
     "STATUSES",
     "UNCHECKED",
@@ -122,6 +137,7 @@ __all__ = [
     "Claim",
     "Erratum",
     "Fence",
+    "FenceOptions",
     "Marker",
     "Note",
     "Page",
@@ -135,9 +151,11 @@ __all__ = [
     "fence_options",
     "highlight_as_fence",
     "is_note_page",
+    "is_site_option",
     "nav_pages",
     "notebook_only",
     "parse_error",
+    "parse_options",
     "parse_page",
     "parser",
     "post_meta",

@@ -7,9 +7,9 @@ import re
 from dataclasses import dataclass
 
 from notesite.model.fences import Addition
+from notesite.model.options import CONTINUATION, CUDA_OPTION
 from notesite.model.vocabulary import (
     CPU_PREFIX,
-    CUDA_OPTION,
     CUDA_PREFIX,
     NOTE_PREFIX,
     SLUG_LENGTH,
@@ -170,8 +170,8 @@ def read_check(addition: Addition, page: str, lines: list[str]) -> Check:
             f"{where}: expected the check to hold exactly one ```python fence, got {got}"
         )
     fence = fences[0]
-    if "continuation" in fence.options:
-        raise PageError(f"{where}: expected the check to stand alone, without `continuation`")
+    if fence.options.continuation:
+        raise PageError(f"{where}: expected the check to stand alone, without `{CONTINUATION}`")
     code = fence.code.splitlines()
     closing = lines[fence.end - 1].strip() if fence.end - 1 > fence.start else ""
     closed = bool(closing) and set(closing) <= {"`", "~"} and len(closing) >= 3
@@ -180,8 +180,8 @@ def read_check(addition: Addition, page: str, lines: list[str]) -> Check:
             f"{where}: expected no two blank lines in a row in the check's code (inside a box, "
             "the site would show them as one, and the page would differ from what pytest runs)"
         )
-    if cuda != (CUDA_OPTION in fence.options):
-        expected = f"```python {CUDA_OPTION}" if cuda else "```python without fixture:cuda"
+    if cuda != fence.options.cuda:
+        expected = f"```python {CUDA_OPTION}" if cuda else f"```python without {CUDA_OPTION}"
         raise PageError(
             f"{where}: expected {expected} under the title {title!r}, got ```{fence.info.strip()}"
         )

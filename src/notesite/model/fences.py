@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from collections.abc import Sequence
@@ -10,11 +11,11 @@ from dataclasses import dataclass, field
 from markdown_it.token import Token
 
 from notesite.model.ipython import parse_error
+from notesite.model.options import FenceOptions, parse_options
 from notesite.model.vocabulary import (
     ADMONITION_KINDS,
     CHECK_KIND,
     CPU_LESSON,
-    CUDA_OPTION,
     ERRATUM_KIND,
     HELPER,
     NOTE_KIND,
@@ -40,22 +41,6 @@ def block_keys(codes: Sequence[str]) -> list[str]:
     return keys
 
 
-def fence_options(info: str) -> list[str]:
-    """A fence's language and options, in either form (``python x`` or ``{.python x}``).
-
-    The same reading as pytest-markdown-docs' ``--markdown-docs-syntax=superfences``.
-    """
-    info = info.strip()
-    if not info.startswith("{"):
-        return info.split()
-    parts = info.strip("{}").split()
-    lang = next((part for part in parts if part.startswith(".")), None)
-    if lang is not None:
-        parts.remove(lang)
-        parts.insert(0, lang[1:])
-    return parts
-
-
 @dataclass(frozen=True)
 class Fence:
     """A fenced block of any language: lines ``start`` to ``end`` (0-based, end exclusive)."""
@@ -66,16 +51,15 @@ class Fence:
     info: str
     code: str
 
+    @functools.cached_property
+    def options(self) -> FenceOptions:
+        """What its info string says (:func:`parse_options`, read once)."""
+        return parse_options(self.info)
+
     @property
     def lang(self) -> str:
         """The fence's language ('' when it has none)."""
-        options = fence_options(self.info)
-        return options[0] if options else ""
-
-    @property
-    def options(self) -> list[str]:
-        """The fence's options after the language."""
-        return fence_options(self.info)[1:]
+        return self.options.lang
 
 
 @dataclass(frozen=True)
@@ -103,14 +87,14 @@ class Block:
         return self.fence.code
 
     @property
-    def options(self) -> list[str]:
-        """Its fence options (``continuation``, ``fixture:cuda``, …)."""
+    def options(self) -> FenceOptions:
+        """Its fence's options (``continuation``, ``fixture:cuda``, …)."""
         return self.fence.options
 
     @property
     def cuda(self) -> bool:
         """Whether it needs a CUDA GPU (runs with the ``cuda`` fixture)."""
-        return CUDA_OPTION in self.options
+        return self.options.cuda
 
     @property
     def parse_error(self) -> str | None:
@@ -241,18 +225,12 @@ def read_addition(
 
 def blocks_of(fences: list[Fence], additions: list[Addition]) -> list[Block]:
     """The Python blocks pytest runs among the fences, each with its continuation chain."""
-    python = [
-        fence
-        for fence in fences
-        if (options := fence_options(fence.info))
-        and options[0] in PYTHON_LANGS
-        and "notest" not in options[1:]
-    ]
+    python = [f for f in fences if f.options.lang in PYTHON_LANGS and not f.options.notest]
     blocks: list[Block] = []
     chain: list[int] = []
     for fence, key in zip(python, block_keys([f.code for f in python]), strict=True):
         number = len(blocks) + 1
-        if "continuation" not in fence.options:
+        if not fence.options.continuation:
             chain = []
         holder = next((a for a in additions if a.start <= fence.start < a.end), None)
         blocks.append(

@@ -23,7 +23,16 @@ from notesite.model.fences import (
 )
 from notesite.model.nav import is_note_page
 from notesite.model.parsing import BOM, as_fences, parser
-from notesite.model.units import MARKER, UNIT_KINDS, Attached, Marker, Unit, attach, every_line
+from notesite.model.units import (
+    CODE,
+    MARKER,
+    UNIT_KINDS,
+    Attached,
+    Marker,
+    Unit,
+    attach,
+    every_line,
+)
 from notesite.model.vocabulary import (
     ADMONITION_KINDS,
     DOCTEST_LANGS,
@@ -69,11 +78,7 @@ class Page:
     @property
     def doctests(self) -> list[Fence]:
         """The console sessions (```` ```pycon ````) of the page, run as doctests."""
-        return [
-            fence
-            for fence in self.fences
-            if fence.lang in DOCTEST_LANGS and "notest" not in fence.options
-        ]
+        return [f for f in self.fences if f.lang in DOCTEST_LANGS and not f.options.notest]
 
     @property
     def notebook_only(self) -> list[Fence]:
@@ -137,7 +142,8 @@ def parse_page(text: str, src_uri: str, *, note: bool | None = None, page: bool 
         The page.
 
     Raises:
-        PageError: If the front matter is not a mapping, an admonition is of an unknown
+        PageError: If the front matter is not a mapping, a fence's option is unknown or
+            malformed (:func:`notesite.model.parse_options`), an admonition is of an unknown
             kind, or a check, precise note or erratum breaks the conventions (the message
             names the page and line).
     """
@@ -176,7 +182,8 @@ def parse_page(text: str, src_uri: str, *, note: bool | None = None, page: bool 
                 while end > start + 1 and not lines[end - 1].strip():
                     end -= 1
                 words = " ".join(" ".join(lines[start:end]).split())
-                units.append(Unit(unit_kind, start, end, items, words))
+                code = token.content if unit_kind == CODE else None
+                units.append(Unit(unit_kind, start, end, items, words, code))
         if token.type == "blockquote_open":
             quoted += 1
         if token.type == "list_item_open" and depth == 0:
@@ -192,6 +199,8 @@ def parse_page(text: str, src_uri: str, *, note: bool | None = None, page: bool 
             meta, body_start = loaded, token.map[1]
         elif token.type == "fence" and token.map:
             fences.append(read_fence(token, lines))
+            if problems := fences[-1].options.problems:
+                raise PageError(f"{src_uri}:{token.map[0] + 1}: {problems[0]}")
             if page and depth == 0 and (problem := unclosed(token, lines)):
                 raise PageError(
                     f"{src_uri}:{token.map[0] + 1}: expected the fence opened here to be closed "

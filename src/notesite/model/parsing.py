@@ -16,8 +16,8 @@ from markdown_it.token import Token
 from mdit_py_plugins.admon import admon_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 
-from notesite.model.fences import fence_options
 from notesite.model.ipython import notebook_only
+from notesite.model.options import fence_options
 from notesite.model.vocabulary import DOCTEST_LANGS, NOTEBOOK_LANGS, PYTHON_LANGS, PageError
 
 BOM = "\ufeff"

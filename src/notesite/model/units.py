@@ -23,7 +23,8 @@ class Unit:
 
     ``kind`` is ``heading``, ``prose`` (a paragraph, or a list item's own paragraph),
     ``code`` (a fenced or indented block) or ``other``; ``level`` the number of list items
-    around it.
+    around it; ``text`` its lines, whitespace-normalised into one; ``code`` a code unit's
+    code without its fences (None for any other unit).
     """
 
     kind: str
@@ -31,6 +32,7 @@ class Unit:
     end: int
     level: int
     text: str
+    code: str | None = None
 
 
 @dataclass(frozen=True)

@@ -33,8 +33,6 @@ KINDS = (SETUP, CPU_LESSON, ERRATUM_KIND, CHECK_KIND, NOTE_KIND, HELPER)
 CPU_PREFIX = "Checked:"
 CUDA_PREFIX = "Checked on CUDA:"
 NOTE_PREFIX = "Precisely:"
-#: The fence option that runs a block with the ``cuda`` fixture (skipped without a GPU).
-CUDA_OPTION = "fixture:cuda"
 PYTHON_LANGS = ("py", "python", "python3")
 #: The languages of a console session (``>>>`` prompts), run as a doctest.
 DOCTEST_LANGS = ("pycon",)

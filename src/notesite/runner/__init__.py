@@ -17,7 +17,8 @@ The project is the folder of ``mkdocs.yml`` around pytest's rootdir; its setting
 the ``notesite`` Markdown extension there. The session's state lives in ``config.stash``.
 
 The package, by job: ``plugin`` (the hooks and fixtures), ``recording`` (the recording runner,
-the only code that touches pytest-markdown-docs' private runner API), ``items`` (claims,
+the only code that touches pytest-markdown-docs' private runner API), ``processes`` (where
+a block runs: its page's own process, or the test process), ``items`` (claims,
 console sessions, notebook-only blocks), ``state`` (the session's state), ``records``
 (writing a page's record), ``probes`` (the network refused, the generators perturbed),
 ``located`` (docstring examples at their lines) and ``provenance`` (where a run verifies).

@@ -12,7 +12,7 @@ from _pytest._code.code import TerminalRepr
 
 from notesite import model
 from notesite.errors import GateFailure
-from notesite.execution import timeout_of
+from notesite.execution import TIMEOUT
 from notesite.progress import is_verified
 from notesite.project import Project
 from notesite.runner.report import failure_report
@@ -132,7 +132,7 @@ class DoctestItem(pytest.Item):
         try:
             failed = run_session(
                 self.fence.code, self.name, str(self.path), self.fence.start + 1,
-                timeout_of(self.fence.options), where,
+                self.fence.options.time_limit(TIMEOUT), where,
             )  # fmt: skip
         finally:
             if baseline is not None:

@@ -1,12 +1,13 @@
-"""The recording runner: each block run like a notebook cell, its output checked with its record."""
+"""The recording runner: each block run like a notebook cell, its output checked with its record.
+
+The only code that touches pytest-markdown-docs' private runner API. Where a block runs (the
+page's own process, or here) is :mod:`notesite.runner.processes`.
+"""
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import difflib
-import pickle
-import warnings
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -14,18 +15,14 @@ import pytest
 
 from notesite import model
 from notesite import outputs as _outputs
-from notesite.execution import TIMEOUT, BlockTimeout, timeout_of
-from notesite.kernel import PageProcess, PageProcessError, Request
+from notesite.execution import TIMEOUT, BlockTimeout
+from notesite.kernel import PageProcessError, Request
 from notesite.runner import provenance
 from notesite.runner.located import located
-from notesite.runner.probes import (
-    CLOCK_SHIFT,
-    perturbed_generators,
-    refused_network,
-    shifted_clock,
-)
+from notesite.runner.probes import CLOCK_SHIFT
+from notesite.runner.processes import BlockProcesses
 from notesite.runner.report import failure_report
-from notesite.runner.state import PAGE_PROCESSES, OutputMismatch, PageRun, State
+from notesite.runner.state import OutputMismatch, PageRun, State
 from notesite.verdicts import Outcome, Verdict, classify
 
 
@@ -40,8 +37,8 @@ class RecordingRunner:  # a pytest_markdown_docs._runners._Runner
         """Record into ``state``; ``fallback`` renders failures (the runner it replaces)."""
         self.state = state
         self.fallback = fallback
-        self._pages = {}
-        self._frames = {}
+        #: Where the blocks run: the pages' processes.
+        self.processes = BlockProcesses(memory=state.memory_limit)
 
     def repr_failure(self, test: Any, excinfo: Any, style: Any = None) -> Any:
         """Render a failure like pytest-markdown-docs does (page and line of the code).
@@ -53,7 +50,7 @@ class RecordingRunner:  # a pytest_markdown_docs._runners._Runner
         test = located(test)
         where = str(test.source_path), test.start_line + 1
         message = excinfo.exconly()
-        frames = self._frames.get(id(excinfo.value))
+        frames = self.processes.frames(excinfo.value)
         if frames is None:
             text = str(self.fallback.repr_failure(test, excinfo, style))
             return failure_report(text, *where, message)
@@ -102,7 +99,7 @@ class RecordingRunner:  # a pytest_markdown_docs._runners._Runner
         root = state.project.root if state.project else None
         run = state.page(Path(test.source_path))
         block = run.block(test.start_line) if run is not None else None
-        timeout = timeout_of(block.options) if block is not None else TIMEOUT
+        timeout = block.options.time_limit(TIMEOUT) if block is not None else TIMEOUT
         where = f"{state.shown(Path(filename))}:{test.start_line}"
         strict = run is None or block is None or state.strict(run)
         if run is not None and block is not None and (reason := block.parse_error) is not None:
@@ -119,7 +116,7 @@ class RecordingRunner:  # a pytest_markdown_docs._runners._Runner
             cuda=provenance.cuda_available(),
         )  # fmt: skip
         try:
-            stdout, result = self._execute(run, block, request)
+            stdout, result = self.processes.execute(run, block, request)
         except (Exception, BlockTimeout) as error:
             if strict or run is None or block is None or isinstance(error, pytest.skip.Exception):
                 raise
@@ -147,7 +144,7 @@ class RecordingRunner:  # a pytest_markdown_docs._runners._Runner
                 state.baseline.restore()  # what the first run changed, undone
             probe = dataclasses.replace(request, explain_asserts=False)
             try:
-                second = self._execute(
+                second = self.processes.execute(
                     run, block, dataclasses.replace(probe, perturbed=True, clock=True)
                 )
             except AssertionError:
@@ -157,7 +154,7 @@ class RecordingRunner:  # a pytest_markdown_docs._runners._Runner
             if second == (stdout, result) and _normalised(second) != second and run is not None:
                 # It prints an address or a temporary path: does a new interpreter print it
                 # alike? (A page's processes share one memory layout: the cold run has its own.)
-                second = self._cold(run, block, request) or second
+                second = self.processes.cold(run, block, request) or second
             if second == (stdout, result):
                 return False
             again.append(second)
@@ -252,44 +249,6 @@ class RecordingRunner:  # a pytest_markdown_docs._runners._Runner
                 f"({state.shown(run.record)}); {update}\n" + _diff(recorded.shown(), entry.shown())
             )
 
-    #: Each page's process, by page, the one used most recently last.
-    _pages: dict[str, PageProcess]
-    #: The frames of the errors raised from a page's process, by the error's id.
-    _frames: dict[int, list[tuple[str, int, str, str]]]
-
-    def _execute(
-        self, run: PageRun | None, block: model.Block | None, request: Request
-    ) -> tuple[str, str | None]:
-        """Run a block: a page's in the page's own process, anything else here.
-
-        Raises:
-            BaseException: The block's error (its verdict as ``outcome``), or a
-                :class:`~notesite.kernel.PageProcessError` when the page's process ended.
-        """
-        if run is None or block is None:
-            return _here(request)
-        pages = self._pages
-        page = pages.pop(run.page.src_uri, None)
-        if page is None:
-            while len(pages) >= PAGE_PROCESSES:  # the page used longest ago goes first
-                pages.pop(next(iter(pages))).close()
-            page = PageProcess(run.page.src_uri, memory=self.state.memory_limit)
-        pages[run.page.src_uri] = page  # the most recent last
-        request.filters = list(warnings.filters)
-        try:
-            reply = page.run(request, f"block {block.number} (line {block.line})")
-        except (pickle.PicklingError, TypeError, AttributeError):
-            # What the block starts with (a fixture's value) cannot travel: run it here.
-            return _here(request)
-        error = reply.exception()
-        if error is None:
-            return reply.stdout, reply.result
-        self._frames[id(error)] = reply.frames
-        if reply.outcome is not None:
-            with contextlib.suppress(AttributeError):
-                error.outcome = reply.outcome  # type: ignore[attr-defined]
-        raise error
-
     def _cause(
         self,
         run: PageRun | None,
@@ -310,7 +269,7 @@ class RecordingRunner:  # a pytest_markdown_docs._runners._Runner
             if self.state.baseline is not None:
                 self.state.baseline.restore()
             try:
-                return self._execute(run, block, dataclasses.replace(request, **changes))
+                return self.processes.execute(run, block, dataclasses.replace(request, **changes))
             except Exception:
                 return None
 
@@ -318,26 +277,9 @@ class RecordingRunner:  # a pytest_markdown_docs._runners._Runner
             return "random"
         return "date" if again() == first else "clock"
 
-    def _cold(
-        self, run: PageRun, block: model.Block | None, request: Request
-    ) -> tuple[str, str | None] | None:
-        """The block run again in a process of a new interpreter (None if it fails there)."""
-        page = PageProcess(run.page.src_uri, cold=True, memory=self.state.memory_limit)
-        try:
-            reply = page.run(
-                dataclasses.replace(request, explain_asserts=False, filters=list(warnings.filters)),
-                f"block {block.number if block else '?'}",
-            )
-        except PageProcessError:
-            return None
-        finally:
-            page.close()
-        return None if reply.error is not None else (reply.stdout, reply.result)
-
     def close(self) -> None:
-        """Stop the page's process, if one runs (and every process it started)."""
-        while self._pages:
-            self._pages.popitem()[1].close()
+        """Stop the pages' processes, if any runs (and every process they started)."""
+        self.processes.close()
 
     def _verdict(self, run: PageRun, block: model.Block, outcome: Outcome) -> None:
         """A block of a post not yet verified did not run: record, or compare, its verdict.
@@ -385,20 +327,6 @@ def _skip(reason: str) -> NoReturn:
     except TypeError:  # pragma: no cover - a pytest without the option
         pytest.skip(reason)
     raise error
-
-
-def _here(request: Request) -> tuple[str, str | None]:
-    """Run a block in this process (a docstring example, or what cannot travel to a page's)."""
-    with (
-        refused_network(),
-        perturbed_generators(request.perturbed),
-        shifted_clock(request.clock),
-    ):
-        return _outputs.run_block(
-            request.own, request.prefix, request.filename, request.namespace,
-            request.root, timeout=request.timeout, where=request.where,
-            explain_asserts=request.explain_asserts,
-        )  # fmt: skip
 
 
 def _varies_message(block: model.Block, name: str, cause: list[str] | None = None) -> str:

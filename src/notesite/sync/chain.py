@@ -13,12 +13,10 @@ from __future__ import annotations
 import ast
 from collections.abc import Sequence
 
-from notesite.model import Page
+from notesite.model import CONTINUATION, Page
 from notesite.verdicts import undefined_names
 
 __all__ = ["bound_names", "chained", "with_continuations"]
-
-CONTINUATION = "continuation"
 
 
 def bound_names(code: str) -> set[str]:
@@ -85,10 +83,10 @@ def with_continuations(text: str, page: Page) -> str:
     block of the site's own (a setup box, a check) is left as it is.
     """
     blocks = [b for b in page.blocks if b.addition is None]
-    flags = chained([b.code for b in blocks], [CONTINUATION in b.options for b in blocks])
+    flags = chained([b.code for b in blocks], [b.options.continuation for b in blocks])
     lines = text.split("\n")
     for block, flag in zip(blocks, flags, strict=True):
-        if not flag or CONTINUATION in block.options:
+        if not flag or block.options.continuation:
             continue
         opening = lines[block.fence.start]
         lines[block.fence.start] = opening.rstrip() + f" {CONTINUATION}"

@@ -12,7 +12,6 @@ file name) is synced as an update.
 from __future__ import annotations
 
 import glob
-import re
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -21,7 +20,8 @@ from pathlib import Path
 from notesite.project import Project
 from notesite.sync.command import sync
 from notesite.sync.guard import read_post_file
-from notesite.sync.post import SyncError, read_post
+from notesite.sync.identity import original_of
+from notesite.sync.post import SyncError
 from notesite.sync.run import TIMEOUT, VERDICTS
 
 #: The file names a folder's posts have.
@@ -80,50 +80,11 @@ def is_series(paths: Sequence[str]) -> bool:
     return path.is_dir() or (not path.exists() and glob.has_magic(paths[0]))
 
 
-def _kept_under_another_name(project: Project, path: Path, data: bytes) -> Path | None:
-    """The original a post is a version of when the site keeps it under another file name.
-
-    The same bytes, under any name (the seed's ``pytorch-basics.md`` brought again as the
-    blog's ``2022-01-28-deep-learning-pytorch-basics.markdown``); or, for an original whose
-    name is not a blog's dated file name, the same title and date, the date also the one the
-    post's file name starts with. A post that only copies another's front matter (a dated
-    file of its own, another date in its name) is never taken for that post.
-    """
-    originals = project.originals_dir
-    if not originals.is_dir():
-        return None
-    kept = sorted(p for p in originals.iterdir() if p.is_file())
-    for original in kept:
-        if original.read_bytes() == data:
-            return original
-    found = DATED.match(path.name)
-    if found is None:
-        return None
-    try:
-        new = read_post(data.decode("utf-8"), path.name)
-    except (SyncError, UnicodeDecodeError):
-        return None
-    date = str(new.meta.get("date") or "")[:10]
-    if date != found["date"]:
-        return None
-    matches = []
-    for original in kept:
-        if DATED.match(original.name):
-            continue  # a blog's own file: known by its name only
-        try:
-            old = read_post(original.read_text(encoding="utf-8"), original.name)
-        except (SyncError, UnicodeDecodeError):
-            continue
-        if old.title == new.title and str(old.meta.get("date") or "")[:10] == date:
-            matches.append(original)
-    return matches[0] if len(matches) == 1 else None
-
-
 def kept_already(project: Project, path: Path) -> bool:
     """Whether the site keeps this post under another file name already.
 
-    Its bytes, or its title and date (:func:`_kept_under_another_name`): the seed's post
-    brought again under the blog's file name, say.
+    Its text, or its title and date (:func:`notesite.sync.identity.original_of`, as a new
+    post): the seed's post brought again under the blog's file name, say.
     """
     if (project.originals_dir / path.name).is_file():
         return False  # its own name: the sync decides (refused with --new, naming it)
@@ -131,11 +92,17 @@ def kept_already(project: Project, path: Path) -> bool:
         data = read_post_file(path)
     except SyncError:
         return False  # the sync says why it cannot read it
-    return _kept_under_another_name(project, path, data) is not None
+    return _kept(project, path, data) is not None
 
 
-#: A blog's file name: its date, then its slug.
-DATED = re.compile(r"^(?P<date>\d{4}-\d{2}-\d{2})-")
+def _kept(project: Project, path: Path, data: bytes) -> Path | None:
+    """The original a post (given as new) is a version of, if the site keeps it already."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return None  # the sync says why it cannot read it
+    name = original_of(project, path.name, text, new=True)
+    return None if name is None else project.originals_dir / name
 
 
 def sync_series(
@@ -164,13 +131,12 @@ def sync_series(
     for path in progress(posts):
         start = time.perf_counter()
         project = Project.at(root)
-        kept = project.originals_dir / path.name
         try:
             data = read_post_file(path)  # a regular file, bounded: never /dev/zero
         except SyncError as error:
             results.append(PostResult(path, FAILED, reason=str(error)))
             continue
-        same = kept if kept.is_file() else _kept_under_another_name(project, path, data)
+        same = _kept(project, path, data)
         if same is not None and same.read_bytes() == data:
             results.append(PostResult(path, UNCHANGED, pages=_pages(project, same.name)))
             continue

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import difflib
-from pathlib import Path
 
 from notesite.fidelity import (
     normalised_lines,
-    originals,
     post_index,
     post_pages,
     rebuild_page,
@@ -31,6 +29,7 @@ from notesite.sync.compare import (
     Comparison,
     compare_posts,
 )
+from notesite.sync.identity import original_of
 from notesite.sync.new_post import plan_new_post
 from notesite.sync.paging import (
     check_same_paging,
@@ -69,50 +68,6 @@ from notesite.sync.write import (
     rewrite_nav,
     section_page,
 )
-
-
-def _date(meta: dict[str, object]) -> str:
-    return str(meta.get("date") or "")
-
-
-def _original_of(project: Project, new: Post, *, new_post: bool) -> tuple[str, Post] | None:
-    """The original (file name, post) that ``new`` is a version of; None for a new post.
-
-    A post is known by its file name: the original of that name. A version saved under
-    another name (the blog's ``2022-01-28-….markdown`` of an original ``basics.md``) is
-    the one original whose title and date are both the version's.
-
-    Raises:
-        SyncError: If the post matches no original, or several (or, with ``new_post``, an
-            original has its file name already).
-    """
-    names = originals(project)
-    folder = project.originals_dir.name
-    own = Path(new.name).name
-    if new_post:
-        return None  # a clash of names or pages is refused when its pages are planned
-    if own in names:
-        return own, read_original(project, own)
-    olds = {name: read_original(project, name) for name in names}
-    same = [
-        name
-        for name, post in olds.items()
-        if post.title == new.title and _date(post.meta) == _date(new.meta)
-    ]
-    if len(same) == 1:
-        return same[0], olds[same[0]]
-    if same:
-        raise SyncError(
-            f"{new.name}: expected one post of the site with its title and date, got "
-            f"{len(same)}: " + ", ".join(f"{folder}/{name}" for name in same) + "; save the new "
-            "version under the file name of the one it is a version of"
-        )
-    listed = ", ".join(f"{post.title!r} ({name})" for name, post in olds.items()) or "none"
-    raise SyncError(
-        f"{new.name}: expected the file name of a post on the site, or the title and date "
-        f"of one ({listed}), got {own!r} ({new.title!r}, {_date(new.meta) or 'no date'}). "
-        f"To add it as another post, run `make sync POST={new.name} NEW=1` (--new)"
-    )
 
 
 def _margin_pointers(
@@ -188,10 +143,11 @@ def plan_sync(project: Project, new: Post, *, new_post: bool = False) -> Plan:
         SyncError: If the post matches no original (or, with ``new_post``, one already),
             or its pages cannot be placed.
     """
-    original = _original_of(project, new, new_post=new_post)
-    if original is None:
+    # With --new the post is its own: a clash of names or pages is refused when its pages
+    # are planned.
+    name = None if new_post else original_of(project, new.name, new.text)
+    if name is None:
         return plan_new_post(project, new)
-    name, old = original
     try:
         pages = post_pages(project, name)
     except PageError as error:

@@ -23,8 +23,9 @@ from markdown.treeprocessors import Treeprocessor
 
 from notesite.fidelity import post_pages
 from notesite.model import parse_error, parse_page
-from notesite.project import markdown_settings, read_config
+from notesite.project import Project, markdown_settings, read_config
 from notesite.sync import DOES_NOT_PARSE, Outcome, SyncError
+from notesite.sync.identity import original_of
 
 
 def write_post(fixture: Fixture, name: str, text: str) -> Path:
@@ -409,3 +410,66 @@ def test_a_paging_the_site_does_not_know_is_refused_naming_it(
     assert "mkdocs.yml: expected posts: basics.md: pages: one or sections, got {'pages': 3," in err
     config.write_text(config.read_text(encoding="utf-8").replace("{pages: 3,", "{pages: sections,"))
     assert fixture.tree() == before
+
+
+# --- the one rule that finds a post's original (notesite.sync.identity) --------------------
+
+BASICS = "---\ntitle: Tensor Basics\ndate: '2023-05-01 10:00'\n---\n\n## A\n\nWords.\n"
+
+
+def originals(tmp_path: Path, posts: dict[str, str]) -> Project:
+    """A project whose originals folder holds ``posts`` (file name -> text)."""
+    (tmp_path / "mkdocs.yml").write_text("site_name: s\n", encoding="utf-8")
+    (tmp_path / "notes-original").mkdir()
+    for name, text in posts.items():
+        (tmp_path / "notes-original" / name).write_text(text, encoding="utf-8")
+    return Project.at(tmp_path)
+
+
+@pytest.mark.parametrize("new", [False, True])
+def test_a_post_is_its_original_by_name_then_by_text_then_by_title_and_day(
+    tmp_path: Path, new: bool
+) -> None:
+    project = originals(tmp_path, {"basics.md": BASICS, "other.md": "# Other\n\nText.\n"})
+    edited = BASICS.replace("Words.", "Other words.")
+    assert original_of(project, "basics.md", edited, new=new) == "basics.md"
+    assert original_of(project, "copy.md", "# Other\n\nText.\n", new=new) == "other.md"
+    blog = "2023-05-01-tensor-basics.markdown"  # the blog's name: its date is the post's
+    assert original_of(project, blog, edited.replace("10:00", "11:30"), new=new) == "basics.md"
+
+
+def test_an_update_that_matches_no_original_or_two_is_refused_naming_them(
+    tmp_path: Path,
+) -> None:
+    project = originals(tmp_path, {"a.md": BASICS, "b.md": BASICS + "\nMore.\n"})
+    with pytest.raises(SyncError, match=r"^post\.md: expected one post of the site with its "):
+        original_of(project, "post.md", BASICS.replace("Words.", "New."))
+    with pytest.raises(SyncError) as caught:
+        original_of(project, "post.md", "---\ntitle: Another\n---\n\nText.\n")
+    assert str(caught.value).startswith(
+        "post.md: expected the file name of a post on the site, or the title and date of one "
+        "('Tensor Basics' (a.md), 'Tensor Basics' (b.md)), got 'post.md' ('Another', no date)"
+    )
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        pytest.param("2023-05-09-copied.markdown", id="another-date-in-its-name"),
+        pytest.param("copied.md", id="not-a-blog-file-name"),
+    ],
+)
+def test_a_new_post_that_only_copies_another_s_front_matter_is_its_own(
+    tmp_path: Path, name: str
+) -> None:
+    project = originals(tmp_path, {"basics.md": BASICS})
+    copied = BASICS.replace("Words.", "Other words.")
+    assert original_of(project, name, copied, new=True) is None
+    assert original_of(project, name, copied) == "basics.md"  # as an update: by title and day
+
+
+def test_a_blog_s_own_file_is_known_by_its_name_only_for_a_new_post(tmp_path: Path) -> None:
+    project = originals(tmp_path, {"2023-05-01-basics.markdown": BASICS})
+    blog = "2023-05-01-tensor-basics.markdown"
+    assert original_of(project, blog, BASICS.replace("Words.", "New."), new=True) is None
+    assert original_of(project, blog, BASICS, new=True) == "2023-05-01-basics.markdown"
