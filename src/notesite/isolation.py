@@ -58,17 +58,20 @@ class Baseline:
     random_state: object
     recursion_limit: int = 1000
     decimal_context: Any = None
-    threads: int = 0
-    matmul_precision: str = "highest"
+    #: torch's number of threads and matmul precision (None: torch was not imported).
+    threads: int | None = None
+    matmul_precision: str | None = None
     numpy: dict[str, Any] = field(default_factory=dict)
     roots: tuple[str, ...] = field(default_factory=_installed_roots)
 
     @classmethod
     def take(cls) -> Baseline:
-        """The state now (call it where it is a fresh interpreter's)."""
-        import decimal
+        """The state now (call it where it is a fresh interpreter's).
 
-        import torch
+        torch's state is taken only where torch is imported: a run of pages, whose blocks
+        run in processes of their own, need not import it here (see :meth:`restore`).
+        """
+        import decimal
 
         baseline = cls(
             os.getcwd(),
@@ -78,11 +81,16 @@ class Baseline:
             random.getstate(),
             sys.getrecursionlimit(),
             decimal.getcontext().copy(),
-            torch.get_num_threads(),
-            torch.get_float32_matmul_precision(),
         )
+        baseline._take_torch()
         baseline._take_numpy()
         return baseline
+
+    def _take_torch(self) -> None:
+        torch = sys.modules.get("torch")
+        if torch is not None and self.threads is None:
+            self.threads = torch.get_num_threads()
+            self.matmul_precision = torch.get_float32_matmul_precision()
 
     def _take_numpy(self) -> None:
         numpy = sys.modules.get("numpy")
@@ -94,16 +102,21 @@ class Baseline:
             }
 
     def restore(self) -> None:
-        """Put every setting back as it was when the baseline was taken."""
+        """Put every setting back as it was when the baseline was taken.
+
+        torch's, where torch is imported: imported after the baseline was taken, its state
+        is taken at the first restore (a fresh interpreter's, as NumPy's is).
+        """
         import decimal
 
-        import torch
-
-        reset_torch_state()
-        if torch.get_num_threads() != self.threads:
-            torch.set_num_threads(self.threads)
-        if torch.get_float32_matmul_precision() != self.matmul_precision:
-            torch.set_float32_matmul_precision(self.matmul_precision)
+        torch = sys.modules.get("torch")
+        if torch is not None:
+            self._take_torch()
+            reset_torch_state()
+            if torch.get_num_threads() != self.threads:
+                torch.set_num_threads(self.threads)
+            if torch.get_float32_matmul_precision() != self.matmul_precision:
+                torch.set_float32_matmul_precision(self.matmul_precision)
         if sys.getrecursionlimit() != self.recursion_limit:
             sys.setrecursionlimit(self.recursion_limit)
         if not gc.isenabled():

@@ -12,13 +12,16 @@ The test process talks to the page's process through a pipe: it sends a :class:`
 block's time limit and a grace; a process that does not answer (a block that escaped its
 time limit) or that ended is killed, with every process it started, and the block fails
 saying so. Each page runs in a scratch working directory, removed with the process: what a
-block writes never lands in the project.
+block writes never lands in the project. Each page's process has a memory limit
+(:func:`memory_limit`): a block that allocates past it fails with
+:class:`MemoryLimitExceeded`, naming the limit, and the page's process goes on.
 """
 
 from __future__ import annotations
 
 import atexit
 import contextlib
+import gc
 import json
 import os
 import pickle
@@ -37,7 +40,17 @@ from typing import Any
 
 from notesite.errors import NotesiteError
 
-__all__ = ["BlockError", "PageProcess", "PageProcessError", "Reply", "Request", "warm_up"]
+__all__ = [
+    "BlockError",
+    "MemoryLimitExceeded",
+    "PageProcess",
+    "PageProcessError",
+    "Reply",
+    "Request",
+    "default_memory_limit",
+    "memory_limit",
+    "warm_up",
+]
 
 #: Seconds a page's process may take past a block's time limit before it is killed.
 GRACE = 10.0
@@ -51,6 +64,71 @@ class PageProcessError(NotesiteError):
 
 class BlockError(Exception):
     """A block's error, raised again in the test process (its type could not travel)."""
+
+
+class MemoryLimitExceeded(MemoryError):
+    """A block asked for more memory than its page's process may take."""
+
+
+#: The share of the machine's memory a page's process may take, unless told otherwise.
+MEMORY_SHARE = 0.5
+
+
+def default_memory_limit() -> int | None:
+    """Half the machine's memory (:data:`MEMORY_SHARE`), in bytes; None where unknown."""
+    try:
+        total = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (AttributeError, ValueError, OSError):  # not a POSIX system that says
+        return None
+    return int(total * MEMORY_SHARE) if total > 0 else None
+
+
+def gib(size: float) -> str:
+    """A size in bytes as GiB: ``2 GiB``, ``11.7 GiB``."""
+    return f"{size / 2**30:.3g} GiB"
+
+
+def memory_limit(limit: int | None) -> None:
+    """Limit the memory this process's data may take to ``limit`` bytes (None: no limit).
+
+    ``RLIMIT_DATA``, soft and hard (a block cannot raise it again): on Linux it counts the
+    heap and every private writable mapping, what ``malloc``, NumPy and torch's CPU allocator
+    take, and not the address space CUDA reserves for a GPU. An allocation past it fails
+    (``MemoryError``, or torch's "can't allocate memory"); the process goes on. Where the
+    platform has no such limit, nothing is limited.
+    """
+    if limit is None:
+        return
+    try:
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_DATA, (limit, limit))
+    except (ImportError, AttributeError, ValueError, OSError):  # pragma: no cover - platform
+        return
+
+
+def _over_memory(error: BaseException, limit: int | None, where: str) -> BaseException | None:
+    """The error to report for a block that hit the memory limit, or None for another error.
+
+    A ``MemoryError`` (NumPy's included) or torch's CPU allocator's "can't allocate memory"
+    raised in a process with a limit is reported as :class:`MemoryLimitExceeded`, naming the
+    limit (a CUDA device's own "out of memory" is not this limit's).
+    """
+    if limit is None:
+        return None
+    allocator = isinstance(error, RuntimeError) and "can't allocate memory" in str(error)
+    if not (isinstance(error, MemoryError) or allocator):
+        return None
+    got = "".join(traceback.format_exception_only(type(error), error)).strip().splitlines()
+    cause = got[-1] if got else type(error).__name__
+    if len(cause) > 300:
+        cause = cause[:299] + "…"
+    over = MemoryLimitExceeded(
+        f"{where}: expected the block to stay within {gib(limit)} of memory (the limit of a "
+        f"page's process), got {cause}; make it take less, or raise the limit with "
+        "pytest's --memory-limit=GIB"
+    )
+    return over.with_traceback(error.__traceback__)
 
 
 @dataclass
@@ -67,6 +145,8 @@ class Request:
     explain_asserts: bool = False
     #: Run with the random generators seeded otherwise (the nondeterminism probe).
     perturbed: bool = False
+    #: Run with the wall clock set ahead (:func:`notesite.runner.probes.shifted_clock`).
+    clock: bool = False
     #: Refuse network access while it runs.
     offline: bool = True
     #: The test process's warnings filters (pytest applies the project's policy there).
@@ -101,13 +181,18 @@ class Reply:
 
 
 def _serve(
-    connection: Connection, scratch: str, baseline: Any = None
+    connection: Connection, scratch: str, baseline: Any = None, memory: int | None = None
 ) -> None:  # pragma: no cover - in a child
-    """The page's process: run each request's block, send its reply, until the pipe closes."""
+    """The page's process: run each request's block, send its reply, until the pipe closes.
+
+    ``memory``: the limit its data was given (:func:`memory_limit`), named in the error of a
+    block that goes past it.
+    """
     os.setsid()  # its own process group: closing the page kills what its blocks started
     os.chdir(scratch)
     from notesite import outputs
     from notesite.isolation import Baseline
+    from notesite.runner.probes import perturbed_generators, shifted_clock
     from notesite.verdicts import classify
 
     baseline = baseline or Baseline.take()
@@ -123,14 +208,19 @@ def _serve(
         try:
             with warnings.catch_warnings():
                 warnings.filters[:] = request.filters  # type: ignore[index]
-                with _offline(request.offline), _perturbed(request.perturbed):
+                with (
+                    _offline(request.offline),
+                    perturbed_generators(request.perturbed),
+                    shifted_clock(request.clock),
+                ):
                     stdout, result = outputs.run_block(
                         request.own, request.prefix, request.filename, request.namespace,
                         request.root, timeout=request.timeout, where=request.where,
                         explain_asserts=request.explain_asserts,
                     )  # fmt: skip
             reply.stdout, reply.result = stdout[:OUTPUT_LIMIT], result
-        except BaseException as error:
+        except BaseException as raised:
+            error = _over_memory(raised, memory, request.where) or raised
             reply.error_text = "".join(traceback.format_exception_only(type(error), error))
             reply.frames = [
                 (f.filename, f.lineno or 0, f.name, f.line or "")
@@ -207,30 +297,6 @@ class _offline:
             enable_socket()
 
 
-class _perturbed:
-    """The random generators seeded unlike a fresh interpreter's (the nondeterminism probe)."""
-
-    def __init__(self, active: bool) -> None:
-        self.active = active
-
-    def __enter__(self) -> None:
-        if self.active:
-            import random
-            import sys
-
-            import torch
-
-            from notesite.runner.probes import PERTURBED_SEED
-
-            random.seed(PERTURBED_SEED)
-            if (numpy := sys.modules.get("numpy")) is not None:
-                numpy.random.seed(PERTURBED_SEED)
-            torch.default_generator.manual_seed(PERTURBED_SEED)
-
-    def __exit__(self, *exc: object) -> None:
-        return None
-
-
 class _Server:
     """The warm server: a process that imported torch and forks a page's process on demand.
 
@@ -253,13 +319,13 @@ class _Server:
                 [sys.executable, "-m", "notesite.kernel"],
                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env, cwd=tempfile.gettempdir(),
             )  # fmt: skip
-            atexit.register(process.kill)
+            atexit.register(_ended, process)
         return process
 
-    def fork(self, scratch: str, address: str, authkey: bytes) -> int:
-        """Fork a page's process; return its process id."""
+    def fork(self, scratch: str, address: str, authkey: bytes, memory: int | None = None) -> int:
+        """Fork a page's process, its memory limited to ``memory`` bytes; return its id."""
         process = self.start()
-        line = json.dumps([scratch, address, authkey.hex()]) + "\n"
+        line = json.dumps([scratch, address, authkey.hex(), memory]) + "\n"
         if process.stdin is None or process.stdout is None:  # pragma: no cover - piped above
             raise PageProcessError("the warm server of page processes has no pipes")
         process.stdin.write(line.encode("utf-8"))
@@ -272,13 +338,24 @@ class _Server:
     def stop(self) -> None:
         """Stop the server (its page processes are stopped by their pages)."""
         if self._process is not None:
-            self._process.kill()
-            self._process.wait()
+            _ended(self._process)
             self._process = None
+
+
+def _ended(process: subprocess.Popen[bytes]) -> None:
+    """Kill a server, wait for it, and close its pipes (no warning about either at exit)."""
+    process.kill()
+    process.wait()
+    for pipe in (process.stdin, process.stdout):
+        if pipe is not None:
+            with contextlib.suppress(OSError):
+                pipe.close()
 
 
 #: The test process's warm server, shared by its pages.
 _SHARED = _Server()
+#: A second server, another interpreter with its memory laid out otherwise: the cold runs'.
+_COLD = _Server()
 
 
 def warm_up() -> None:
@@ -297,20 +374,25 @@ def _server() -> None:  # pragma: no cover - the server process
     from notesite.isolation import Baseline
 
     baseline = Baseline.take()  # a fresh interpreter's state, torch imported
+    # The module as its page processes import it (this one is __main__): imported once here.
+    import notesite.kernel  # noqa: F401
+
+    gc.freeze()  # what the forks share: no collection in a page's process walks it
 
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the page processes are reaped at once
     for line in sys.stdin.buffer:
-        scratch, address, key = json.loads(line)
+        scratch, address, key, memory = json.loads(line)
         pid = os.fork()
         if pid == 0:
             sys.stdin.close()
             signal.signal(signal.SIGCHLD, signal.SIG_DFL)
             try:
+                memory_limit(memory)
                 # This module's own copy, not __main__'s: its classes travel by their names.
                 from notesite.kernel import _serve as serve
 
                 client = Client(address, family="AF_UNIX", authkey=bytes.fromhex(key))
-                serve(client, scratch, baseline)
+                serve(client, scratch, baseline, memory)
             except BaseException:
                 traceback.print_exc()
             finally:
@@ -322,11 +404,14 @@ def _server() -> None:  # pragma: no cover - the server process
 class PageProcess:
     """The process of one page: started on its first block, closed when the page is done."""
 
-    def __init__(self, page: str, *, cold: bool = False) -> None:
+    def __init__(self, page: str, *, cold: bool = False, memory: int | None = None) -> None:
         """Start the process of ``page`` (its path, for messages), in a scratch folder.
 
-        ``cold``: from a server of its own, started for it (a new interpreter, its memory laid
-        out anew), to see whether addresses a block prints vary from run to run.
+        ``cold``: from the cold server, another interpreter than the pages' (its memory laid
+        out otherwise), to see whether addresses a block prints vary from run to run; it is
+        started on the first cold run and serves the session's others.
+        ``memory``: the most memory, in bytes, its data may take (:func:`memory_limit`;
+        None: no limit).
 
         Raises:
             PageProcessError: If no process could be started.
@@ -338,8 +423,8 @@ class PageProcess:
         authkey = secrets.token_bytes(16)
         address = os.path.join(self.scratch, ".page.sock")
         with Listener(address, family="AF_UNIX", authkey=authkey) as listener:
-            self._server = _Server() if cold else _SHARED
-            self.pid = self._server.fork(self.scratch, address, authkey)
+            self._server = _COLD if cold else _SHARED
+            self.pid = self._server.fork(self.scratch, address, authkey, memory)
             socket = getattr(listener, "_listener", None)
             if socket is not None:
                 socket._socket.settimeout(60)
@@ -398,9 +483,6 @@ class PageProcess:
             # Its group: what its blocks forked goes too.
             with contextlib.suppress(ProcessLookupError, PermissionError):
                 os.killpg(pid, signal.SIGKILL)
-        server = getattr(self, "_server", None)
-        if server is not None and server is not _SHARED:
-            server.stop()
         shutil.rmtree(self.scratch, ignore_errors=True)
 
 

@@ -8,11 +8,28 @@ then :class:`notesite.runner.plugin.NotesitePlugin` runs for the session (see
 
 from __future__ import annotations
 
+import math
+import os
+from collections.abc import Generator
+
 import pytest
 
 
+def _gib(text: str) -> float:
+    """``--memory-limit``'s value: a positive number of GiB, or 0 for none."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not (math.isfinite(value) and value >= 0):
+        raise pytest.UsageError(
+            f"expected --memory-limit to be a number of GiB (0: no limit), got {text!r}"
+        )
+    return value
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
-    """Add ``--notesite``, ``--update-outputs``, ``--release-results``, ``--record-provenance``."""
+    """Add notesite's options (``--notesite``, ``--update-outputs``, ``--memory-limit``, …)."""
     group = parser.getgroup("notesite")
     group.addoption(
         "--notesite",
@@ -39,6 +56,35 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="record where the blocks that passed were verified: device, torch, date "
         "(with --notesite)",
     )
+    group.addoption(
+        "--memory-limit",
+        type=_gib,
+        default=None,
+        metavar="GIB",
+        help="the most memory a page's process may take, in GiB (0: no limit; default: half "
+        "of the machine's); a block that allocates past it fails naming the limit",
+    )
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_load_initial_conftests(early_config: pytest.Config) -> Generator[None, None, None]:
+    """Start the pages' warm server as soon as pytest has read ``--notesite``.
+
+    Before the conftest files, the other plugins' configuration and the collection: the
+    server's import of torch is what a run of pages waits for first, and it begins here,
+    while this process goes on starting. Before pytest's capture starts, too (this wrapper
+    runs outside its), so the server writes to the terminal's stderr, not to a capture file.
+    pytest-xdist's controller runs no page and starts none (its workers start their own), nor
+    does ``--collect-only``.
+    """
+    options = early_config.known_args_namespace
+    controller = getattr(options, "numprocesses", None) and "PYTEST_XDIST_WORKER" not in os.environ
+    runs = not (controller or getattr(options, "collectonly", False))
+    if getattr(options, "notesite", False) and runs:
+        from notesite.kernel import warm_up
+
+        warm_up()
+    return (yield)
 
 
 def pytest_configure(config: pytest.Config) -> None:

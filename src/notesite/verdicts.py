@@ -57,7 +57,7 @@ _EXPLANATIONS = {
     "tabs and spaces); it is shown as the author wrote it.",
     Verdict.FAILS: "The block raises an error when run as written: a candidate for an erratum.",
     Verdict.VARIES: "The block prints something else on every run (random numbers that are "
-    "not seeded); its output is not recorded.",
+    "not seeded, the date or the time); its output is not recorded.",
     Verdict.NOTEBOOK_ONLY: "The block is IPython's (a magic or a shell command): it runs in "
     "the page's notebook only.",
 }

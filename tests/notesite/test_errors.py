@@ -10,7 +10,7 @@ import notesite
 from notesite.errors import GateFailure, InputError, NotesiteError
 
 #: Errors that are a block's own result, carried from its process (not notesite's errors).
-A_BLOCK_S = {"BlockError", "NetworkRefused", "BlockTimeout"}
+A_BLOCK_S = {"BlockError", "NetworkRefused", "BlockTimeout", "MemoryLimitExceeded"}
 
 
 def test_every_error_class_of_notesite_has_the_one_base() -> None:

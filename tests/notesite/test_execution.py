@@ -135,6 +135,8 @@ def test_top_level_await_runs_inside_a_running_loop_too() -> None:
         ("x  # ;", False),
         ("x;\n# done", True),
         ("x;  # c\n  # more", True),
+        ("if x:\n    y;", False),
+        ("a = [1,\n2];\n\n", True),
     ],
 )
 def test_quiet_is_ipython_s_rule(code: str, silent: bool) -> None:
@@ -437,6 +439,67 @@ def test_a_block_that_prints_the_time_is_told_so_not_to_seed(pytester: pytest.Py
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(["*changes between runs (a clock, a date*"])
     result.stdout.no_fnmatch_line("*Seed it*")
+
+
+@pytest.mark.parametrize(
+    "block",
+    [
+        "import datetime\nprint(datetime.date.today())",
+        "import time\nprint(time.strftime('%Y-%m-%d'))",
+        "from datetime import datetime\nprint(datetime.now().strftime('%A %d %B %Y'))",
+    ],
+    ids=["date-today", "strftime", "from-import-now"],
+)
+def test_a_block_that_prints_the_date_is_never_recorded(
+    pytester: pytest.Pytester, block: str
+) -> None:
+    setup(pytester)
+    page(pytester, block, "import time\nprint(time.gmtime(0).tm_year)")
+    result = pytester.runpytest_inprocess("--update-outputs")
+    result.assert_outcomes(failed=1, passed=1)
+    result.stdout.fnmatch_lines(
+        ["*expected block 1 of page.md to print the same on every run*prints the date or time*"]
+    )
+    result.stdout.no_fnmatch_line("*Seed it*")
+    assert [e.block for e in record(pytester)] == [2]  # nothing recorded for the first
+
+
+def test_a_block_that_reads_the_clock_without_printing_it_runs(pytester: pytest.Pytester) -> None:
+    setup(pytester)
+    page(
+        pytester,
+        "import time\n\nstart = time.time()\nprint(round(time.time() - start))",
+        "import datetime\nprint(datetime.date.today().year > 2000)",
+    )
+    pytester.runpytest_inprocess("--update-outputs").assert_outcomes(passed=2)
+    assert [e.stdout for e in record(pytester)] == ["0\n", "True\n"]
+
+
+def test_the_shifted_clock_moves_the_date_and_time_of_day_not_durations() -> None:
+    import datetime
+    import time
+
+    from notesite.runner.probes import CLOCK_SHIFT, shifted_clock
+
+    today, now, started = datetime.date.today(), time.time(), time.monotonic()
+    with shifted_clock():
+        shown = (
+            datetime.date.today(),
+            datetime.datetime.now(),
+            time.time(),
+            time.strftime("%H:%M"),
+            time.ctime(),
+            time.asctime(),
+        )
+        ticking = time.monotonic()
+    assert shown[0] >= today + datetime.timedelta(days=CLOCK_SHIFT.days)
+    assert shown[1] - datetime.datetime.now() >= CLOCK_SHIFT - datetime.timedelta(minutes=1)
+    assert shown[2] - now >= CLOCK_SHIFT.total_seconds()
+    assert shown[3] != time.strftime("%H:%M")  # the time of day moves too (5 h 31 min)
+    assert shown[4][:10] != time.ctime()[:10]
+    assert shown[5][:10] != time.asctime()[:10]
+    assert ticking - started < 60  # a duration is what it is
+    assert datetime.date.today() - today in (datetime.timedelta(0), datetime.timedelta(1))  # back
 
 
 def test_a_block_whose_second_run_meets_its_own_side_effect_is_not_nondeterministic(

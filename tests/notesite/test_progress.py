@@ -312,6 +312,26 @@ def test_a_block_that_varies_is_recorded_so_and_skips_at_its_own_line(
     again.stdout.fnmatch_lines(["SKIPPED ?1? docs/notes/imported.md:*: varies from run to run*"])
 
 
+def test_a_block_that_prints_the_date_is_recorded_as_varying_naming_the_clock(
+    pytester: pytest.Pytester,
+) -> None:
+    root = project(pytester)
+    write(
+        root,
+        "imported.md",
+        note("imported.md", "```python\nimport datetime\n\nprint(datetime.date.today())\n```\n"),
+    )
+    pytester.runpytest_inprocess("docs/notes/imported.md", "--update-outputs")
+    (entry,) = outputs.load(root / "outputs" / "notes" / "imported.md.txt")
+    assert entry.outcome().verdict is Verdict.VARIES
+    assert entry.outcome().detail.startswith("prints the date or time: ")
+    assert entry.stdout is None
+    assert not entry.verified
+    again = pytester.runpytest_inprocess("docs/notes/imported.md", "-rs")
+    again.assert_outcomes(passed=1, skipped=1)
+    again.stdout.fnmatch_lines(["SKIPPED*imported.md:*: varies*prints the date or time*"])
+
+
 def test_a_citation_number_before_a_link_is_text() -> None:
     import markdown
 

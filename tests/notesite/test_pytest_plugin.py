@@ -297,3 +297,47 @@ def test_only_xdist_s_controller_skips_importing_torch(
     if worker:
         config.workerinput = {"workerid": "gw0"}
     assert plugin.hands_out_tests(config) is controller  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("options", "worker", "starts"),
+    [
+        ({"notesite": True}, False, True),  # pytest docs/
+        ({"notesite": False}, False, False),  # a project without --notesite
+        ({"notesite": True, "numprocesses": 2}, False, False),  # xdist's controller
+        ({"notesite": True, "numprocesses": 2}, True, True),  # … and its workers
+        ({"notesite": True, "collectonly": True}, False, False),  # --collect-only runs nothing
+    ],
+)
+def test_the_pages_server_starts_before_the_conftests_only_where_pages_run(
+    monkeypatch: pytest.MonkeyPatch, options: dict[str, object], worker: bool, starts: bool
+) -> None:
+    from notesite import kernel, pytest_plugin
+
+    started: list[bool] = []
+    monkeypatch.setattr(kernel, "warm_up", lambda: started.append(True))
+    if worker:
+        monkeypatch.setenv("PYTEST_XDIST_WORKER", "gw0")
+    else:
+        monkeypatch.delenv("PYTEST_XDIST_WORKER", raising=False)
+    config = SimpleNamespace(known_args_namespace=SimpleNamespace(**options))
+    hook = pytest_plugin.pytest_load_initial_conftests(config)  # type: ignore[arg-type]
+    next(hook)  # the conftests would load now
+    assert started == ([True] if starts else [])
+    with pytest.raises(StopIteration):
+        hook.send(None)
+
+
+def test_cuda_is_asked_of_torch_only_where_a_gpu_driver_is_there(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(provenance, "GPU_DRIVER_FILES", ("/nonexistent/nvidiactl",))
+    monkeypatch.setattr(provenance.sys, "platform", "linux")
+    with monkeypatch.context() as without_torch:
+        without_torch.delitem(provenance.sys.modules, "torch")  # not imported in this process
+        assert provenance.cuda_available() is False
+        assert "torch" not in provenance.sys.modules  # … nor imported to answer
+        assert provenance.torch_version() == torch.__version__  # read from its metadata
+    # Imported already: torch answers (here, a GPU it pretends to see).
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    assert provenance.cuda_available() is True

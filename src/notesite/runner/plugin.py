@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,18 @@ DEVICES = [
 ]
 
 
+def _memory_limit(gib: float | None) -> int | None:
+    """A page process's memory limit in bytes: ``--memory-limit`` GiB (0: none), or the default.
+
+    The default is :func:`notesite.kernel.default_memory_limit` (half the machine's memory).
+    """
+    from notesite.kernel import default_memory_limit
+
+    if gib is None:
+        return default_memory_limit()
+    return int(gib * 2**30) or None
+
+
 def hands_out_tests(config: pytest.Config) -> bool:
     """Whether this process is pytest-xdist's controller, which hands the tests to workers."""
     distributing = getattr(config.option, "dist", "no") != "no"
@@ -38,17 +51,17 @@ class NotesitePlugin:
 
     def __init__(self, config: pytest.Config) -> None:
         """Set up the session's state in ``config.stash``."""
-        if not hands_out_tests(config):  # pytest-xdist's controller runs no test
+        if not (hands_out_tests(config) or config.option.collectonly):  # runs no test
             from notesite.kernel import warm_up
 
-            warm_up()  # the pages' server imports torch beside this process
-            _outputs.import_torch()  # once, before the collection; see its docstring
+            warm_up()  # the pages' server imports torch while this process starts
         root = find_root(Path(str(config.rootpath)))
         update = bool(config.getoption("update_outputs"))
         config.stash[STATE] = State(
             update=update,
             provenance=bool(config.getoption("record_provenance")) or update,
             project=Project.at(root) if root is not None else None,
+            memory_limit=_memory_limit(config.getoption("memory_limit", None)),
         )
         self.config = config
         self._replaced: Any = None
@@ -92,23 +105,34 @@ class NotesitePlugin:
     @pytest.fixture
     def cuda(self) -> Any:
         """The CUDA device; skips the test (or Markdown block) where none is present."""
+        if not provenance.cuda_available():  # torch not imported here for it, where no GPU
+            pytest.skip(NEEDS_CUDA)
         import torch
 
-        if not torch.cuda.is_available():
-            pytest.skip(NEEDS_CUDA)
         return torch.device("cuda")
 
     @pytest.fixture(params=DEVICES)
     def device(self, request: pytest.FixtureRequest) -> Any:
         """Each device present: CPU always, CUDA where available (else skipped with reason)."""
+        if request.param == "cuda" and not provenance.cuda_available():
+            pytest.skip(NEEDS_CUDA)
         import torch
 
-        if request.param == "cuda" and not torch.cuda.is_available():
-            pytest.skip(NEEDS_CUDA)
         return torch.device(request.param)
 
     def pytest_collect_file(self, file_path: Path, parent: pytest.Collector) -> Any:
-        """A page of the project: a note page's claims gate, a page's console sessions."""
+        """A page of the project: a note page's claims gate, a page's console sessions.
+
+        Before the first Python file is collected (a test module, or a module's docstring
+        examples), torch is imported here, once (:func:`notesite.outputs.import_torch`): a
+        run of pages alone never imports it in this process, its blocks run in their pages'.
+        """
+        if (
+            file_path.suffix == ".py"
+            and file_path.name != "conftest.py"
+            and "torch" not in sys.modules
+        ):
+            _outputs.import_torch()
         project = self.state.project
         if project is None or file_path.suffix != ".md":
             return None

@@ -16,7 +16,7 @@ import warnings
 from notesite import model
 from notesite import outputs as _outputs
 from notesite.kernel import PageProcess, PageProcessError, Request
-from notesite.runner.probes import perturbed_generators, refused_network
+from notesite.runner.probes import perturbed_generators, refused_network, shifted_clock
 from notesite.runner.state import PAGE_PROCESSES, PageRun
 
 #: A frame of an error's traceback: ``(file, line, function, code)``.
@@ -26,8 +26,12 @@ Frame = tuple[str, int, str, str]
 class BlockProcesses:
     """The pages' processes of a session, and the frames of the errors raised in them."""
 
-    def __init__(self) -> None:
-        """No process yet: each starts with its page's first block."""
+    def __init__(self, memory: int | None = None) -> None:
+        """No process yet: each starts with its page's first block.
+
+        ``memory``: the most memory, in bytes, a page's process may take (None: no limit).
+        """
+        self.memory = memory
         #: Each page's process, by page, the one used most recently last.
         self._pages: dict[str, PageProcess] = {}
         #: The frames of the errors raised from a page's process, by the error's id.
@@ -56,7 +60,7 @@ class BlockProcesses:
         if page is None:
             while len(pages) >= PAGE_PROCESSES:  # the page used longest ago goes first
                 pages.pop(next(iter(pages))).close()
-            page = PageProcess(run.page.src_uri)
+            page = PageProcess(run.page.src_uri, memory=self.memory)
         pages[run.page.src_uri] = page  # the most recent last
         request.filters = list(warnings.filters)
         try:
@@ -76,8 +80,8 @@ class BlockProcesses:
     def cold(
         self, run: PageRun, block: model.Block | None, request: Request
     ) -> tuple[str, str | None] | None:
-        """The block run again in a process of a new interpreter (None if it fails there)."""
-        page = PageProcess(run.page.src_uri, cold=True)
+        """The block run again in a process of another interpreter (None if it fails there)."""
+        page = PageProcess(run.page.src_uri, cold=True, memory=self.memory)
         try:
             reply = page.run(
                 dataclasses.replace(request, explain_asserts=False, filters=list(warnings.filters)),
@@ -97,7 +101,11 @@ class BlockProcesses:
 
 def here(request: Request) -> tuple[str, str | None]:
     """Run a block in this process (a docstring example, or what cannot travel to a page's)."""
-    with refused_network(), perturbed_generators(request.perturbed):
+    with (
+        refused_network(),
+        perturbed_generators(request.perturbed),
+        shifted_clock(request.clock),
+    ):
         return _outputs.run_block(
             request.own, request.prefix, request.filename, request.namespace,
             request.root, timeout=request.timeout, where=request.where,
@@ -106,7 +114,11 @@ def here(request: Request) -> tuple[str, str | None]:
 
 
 def cuda_available() -> bool:
-    """Whether this process sees a CUDA GPU (for a block's verdict)."""
-    import torch
+    """Whether this process sees a CUDA GPU (for a block's verdict), torch imported or not.
 
-    return bool(torch.cuda.is_available())
+    :func:`notesite.runner.provenance.cuda_available`: a run of pages does not import torch
+    in the test process to ask.
+    """
+    from notesite.runner.provenance import cuda_available as asked
+
+    return asked()

@@ -3,13 +3,43 @@
 from __future__ import annotations
 
 import datetime
+import os
+import sys
+
+#: What a machine whose GPU torch could use has: NVIDIA's driver, AMD's (ROCm), WSL's.
+GPU_DRIVER_FILES = ("/proc/driver/nvidia", "/dev/nvidiactl", "/dev/nvidia0", "/dev/kfd", "/dev/dxg")
+
+
+def cuda_available() -> bool:
+    """Whether torch sees a CUDA GPU (``torch.cuda.is_available()``).
+
+    Without importing torch where it is not imported yet and no GPU driver is there (Linux
+    with none of :data:`GPU_DRIVER_FILES`): a run of pages imports torch in its pages'
+    processes only, and asks this before each block.
+    """
+    if "torch" not in sys.modules and sys.platform.startswith("linux"):
+        if not any(os.path.exists(path) for path in GPU_DRIVER_FILES):
+            return False
+    import torch
+
+    return bool(torch.cuda.is_available())
+
+
+def torch_version() -> str:
+    """The version of torch, as ``torch.__version__`` says it (read without importing it)."""
+    torch = sys.modules.get("torch")
+    if torch is not None:
+        return str(torch.__version__)
+    from importlib.metadata import version
+
+    return version("torch")
 
 
 def where() -> tuple[str, str]:
     """The device (``cpu`` or ``cuda``) and the words that name this run's verification."""
-    import torch
-
     today = datetime.datetime.now(datetime.timezone.utc).date().isoformat()
-    if torch.cuda.is_available():
-        return "cuda", f"{torch.cuda.get_device_name()} · torch {torch.__version__} · {today}"
-    return "cpu", f"torch {torch.__version__} · {today}"
+    if cuda_available():
+        import torch
+
+        return "cuda", f"{torch.cuda.get_device_name()} · torch {torch_version()} · {today}"
+    return "cpu", f"torch {torch_version()} · {today}"

@@ -19,7 +19,8 @@ from notesite.execution import TIMEOUT, BlockTimeout
 from notesite.kernel import PageProcessError, Request
 from notesite.runner import provenance
 from notesite.runner.located import located
-from notesite.runner.processes import BlockProcesses, cuda_available
+from notesite.runner.probes import CLOCK_SHIFT
+from notesite.runner.processes import BlockProcesses
 from notesite.runner.report import failure_report
 from notesite.runner.state import OutputMismatch, PageRun, State
 from notesite.verdicts import Outcome, Verdict, classify
@@ -37,7 +38,7 @@ class RecordingRunner:  # a pytest_markdown_docs._runners._Runner
         self.state = state
         self.fallback = fallback
         #: Where the blocks run: the pages' processes.
-        self.processes = BlockProcesses()
+        self.processes = BlockProcesses(memory=state.memory_limit)
 
     def repr_failure(self, test: Any, excinfo: Any, style: Any = None) -> Any:
         """Render a failure like pytest-markdown-docs does (page and line of the code).
@@ -112,7 +113,7 @@ class RecordingRunner:  # a pytest_markdown_docs._runners._Runner
             return
         request = Request(
             own, prefix, filename, args, root, timeout, where, explain_asserts=True,
-            cuda=cuda_available(),
+            cuda=provenance.cuda_available(),
         )  # fmt: skip
         try:
             stdout, result = self.processes.execute(run, block, request)
@@ -133,19 +134,21 @@ class RecordingRunner:  # a pytest_markdown_docs._runners._Runner
         cause: list[str] = []
 
         def varies() -> bool:
-            """Whether a second run, its random generators seeded otherwise, prints else.
+            """Whether a second run, seeded otherwise and its clock set ahead, prints else.
 
             Else than addresses and temporary paths, that is: where only those differ, the
-            second run is kept (``again``) and the output is recorded normalised.
+            second run is kept (``again``) and the output is recorded normalised. Where it
+            varies, ``cause`` names why (see :func:`_varies_message`).
             """
             if state.baseline is not None:
                 state.baseline.restore()  # what the first run changed, undone
+            probe = dataclasses.replace(request, explain_asserts=False)
             try:
                 second = self.processes.execute(
-                    run, block, dataclasses.replace(request, explain_asserts=False, perturbed=True)
+                    run, block, dataclasses.replace(probe, perturbed=True, clock=True)
                 )
             except AssertionError:
-                return True  # it holds only with a fresh interpreter's seeds
+                return True  # it holds only with a fresh interpreter's seeds (or today)
             except Exception:
                 return False  # a side effect of the first run (a folder it made, say)
             if second == (stdout, result) and _normalised(second) != second and run is not None:
@@ -157,15 +160,7 @@ class RecordingRunner:  # a pytest_markdown_docs._runners._Runner
             again.append(second)
             if _normalised(second) == _normalised((stdout, result)):
                 return False
-            # What changes it? Once more with a fresh interpreter's seeds: the same output
-            # says the random generators; another says something else (a clock, say).
-            try:
-                third = self.processes.execute(
-                    run, block, dataclasses.replace(request, explain_asserts=False)
-                )
-            except Exception:
-                third = None
-            cause[:] = ["random"] if third == (stdout, result) else ["clock"]
+            cause[:] = [self._cause(run, block, probe, (stdout, result))]
             return True
 
         if run is None:
@@ -189,14 +184,11 @@ class RecordingRunner:  # a pytest_markdown_docs._runners._Runner
             entry = _outputs.Entry(
                 block.key, block.number, block.line, shown[0] or None, shown[1], normalised=True
             )
-        varying = Outcome(
-            Verdict.VARIES, "another output when its random generators are seeded otherwise"
-        )
         if state.update:
             if varies():
                 if strict:
                     raise OutputMismatch(_varies_message(block, name, cause))
-                self._verdict(run, block, varying)
+                self._verdict(run, block, _varies_outcome(cause))
             if again:  # only addresses or temporary paths varied: recorded normalised
                 shown = _normalised((stdout, result))
                 entry = _outputs.Entry(
@@ -208,9 +200,9 @@ class RecordingRunner:  # a pytest_markdown_docs._runners._Runner
         run.new[block.key] = entry
         recorded = run.entries.get(block.key)
         update = "if the change is right, run `pytest docs/ --update-outputs`"
-        if recorded is not None and recorded.verdict == str(varying) and not strict:
+        if recorded is not None and _recorded_varies(recorded) and not strict:
             if varies():
-                _skip(f"{varying} (as recorded)")
+                _skip(f"{recorded.verdict} (as recorded)")
             raise OutputMismatch(
                 f"{run.page.src_uri}:{block.line}: block {block.number} was recorded as "
                 f"'{recorded.verdict}', now it prints the same on every run: record it with "
@@ -256,6 +248,34 @@ class RecordingRunner:  # a pytest_markdown_docs._runners._Runner
                 f"block {block.number} of {name} printed something else than its record "
                 f"({state.shown(run.record)}); {update}\n" + _diff(recorded.shown(), entry.shown())
             )
+
+    def _cause(
+        self,
+        run: PageRun | None,
+        block: model.Block | None,
+        request: Request,
+        first: tuple[str, str | None],
+    ) -> str:
+        """Why a block printed else when seeded otherwise with its clock set ahead.
+
+        Once more with a fresh interpreter's seeds and the clock still ahead: the first
+        output again says the random generators (``"random"``). Another says the clock: once
+        more on today's clock, the first output again says the shift made the difference,
+        the block prints the date or the time (``"date"``); another still says something
+        that changes on its own between runs (``"clock"``: a fine clock, a process id).
+        """
+
+        def again(**changes: Any) -> tuple[str, str | None] | None:
+            if self.state.baseline is not None:
+                self.state.baseline.restore()
+            try:
+                return self.processes.execute(run, block, dataclasses.replace(request, **changes))
+            except Exception:
+                return None
+
+        if again(clock=True) == first:
+            return "random"
+        return "date" if again() == first else "clock"
 
     def close(self) -> None:
         """Stop the pages' processes, if any runs (and every process they started)."""
@@ -311,19 +331,51 @@ def _skip(reason: str) -> NoReturn:
 
 def _varies_message(block: model.Block, name: str, cause: list[str] | None = None) -> str:
     """Why a block prints something else on every run, and what to do: the cause named."""
+    expected = f"expected block {block.number} of {name} to print the same on every run, got "
+    if cause == ["date"]:
+        return (
+            f"{expected}another output with the clock set {_shift()} ahead: it prints the date "
+            "or time (datetime.date.today(), datetime.datetime.now(), time.time(), "
+            "time.strftime()), and would fail once the day is over. Print something that does "
+            "not change (a duration rounded, a fixed date), then record it"
+        )
     if cause == ["clock"]:
         return (
-            f"expected block {block.number} of {name} to print the same on every run, got "
-            "another output on a second run with the same seeds: it prints something that "
-            "changes between runs (a clock, a date, a process id, an address). Print something "
-            "that does not change (a duration rounded, a shape, a comparison), then record it"
+            f"{expected}another output on a second run with the same seeds: it prints something "
+            "that changes between runs (a clock, a date, a process id, an address). Print "
+            "something that does not change (a duration rounded, a shape, a comparison), then "
+            "record it"
         )
     return (
-        f"expected block {block.number} of {name} to print the same on every run, got another "
-        "output when its random generators were seeded otherwise: it prints unseeded random "
-        "numbers. Seed it (torch.manual_seed(0), random.seed(0), numpy.random.seed(0)) or print "
-        "something that does not change, then record it"
+        f"{expected}another output when its random generators were seeded otherwise: it prints "
+        "unseeded random numbers. Seed it (torch.manual_seed(0), random.seed(0), "
+        "numpy.random.seed(0)) or print something that does not change, then record it"
     )
+
+
+def _varies_outcome(cause: list[str]) -> Outcome:
+    """The verdict of a block that varies, its detail naming the cause."""
+    if cause == ["date"]:
+        detail = f"prints the date or time: another output with the clock set {_shift()} ahead"
+    elif cause == ["clock"]:
+        detail = "prints something that changes between runs (a clock, a process id)"
+    else:
+        detail = "another output when its random generators are seeded otherwise"
+    return Outcome(Verdict.VARIES, detail)
+
+
+def _recorded_varies(entry: _outputs.Entry) -> bool:
+    """Whether a record holds the verdict that its block varies, whatever the cause."""
+    try:
+        return Outcome.parse(entry.verdict or "").verdict is Verdict.VARIES
+    except ValueError:
+        return False
+
+
+def _shift() -> str:
+    """:data:`CLOCK_SHIFT` in words: ``397 days and 5:31:07``."""
+    hours, rest = divmod(CLOCK_SHIFT.seconds, 3600)
+    return f"{CLOCK_SHIFT.days} days and {hours}:{rest // 60:02d}:{rest % 60:02d}"
 
 
 def _diff(expected: str, got: str) -> str:

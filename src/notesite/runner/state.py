@@ -49,6 +49,8 @@ class State:
     pages: dict[Path, PageRun] = field(default_factory=dict)
     #: A fresh interpreter's global state, restored around every test.
     baseline: Baseline | None = None
+    #: The most memory a page's process may take, in bytes (None: no limit).
+    memory_limit: int | None = None
 
     def page(self, path: Path) -> PageRun | None:
         """The run of a page of the project's docs; None for any other file."""
