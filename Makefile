@@ -53,9 +53,12 @@ typecheck: install
 # Two processes: the browser tests wait on Chromium while the others compute. Each worker
 # takes one test at a time, the long ones first (see conftest.py), so both finish together.
 TEST_WORKERS ?= 2
+# One thread for torch's operators in each worker and page process: two workers of two
+# threads each would fight over two cores. (The records hold with one thread or several.)
+TEST_THREADS ?= 1
 
 test: install
-	$(BIN)/pytest -n $(TEST_WORKERS) --maxschedchunk 1 $(PYTEST_ARGS)
+	OMP_NUM_THREADS=$(TEST_THREADS) $(BIN)/pytest -n $(TEST_WORKERS) --maxschedchunk 1 $(PYTEST_ARGS)
 
 test-docs: install
 	$(BIN)/pytest docs/ $(PYTEST_ARGS)

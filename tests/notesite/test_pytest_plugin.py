@@ -11,7 +11,6 @@ import torch
 from notesite import outputs, session
 from notesite.runner import plugin, provenance
 
-ROOT = Path(__file__).resolve().parents[2]
 ADDOPTS = "--markdown-docs --markdown-docs-syntax=superfences -p no:randomly -p no:cacheprovider"
 CPU_ONLY = pytest.mark.skipif(torch.cuda.is_available(), reason="shows the CPU-only behaviour")
 
@@ -259,26 +258,6 @@ def test_without_the_plugin_the_planted_leak_fails(pytester: pytest.Pytester) ->
         session.reset_torch_state()  # the planted leak ran in this process
     result.assert_outcomes(passed=1, failed=1)
     result.stdout.fnmatch_lines(["*print options leaked*"])
-
-
-@pytest.mark.slow  # pytest docs/ in-process, each time
-@pytest.mark.parametrize(
-    "order",
-    [
-        pytest.param(["-p", "no:randomly"], id="file-order"),
-        pytest.param(["-p", "no:randomly", "--reverse"], id="reversed"),
-        pytest.param(["--randomly-seed=1"], id="random-1"),
-        pytest.param(["--randomly-seed=2"], id="random-2"),
-        pytest.param(["--randomly-seed=3"], id="random-3"),
-    ],
-)
-def test_the_docs_pass_in_any_order(pytester: pytest.Pytester, order: list[str]) -> None:
-    result = pytester.runpytest_inprocess(
-        "-c", str(ROOT / "pyproject.toml"), "--rootdir", str(ROOT), str(ROOT / "docs"), *order
-    )
-    outcomes = result.parseoutcomes()
-    assert outcomes.get("failed", 0) == outcomes.get("errors", 0) == 0, result.stdout.str()
-    assert outcomes["passed"] > 50
 
 
 @pytest.mark.parametrize(
