@@ -27,7 +27,7 @@ from typing import Any
 
 from bs4 import BeautifulSoup
 
-from notesite.model import DOCTEST_LANGS, PYTHON_LANGS, Page
+from notesite.model import DOCTEST_LANGS, PYTHON_LANGS, Page, notebook_only
 from notesite.project import Project
 
 DIRECTIVE = re.compile(r"^::: +(?P<module>[\w.]+)\s*$", re.M)
@@ -96,10 +96,17 @@ class Mismatch:
         return "\n".join(lines)
 
 
+#: A line of spaces and tabs only: Python-Markdown empties it before a fence is parsed.
+BLANK_LINE = re.compile(r"^[ \t]+$", re.M)
+
+
 def compare_page(readings: Mapping[str, Sequence[str]], ordered: bool) -> bool:
     """Whether the readings of a page's blocks agree (as lists, or as multisets)."""
-    # Blank lines around a block's code are not shown (the highlighter drops them).
-    values = [[code.strip("\n") for code in codes] for codes in readings.values()]
+    # Blank lines around a block's code are not shown (the highlighter drops them), and a
+    # line of spaces only is shown empty (Python-Markdown empties such lines before parsing).
+    values = [
+        [BLANK_LINE.sub("", code).strip("\n") for code in codes] for codes in readings.values()
+    ]
     if ordered:
         return all(v == values[0] for v in values)
     return all(Counter(v) == Counter(values[0]) for v in values)
@@ -128,7 +135,13 @@ def compare_site(
     mismatches = []
     for page in project.pages():
         path = (project.docs_dir / page.src_uri).resolve()
-        shown = rendered_blocks(page_html(site_dir, page.src_uri))
+        # A block with a notebook magic or a shell command is shown, and run by the page's
+        # notebook only (its verdict says so): neither the model's blocks nor pytest's.
+        shown = [
+            code
+            for code in rendered_blocks(page_html(site_dir, page.src_uri))
+            if notebook_only(code) is None
+        ]
         modules = api_modules(page, src)
         run = list(collected.get(path, []))
         shown_blocks = [(b.fence.start, b.code) for b in page.blocks]

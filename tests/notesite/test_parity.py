@@ -119,3 +119,25 @@ def test_a_console_session_is_shown_and_run_as_a_doctest(
     notest = "# Page\n\n```pycon notest\n>>> 1 + 1\n3\n```\n"
     (problem,) = check(pytester, small_site(tmp_path / "notest", notest))
     assert "Python blocks: model 0, pytest 0, site 1" in problem
+
+
+def test_a_line_of_spaces_in_a_block_is_the_empty_line_the_site_shows(
+    pytester: pytest.Pytester, tmp_path: Path
+) -> None:
+    # Real posts have them (trailing spaces of an editor): Python-Markdown empties such a line.
+    page = "# Page\n\n```python\nx = 1  \n  \n\t\nprint(x)\n```\n"
+    assert check(pytester, small_site(tmp_path, page)) == []
+    # A changed line is still a difference.
+    project = small_site(tmp_path / "changed", page)
+    html = project.root / "site" / "index.html"
+    html.write_text(html.read_text(encoding="utf-8").replace("print", "len"), encoding="utf-8")
+    (problem,) = check(pytester, project)
+    assert "first difference at block 1" in problem
+
+
+def test_a_block_only_a_notebook_runs_is_shown_and_not_counted(
+    pytester: pytest.Pytester, tmp_path: Path
+) -> None:
+    # A post installs a package with a magic: the site shows it, its notebook runs it.
+    page = "# Page\n\n```python\n%pip install einops\nimport einops\n```\n\n```python\nx = 1\n```\n"
+    assert check(pytester, small_site(tmp_path, page)) == []
