@@ -224,7 +224,12 @@ def read_addition(
 
 
 def blocks_of(fences: list[Fence], additions: list[Addition]) -> list[Block]:
-    """The Python blocks pytest runs among the fences, each with its continuation chain."""
+    """The Python blocks pytest runs among the fences, each with its continuation chain.
+
+    A block that does not parse (:func:`parse_error`) is in no chain: Python runs none of
+    its code, so a block that continues past it runs after the blocks before it, as a
+    notebook's "Run all" goes on past a cell that raises.
+    """
     python = [f for f in fences if f.options.lang in PYTHON_LANGS and not f.options.notest]
     blocks: list[Block] = []
     chain: list[int] = []
@@ -243,5 +248,6 @@ def blocks_of(fences: list[Fence], additions: list[Addition]) -> list[Block]:
                 holder.kind if holder else None,
             )
         )
-        chain = [*chain, number]
+        if parse_error(fence.code) is None:
+            chain = [*chain, number]
     return blocks

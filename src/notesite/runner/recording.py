@@ -26,6 +26,21 @@ from notesite.runner.state import OutputMismatch, PageRun, State
 from notesite.verdicts import Outcome, Verdict, classify
 
 
+def chain_prefix(prefix: str, page: model.Page, block: model.Block) -> str:
+    """The code a block continues from, without the blocks its chain passes over.
+
+    pytest-markdown-docs joins every block of a ``continuation`` chain, each at its page
+    lines; a block that does not parse is in no chain of the model (:attr:`Block.continues`),
+    so its lines are emptied here: the block runs after the others, as "Run all" does.
+    """
+    lines = prefix.split("\n")
+    for other in page.blocks[: block.number - 1]:
+        if other.number not in block.continues:
+            end = min(other.line + other.code.count("\n"), len(lines))
+            lines[other.line : end] = [""] * max(end - other.line, 0)
+    return "\n".join(lines)
+
+
 class RecordingRunner:  # a pytest_markdown_docs._runners._Runner
     """pytest-markdown-docs' default runner, capturing each block's output and checking it.
 
@@ -99,6 +114,8 @@ class RecordingRunner:  # a pytest_markdown_docs._runners._Runner
         root = state.project.root if state.project else None
         run = state.page(Path(test.source_path))
         block = run.block(test.start_line) if run is not None else None
+        if run is not None and block is not None:
+            prefix = chain_prefix(prefix, run.page, block)
         timeout = block.options.time_limit(TIMEOUT) if block is not None else TIMEOUT
         where = f"{state.shown(Path(filename))}:{test.start_line}"
         strict = run is None or block is None or state.strict(run)

@@ -4,8 +4,10 @@ A reader who runs a post top to bottom (Jupyter's "Run all") runs each block aft
 above it. The sync writes that on the page, visibly, as a contributor would: a block whose
 names are all bound by earlier blocks of its page gets the fence option ``continuation``
 (pytest-markdown-docs then runs it after the block before it), and so does every block
-between it and the first block it needs, so that the chain reaches that block. Nothing is
-hidden: a reader sees ``continuation`` on the fence, and the page's notebook runs in order.
+between it and the first block it needs, so that the chain reaches that block. A block
+between that does not parse is passed over (it defines nothing, as in a notebook, whose "Run
+all" goes on past a cell that raises). Nothing is hidden: a reader sees ``continuation`` on
+the fence, and the page's notebook runs in order.
 """
 
 from __future__ import annotations
@@ -39,14 +41,6 @@ def bound_names(code: str) -> set[str]:
     return names
 
 
-def _unparsed(code: str) -> bool:
-    try:
-        ast.parse(code)
-    except (SyntaxError, ValueError):
-        return True
-    return False
-
-
 def chained(codes: Sequence[str], already: Sequence[bool] = ()) -> list[bool]:
     """Which blocks continue the one before them, for a page whose blocks are ``codes``.
 
@@ -69,8 +63,8 @@ def chained(codes: Sequence[str], already: Sequence[bool] = ()) -> list[bool]:
         if not set(needed) <= earlier:
             continue  # something it needs is bound nowhere above: a setup box is the fix
         first = min(j for j in range(k) if binds[j] & set(needed))
-        if any(_unparsed(codes[j]) for j in range(first + 1, k)):
-            continue  # a chain through a block that does not parse would not run either
+        # A block between that does not parse is in the chain too, or the chain would break
+        # at it; it runs nothing (the model leaves it out of `Block.continues`).
         for j in range(first + 1, k + 1):
             flags[j] = True
     return flags

@@ -20,9 +20,9 @@ def test_a_block_that_uses_an_earlier_block_continues_back_to_it() -> None:
     assert chained(codes) == [False, True, True, False, False]
 
 
-def test_no_chain_runs_through_a_block_that_does_not_parse() -> None:
+def test_a_chain_passes_over_a_block_that_does_not_parse() -> None:
     codes = ["x = 1", "Gradients:\ndW: [[-1.9]]", "print(x)"]  # an output pasted as a block
-    assert chained(codes) == [False, False, False]
+    assert chained(codes) == [False, True, True]
 
 
 def test_a_block_that_continues_already_stays_so() -> None:
@@ -55,13 +55,18 @@ def test_a_new_post_s_blocks_run_as_its_reader_runs_them(fixture: Fixture) -> No
     post.write_text(
         "---\ntitle: Chain\ndate: 2022-05-01\n---\n\n## Part\n\n```python\nimport torch\n\n"
         "x = torch.ones(2)\n```\n\nThen:\n\n```python\nprint(x.sum())\n```\n\n"
+        "It prints:\n\n```python\nGradients:\ndW: [[-1.9]]\n```\n\n"
+        "```python\nprint(x * 2)\n```\n\n"
         "```python\nprint(model)\n```\n",
         encoding="utf-8",
     )
     outcome = fixture.sync(post, new_post=True, run_blocks=True, timeout=60)
     page = fixture.project.page("notes/chain.md")
-    assert [block.continues for block in page.blocks] == [(), (1,), ()]
-    assert [run.result for run in outcome.runs] == ["runs", "runs", "needs setup"]
+    # The chain passes over the pasted output, which does not parse: Run all goes past it.
+    assert [block.continues for block in page.blocks] == [(), (1,), (1, 2), (1, 2), ()]
+    assert [run.result for run in outcome.runs] == [
+        "runs", "runs", "does not parse", "runs", "needs setup",
+    ]  # fmt: skip
     fixture.gate()  # the words are the author's: only the fence's option was added
 
 
