@@ -2,7 +2,8 @@
 
 * :mod:`notesite.model`: each Markdown page parsed once, into blocks, additions and claims;
 * :mod:`notesite.extension`: the Python-Markdown extension (MkDocs and Zensical) that shows
-  outputs, badges, bylines, anchors, the Errata and Verification lists and the totals;
+  outputs, badges, bylines, anchors, the Errata and Verification lists and the totals (its
+  processors, a module a job, in :mod:`notesite.render`);
 * :mod:`notesite.pytest_plugin`: the pytest plugin (``--notesite``) that runs the pages'
   blocks with recorded outputs;
 * :mod:`notesite.fidelity` and :mod:`notesite.parity`: the gates;

@@ -19,8 +19,8 @@ The text of a block is untouched, byte for byte: what a reader reads, copies and
 is the same. ``tests/notesite/test_highlight.py`` checks the table below against the theme's
 stylesheets (Material's and Zensical's), so a theme that colours a type otherwise fails it.
 
-The "As written" view (:func:`notesite.site.as_written_html`) repeats the page's code: each of
-its blocks that the page shows too, token for token, comes as text only, marked
+The "As written" view (:func:`notesite.render.as_written.as_written_html`) repeats the page's
+code: each of its blocks that the page shows too, token for token, comes as text only, marked
 ``data-ptn-same``; ``docs/javascripts/as-written.js`` gives it the colours of the page's own
 block. Its words are in the HTML either way, for search and for a reader without scripts.
 """

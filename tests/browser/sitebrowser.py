@@ -25,7 +25,7 @@ from notesite.model import PAGES_MARKER, Check
 from notesite.model import nav_pages as _nav_pages
 from notesite.parity import DIRECTIVE
 from notesite.project import Project
-from notesite.site import ERRATA_MARKER, VERIFICATION_MARKER
+from notesite.render.lists import ERRATA_MARKER, VERIFICATION_MARKER
 
 if TYPE_CHECKING:
     from playwright.sync_api import BrowserContext, Page

@@ -245,33 +245,35 @@ def series(tmp_path: Path) -> Project:
 
 
 def test_a_block_that_did_not_run_shows_its_verdict_and_no_output(tmp_path: Path) -> None:
-    from notesite import site as render
+    from notesite.render.blocks import proof
 
     project = series(tmp_path)
     (entry,) = outputs.load(project.record_path("notes/imported.md"))
-    shown = render.proof(entry)
+    shown = proof(entry)
     assert "Needs setup" in shown
     assert "✓" not in shown
     assert "ptn-output" not in shown
     (kept,) = outputs.load(project.record_path("notes/kept.md"))
-    assert "✓" in render.proof(kept)
+    assert "✓" in proof(kept)
 
 
 def test_the_verification_page_groups_claims_by_post_with_progress(tmp_path: Path) -> None:
-    from notesite import site as render
+    from notesite.render.lists import verification_table
+    from notesite.render.totals import totals as count_totals
+    from notesite.render.totals import totals_table
 
     project = series(tmp_path)
-    text = render.verification_table(project.notes(), project)
+    text = verification_table(project.notes(), project)
     kept, imported = text.index("(notes/kept.md)"), text.index("(notes/imported.md)")
     assert "Verified." in text[kept:imported] or "Verified." in text[imported:]
     assert "Not yet verified: 0 of 1 claims checked · 0 of 1 blocks run." in text
     # The verified post lists its unchecked claim, the other one counts it.
     assert "**not yet checked**" in text
     assert "- 1 claims not yet checked (a post not yet verified)" in text
-    totals = render.totals(project)
+    totals = count_totals(project)
     assert (totals.posts, totals.verified_posts) == (2, 1)
     assert totals.verdicts == (("needs setup", 1),)
-    assert "| not run: needs setup (a post not yet verified) | 1 |" in render.totals_table(totals)
+    assert "| not run: needs setup (a post not yet verified) | 1 |" in totals_table(totals)
 
 
 def test_the_legend_names_every_verdict() -> None:

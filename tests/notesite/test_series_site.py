@@ -18,7 +18,8 @@ import pytest
 from bs4 import BeautifulSoup
 
 from notesite.project import Project, read_config
-from notesite.site import blog_permalink, post_key, post_page, posts_list
+from notesite.render.lists import posts_list
+from notesite.render.posts import blog_permalink, post_key, post_page
 from notesite.sync import sync
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -168,7 +168,7 @@ def sync_series(
 
 
 def _pages(project: Project, original: str) -> int:
-    from notesite.site import site_posts
+    from notesite.render.posts import site_posts
 
     return next((len(p.pages) for p in site_posts(project) if p.name == original), 0)
 

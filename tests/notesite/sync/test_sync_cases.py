@@ -308,7 +308,7 @@ def test_a_post_with_toml_front_matter_comes_in_and_resyncs_to_nothing(fixture: 
 
 
 def test_a_post_without_subtitle_gets_a_byline_without_one() -> None:
-    from notesite.site import byline
+    from notesite.render.byline import byline
 
     assert byline({"title": "Gardening notes", "date": "2021-03-04"}) == (
         '<p class="post-byline">From the post <em>Gardening notes</em>, written '

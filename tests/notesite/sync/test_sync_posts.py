@@ -17,7 +17,7 @@ import yaml
 from conftest import Fixture
 
 from notesite.model import parse_page
-from notesite.site import posts_list
+from notesite.render.lists import posts_list
 from notesite.sync import FAILS, NEEDS_PACKAGE, NEEDS_SETUP, PASSES, Outcome, SyncError
 
 POSTS = Path(__file__).parent / "posts"
