@@ -8,7 +8,7 @@ from notesite.highlight import compact, share_with_page
 
 
 class CompactCode(Postprocessor):
-    """Each highlighted block's tokens as few spans as its colours need (:mod:`.highlight`)."""
+    """Each highlighted block's tokens in as few spans as its colours need (see the module)."""
 
     def run(self, text: str) -> str:
         """The page's HTML, its highlighted blocks compacted, As written's shared."""
