@@ -1,4 +1,7 @@
-"""The page's highlighted code in fewer bytes, in the same colours (a postprocessor)."""
+"""The page's highlighted code in fewer bytes, in the same colours (a postprocessor).
+
+The compaction is :mod:`notesite.highlight`'s; this runs it once the raw HTML is back.
+"""
 
 from __future__ import annotations
 
