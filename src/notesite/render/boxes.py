@@ -1,4 +1,4 @@
-"""A box of the site's as the site shows it: its first line a chip, a CUDA check retitled.
+"""The site's boxes as a page shows them: a chip, a CUDA check retitled, a diff in words.
 
 A box's first line is rewritten in the page's Markdown before it is read: folded into a chip
 (:func:`as_chip`), a CUDA check titled for where a recorded CUDA run verified it
