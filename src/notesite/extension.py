@@ -41,6 +41,7 @@ from notesite.render.citations import CITATION_NUMBER, CitationNumber
 from notesite.render.code import CompactCode
 from notesite.render.folding import FoldNotes
 from notesite.render.links import PostLinks
+from notesite.render.locate import PageHandOff
 from notesite.render.preprocessor import NotesitePreprocessor
 from notesite.safety import SafeHtml, SafeTitle
 
@@ -90,12 +91,14 @@ class NotesiteExtension(Extension):
         """Register the preprocessor."""
         project = self.project()
         if project is not None:
-            links = PostLinks(md, project)
+            # The page of each conversion: found by the preprocessor, read by the links'.
+            hand_off = PageHandOff()
+            hand_off.extendMarkdown(md)
             md.preprocessors.register(
-                NotesitePreprocessor(md, project, links), "notesite", PRIORITY
+                NotesitePreprocessor(md, project, hand_off), "notesite", PRIORITY
             )
             # After the headings get their ids (toc, 5), before MkDocs checks the links (0).
-            md.treeprocessors.register(links, "notesite-links", 1)
+            md.treeprocessors.register(PostLinks(md, project, hand_off), "notesite-links", 1)
             md.treeprocessors.register(FoldNotes(md), "notesite-fold-notes", 2)
         # A citation's number before its link ("[1] [Author (2017)](url)") is text, as blog
         # engines show it; before the reference links (170) read it as "[1][Author (2017)]".

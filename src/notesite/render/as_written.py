@@ -2,12 +2,18 @@
 
 The page's section rebuilt without the site's additions and with its errata reverted
 (:func:`notesite.fidelity.rebuild_page`), rendered with the project's Markdown settings and
-hidden until the reader asks for it.
+hidden until the reader asks for it. Its HTML is changed in the tree, as the page's is
+(:class:`AuthorsTree`, a treeprocessor of the converter that renders it).
 """
 
 from __future__ import annotations
 
 import re
+from xml.etree.ElementTree import Element
+
+from markdown import Markdown
+from markdown.extensions import Extension
+from markdown.treeprocessors import Treeprocessor
 
 from notesite.highlight import compact
 from notesite.model import Page, parse_page
@@ -18,8 +24,10 @@ AS_WRITTEN_SWITCH = (
     '<button type="button" class="ptn-as-written-switch md-button" aria-pressed="false">'
     "As written</button>"
 )
-RELATIVE_LINK = re.compile(r'<a href="(?![a-z]+:|#)([^"]*)">(.*?)</a>', re.DOTALL)
-RELATIVE_IMAGE = re.compile(r'<img alt="([^"]*)" src="(?![a-z]+:|/)([^"]*)"[^>]*>')
+#: An address that leads off the post's blog: it opens with a scheme (``https:``, ``mailto:``).
+SCHEME = re.compile(r"[a-z]+:")
+#: The prefix of the section's own anchors (a footnote's): the page's ids stay unique.
+ANCHOR_PREFIX = "as-written-"
 #: The Markdown extensions of the project that the author's section is not rendered with.
 NOT_FOR_THE_AUTHOR = {"notesite", "toc", "pymdownx.snippets"}
 
@@ -76,34 +84,9 @@ def as_written_html(page: Page, project: Project) -> str:
     from notesite.project import markdown_settings, read_config
 
     names, configs = markdown_settings(read_config(project.root), NOT_FOR_THE_AUTHOR)
-    body = markdown.Markdown(extensions=names, extension_configs=configs).convert(
-        "\n".join(_in_author_form(rebuild_page(page), page, project))
-    )
+    converter = markdown.Markdown(extensions=[*names, AuthorsView()], extension_configs=configs)
+    body = converter.convert("\n".join(_in_author_form(rebuild_page(page), page, project)))
     body = compact(body)  # as the page's own blocks (the extension is not run here)
-    # A relative link of the post leads to another post of its blog, which the site does not
-    # hold: its words are kept, the link (which would lead nowhere here) is not.
-    body = RELATIVE_LINK.sub(
-        lambda m: (
-            f'<span class="ptn-dead-link" title="In the post, a link to {m[1]}, which this site '
-            f'does not hold">{m[2]}</span>'
-        ),
-        body,
-    )
-    body = RELATIVE_IMAGE.sub(
-        lambda m: (
-            f'<span class="ptn-dead-link" title="In the post, an image at {m[2]}, which this '
-            f'site does not hold">[{m[1] or "image"}]</span>'
-        ),
-        body,
-    )
-    # Its own anchors (a footnote's) get a prefix: the page's ids stay unique.
-    ids = set(re.findall(r'\bid="([^"]+)"', body))
-    body = re.sub(r'\bid="([^"]+)"', r'id="as-written-\1"', body)
-    body = re.sub(
-        r'\bhref="#([^"]+)"',
-        lambda m: f'href="#as-written-{m[1]}"' if m[1] in ids else m[0],
-        body,
-    )
     banner = (
         '<p class="ptn-as-written-banner" role="note">You are reading this section as its author '
         "wrote it: without the site's checks, outputs and corrections. "
@@ -114,3 +97,56 @@ def as_written_html(page: Page, project: Project) -> str:
         '<section class="ptn-as-written" hidden aria-label="The section as its author wrote it">'
         f"{banner}{body}</section>"
     )
+
+
+class AuthorsTree(Treeprocessor):
+    """The "As written" view's tree: the post's relative links as words, its anchors its own.
+
+    A relative link of the post leads to another post of its blog, which the site does not
+    hold: its words are kept, the link (which would lead nowhere here) is not; a relative
+    image shows as its alternative text. Each title says where it led. The section's own
+    anchors (a footnote's) and the links to them get a prefix (:data:`ANCHOR_PREFIX`), so that
+    the page's ids stay unique. The tree and the raw HTML kept as elements (``md_in_html``)
+    are changed; raw HTML kept as text is the author's, as written.
+    """
+
+    def run(self, root: Element) -> None:
+        """Change the section's tree (see the class)."""
+        stash = self.md.htmlStash.rawHtmlBlocks
+        trees = [root, *(block for block in stash if isinstance(block, Element))]
+        elements = [element for tree in trees for element in tree.iter()]
+        for element in elements:
+            href, src = element.get("href"), element.get("src")
+            if element.tag == "a" and href is not None and not _leads_off(href, "#"):
+                _as_words(element, f"a link to {href}", element.text)
+            elif element.tag == "img" and src is not None and not _leads_off(src, "/"):
+                _as_words(element, f"an image at {src}", f"[{element.get('alt') or 'image'}]")
+        ids = {key for element in elements if (key := element.get("id"))}
+        for element in elements:
+            if key := element.get("id"):
+                element.set("id", ANCHOR_PREFIX + key)
+            href = element.get("href")
+            if href is not None and href.startswith("#") and href[1:] in ids:
+                element.set("href", f"#{ANCHOR_PREFIX}{href[1:]}")
+
+
+def _leads_off(address: str, opening: str) -> bool:
+    """Whether an address leads off the post's blog, or opens with ``opening`` (``#``, ``/``)."""
+    return address.startswith(opening) or SCHEME.match(address) is not None
+
+
+def _as_words(element: Element, what: str, text: str | None) -> None:
+    """A link or image (``element``, changed in place) as ``text``, saying where it led."""
+    element.tag = "span"
+    element.attrib.clear()
+    element.set("class", "ptn-dead-link")
+    element.set("title", f"In the post, {what}, which this site does not hold")
+    element.text = text
+
+
+class AuthorsView(Extension):
+    """The "As written" view's converter: its tree changed by :class:`AuthorsTree`."""
+
+    def extendMarkdown(self, md: Markdown) -> None:
+        """Register :class:`AuthorsTree` last: the tree is whole, its escapes read (0)."""
+        md.treeprocessors.register(AuthorsTree(md), "notesite-as-written", -1)

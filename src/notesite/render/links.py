@@ -17,6 +17,7 @@ from markdown.treeprocessors import Treeprocessor
 from notesite.fidelity import post_title
 from notesite.model import Page
 from notesite.project import Project
+from notesite.render.locate import PageHandOff
 from notesite.render.posts import blog_permalink, post_page, site_posts
 
 #: The anchors of each post's headings, with the pages' texts they come from.
@@ -38,17 +39,19 @@ class PostLinks(Treeprocessor):
     Only the addresses written in the post's original are mended: a link the site's pages
     add (in a box or in the text) is the site's own, and a strict build fails on it if it
     is broken.
+
+    The page is the one the preprocessor handed on for this conversion (``hand_off``).
     """
 
-    def __init__(self, md: Markdown, project: Project) -> None:
-        """The links of ``project``'s post pages."""
+    def __init__(self, md: Markdown, project: Project, hand_off: PageHandOff) -> None:
+        """The links of ``project``'s post pages, each page read from ``hand_off``."""
         super().__init__(md)
         self.project = project
-        self.page: Page | None = None
+        self.hand_off = hand_off
 
     def run(self, root: Element) -> None:
         """Mend the links of the page, if it is a page of a post."""
-        page = self.page
+        page = self.hand_off.page
         if page is None or post_title(page) is None:
             return
         original = self._original(page)

@@ -12,9 +12,45 @@ import re
 from pathlib import Path
 
 from markdown import Markdown
+from markdown.extensions import Extension
 
 from notesite.model import Page
 from notesite.project import Project
+
+
+class PageHandOff(Extension):
+    """The page a converter is converting: the preprocessor's hand-off to its treeprocessors.
+
+    One per converter (``markdown.Markdown``), given to the processors that share it. The
+    preprocessor finds the page (:func:`find_page`) as each conversion starts and hands it
+    on (:meth:`hand_on`, None for Markdown that is no page of the project); a treeprocessor
+    (:class:`notesite.render.links.PostLinks`) reads :attr:`page`. ``Markdown.reset()``
+    clears it, so a converter used again never sees the page before: an ``Extension`` only
+    so that the converter resets it (:meth:`extendMarkdown` registers no processor).
+    """
+
+    def __init__(self) -> None:
+        """No page yet."""
+        super().__init__()
+        self._page: Page | None = None
+
+    @property
+    def page(self) -> Page | None:
+        """The page of this conversion (None: no page of the project, or none handed on)."""
+        return self._page
+
+    def hand_on(self, page: Page | None) -> None:
+        """Hand on the page this conversion converts (by the preprocessor, as it starts)."""
+        self._page = page
+
+    def reset(self) -> None:
+        """Forget the page: called by ``Markdown.reset()``, before another conversion."""
+        self._page = None
+
+    def extendMarkdown(self, md: Markdown) -> None:
+        """Be reset with ``md`` (:meth:`reset`)."""
+        md.registerExtension(self)
+
 
 #: The page index of each docs folder, with the page files' dates it was built from.
 _INDEXES: dict[str, tuple[tuple[str, tuple[tuple[str, int, int], ...]], dict[str, list[str]]]] = {}

@@ -20,7 +20,6 @@ from notesite.render.blocks import block_entries, proof
 from notesite.render.boxes import as_chip, cuda_check_line, word_diff
 from notesite.render.build_errors import build_error
 from notesite.render.byline import page_head, post_pages
-from notesite.render.links import PostLinks
 from notesite.render.lists import (
     ERRATA_MARKER,
     POSTS_MARKER,
@@ -29,7 +28,7 @@ from notesite.render.lists import (
     posts_list,
     verification_table,
 )
-from notesite.render.locate import find_page
+from notesite.render.locate import PageHandOff, find_page
 from notesite.render.totals import SUMMARY_MARKER, totals, totals_table
 
 #: Marks an insert that replaces the line it stands before.
@@ -44,11 +43,11 @@ def new_is_replace(new: list[str]) -> bool:
 class NotesitePreprocessor(Preprocessor):
     """Adds bylines, anchors, outputs, badges, lists and totals to a page's Markdown."""
 
-    def __init__(self, md: Markdown, project: Project, links: PostLinks) -> None:
-        """Render the pages of ``project``; tell ``links`` which page it is."""
+    def __init__(self, md: Markdown, project: Project, hand_off: PageHandOff) -> None:
+        """Render the pages of ``project``; hand each page on through ``hand_off``."""
         super().__init__(md)
         self.project = project
-        self.links = links
+        self.hand_off = hand_off
 
     def run(self, lines: list[str]) -> list[str]:
         """Add what the site shows to the page these lines are."""
@@ -59,6 +58,7 @@ class NotesitePreprocessor(Preprocessor):
 
     def _run(self, lines: list[str]) -> list[str]:
         found = find_page(self.md, self.project, lines)
+        self.hand_off.hand_on(found[0] if found is not None else None)
         inserts: list[tuple[int, list[str]]] = []  # (index to insert before, lines)
         if found is not None:
             page, offset = found
@@ -71,7 +71,6 @@ class NotesitePreprocessor(Preprocessor):
                 lines[at : at + 1] = new[:-1]
             else:
                 lines[at:at] = new
-        self.links.page = found[0] if found is not None else None
         if found is not None:
             lines = post_pages(self.project, found[0], lines)
         return self._markers(lines, found[0] if found is not None else None)

@@ -24,3 +24,28 @@ def test_a_post_s_index_and_links_as_its_author_wrote_them(scratch: Path) -> Non
     dead = soup.select_one(".ptn-dead-link")
     assert dead is not None
     assert dead.get_text() == "gone"
+
+
+def test_the_page_is_handed_on_per_conversion_and_forgotten_on_reset(scratch: Path) -> None:
+    """The preprocessor hands the page to the links' treeprocessor; ``reset()`` forgets it."""
+    from bs4 import BeautifulSoup
+    from mkdocs.utils.meta import get_data
+    from sitepages import converter
+
+    from notesite.render.locate import PageHandOff
+
+    add_post(scratch, "---\ntitle: Old notes\n---\n\n## Old\n\nSee [before](../2020/old.md).\n")
+    md = converter(scratch)
+    hand_off = next(e for e in md.registeredExtensions if isinstance(e, PageHandOff))
+    body, _ = get_data((scratch / "docs" / "notes" / "post.md").read_text(encoding="utf-8"))
+    soup = BeautifulSoup(md.convert(body), "html.parser")
+    dead = soup.select(".ptn-dead-link")
+    mended = [s for s in dead if not s.find_parent(class_="ptn-as-written")]
+    assert [s.get_text() for s in mended] == ["before"]  # the post's link, as its words
+    assert hand_off.page is not None
+    assert hand_off.page.src_uri == "notes/post.md"
+    md.reset()
+    assert hand_off.page is None
+    again = md.convert("See [before](../2020/old.md).\n")  # no page: a link of the site's own
+    assert '<a href="../2020/old.md">before</a>' in again
+    assert hand_off.page is None
