@@ -14,6 +14,7 @@ from __future__ import annotations
 import html
 import re
 from html.parser import HTMLParser
+from typing import Any
 from xml.etree.ElementTree import Element
 
 from markdown import Markdown
@@ -77,6 +78,18 @@ def _attribute_safe(name: str, value: str | None) -> bool:
     return True
 
 
+def _written_back(form: str) -> Any:
+    """A handler of :class:`_Cleaner`'s that keeps what the parser read, in ``form`` again.
+
+    Any: a method of its own, whose argument the parser names ``data``, ``name`` or ``decl``.
+    """
+
+    def handle(cleaner: _Cleaner, text: str) -> None:
+        cleaner.keep(form.format(text))
+
+    return handle
+
+
 class _Cleaner(HTMLParser):
     """Raw HTML, each tag kept as written unless it runs code (see :func:`clean_html`)."""
 
@@ -118,30 +131,19 @@ class _Cleaner(HTMLParser):
         if tag not in DROPPED:
             self.out.append(f"</{tag}>")
 
-    def _keep(self, text: str) -> None:
+    def keep(self, text: str) -> None:
+        """Keep ``text`` (written as the parser read it), unless in a dropped element."""
         if not self.dropping:
             self.out.append(text)
 
-    def handle_data(self, data: str) -> None:
-        self._keep(data)
-
-    def handle_entityref(self, name: str) -> None:
-        self._keep(f"&{name};")
-
-    def handle_charref(self, name: str) -> None:
-        self._keep(f"&#{name};")
-
-    def handle_comment(self, data: str) -> None:
-        self._keep(f"<!--{data}-->")
-
-    def handle_decl(self, decl: str) -> None:
-        self._keep(f"<!{decl}>")
-
-    def handle_pi(self, data: str) -> None:
-        self._keep(f"<?{data}>")
-
-    def unknown_decl(self, data: str) -> None:
-        self._keep(f"<![{data}]>")
+    # Everything but a tag, written back as the parser read it (see _written_back).
+    handle_data = _written_back("{}")
+    handle_entityref = _written_back("&{};")
+    handle_charref = _written_back("&#{};")
+    handle_comment = _written_back("<!--{}-->")
+    handle_decl = _written_back("<!{}>")
+    handle_pi = _written_back("<?{}>")
+    unknown_decl = _written_back("<![{}]>")
 
 
 def clean_html(fragment: str) -> str:

@@ -84,22 +84,29 @@ def totals(project: Project) -> Totals:
     )
 
 
+#: The home page's table: each row says what it counts; the verdicts' rows go at
+#: ``{verdicts}`` (:func:`totals_table`).
+TABLE = """\
+| What | Count |
+| --- | ---: |
+| posts on the site | {t.posts} |
+| posts verified: every claim with a status, every block run | {t.verified_posts} |
+| Python blocks on the site | {t.blocks} |
+| executed on CPU, output recorded | {t.executed_cpu} |
+| skipped on CPU (need a CUDA GPU) | {t.skipped_cpu} |
+| verified on CUDA | {t.verified_cuda} |
+{verdicts}| claims of the notes (list items and paragraphs) | {t.claims} |
+| claims checked by an executed block | {t.claims_checked} |
+| claims corrected by an erratum and not checked | {t.claims_corrected} |
+| units marked as not a claim | {t.not_claims} |
+| claims not yet checked | {t.claims_unchecked} |
+| errata: corrections of the notes (a corrected claim may also be checked) | {t.errata} |
+"""
+
+
 def totals_table(t: Totals) -> str:
-    """The totals as a Markdown table for the home page."""
-    rows = [
-        ("posts on the site", t.posts),
-        ("posts verified: every claim with a status, every block run", t.verified_posts),
-        ("Python blocks on the site", t.blocks),
-        ("executed on CPU, output recorded", t.executed_cpu),
-        ("skipped on CPU (need a CUDA GPU)", t.skipped_cpu),
-        ("verified on CUDA", t.verified_cuda),
-        *((f"not run: {kind} (a post not yet verified)", n) for kind, n in t.verdicts),
-        ("claims of the notes (list items and paragraphs)", t.claims),
-        ("claims checked by an executed block", t.claims_checked),
-        ("claims corrected by an erratum and not checked", t.claims_corrected),
-        ("units marked as not a claim", t.not_claims),
-        ("claims not yet checked", t.claims_unchecked),
-        ("errata: corrections of the notes (a corrected claim may also be checked)", t.errata),
-    ]
-    body = "\n".join(f"| {name} | {value} |" for name, value in rows)
-    return f"| What | Count |\n| --- | ---: |\n{body}\n"
+    """The totals as a Markdown table for the home page (:data:`TABLE`)."""
+    verdicts = "".join(
+        f"| not run: {kind} (a post not yet verified) | {n} |\n" for kind, n in t.verdicts
+    )
+    return TABLE.format(t=t, verdicts=verdicts)
