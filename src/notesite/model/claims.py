@@ -48,6 +48,11 @@ class Claim:
         return self.unit.kind == CODE
 
     @property
+    def words(self) -> str:
+        """Its words as the author wrote them, each link as its words (:attr:`Unit.words`)."""
+        return self.unit.words
+
+    @property
     def status(self) -> str:
         """The one status of the claim."""
         if self.checks:

@@ -22,7 +22,7 @@ from notesite.model.fences import (
     unclosed,
 )
 from notesite.model.nav import is_note_page
-from notesite.model.parsing import BOM, as_fences, parser
+from notesite.model.parsing import BOM, as_fences, parser, words_of
 from notesite.model.units import (
     CODE,
     MARKER,
@@ -127,6 +127,17 @@ class Page:
         return is_note_page(self.src_uri)
 
 
+def _said(tokens: list[Token], i: int) -> str:
+    """The words of the block that opens at ``tokens[i]``: its inline tokens' (``words_of``)."""
+    opened, said = tokens[i], []
+    for token in tokens[i + 1 :]:
+        if token.level == opened.level and token.nesting == -1:
+            break
+        if token.type == "inline":
+            said.append(words_of(token))
+    return " ".join(words for words in said if words)
+
+
 def parse_page(text: str, src_uri: str, *, note: bool | None = None, page: bool = True) -> Page:
     """Parse a page of the site into its model.
 
@@ -183,7 +194,8 @@ def parse_page(text: str, src_uri: str, *, note: bool | None = None, page: bool 
                     end -= 1
                 words = " ".join(" ".join(lines[start:end]).split())
                 code = token.content if unit_kind == CODE else None
-                units.append(Unit(unit_kind, start, end, items, words, code))
+                said = _said(tokens, i) if token.nesting == 1 else words
+                units.append(Unit(unit_kind, start, end, items, words, code, said))
         if token.type == "blockquote_open":
             quoted += 1
         if token.type == "list_item_open" and depth == 0:

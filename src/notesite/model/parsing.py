@@ -5,13 +5,16 @@ from __future__ import annotations
 import functools
 import hashlib
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_block import StateBlock
 from markdown_it.rules_core import StateCore
+from markdown_it.rules_inline import StateInline
+from markdown_it.rules_inline import image as _image
+from markdown_it.rules_inline import link as _link
 from markdown_it.token import Token
 from mdit_py_plugins.admon import admon_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
@@ -151,6 +154,8 @@ class PageParser(MarkdownIt):
         super().__init__("commonmark")
         self.use(admon_plugin).use(front_matter_plugin)
         self.core.ruler.push("console_session", _sessions)
+        self.inline.ruler.at("link", _with_words(_link, "["))
+        self.inline.ruler.at("image", _with_words(_image, "!["))
         self.block.ruler.before(
             "fence", "tab", _tab, {"alt": ["paragraph", "reference", "blockquote", "list"]}
         )
@@ -167,6 +172,66 @@ class PageParser(MarkdownIt):
                 self._cache.clear()
             self._cache[key] = super().parse(src)
         return self._cache[key]
+
+
+#: A link's (or image's) ``meta``: where it is in its inline token's content, where its words.
+LINK_SPAN = "notesite_span"
+LINK_WORDS = "notesite_words"
+
+
+def _with_words(
+    rule: Callable[[StateInline, bool], bool], opening: str
+) -> Callable[[StateInline, bool], bool]:
+    """CommonMark's link (or image) rule, which also says where it and its words are.
+
+    The ``link_open`` (``image``) token's ``meta`` holds the span of the link
+    (:data:`LINK_SPAN`) and of its words (:data:`LINK_WORDS`, an image's alternative text),
+    as (start, end) in the inline token's content: so the model reads a text's links as
+    words (:func:`words_of`) without reading its Markdown again.
+    """
+    kind = "image" if opening == "![" else "link_open"
+
+    def read(state: StateInline, silent: bool) -> bool:
+        start, first = state.pos, len(state.tokens)
+        if not rule(state, silent):
+            return False
+        if not silent:
+            end = state.pos
+            label = start + len(opening) - 1
+            label_end = state.md.helpers.parseLinkLabel(state, label, True)
+            state.pos = end
+            # The text before it is a token of its own, pushed first.
+            token = next(t for t in state.tokens[first:] if t.type == kind)
+            token.meta[LINK_SPAN] = (start, end)
+            token.meta[LINK_WORDS] = (label + 1, label_end)
+        return True
+
+    return read
+
+
+def words_of(inline: Token) -> str:
+    """An inline token's Markdown with each link (image) as its words, whitespace-normalised.
+
+    ``[the guide](https://x.org) says *so*`` reads ``the guide says *so*``: the words as
+    written (their emphasis, code and escapes kept), the link's address and brackets not;
+    an image reads as its alternative text.
+    """
+    text = inline.content
+    spans = sorted(
+        (child.meta[LINK_SPAN], child.meta[LINK_WORDS])
+        for child in inline.children or []
+        if LINK_SPAN in child.meta
+    )
+
+    def part(low: int, high: int) -> str:
+        out, at = [], low
+        for (start, end), (first, last) in spans:
+            if at <= start and end <= high:  # not one inside a link already read
+                out += [text[at:start], part(first, last)]
+                at = end
+        return "".join([*out, text[at:high]])
+
+    return " ".join(part(0, len(text)).split())
 
 
 @functools.cache

@@ -24,7 +24,9 @@ class Unit:
     ``kind`` is ``heading``, ``prose`` (a paragraph, or a list item's own paragraph),
     ``code`` (a fenced or indented block) or ``other``; ``level`` the number of list items
     around it; ``text`` its lines, whitespace-normalised into one; ``code`` a code unit's
-    code without its fences (None for any other unit).
+    code without its fences (None for any other unit); ``words`` its Markdown as read, each
+    link as its words, without the list item's marker or a quote's ``>`` (the text of a unit
+    without inline Markdown: a code block, a line no token accounts for).
     """
 
     kind: str
@@ -33,6 +35,7 @@ class Unit:
     level: int
     text: str
     code: str | None = None
+    words: str = ""
 
 
 @dataclass(frozen=True)
@@ -139,6 +142,6 @@ def every_line(
         above = [u for u in units if u.start < line]
         level = above[-1].level if above and indent_of(lines[line]) else 0
         words = " ".join(" ".join(lines[line:end]).split())
-        found.append(Unit(OTHER, line, end, level, words))
+        found.append(Unit(OTHER, line, end, level, words, words=words))
         line = end
     return sorted([*units, *found], key=lambda unit: unit.start) if found else units

@@ -78,8 +78,6 @@ def errata_table(pages: list[Page]) -> str:
     return f"{len(rows)} errata.\n\n{header}" + "\n".join(rows) + "\n"
 
 
-LIST_MARKER = re.compile(r"^(?:[-*+]|\d+[.)])\s+")
-LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 #: The longest claim text shown in the Verification list, in characters.
 CLAIM_TEXT = 110
 
@@ -89,8 +87,7 @@ def claim_text(claim: Claim) -> str:
     if claim.snippet:
         code = " ".join((claim.unit.code or "").split())
         return f"Snippet: `{_short(code.split(' #')[0], 60).replace('`', '')}`"
-    text = LINK.sub(r"\1", LIST_MARKER.sub("", claim.text))
-    text = _short(text, CLAIM_TEXT)
+    text = _short(claim.words, CLAIM_TEXT)
     return text + "`" if text.count("`") % 2 else text
 
 
