@@ -108,13 +108,15 @@ class Addition:
 
     ``kind`` is its role (:data:`KINDS`; empty for an admonition of another type, allowed
     outside note pages), ``admonition`` its type (``success``, ``example``, …) and
-    ``collapsible`` whether it is a ``???`` box.
+    ``collapsible`` whether it is a ``???`` box, ``marker`` its opening as written (``!!!``,
+    ``???`` or ``???+``); ``title`` is empty unless its first line is ``marker type "title"``.
     """
 
     kind: str
     admonition: str
     title: str
     collapsible: bool
+    marker: str
     start: int
     end: int
     indent: int
@@ -220,7 +222,9 @@ def read_addition(
         if token.type == "paragraph_open" and token.map and token.level == level + 1:
             paragraphs.append((token.map[0], token.map[1] - 1))
     collapsible = opened.markup.startswith("?")
-    return Addition(kind, tag, title, collapsible, start, end, indent, body, paragraphs, fences)
+    return Addition(
+        kind, tag, title, collapsible, opened.markup, start, end, indent, body, paragraphs, fences
+    )
 
 
 def blocks_of(fences: list[Fence], additions: list[Addition]) -> list[Block]:

@@ -1,17 +1,26 @@
 """The site's boxes as a page shows them: a chip, a CUDA check retitled, a diff in words.
 
-A box's first line is rewritten in the page's Markdown before it is read: folded into a chip
-(:func:`as_chip`), a CUDA check titled for where a recorded CUDA run verified it
-(:func:`cuda_check_line`); an erratum's diff shows as words (:func:`word_diff`).
+A box's first line is rewritten in the page's Markdown before it is read, from the box the
+model read (:class:`notesite.model.Addition`): folded into a chip (:func:`as_chip`), a CUDA
+check titled for where a recorded CUDA run verified it (:func:`cuda_check_title`); an
+erratum's diff shows as words (:func:`word_diff`).
 """
 
 from __future__ import annotations
 
 import html
-import re
 
 from notesite import outputs as _outputs
-from notesite.model import CPU_LESSON, ERRATUM_KIND, HELPER, NOTE_KIND, SETUP, Check, Page
+from notesite.model import (
+    CPU_LESSON,
+    ERRATUM_KIND,
+    HELPER,
+    NOTE_KIND,
+    SETUP,
+    Addition,
+    Check,
+    Page,
+)
 from notesite.project import Project
 from notesite.render.blocks import CUDA_NOT_YET_RUN
 
@@ -36,36 +45,25 @@ def cuda_verification(check: Check, page: Page, project: Project) -> str | None:
     return entry.verified.get("cuda") if entry is not None else None
 
 
-def cuda_check_line(lines: list[str], check: Check, page: Page, project: Project) -> str:
-    """A CUDA check's first line, for what it is: not yet run, or where a CUDA run ran it."""
-    at = check.line - 1
+def cuda_check_title(check: Check, page: Page, project: Project) -> tuple[str, str]:
+    """A CUDA check's type and title, for what it is: not yet run, or where a CUDA run ran it."""
     verified = cuda_verification(check, page, project)
-    line = lines[at]
-    indent = line[: len(line) - len(line.lstrip(" "))]
-    marker = line.strip().split()[0]
     if verified is None:
-        return f'{indent}{marker} {CUDA_PENDING} "{CUDA_PENDING_TITLE} {check.claim}"'
-    return f'{indent}{marker} success "Checked on CUDA ({verified}): {check.claim}"'
+        return CUDA_PENDING, f"{CUDA_PENDING_TITLE} {check.claim}"
+    return "success", f"Checked on CUDA ({verified}): {check.claim}"
 
 
-BOX_LINE = re.compile(
-    r'^(?P<indent>\s*)(?P<marker>!!!|\?\?\?\+?) (?P<type>[\w-]+) "(?P<title>.*)"\s*$'
-)
-
-
-def as_chip(line: str, kind: str) -> str:
+def as_chip(box: Addition, admonition: str, title: str) -> str:
     """A box's first line as the site shows it: folded, its title a label and the rest.
 
     A precise note, a helper pointer and an erratum fold away (``!!!`` becomes ``???``) like
     a check or a setup: closed, each box is a chip under the text it stands for. Its title's
     label ("Checked", "Precisely", "Erratum", up to the first colon) is all a closed chip
     shows; the rest (the claim again) shows when it opens, and screen readers read it whole.
+    The box's type and title are given: its own, or a CUDA check's (:func:`cuda_check_title`).
     """
-    match = BOX_LINE.match(line)
-    if match is None:
-        return line
-    marker = "???" if match["marker"] == "!!!" and kind in FOLDED else match["marker"]
-    title = match["title"]
+    kind = box.kind
+    marker = "???" if box.marker == "!!!" and kind in FOLDED else box.marker
     label, colon, rest = title.partition(": ")
     if kind == ERRATUM_KIND and colon and rest:  # the mark of a correction, where it stands
         title = f"Corrected<span class='ptn-rest'> (erratum): {rest}</span>"
@@ -76,7 +74,7 @@ def as_chip(line: str, kind: str) -> str:
     elif kind == SETUP and " " in title:
         label, _, rest = title.partition(" ")
         title = f"{label}<span class='ptn-rest'> {rest}</span>"
-    return f'{match["indent"]}{marker} {match["type"]} ptn-chip "{title}"'
+    return f'{" " * box.indent}{marker} {admonition} ptn-chip "{title}"'
 
 
 def word_diff(original: list[str], corrected: list[str]) -> str:

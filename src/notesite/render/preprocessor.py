@@ -17,7 +17,7 @@ from notesite.outputs import RecordError
 from notesite.project import Project
 from notesite.render.as_written import as_written_html
 from notesite.render.blocks import block_entries, proof
-from notesite.render.boxes import as_chip, cuda_check_line, word_diff
+from notesite.render.boxes import as_chip, cuda_check_title, word_diff
 from notesite.render.build_errors import build_error
 from notesite.render.byline import page_head, post_pages
 from notesite.render.lists import (
@@ -92,17 +92,18 @@ class NotesitePreprocessor(Preprocessor):
                 after(h1, ["", *page_head(self.project, page, post, self._stash), ""])
             author = as_written_html(page, self.project)
             inserts.append((len(lines) - offset, ["", self._stash(author), ""]))
-        firsts = {a.start: lines[a.start] for a in page.additions if page.is_note}
+        # Each box's first line as a chip: its type and title, a CUDA check's for what it is.
+        titles = {a.start: (a.admonition, a.title) for a in page.additions if page.is_note}
         for claim in page.claims:
             for check in claim.checks:
                 if check.cuda:
-                    firsts[check.line - 1] = cuda_check_line(lines, check, page, self.project)
+                    titles[check.line - 1] = cuda_check_title(check, page, self.project)
         for addition in page.additions:
-            if addition.start in firsts:
-                new = as_chip(firsts[addition.start], addition.kind)
-                if new != lines[addition.start]:
-                    # Replace the box's first line: an insert before it, the old one dropped.
-                    inserts.append((addition.start - offset, [new, _DROP]))
+            admonition, title = titles.get(addition.start, ("", ""))
+            if title:  # replace the box's first line: an insert before it, the old one dropped
+                inserts.append(
+                    (addition.start - offset, [as_chip(addition, admonition, title), _DROP])
+                )
         errata = {e.line - 1: e for e in page.errata}
         for addition in page.additions:
             erratum = errata.get(addition.start)
