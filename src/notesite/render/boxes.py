@@ -11,16 +11,7 @@ from __future__ import annotations
 import html
 
 from notesite import outputs as _outputs
-from notesite.model import (
-    CPU_LESSON,
-    ERRATUM_KIND,
-    HELPER,
-    NOTE_KIND,
-    SETUP,
-    Addition,
-    Check,
-    Page,
-)
+from notesite.model import CPU_LESSON, ERRATUM_KIND, HELPER, NOTE_KIND, SETUP, Addition, Check, Page
 from notesite.project import Project
 from notesite.render.blocks import CUDA_NOT_YET_RUN
 
