@@ -66,7 +66,18 @@ from notesite.model.parsing import (
     read_markdown,
 )
 from notesite.model.post import post_meta, post_tags
-from notesite.model.units import CODE, HEADING, MARKER, OTHER, PROSE, Attached, Marker, Unit, attach
+from notesite.model.units import (
+    CODE,
+    HEADING,
+    MARKER,
+    OTHER,
+    PROSE,
+    Attached,
+    Marker,
+    Unit,
+    attach,
+    item_lines,
+)
 from notesite.model.vocabulary import (
     ADMONITION_KINDS,
     CHECK_KIND,
@@ -152,6 +163,7 @@ __all__ = [
     "highlight_as_fence",
     "is_note_page",
     "is_site_option",
+    "item_lines",
     "nav_pages",
     "notebook_only",
     "parse_error",

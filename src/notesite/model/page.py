@@ -32,6 +32,7 @@ from notesite.model.units import (
     Unit,
     attach,
     every_line,
+    items_of,
 )
 from notesite.model.vocabulary import (
     ADMONITION_KINDS,
@@ -181,6 +182,7 @@ def parse_page(text: str, src_uri: str, *, note: bool | None = None, page: bool 
     markers: list[Marker] = []
     title = ""
     quoted = 0  # blockquotes around the token: a blockquote is one unit, whole
+    item_lines = items_of(tokens, lines)
     for i, token in enumerate(tokens):
         if token.type == "blockquote_close":
             quoted -= 1
@@ -195,7 +197,8 @@ def parse_page(text: str, src_uri: str, *, note: bool | None = None, page: bool 
                 words = " ".join(" ".join(lines[start:end]).split())
                 code = token.content if unit_kind == CODE else None
                 said = _said(tokens, i) if token.nesting == 1 else words
-                units.append(Unit(unit_kind, start, end, items, words, code, said))
+                item = item_lines.get(start, "")
+                units.append(Unit(unit_kind, start, end, items, words, code, said, item))
         if token.type == "blockquote_open":
             quoted += 1
         if token.type == "list_item_open" and depth == 0:
@@ -235,7 +238,7 @@ def parse_page(text: str, src_uri: str, *, note: bool | None = None, page: bool 
                 )
                 if page:
                     boxed_fences_closed(additions[-1], tokens, lines, src_uri)
-    units = every_line(units, additions, markers, lines, body_start)
+    units = every_line(units, additions, markers, lines, body_start, item_lines)
     is_note = note if note is not None else is_note_page(src_uri)
     if is_note:
         for addition in additions:

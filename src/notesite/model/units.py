@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import re
+import textwrap
+from collections.abc import Sequence
 from dataclasses import dataclass
 
+from markdown_it.token import Token
+
 from notesite.model.fences import Addition, indent_of
+from notesite.model.parsing import parser
 from notesite.model.vocabulary import SETUP
 
 HEADING = "heading"
@@ -26,7 +31,9 @@ class Unit:
     around it; ``text`` its lines, whitespace-normalised into one; ``code`` a code unit's
     code without its fences (None for any other unit); ``words`` its Markdown as read, each
     link as its words, without the list item's marker or a quote's ``>`` (the text of a unit
-    without inline Markdown: a code block, a line no token accounts for).
+    without inline Markdown: a code block, a line no token accounts for); ``item`` the marker
+    of the list item that opens on its first line (its outermost), as written with the spaces
+    after it (``- ``, ``1. ``), empty when no list item opens there.
     """
 
     kind: str
@@ -36,6 +43,7 @@ class Unit:
     text: str
     code: str | None = None
     words: str = ""
+    item: str = ""
 
 
 @dataclass(frozen=True)
@@ -113,18 +121,68 @@ UNIT_KINDS = {
 }
 
 
+def item_marker(token: Token, line: str) -> str:
+    """The marker of the list item ``token`` opens on ``line``, with the spaces after it.
+
+    ``- text`` gives ``- ``, ``10)  text`` gives ``10)  ``: the number (``token.info``) and
+    the marker (``token.markup``) as the parser read them, then the blanks up to the item's
+    text; empty when the line does not open with them (an empty item, ``-`` alone).
+    """
+    text = line.strip()
+    written = token.info + token.markup
+    rest = text[len(written) :]
+    if not text.startswith(written) or rest[:1] not in (" ", "\t"):
+        return ""
+    return text[: len(text) - len(rest.lstrip(" \t"))]
+
+
+def items_of(tokens: Sequence[Token], lines: Sequence[str]) -> dict[int, str]:
+    """The lines (0-based) on which a list item opens, each with its marker (:func:`item_marker`).
+
+    Where several open on one line (``- - text``), the outermost; a list item inside a
+    blockquote or a box is left out: there the line opens with the quote's ``>`` or is the
+    box's, not a unit's of its own.
+    """
+    found: dict[int, str] = {}
+    inside = 0  # blockquotes and boxes around the token
+    for token in tokens:
+        if token.type in ("blockquote_open", "admonition_open"):
+            inside += 1
+        elif token.type in ("blockquote_close", "admonition_close"):
+            inside -= 1
+        elif token.type == "list_item_open" and token.map and not inside:
+            marker = item_marker(token, lines[token.map[0]])
+            if marker:
+                found.setdefault(token.map[0], marker)
+    return found
+
+
+def item_lines(lines: Sequence[str]) -> dict[int, str]:
+    """The lines of a piece of Markdown on which a list item opens, read as the page reads them.
+
+    The lines are read as one text, their common indent left out (a list item's paragraph,
+    an indented block the page writes as list items); each opening line maps to its item's
+    marker (:func:`items_of`).
+    """
+    text = textwrap.dedent("\n".join(lines))
+    return items_of(parser().parse(text + "\n"), text.split("\n"))
+
+
 def every_line(
     units: list[Unit],
     additions: list[Addition],
     markers: list[Marker],
     lines: list[str],
     body_start: int,
+    items: dict[int, str],
 ) -> list[Unit]:
     """The units, and a unit (``other``) for each run of lines that no token accounts for.
 
     CommonMark gives no token for a link reference definition (``[guide]: https://…``) or a
     footnote's (``[^1]: …``), yet they are the author's words: each run of such non-blank
     lines is a unit too, so that every line of the body belongs to a unit, a box or a marker.
+    ``items`` maps a line (0-based) to the marker of the list item that opens there
+    (:func:`item_marker`).
     """
     covered = [False] * len(lines)
     spans = [(u.start, u.end) for u in units] + [(a.start, a.end) for a in additions]
@@ -142,6 +200,6 @@ def every_line(
         above = [u for u in units if u.start < line]
         level = above[-1].level if above and indent_of(lines[line]) else 0
         words = " ".join(" ".join(lines[line:end]).split())
-        found.append(Unit(OTHER, line, end, level, words, words=words))
+        found.append(Unit(OTHER, line, end, level, words, words=words, item=items.get(line, "")))
         line = end
     return sorted([*units, *found], key=lambda unit: unit.start) if found else units

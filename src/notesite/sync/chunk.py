@@ -17,6 +17,7 @@ from notesite.model import (
     PYTHON_LANGS,
     Fence,
     fence_options,
+    item_lines,
 )
 from notesite.model.fences import indent_of
 from notesite.sync.compare import (
@@ -32,7 +33,6 @@ from notesite.sync.compare import (
 from notesite.sync.place import Placed, Placement
 from notesite.sync.plan import Flag
 from notesite.sync.post import (
-    LIST_MARKER,
     Post,
     PostUnit,
     shifted_lines,
@@ -59,16 +59,14 @@ def chunk_lines(
     page_level = region.unit.level if region is not None else placed.unit.level
     extra = max(page_level - placed.unit.level, 0) if nest else 0
     # A list item the page made of the author's text stays one: at level 1 at least.
-    item = (
-        region is not None
-        and region.unit.kind == PROSE
-        and bool(LIST_MARKER.match(page.lines[region.unit.start].strip()))
-    )
+    item = region is not None and region.unit.kind == PROSE and bool(region.unit.item)
     target = max(new.level + extra, 1 if item else 0) if new else 0
     shift = 0 if new is None else 4 * (target - page_level)
-    if new is None or how in (SAME, MOVED):
-        return shifted_lines(lines, shift) if shift else lines
     base = placed.chunk_start
+    # The chunk's lines that open a box (the boxes the model read on the page).
+    openers = {a.start - base for a in page.additions if base <= a.start < placed.chunk_end}
+    if new is None or how in (SAME, MOVED):
+        return shifted_lines(lines, shift, openers) if shift else lines
     drop: set[int] = set()  # chunk lines to take out
     errata = [
         a
@@ -128,10 +126,12 @@ def chunk_lines(
         body = shifted_lines(new_lines, fence.indent - indent_of(new_lines[0]))
         body[0] = _opening(new_lines[0], fence)
         span = (fence.start - base, fence.end - base)
-        out = [line for i, line in enumerate(lines[: span[0]]) if i not in drop]
-        out += body
-        out += [line for i, line in enumerate(lines[span[1] :], span[1]) if i not in drop]
-        return shifted_lines(out, shift) if shift else out
+        before = [i for i in range(span[0]) if i not in drop]
+        after = [i for i in range(span[1], len(lines)) if i not in drop]
+        out = [lines[i] for i in before] + body + [lines[i] for i in after]
+        kept = [*before, *[-1] * len(body), *after]  # each line's in the chunk (-1: new)
+        boxes = {k for k, i in enumerate(kept) if i in openers}
+        return shifted_lines(out, shift, boxes) if shift else out
     # Prose, a heading, or code the page shows otherwise (an indented block that the page
     # writes as list items): edit the author's lines in place, so the boxes between them stay.
     entries: list[tuple[int, str]] = []  # (chunk line, the author's text there)
@@ -164,15 +164,19 @@ def chunk_lines(
         else:
             pieces[anchor] += added
     out = []
+    origin: list[int] = []  # each line's in the chunk (-1: the author's new text)
     for i, line in enumerate(lines):
         if i in drop:
             continue
-        out += pieces[i] if i in pieces and (line.strip() or i in reverted) else [line]
+        edited = pieces[i] if i in pieces and (line.strip() or i in reverted) else None
+        out += [line] if edited is None else edited
+        origin += [i] if edited is None else [-1] * len(edited)
+    boxes = {k for k, i in enumerate(origin) if i in openers}
     if tail:
         while out and not out[-1].strip():
             out.pop()
         out += [*tail, ""]
-    return shifted_lines(out, shift) if shift else out
+    return shifted_lines(out, shift, boxes) if shift else out
 
 
 def _atoms(placed: Placed, first_key: int) -> list[Placed]:
@@ -199,6 +203,7 @@ def _atoms(placed: Placed, first_key: int) -> list[Placed]:
                 u.text,
                 tuple(page.lines[u.start : u.end]),
                 placed.unit.section,
+                u.item,
             ),
             page,
             u.start,
@@ -248,6 +253,7 @@ def _join(new: Post, step: Edit, comparison: Comparison, placement: Placement, k
                 " ".join(p.unit.text for p in run),
                 tuple(first.page.lines[first.start : last.end]),
                 first.unit.section,
+                next((u.item for u in first.page.units if u.start == first.start), ""),
             ),
             first.page,
             first.start,
@@ -337,8 +343,12 @@ def _opening(author: str, fence: Fence) -> str:
 
 
 def _starts_block(lines: list[str], at: int) -> bool:
-    """Whether line ``at`` of a unit's text starts a block: a list item, or after a blank line."""
+    """Whether line ``at`` of a unit's text starts a block: a list item, or after a blank line.
+
+    A list item as the page reads the text (:func:`notesite.model.item_lines`): an indented
+    block the page writes as list items starts one on each item's line.
+    """
     if at >= len(lines):
         return False
     after_blank = at > 0 and not lines[at - 1].strip()
-    return after_blank or bool(LIST_MARKER.match(lines[at].strip()))
+    return after_blank or at in item_lines(lines)

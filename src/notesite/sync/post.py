@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,8 +19,6 @@ from notesite.model import (
 )
 from notesite.model.fences import indent_of, unquoted
 
-LIST_MARKER = re.compile(r"^(?:[-*+]|\d+[.)])\s+")
-
 
 class SyncError(InputError):
     """The sync cannot go on; the message names the file and line, and nothing was written."""
@@ -29,7 +26,11 @@ class SyncError(InputError):
 
 @dataclass(frozen=True)
 class PostUnit:
-    """A unit of a post: its kind, lines (0-based, end exclusive), list level and text."""
+    """A unit of a post: its kind, lines (0-based, end exclusive), list level and text.
+
+    ``item`` is the marker of the list item that opens on its first line, as the model read
+    it (:attr:`notesite.model.Unit.item`; empty when none does).
+    """
 
     index: int
     kind: str
@@ -39,6 +40,7 @@ class PostUnit:
     text: str
     raw: tuple[str, ...]
     section: int
+    item: str = ""
 
     @property
     def key(self) -> tuple[str, str]:
@@ -145,19 +147,20 @@ def read_post(text: str, name: str, *, whole: bool = False) -> Post:
         if not sections:
             intro.append(
                 PostUnit(
-                    len(intro), unit.kind, unit.start, unit.end, unit.level, unit.text, raw, -1
+                    len(intro), unit.kind, unit.start, unit.end, unit.level, unit.text, raw, -1,
+                    unit.item,
                 )
-            )
+            )  # fmt: skip
             continue
         post_unit = PostUnit(
             len(units), unit.kind, unit.start, unit.end, unit.level, unit.text, raw,
-            len(sections) - 1,
+            len(sections) - 1, unit.item,
         )  # fmt: skip
         units.append(post_unit)
         sections[-1].append(post_unit.index)
     if whole or not sections:
         units = [
-            PostUnit(k, u.kind, u.start, u.end, u.level, u.text, u.raw, 0)
+            PostUnit(k, u.kind, u.start, u.end, u.level, u.text, u.raw, 0, u.item)
             for k, u in enumerate([*intro, *units])
         ]
         if not units:
@@ -171,20 +174,18 @@ def read_post(text: str, name: str, *, whole: bool = False) -> Post:
     return Post(name, text, meta, page.lines, page.body_start, units, sections, intro, title_from)
 
 
-BOX_OPENER = re.compile(r"^\s*(?:!!!|\?\?\?\+?)\s")
-
-
-def shifted_lines(lines: list[str], by: int) -> list[str]:
+def shifted_lines(lines: list[str], by: int, boxes: Collection[int] = ()) -> list[str]:
     """Lines indented ``by`` more (fewer, if negative) spaces; a box moves as one piece.
 
-    Outdenting stops at the margin: a box (``!!!``/``???``) nearer the margin than ``-by``
-    goes to the margin with its body, which keeps its place inside it.
+    Outdenting stops at the margin: a box nearer the margin than ``-by`` goes to the margin
+    with its body, which keeps its place inside it. ``boxes`` holds the indexes of the lines
+    that open a box (the model's :attr:`notesite.model.Page.additions`).
     """
     if by >= 0:
         return [" " * by + line if line.strip() else line for line in lines]
     out: list[str] = []
     box: tuple[int, int] | None = None  # (the opener's indent, its shift)
-    for line in lines:
+    for k, line in enumerate(lines):
         if not line.strip():
             out.append(line)
             continue
@@ -192,7 +193,7 @@ def shifted_lines(lines: list[str], by: int) -> list[str]:
         if box is not None and indent <= box[0]:
             box = None
         step = box[1] if box is not None else min(-by, indent)
-        if box is None and BOX_OPENER.match(line):
+        if box is None and k in boxes:
             box = (indent, step)
         out.append(line[step:])
     return out
@@ -223,9 +224,8 @@ def render_unit(unit: PostUnit, *, section: bool = True) -> list[str]:
             shifted[-1] = " " * indent_of(shifted[0]) + last
         return shifted
     first = raw[0].strip()
-    marker = LIST_MARKER.match(first)
-    indent = 4 * (unit.level - 1) if marker and unit.level else 4 * unit.level
-    inner = indent + (len(marker[0]) if marker else 0)
+    indent = 4 * (unit.level - 1) if unit.item and unit.level else 4 * unit.level
+    inner = indent + len(unit.item)
     return [" " * indent + first] + [" " * inner + line.strip() for line in raw[1:]]
 
 
@@ -238,8 +238,8 @@ def tight(before: PostUnit, unit: PostUnit) -> bool:
     return (
         before.end == unit.start
         and before.kind == unit.kind == PROSE
-        and bool(LIST_MARKER.match(before.raw[0].strip()))
-        and bool(LIST_MARKER.match(unit.raw[0].strip()))
+        and bool(before.item)
+        and bool(unit.item)
     )
 
 
