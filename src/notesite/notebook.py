@@ -159,13 +159,14 @@ def _addition_cells(
     cells: list[dict[str, Any]] = []
     text: list[str] = [f"> **{LABELS.get(addition.kind, 'Added by the site')}**"]
     if addition.title:
-        text.append(f"> *{clean_markdown(addition.title)}*")
+        text.append(f"> *{addition.title}*")
     text.append(">")
     i = addition.start + 1
     while i < addition.end:
         block = blocks.get(i)
         if block is not None:
-            cells.append(_markdown("\n".join(text).rstrip("> \n"), key=f"{addition.start}:{i}"))
+            said = clean_markdown("\n".join(text)).rstrip("> \n")
+            cells.append(_markdown(said, key=f"{addition.start}:{i}"))
             text = []
             tags = [CHECK_TAG] if addition.kind == CHECK_KIND else []
             if block.cuda:
@@ -175,10 +176,10 @@ def _addition_cells(
             i = block.fence.end
             continue
         line = page.lines[i][addition.indent + 4 :] if page.lines[i].strip() else ""
-        text.append(clean_markdown(f"> {line}".rstrip()))
+        text.append(f"> {line}".rstrip())
         i += 1
     if [line for line in text if line.strip("> ")]:
-        cells.append(_markdown("\n".join(text), key=f"{addition.start}:end"))
+        cells.append(_markdown(clean_markdown("\n".join(text)), key=f"{addition.start}:end"))
     return cells
 
 

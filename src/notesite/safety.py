@@ -15,10 +15,13 @@ import html
 import re
 from html.parser import HTMLParser
 from typing import Any
+from urllib.parse import unquote
 from xml.etree.ElementTree import Element
 
 from markdown import Markdown
 from markdown.treeprocessors import Treeprocessor
+
+from notesite.model import inline_links
 
 #: The schemes a link may have (no scheme: relative, or an anchor).
 SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
@@ -162,20 +165,31 @@ def clean_html(fragment: str) -> str:
     return "".join(cleaner.out)
 
 
-_MARKDOWN_LINK = re.compile(r"\]\(\s*<?([^)>\s]*)")
+def _safe_address(href: str) -> bool:
+    """Whether a link's address, as the parser read it (percent-encoded), is safe both ways."""
+    return safe_url(href) and safe_url(unquote(href))
 
 
 def clean_markdown(text: str) -> str:
     r"""Markdown (a notebook's cell) whose raw HTML and links run nothing.
 
-    Raw HTML goes through :func:`clean_html`; a link to an unsafe address keeps its words
-    and address as text (``[x]\\(javascript:…)``).
+    Raw HTML goes through :func:`clean_html`; a link (or image) to an unsafe address keeps
+    its words and address as text (``[x]\\(javascript:…)``). The links are those CommonMark
+    reads (:func:`notesite.model.inline_links`): one inside code is code, and stays as
+    written. Should the parser not say where an unsafe link stands, every ``](`` of the text
+    is written as text.
 
     >>> clean_markdown("[a](https://x.org) [b](javascript:alert(1))")
     '[a](https://x.org) [b]\\(javascript:alert(1))'
     """
-    text = _MARKDOWN_LINK.sub(lambda m: m[0] if safe_url(m[1]) else "]\\(" + m[0][2:], text)
-    return clean_html(text)
+    out = text
+    while unsafe := [link for link in inline_links(out) if not _safe_address(link.href)]:
+        if any(link.bracket < 0 for link in unsafe):
+            out = text.replace("](", "]\\(")
+            break
+        for link in sorted(unsafe, key=lambda link: link.bracket, reverse=True):
+            out = out[: link.bracket + 1] + "\\" + out[link.bracket + 1 :]
+    return clean_html(out)
 
 
 class SafeHtml(Treeprocessor):

@@ -208,6 +208,27 @@ def test_safe_links_stay(url: str) -> None:
     assert clean_markdown(f"[x]({url})") == f"[x]({url})"
 
 
+@pytest.mark.parametrize(
+    ("text", "cleaned"),
+    [
+        # In a list item, a quote and a heading, as CommonMark reads them.
+        ("- [a](javascript:x) and [b](#b)", "- [a]\\(javascript:x) and [b](#b)"),
+        ("> see ![i]( j&#x61;vascript:x)", "> see ![i]\\( j&#x61;vascript:x)"),
+        ("## [h](data:text/html,x) ##", "## [h]\\(data:text/html,x) ##"),
+        # A link whose words span two lines of a quote: the cell is cleaned whole.
+        ("> [a\n> ](vbscript:x)", "> [a\n> ]\\(vbscript:x)"),
+        # A link made by escaping the one inside it is escaped too.
+        ("[a [b](javascript:x)](javascript:y)", "[a [b]\\(javascript:x)]\\(javascript:y)"),
+        # Code is code: its text stays as written.
+        ("`[c](javascript:x)`", "`[c](javascript:x)`"),
+        # Where the parser cannot say where a link stands, every link's address is text.
+        ("x\r[a](javascript:y) [b](#b)", "x\r[a]\\(javascript:y) [b]\\(#b)"),
+    ],
+)
+def test_unsafe_links_of_a_cell_become_text(text: str, cleaned: str) -> None:
+    assert clean_markdown(text) == cleaned
+
+
 def test_markdown_text_makes_no_markup() -> None:
     shown = markdown_text("Notes](javascript:alert(1)) [x <img src=x onerror=alert(1)>")
     import markdown

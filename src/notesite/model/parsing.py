@@ -6,6 +6,7 @@ import functools
 import hashlib
 import re
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -238,3 +239,87 @@ def words_of(inline: Token) -> str:
 def parser() -> PageParser:
     """The one parser of the site's Markdown (shared with pytest-markdown-docs)."""
     return PageParser()
+
+
+class _CommonMark(MarkdownIt):
+    """Plain CommonMark, as a notebook shows a Markdown cell, reading every link's address.
+
+    markdown-it leaves a link to a ``javascript:`` address as text; this one reads it as a
+    link, so that :func:`inline_links` sees the addresses a less careful renderer follows.
+    """
+
+    def __init__(self) -> None:
+        """Set up CommonMark with the model's link and image rules (:data:`LINK_SPAN`)."""
+        super().__init__("commonmark")
+        self.inline.ruler.at("link", _with_words(_link, "["))
+        self.inline.ruler.at("image", _with_words(_image, "!["))
+
+    def validateLink(self, url: str) -> bool:
+        """Every address is read (see the class)."""
+        return True
+
+
+@functools.cache
+def _commonmark() -> _CommonMark:
+    return _CommonMark()
+
+
+@dataclass(frozen=True)
+class InlineLink:
+    """A link (or image) written inline in a text: ``[words](address)``.
+
+    ``bracket`` is the offset in the text of the ``]`` that opens its address with ``(``
+    (-1 when the parser's tokens do not say where it is); ``href`` its address as the parser
+    read it (entities read, then percent-encoded).
+    """
+
+    bracket: int
+    href: str
+
+
+def _column(content: str, line: str) -> int | None:
+    """Where a line of an inline token's content stands in its source line (None: unknown).
+
+    The parser's content is the source line without what opens it (indent, a list item's
+    marker, a quote's ``>``) and, on the block's last line, the blanks that end it; a
+    heading's closing ``#`` and a box's quoted title are found where the line holds them once.
+    """
+    if line.endswith(content):
+        return len(line) - len(content)
+    if line.rstrip().endswith(content):
+        return len(line.rstrip()) - len(content)
+    if content and line.count(content) == 1:
+        return line.find(content)
+    return None
+
+
+def inline_links(text: str) -> list[InlineLink]:
+    """The links and images that CommonMark reads in ``text`` written inline (``](…)``).
+
+    A link by reference (``[words][label]``) is not one: its address stands elsewhere.
+    """
+    starts = [0]
+    for line in text.split("\n"):
+        starts.append(starts[-1] + len(line) + 1)
+    lines = text.split("\n")
+    found: list[InlineLink] = []
+    for token in _commonmark().parse(text):
+        if token.type != "inline" or not token.map:
+            continue
+        content = token.content
+        for child in token.children or []:
+            if LINK_SPAN not in child.meta:
+                continue
+            bracket = child.meta[LINK_WORDS][1]
+            if content[bracket : bracket + 2] != "](":
+                continue
+            href = str(child.attrs.get("href" if child.type == "link_open" else "src", ""))
+            row = content.count("\n", 0, bracket)
+            first = content.rfind("\n", 0, bracket) + 1
+            at = token.map[0] + row
+            column = _column(content[first:].split("\n")[0], lines[at]) if at < len(lines) else None
+            offset = -1 if column is None else starts[at] + column + bracket - first
+            if offset >= 0 and text[offset : offset + 2] != "](":
+                offset = -1
+            found.append(InlineLink(offset, href))
+    return found
