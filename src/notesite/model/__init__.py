@@ -20,11 +20,11 @@ One convention for lines: a span (``start``, ``end``) is 0-based and half-open, 
 the error messages show it.
 
 The package, by job: ``vocabulary`` (markers, box kinds, languages), ``parsing`` (the
-parser and a page's text), ``ipython`` (notebook-only blocks), ``options`` (a fence's info
-string, read once), ``fences`` (fences, blocks, additions), ``boxes`` (errata, checks,
-notes), ``units`` (the author's units and what attaches to them), ``claims``, ``page``
-(:class:`Page`, :func:`parse_page`), ``post`` (front matter) and ``nav`` (note pages, the
-MkDocs nav).
+parser, a page's text, the links CommonMark reads in a notebook's cell), ``ipython``
+(notebook-only blocks), ``options`` (a fence's info string, read once), ``fences`` (fences,
+blocks, additions), ``boxes`` (errata, checks, notes), ``units`` (the author's units, the
+list item that opens each, and what attaches to them), ``claims``, ``page`` (:class:`Page`,
+:func:`parse_page`), ``post`` (front matter) and ``nav`` (note pages, the MkDocs nav).
 """
 
 from notesite.model.boxes import Check, Erratum, Note, slugify
