@@ -21,7 +21,7 @@ from xml.etree.ElementTree import Element
 from markdown import Markdown
 from markdown.treeprocessors import Treeprocessor
 
-from notesite.model import inline_links
+from notesite.model import inline_links, link_addresses
 
 #: The schemes a link may have (no scheme: relative, or an anchor).
 SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
@@ -177,7 +177,9 @@ def clean_markdown(text: str) -> str:
     its words and address as text (``[x]\\(javascript:…)``). The links are those CommonMark
     reads (:func:`notesite.model.inline_links`): one inside code is code, and stays as
     written. Should the parser not say where an unsafe link stands, every ``](`` of the text
-    is written as text.
+    is written as text. A link by reference or an autolink to an unsafe address
+    (``[x][r]`` with ``[r]: javascript:…``, ``<javascript:…>``) has no such place: then
+    every ``[`` and ``<`` of the text is escaped, so that no link and no HTML is left.
 
     >>> clean_markdown("[a](https://x.org) [b](javascript:alert(1))")
     '[a](https://x.org) [b]\\(javascript:alert(1))'
@@ -189,6 +191,8 @@ def clean_markdown(text: str) -> str:
             break
         for link in sorted(unsafe, key=lambda link: link.bracket, reverse=True):
             out = out[: link.bracket + 1] + "\\" + out[link.bracket + 1 :]
+    if not all(_safe_address(href) for href in link_addresses(out)):
+        out = out.replace("[", "\\[").replace("<", "\\<")
     return clean_html(out)
 
 

@@ -15,9 +15,11 @@ import subprocess
 from collections.abc import Callable
 from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
 
+from notesite.model import link_addresses
 from notesite.notebook import write_notebooks
 from notesite.project import Project
 from notesite.safety import clean_html, clean_markdown, markdown_text, safe_url
@@ -46,6 +48,11 @@ tags:
 <script>alert(17)</script>
 
 A styled word{: onclick="alert(18)" }
+
+A [link by reference][r], an autolink <javascript:alert(22)> and ![an image][i].
+
+[r]: javascript:alert(21)
+[i]: data:text/html,<script>alert(23)</script>
 """
 
 
@@ -147,6 +154,8 @@ def test_no_payload_reaches_a_notebook_markdown_cell(hostile: Path) -> None:
             assert findings(source) == [], (path.name, source)
             assert not re.search(r"<script\b", source), (path.name, source)
             assert not re.search(r"\]\(\s*(javascript|data|vbscript):", source, re.I), source
+            # What a notebook's CommonMark links to: inline, by reference, autolinks.
+            assert [h for h in link_addresses(source) if not safe_url(unquote(h))] == [], source
 
 
 @pytest.mark.parametrize(
@@ -223,6 +232,12 @@ def test_safe_links_stay(url: str) -> None:
         ("`[c](javascript:x)`", "`[c](javascript:x)`"),
         # Where the parser cannot say where a link stands, every link's address is text.
         ("x\r[a](javascript:y) [b](#b)", "x\r[a]\\(javascript:y) [b]\\(#b)"),
+        # A link by reference or an autolink: every bracket is text, so no link is left.
+        (
+            "[a][r] and [b](#b)\n\n[r]: javascript:x",
+            "\\[a]\\[r] and \\[b](#b)\n\n\\[r]: javascript:x",
+        ),
+        ("see <javascript:alert(1)> or <b>", "see \\<javascript:alert(1)> or \\<b>"),
     ],
 )
 def test_unsafe_links_of_a_cell_become_text(text: str, cleaned: str) -> None:

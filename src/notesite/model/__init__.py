@@ -64,6 +64,7 @@ from notesite.model.parsing import (
     as_fences,
     highlight_as_fence,
     inline_links,
+    link_addresses,
     parser,
     read_markdown,
 )
@@ -168,6 +169,7 @@ __all__ = [
     "is_note_page",
     "is_site_option",
     "item_lines",
+    "link_addresses",
     "nav_pages",
     "notebook_only",
     "parse_error",

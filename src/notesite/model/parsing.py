@@ -235,6 +235,19 @@ def words_of(inline: Token) -> str:
     return " ".join(part(0, len(text)).split())
 
 
+def link_addresses(text: str) -> list[str]:
+    """Every address CommonMark links to in ``text``: inline, by reference and autolinks.
+
+    Links and images alike, as the parser read them (entities read, then percent-encoded).
+    """
+    found: list[str] = []
+    for token in _commonmark().parse(text):
+        for child in token.children or []:
+            if child.type in ("link_open", "image"):
+                found.append(str(child.attrs.get("href" if child.type == "link_open" else "src")))
+    return found
+
+
 @functools.cache
 def parser() -> PageParser:
     """The one parser of the site's Markdown (shared with pytest-markdown-docs)."""
