@@ -66,6 +66,29 @@ class BlockError(Exception):
     """A block's error, raised again in the test process (its type could not travel)."""
 
 
+def as_block_error(error: BaseException, interrupt: bool) -> BaseException:
+    """A block's error that pytest would read as the run's own word, made the block's failure.
+
+    A skip (``pytest.skip``, ``unittest.SkipTest``), an expected failure (``pytest.xfail``),
+    the run's end (``pytest.exit``) and, with ``interrupt``, ``KeyboardInterrupt``, raised by
+    a block, would skip it unseen or end every page's run (``pytest.exit(returncode=0)``:
+    with exit status 0). From a block each is an error like any other: a
+    :class:`BlockError`, and the block fails. Any other error is returned as it is.
+    """
+    taken: list[type[BaseException]] = [KeyboardInterrupt] if interrupt else []
+    if (outcomes := sys.modules.get("_pytest.outcomes")) is not None:  # else none was raised
+        taken += [outcomes.Skipped, outcomes.XFailed, outcomes.Exit]
+    if (unittest := sys.modules.get("unittest")) is not None:
+        taken.append(unittest.SkipTest)
+    if not isinstance(error, tuple(taken)):
+        return error
+    text = str(error).strip()
+    return BlockError(
+        f"the block raised {type(error).__name__}{': ' + text if text else ''}; "
+        "a block cannot skip itself or end the run"
+    ).with_traceback(error.__traceback__)
+
+
 class MemoryLimitExceeded(MemoryError):
     """A block asked for more memory than its page's process may take."""
 
@@ -220,7 +243,7 @@ def _serve(
                     )  # fmt: skip
             reply.stdout, reply.result = stdout[:OUTPUT_LIMIT], result
         except BaseException as raised:
-            error = _over_memory(raised, memory, request.where) or raised
+            error = _over_memory(raised, memory, request.where) or as_block_error(raised, True)
             reply.error_text = "".join(traceback.format_exception_only(type(error), error))
             reply.frames = [
                 (f.filename, f.lineno or 0, f.name, f.line or "")

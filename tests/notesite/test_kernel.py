@@ -67,6 +67,26 @@ def test_a_hostile_block_poisons_only_its_own_page(pytester: pytest.Pytester, ki
         assert hostile[1].stdout == (None if kind == "builtins" else "after\n")
 
 
+TAKEN = {
+    "exit": "import pytest\n\npytest.exit('bye', returncode=0)",
+    "skip": "import pytest\n\npytest.skip('not today')",
+    "skiptest": "import unittest\n\nraise unittest.SkipTest('not today')",
+    "xfail": "import pytest\n\npytest.xfail('not today')",
+    "interrupt": "raise KeyboardInterrupt",
+}
+
+
+@pytest.mark.parametrize("kind", sorted(TAKEN))
+def test_a_block_cannot_skip_itself_or_end_the_run(pytester: pytest.Pytester, kind: str) -> None:
+    root = project(pytester, TAKEN[kind])
+    result = pytester.runpytest_inprocess("docs", "--update-outputs")
+    result.assert_outcomes(failed=1, passed=3)
+    result.stdout.fnmatch_lines(["*a block cannot skip itself or end the run*"])
+    assert result.ret == pytest.ExitCode.TESTS_FAILED
+    plain = outputs.load(root / "outputs" / "b-plain.md.txt")
+    assert [entry.stdout for entry in plain] == ["plain\n", "3\n"]
+
+
 def test_builtins_patched_on_one_page_do_not_reach_another_page_s_record(
     pytester: pytest.Pytester,
 ) -> None:

@@ -15,7 +15,7 @@ import warnings
 
 from notesite import model
 from notesite import outputs as _outputs
-from notesite.kernel import PageProcess, PageProcessError, Request
+from notesite.kernel import PageProcess, PageProcessError, Request, as_block_error
 from notesite.runner.probes import perturbed_generators, refused_network, shifted_clock
 from notesite.runner.state import PAGE_PROCESSES, PageRun
 
@@ -71,6 +71,7 @@ class BlockProcesses:
         error = reply.exception()
         if error is None:
             return reply.stdout, reply.result
+        error = as_block_error(error, interrupt=True)
         self._frames[id(error)] = reply.frames
         if reply.outcome is not None:
             with contextlib.suppress(AttributeError):
@@ -101,16 +102,20 @@ class BlockProcesses:
 
 def here(request: Request) -> tuple[str, str | None]:
     """Run a block in this process (a docstring example, or what cannot travel to a page's)."""
-    with (
-        refused_network(),
-        perturbed_generators(request.perturbed),
-        shifted_clock(request.clock),
-    ):
-        return _outputs.run_block(
-            request.own, request.prefix, request.filename, request.namespace,
-            request.root, timeout=request.timeout, where=request.where,
-            explain_asserts=request.explain_asserts,
-        )  # fmt: skip
+    try:
+        with (
+            refused_network(),
+            perturbed_generators(request.perturbed),
+            shifted_clock(request.clock),
+        ):
+            return _outputs.run_block(
+                request.own, request.prefix, request.filename, request.namespace,
+                request.root, timeout=request.timeout, where=request.where,
+                explain_asserts=request.explain_asserts,
+            )  # fmt: skip
+    except BaseException as error:
+        # Ctrl-C here may be the reader's own: it stops the run, as it always does.
+        raise as_block_error(error, interrupt=False) from None
 
 
 def cuda_available() -> bool:
