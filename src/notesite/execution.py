@@ -20,6 +20,7 @@ import contextlib
 import inspect
 import io
 import json
+import os
 import signal
 import sys
 import threading
@@ -295,12 +296,14 @@ def _main(argv: Sequence[str]) -> None:  # pragma: no cover - in a subprocess
     if list(argv) == ["--stdin"]:  # the arguments as a JSON list on stdin: code never in argv
         argv = json.loads(sys.stdin.read())
     if argv[0] == "--session":  # a console session: its report on stderr, status 1
-        _, code, path, line = argv
-        failed = run_session(code, "session", str(Path(path)), int(line), None)
-        if failed:
-            sys.stderr.write(failed)
-            sys.exit(1)
-        return
+        # The token, written once the session is through, says it did not end on the way
+        # (notesite.sessions).
+        _, code, name, path, line, token, limit, where = argv
+        failed = run_session(code, name, str(Path(path)), int(line), float(limit), where)
+        sys.stderr.write(failed)
+        sys.stderr.flush()
+        os.write(1, token.encode())  # fd 1 itself: whatever the session did to sys.stdout
+        sys.exit(1 if failed else 0)
     setup, code, path = argv
     script(setup, code, str(Path(path)))
 

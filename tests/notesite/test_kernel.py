@@ -87,6 +87,38 @@ def test_a_block_cannot_skip_itself_or_end_the_run(pytester: pytest.Pytester, ki
     assert [entry.stdout for entry in plain] == ["plain\n", "3\n"]
 
 
+@pytest.mark.parametrize(
+    ("session", "said"),
+    [
+        (">>> import os\n>>> os._exit(0)", "ended before the session did (exit status 0)"),
+        (">>> raise KeyboardInterrupt", "ended before the session did (KeyboardInterrupt)"),
+        (">>> import pytest\n>>> pytest.exit('bye', returncode=0)", "*"),  # doctest's report
+    ],
+    ids=["exit", "interrupt", "pytest-exit"],
+)
+def test_a_console_session_cannot_end_the_run(
+    pytester: pytest.Pytester, session: str, said: str
+) -> None:
+    root = project(pytester, "print('before')")
+    hostile = pytester.path / "docs" / "a-hostile.md"
+    hostile.write_text(hostile.read_text() + f"\n```pycon\n{session}\n```\n", encoding="utf-8")
+    result = pytester.runpytest_inprocess("docs", "--update-outputs")
+    result.assert_outcomes(failed=1, passed=4)
+    result.stdout.fnmatch_lines([f"FAILED docs/a-hostile.md::pycon*{said}*"])
+    assert result.ret == pytest.ExitCode.TESTS_FAILED
+    plain = outputs.load(root / "outputs" / "b-plain.md.txt")
+    assert [entry.stdout for entry in plain] == ["plain\n", "3\n"]
+
+
+def test_a_synced_console_session_that_exits_fails() -> None:
+    from notesite.model import parse_page
+    from notesite.sync.run import FAILS, run_session
+
+    page = parse_page("# P\n\n```pycon\n>>> import os\n>>> os._exit(0)\n```\n", "notes/p.md")
+    run = run_session(page, page.doctests[0], timeout=30)
+    assert (run.result, "a session cannot exit" in run.detail) == (FAILS, True)
+
+
 def test_builtins_patched_on_one_page_do_not_reach_another_page_s_record(
     pytester: pytest.Pytester,
 ) -> None:

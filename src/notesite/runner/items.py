@@ -121,24 +121,22 @@ class DoctestItem(pytest.Item):
         )
 
     def runtest(self) -> None:
-        """Run the session; fail with doctest's report, at the page's lines."""
-        from notesite.execution import run_session
+        """Run the session in a process of its own; fail with doctest's report, at its lines.
 
-        plugin = self.config.pluginmanager.get_plugin("notesite-session")
-        baseline = plugin.baseline if plugin is not None else None
-        if baseline is not None:
-            baseline.restore()
-        where = f"{self.page.src_uri}:{self.fence.start + 1}"
-        try:
-            failed = run_session(
-                self.fence.code, self.name, str(self.path), self.fence.start + 1,
-                self.fence.options.time_limit(TIMEOUT), where,
-            )  # fmt: skip
-        finally:
-            if baseline is not None:
-                baseline.restore()
-        if failed:
-            raise DoctestFailure(failed)
+        A session that ends its process on the way (an exit, an interrupt) or runs past its
+        time limit fails saying so; nothing it does reaches this process or the run.
+        """
+        from notesite.sessions import PASSED, run_session_process
+        from notesite.sync.run import warning_options
+
+        run = run_session_process(
+            self.fence.code, str(self.path), self.fence.start + 1,
+            self.fence.options.time_limit(TIMEOUT),
+            warning_options(self.config.rootpath), self.name,
+            f"{self.page.src_uri}:{self.fence.start + 1}",
+        )  # fmt: skip
+        if run.status != PASSED:
+            raise DoctestFailure(run.report)
 
     def repr_failure(self, excinfo: Any, style: Any = None) -> str | TerminalRepr:
         """Doctest's own report: the page, the line, what was shown and what it printed."""

@@ -123,26 +123,21 @@ def run_session(
     It passes when each ``>>>`` line shows what it gives; otherwise the verdict names the
     first line that differs (or the package or names it needs).
     """
+    from notesite import sessions
+
     path = f"docs/{page.src_uri}"
     shown = next((line.strip() for line in fence.code.splitlines() if line.strip()), "")
     start = time.perf_counter()
-    env = {**os.environ, "PYTHONHASHSEED": "0", "PYTHONDONTWRITEBYTECODE": "1"}
-    argv = ["--session", fence.code, path, str(fence.start + 1)]
-    with tempfile.TemporaryDirectory() as folder:
-        done = run_child(
-            [sys.executable, *warnings, "-m", "notesite.execution", "--stdin"],
-            json.dumps(argv), cwd=folder, env=env, timeout=timeout,
-        )  # fmt: skip
-        if done.timed_out:
-            return BlockRun(
-                page.src_uri, fence.start + 1, shown, TIMED_OUT, f"after {timeout:g} s",
-                time.perf_counter() - start,
-            )  # fmt: skip
+    done = sessions.run_session_process(fence.code, path, fence.start + 1, timeout, warnings)
     seconds = time.perf_counter() - start
     line = fence.start + 1
-    if done.returncode == 0:
+    if done.status == sessions.TIMED_OUT:
+        return BlockRun(page.src_uri, line, shown, TIMED_OUT, f"after {timeout:g} s", seconds)
+    if done.status == sessions.PASSED:
         return BlockRun(page.src_uri, line, shown, PASSES, "console session", seconds)
-    report = done.stderr
+    if done.status == sessions.ENDED:
+        return BlockRun(page.src_uri, line, shown, FAILS, done.report, seconds)
+    report = done.report
     if missing := re.search(r"ModuleNotFoundError: No module named '(?P<name>[\w.]+)'", report):
         module = missing["name"].split(".")[0]
         return BlockRun(page.src_uri, line, shown, NEEDS_PACKAGE, module, seconds)
@@ -157,7 +152,7 @@ def run_session(
         report,
     )
     if failed is None:
-        last = report.strip().splitlines()[-1] if report.strip() else f"exit {done.returncode}"
+        last = report.strip().splitlines()[-1] if report.strip() else "no report"
         return BlockRun(page.src_uri, line, shown, FAILS, last, seconds)
     example = failed["example"].strip().splitlines()[0]
     rest = [r.strip() for r in failed["rest"].splitlines() if r.strip()]
