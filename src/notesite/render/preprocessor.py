@@ -139,6 +139,8 @@ class NotesitePreprocessor(Preprocessor):
         return inserts
 
     def _markers(self, lines: list[str], page: Page | None) -> list[str]:
+        if page is not None and page.is_note:
+            return lines  # a post's words: a marker its author wrote stays their comment
         here = page.src_uri if page is not None else "index.md"
         replacements = {
             POSTS_MARKER: lambda: posts_list(self.project, here),

@@ -49,3 +49,14 @@ def test_the_page_is_handed_on_per_conversion_and_forgotten_on_reset(scratch: Pa
     again = md.convert("See [before](../2020/old.md).\n")  # no page: a link of the site's own
     assert '<a href="../2020/old.md">before</a>' in again
     assert hand_off.page is None
+
+
+def test_a_site_marker_in_a_post_stays_the_author_s_comment(scratch: Path) -> None:
+    """Only the site's own pages list the posts, errata and totals at their markers."""
+    add_post(
+        scratch,
+        "---\ntitle: Markers\n---\n\n## Part\n\nWords.\n\n<!-- ptnotes:summary -->\n\n"
+        "<!-- ptnotes:errata -->\n",
+    )
+    assert not render("notes/post.md", scratch).select("table")
+    assert render("index.md", scratch).select("table")  # the home page's totals
