@@ -259,8 +259,16 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object | 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Run the long tests first, in the order pytest-randomly shuffled them.
 
-    With ``make test`` (pytest-xdist, ``--maxschedchunk 1``) each worker takes the next test
-    when it is free: long tests first and the many short ones last keeps both workers busy to
-    the end instead of one finishing a long test alone. A stable sort, on top of the shuffle.
+    With ``make test`` (pytest-xdist) each worker takes the next test when it is free: long
+    tests first and the many short ones last keeps both workers busy to the end instead of one
+    finishing a long test alone. Outside ``tests/browser``, the tests that read the session's
+    build of the site come last of their kind: the browser tests' worker builds it first thing,
+    and by then it is built, not waited for. A stable sort, on top of the shuffle.
     """
-    items.sort(key=lambda item: not any(item.get_closest_marker(name) for name in LONG))
+
+    def order(item: pytest.Item) -> tuple[bool, bool]:
+        long = any(item.get_closest_marker(name) for name in LONG)
+        reads_site = "built_site" in getattr(item, "fixturenames", ())
+        return not long, reads_site and not item.nodeid.startswith(BROWSER_TESTS)
+
+    items.sort(key=order)
