@@ -50,15 +50,21 @@ lint: install
 typecheck: install
 	$(BIN)/mypy
 
-# Two processes: the browser tests wait on Chromium while the others compute. Each worker
-# takes one test at a time, the long ones first (see conftest.py), so both finish together.
+# Two processes: one takes the browser tests (they keep Chromium's processes busy too), the
+# other the rest, one test at a time, the long ones first; the first to end takes what is
+# left (see conftest.py), so both finish together.
 TEST_WORKERS ?= 2
+TEST_DIST ?= loadgroup
 # One thread for torch's operators in each worker and page process: two workers of two
 # threads each would fight over two cores. (The records hold with one thread or several.)
 TEST_THREADS ?= 1
 
+# Python caches what it compiles (__pycache__, git-ignored) even where the environment says
+# not to (PYTHONDONTWRITEBYTECODE): each worker, build and subprocess of the suite imports
+# notesite and the tests again, and pytest rewrites their asserts; compiled once, each start
+# takes a second or two less. The blocks' own processes still write no cache (notesite.kernel).
 test: install
-	OMP_NUM_THREADS=$(TEST_THREADS) $(BIN)/pytest -n $(TEST_WORKERS) --maxschedchunk 1 $(PYTEST_ARGS)
+	PYTHONDONTWRITEBYTECODE= OMP_NUM_THREADS=$(TEST_THREADS) $(BIN)/pytest -n $(TEST_WORKERS) --dist $(TEST_DIST) $(PYTEST_ARGS)
 
 test-docs: install
 	$(BIN)/pytest docs/ $(PYTEST_ARGS)

@@ -228,12 +228,47 @@ def project_copy(tmp_path: Path) -> Path:
 LONG = ("browser", "slow")
 
 
+#: The folder whose tests one worker takes, all of them (see ``pytest_xdist_make_scheduler``).
+BROWSER_TESTS = "tests/browser/"
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object | None:
+    """``make test`` (``--dist loadgroup``): one worker takes the browser tests, the other the
+    rest, one test at a time; the first to finish takes what is left.
+
+    A browser test keeps about two cores busy (Chromium's processes, its driver and the test),
+    another test about one: two browser tests at once want four cores of the two, and two
+    other tests at once leave part of the two idle; one of each keeps both busy. The browser
+    tests' worker is also the only one to start a Chromium.
+
+    pytest-xdist's own ``loadgroup`` (an ``xdist_group`` mark) groups by a suffix it adds to
+    the test's node id, which pytest 9 no longer lets it change; this groups by folder.
+    """
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadScopeScheduling  # type: ignore[import-untyped]
+
+    class BrowserApart(LoadScopeScheduling):  # type: ignore[misc]
+        def _split_scope(self, nodeid: str) -> str:
+            return BROWSER_TESTS if nodeid.startswith(BROWSER_TESTS) else nodeid
+
+    return BrowserApart(config, log)
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Run the long tests first, in the order pytest-randomly shuffled them.
 
-    With ``make test`` (pytest-xdist, ``--maxschedchunk 1``) each worker takes the next test
-    when it is free: long tests first and the many short ones last keeps both workers busy to
-    the end instead of one finishing a long test alone. A stable sort, on top of the shuffle.
+    With ``make test`` (pytest-xdist) each worker takes the next test when it is free: long
+    tests first and the many short ones last keeps both workers busy to the end instead of one
+    finishing a long test alone. Outside ``tests/browser``, the tests that read the session's
+    build of the site come last of their kind: the browser tests' worker builds it first thing,
+    and by then it is built, not waited for. A stable sort, on top of the shuffle.
     """
-    items.sort(key=lambda item: not any(item.get_closest_marker(name) for name in LONG))
+
+    def order(item: pytest.Item) -> tuple[bool, bool]:
+        long = any(item.get_closest_marker(name) for name in LONG)
+        reads_site = "built_site" in getattr(item, "fixturenames", ())
+        return not long, reads_site and not item.nodeid.startswith(BROWSER_TESTS)
+
+    items.sort(key=order)

@@ -1,10 +1,11 @@
 """How long each test folder takes: pytest run on each folder alone, as ``make test`` runs it.
 
 The folders are those of ``testpaths`` in pyproject.toml, ``tests`` split into its folders (and
-its loose test files, together). Each runs in a pytest of its own, with ``make test``'s
-workers (``-n 2 --maxschedchunk 1``), so a folder's time includes what it sets up for itself
-(the strict build of the site, for the folders whose tests read it). Prints a table: folder,
-tests (passed, failed, skipped), wall seconds; and the sum.
+its loose test files, together). Each runs in a pytest of its own, as ``make test`` runs it
+(``-n 2 --dist loadgroup``: one worker takes ``tests/browser``; Python's compile cache on), so
+a folder's time includes what it sets up for itself (the strict build of the site, for the
+folders whose tests read it). Prints a table: folder, tests (passed, failed, skipped), wall
+seconds; and the sum.
 
 Run from the repository root: ``python benchmarks/bench_tests.py [--workers N] [FOLDER ...]``.
 """
@@ -60,8 +61,8 @@ def run(paths: list[str], workers: int) -> tuple[float, dict[str, int], int]:
     """Wall seconds of pytest on ``paths``, its counts by outcome, and its exit status."""
     command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *paths]
     if workers > 0:
-        command[3:3] = ["-n", str(workers), "--maxschedchunk", "1"]
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+        command[3:3] = ["-n", str(workers), "--dist", "loadgroup"]
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONDONTWRITEBYTECODE": ""}
     start = time.perf_counter()
     done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
     seconds = time.perf_counter() - start

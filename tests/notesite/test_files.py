@@ -160,23 +160,27 @@ def test_a_killed_sync_leaves_the_project_as_before_or_as_after(
     subprocess.run([*command, "--root", str(tmp_path / "done")], capture_output=True, check=False)
     whole = time.perf_counter() - start  # a sync of an unchanged post: about as long
     seen = set()
-    # Spread over the sync, at a few seeded random moments, and one long after it ends.
+    # Spread over the sync, at a few seeded random moments, and once after it has ended
+    # (None: the kill waits for the sync's own end, not for a guess at it).
     spread = [whole * k / 5 for k in range(1, 6)]
     delays = spread + [whole * r for r in random.Random(28).sample([0.1 * k for k in range(12)], 4)]
-    for n, delay in enumerate([*delays, whole * 4]):
+    for n, delay in enumerate([*delays, None]):
         copy = tmp_path / f"kill-{n}"
         shutil.copytree(project, copy)
         child = subprocess.Popen(
             [*command, "--root", str(copy)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         )
-        time.sleep(delay)
-        child.send_signal(signal.SIGKILL)
+        if delay is None:
+            assert child.wait() == 0
+        else:
+            time.sleep(delay)
+        child.send_signal(signal.SIGKILL)  # after wait(): Popen sends nothing to a reaped child
         child.wait()
         finish_interrupted(copy)
         state = tree(copy)
         assert state in (before, after), sorted(set(state.items()) ^ set(after.items()))
         seen.add("before" if state == before else "after")
-    assert "after" in seen  # the last delay outlasts the sync
+    assert "after" in seen  # the last kill comes after the sync's end
 
 
 def test_two_new_posts_at_once_both_land(tmp_path: Path, project: Path) -> None:
