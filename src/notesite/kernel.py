@@ -323,8 +323,8 @@ class _offline:
 class _Server:
     """The warm server: a process that imported torch and forks a page's process on demand.
 
-    It is started once per test process (``python -m notesite.kernel``) and reads one
-    request a line on its stdin: a scratch folder and the address of a Unix socket on which
+    It is started once per test process (:data:`SERVER`) and reads one request a line on
+    its stdin: a scratch folder and the address of a Unix socket on which
     the test process waits; it forks, and the child connects there and serves the page.
     It never runs a block itself, so every fork starts from the same fresh state.
     """
@@ -339,7 +339,7 @@ class _Server:
         if process is None or process.poll() is not None:
             env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
             process = self._process = subprocess.Popen(
-                [sys.executable, "-m", "notesite.kernel"],
+                [sys.executable, "-c", SERVER],
                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env, cwd=tempfile.gettempdir(),
             )  # fmt: skip
             atexit.register(_ended, process)
@@ -386,20 +386,26 @@ def warm_up() -> None:
     _SHARED.start()
 
 
+#: The server's program (``python -c``): this module imported once, as its pages use it.
+SERVER = "from notesite.kernel import _server; _server()"
+
+
 def _server() -> None:  # pragma: no cover - the server process
-    """``python -m notesite.kernel``: import torch, then fork a page's process per request."""
+    """The warm server (:data:`SERVER`): import torch, then fork a page's process per request.
+
+    Before its first fork it imports what every page's process uses, once for all of them
+    (a module a page's process imports itself is imported again in every page's).
+    """
     from notesite import outputs
 
     outputs.import_torch()
-    import pytest_socket  # noqa: F401 - loaded once, for every fork
+    import pytest_socket  # noqa: F401
 
-    from notesite import execution, verdicts  # noqa: F401
+    from notesite import bounded, execution, verdicts  # noqa: F401
     from notesite.isolation import Baseline
+    from notesite.runner import probes  # noqa: F401
 
     baseline = Baseline.take()  # a fresh interpreter's state, torch imported
-    # The module as its page processes import it (this one is __main__): imported once here.
-    import notesite.kernel  # noqa: F401
-
     gc.freeze()  # what the forks share: no collection in a page's process walks it
 
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the page processes are reaped at once
@@ -411,11 +417,8 @@ def _server() -> None:  # pragma: no cover - the server process
             signal.signal(signal.SIGCHLD, signal.SIG_DFL)
             try:
                 memory_limit(memory)
-                # This module's own copy, not __main__'s: its classes travel by their names.
-                from notesite.kernel import _serve as serve
-
                 client = Client(address, family="AF_UNIX", authkey=bytes.fromhex(key))
-                serve(client, scratch, baseline, memory)
+                _serve(client, scratch, baseline, memory)
             except BaseException:
                 traceback.print_exc()
             finally:
@@ -507,7 +510,3 @@ class PageProcess:
             with contextlib.suppress(ProcessLookupError, PermissionError):
                 os.killpg(pid, signal.SIGKILL)
         shutil.rmtree(self.scratch, ignore_errors=True)
-
-
-if __name__ == "__main__":  # pragma: no cover - the server process
-    _server()
