@@ -215,11 +215,10 @@ def _serve(
     os.chdir(scratch)
     from notesite import outputs
     from notesite.isolation import Baseline
-    from notesite.runner.probes import perturbed_generators, shifted_clock
+    from notesite.runner.probes import perturbed_generators, refused_network, shifted_clock
     from notesite.verdicts import classify
 
     baseline = baseline or Baseline.take()
-    _explain_comparisons()
     while True:
         try:
             request: Request = connection.recv()
@@ -232,7 +231,7 @@ def _serve(
             with warnings.catch_warnings():
                 warnings.filters[:] = request.filters  # type: ignore[index]
                 with (
-                    _offline(request.offline),
+                    refused_network() if request.offline else contextlib.nullcontext(),
                     perturbed_generators(request.perturbed),
                     shifted_clock(request.clock),
                 ):
@@ -260,64 +259,6 @@ def _serve(
             connection.send(reply)
         except Exception:
             connection.send(Reply(error=pickle.dumps(BlockError("the block's output"))))
-
-
-def _explain_comparisons() -> None:  # pragma: no cover - in a child
-    """A failing ``assert a == b`` says how they differ, as pytest says it in a test.
-
-    pytest sets its comparison hook around each test; the page's process has no pytest
-    session, so it calls pytest's comparison at its defaults (a private API: where it does
-    not take these arguments, the assertion shows its operands only).
-    """
-    import inspect
-
-    from _pytest.assertion import util
-
-    defaults: dict[str, Any] = {
-        "verbose": 0,
-        "highlighter": getattr(util, "dummy_highlighter", None),
-        "assertion_text_diff_style": "ndiff",
-    }
-    try:
-        wanted = inspect.signature(util.assertrepr_compare).parameters
-    except (TypeError, ValueError):
-        return
-    if any(p.default is p.empty and p.kind is p.KEYWORD_ONLY and n not in defaults
-           for n, p in wanted.items()):  # fmt: skip
-        return
-    options: dict[str, Any] = {name: value for name, value in defaults.items() if name in wanted}
-    compare: Any = util.assertrepr_compare
-
-    def explain(op: str, left: object, right: object) -> str | None:
-        try:
-            lines = list(compare(op, left, right, **options) or [])
-        except Exception:
-            return None
-        if not lines:
-            return None
-        return "\n~".join(line.replace("\n", "\\n") for line in lines).replace("%", "%%")
-
-    util._reprcompare = explain
-
-
-class _offline:
-    """No network while a block runs: pytest-socket's guard (Unix sockets stay allowed)."""
-
-    def __init__(self, active: bool) -> None:
-        self.active = active
-
-    def __enter__(self) -> None:
-        if self.active:
-            from pytest_socket import disable_socket
-
-            disable_socket(allow_unix_socket=True)
-            warnings.filterwarnings("ignore", "A test tried to use socket", UserWarning)
-
-    def __exit__(self, *exc: object) -> None:
-        if self.active:
-            from pytest_socket import enable_socket
-
-            enable_socket()
 
 
 class _Server:
@@ -399,8 +340,6 @@ def _server() -> None:  # pragma: no cover - the server process
     from notesite import outputs
 
     outputs.import_torch()
-    import pytest_socket  # noqa: F401
-
     from notesite import bounded, execution, verdicts  # noqa: F401
     from notesite.isolation import Baseline
     from notesite.runner import probes  # noqa: F401

@@ -16,6 +16,7 @@ import pytest
 
 from notesite import kernel, outputs
 from notesite.kernel import PageProcess, PageProcessError, Request
+from notesite.verdicts import Verdict
 
 ADDOPTS = "--markdown-docs --markdown-docs-syntax=superfences -p no:randomly -p no:cacheprovider"
 PLAIN = "# Plain\n\n```python\nprint('plain')\n```\n\n```python\nprint(len('abc'))\n```\n"
@@ -176,6 +177,30 @@ def test_a_page_process_kills_what_its_blocks_started() -> None:
     page.ended = "closed"
     with pytest.raises(PageProcessError, match="not run"):
         page.run(Request("\nprint(1)", "", "page.md", {}, None, 10, "page.md:1"), "block 2")
+
+
+def test_a_page_s_process_imports_no_pytest_unless_a_block_needs_it() -> None:
+    page = PageProcess("docs/page.md")
+    try:
+        seen = (
+            "\nimport sys\n\n"
+            "print([m for m in ('pytest', '_pytest', 'pytest_socket') if m in sys.modules])"
+        )
+        reply = page.run(Request(seen, "", "page.md", {}, None, 10, "page.md:1"), "block 1")
+        assert reply.stdout == "[]\n"
+        # The network is still refused, with pytest-socket's error and verdict.
+        code = "\nimport socket\n\nsocket.create_connection(('127.0.0.1', 9))"
+        reply = page.run(Request(code, "", "page.md", {}, None, 10, "page.md:1"), "block 2")
+        assert reply.error_text.startswith("pytest_socket.SocketBlockedError: A test tried to use")
+        assert reply.outcome.verdict is Verdict.NEEDS_NETWORK
+        unix = (
+            "\nimport socket\n\na, b = socket.socketpair()\n"
+            "print(a.family.name)\na.close()\nb.close()"
+        )
+        reply = page.run(Request(unix, "", "page.md", {}, None, 10, "page.md:1"), "block 3")
+        assert reply.stdout == "AF_UNIX\n"
+    finally:
+        page.close()
 
 
 # --- memory ---
