@@ -348,22 +348,62 @@ def _server() -> None:  # pragma: no cover - the server process
     gc.freeze()  # what the forks share: no collection in a page's process walks it
 
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the page processes are reaped at once
+    spare = _spare(baseline)
     for line in sys.stdin.buffer:
-        scratch, address, key, memory = json.loads(line)
-        pid = os.fork()
-        if pid == 0:
-            sys.stdin.close()
-            signal.signal(signal.SIGCHLD, signal.SIG_DFL)
-            try:
-                memory_limit(memory)
-                client = Client(address, family="AF_UNIX", authkey=bytes.fromhex(key))
-                _serve(client, scratch, baseline, memory)
-            except BaseException:
-                traceback.print_exc()
-            finally:
-                os._exit(0)
+        pid, assignment = spare
+        os.write(assignment, line)  # one short line: written whole
+        os.close(assignment)
         sys.stdout.write(f"{pid}\n")
         sys.stdout.flush()
+        spare = _spare(baseline)
+
+
+def _spare(baseline: Any) -> tuple[int, int]:  # pragma: no cover - the server process
+    """Fork the next page's process ahead of its page; return its id and its assignment's pipe.
+
+    It warms up (:func:`_warm_up`) while the page before runs, then waits for its page's
+    request (scratch folder, socket address, key, memory limit: one line on the pipe), and
+    serves it. It ends, having served nothing, when the server ends.
+    """
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid:
+        os.close(read)
+        return pid, write
+    os.close(write)
+    sys.stdin.close()
+    # Its output goes to the terminal, never into the server's answers to the test process
+    # (a block's subprocess writes to the standard output it inherits).
+    os.dup2(2, 1)
+    signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+    try:
+        _warm_up(baseline)
+        with os.fdopen(read, "rb") as pipe:
+            line = pipe.readline()
+        if line:
+            scratch, address, key, memory = json.loads(line)
+            memory_limit(memory)
+            client = Client(address, family="AF_UNIX", authkey=bytes.fromhex(key))
+            _serve(client, scratch, baseline, memory)
+    except BaseException:
+        traceback.print_exc()
+    finally:
+        os._exit(0)
+
+
+def _warm_up(baseline: Any) -> None:  # pragma: no cover - in a child
+    """Run an empty cell, then go back to the fresh state: a page's first block runs faster.
+
+    A forked process copies each page of memory it first writes; the empty cell makes it copy
+    those the machinery of every block writes (about half of a first block's extra time)
+    before its page needs it. Nothing of the cell stays: every block starts from
+    ``baseline``, restored before it.
+    """
+    from notesite import outputs
+
+    with warnings.catch_warnings():
+        outputs.run_block("\npass\n", "", "<warm-up>", {}, None, timeout=60.0)
+    baseline.restore()
 
 
 class PageProcess:
@@ -445,7 +485,8 @@ class PageProcess:
                 connection.close()
         pid = getattr(self, "pid", None)
         if pid is not None:
-            # Its group: what its blocks forked goes too.
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.killpg(pid, signal.SIGKILL)
+            # Its group: what its blocks forked goes too (and itself, if not yet its group's).
+            for kill in (os.killpg, os.kill):
+                with contextlib.suppress(ProcessLookupError, PermissionError):
+                    kill(pid, signal.SIGKILL)
         shutil.rmtree(self.scratch, ignore_errors=True)

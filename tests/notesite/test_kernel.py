@@ -179,6 +179,24 @@ def test_a_page_process_kills_what_its_blocks_started() -> None:
         page.run(Request("\nprint(1)", "", "page.md", {}, None, 10, "page.md:1"), "block 2")
 
 
+def test_what_a_block_s_subprocess_prints_cannot_pass_for_a_page_s_process() -> None:
+    # Its output goes to the terminal, not into the server's answers (a process id each).
+    page = PageProcess("docs/a.md")
+    try:
+        code = "\nimport os\n\nos.system('echo 999999999')\nprint('done')"
+        reply = page.run(Request(code, "", "a.md", {}, None, 10, "a.md:1"), "block 1")
+        assert reply.stdout == "done\n"
+        other = PageProcess("docs/b.md")
+        try:
+            code = "\nimport os\n\nprint(os.getpid())"
+            reply = other.run(Request(code, "", "b.md", {}, None, 10, "b.md:1"), "block 1")
+            assert int(reply.stdout) == other.pid
+        finally:
+            other.close()
+    finally:
+        page.close()
+
+
 def test_a_page_s_process_imports_no_pytest_unless_a_block_needs_it() -> None:
     page = PageProcess("docs/page.md")
     try:
