@@ -2,7 +2,8 @@
 
 ``pytest docs/`` runs each page's blocks in a process of the page's own (Jupyter's model: a
 kernel per notebook), forked from a warm server that has imported torch
-(:class:`_Server`), so that starting one costs milliseconds. Whatever a block does to its
+(:class:`_Server`), which forks the next page's process ahead of its page, so that
+starting one costs a millisecond or two. Whatever a block does to its
 process (``os._exit``, ``os.fork``, a thread left running, a signal handler or timer
 changed, ``builtins.print`` replaced) stays there: that page's block fails, naming it, and
 every other page runs in a process of its own.
@@ -265,9 +266,10 @@ class _Server:
     """The warm server: a process that imported torch and forks a page's process on demand.
 
     It is started once per test process (:data:`SERVER`) and reads one request a line on
-    its stdin: a scratch folder and the address of a Unix socket on which
-    the test process waits; it forks, and the child connects there and serves the page.
-    It never runs a block itself, so every fork starts from the same fresh state.
+    its stdin: a scratch folder and the address of a Unix socket on which the test process
+    waits; the page's process it forked ahead (:func:`_spare`) connects there and serves the
+    page, and it answers with that process's id. It never runs a block itself, so every
+    fork starts from the same fresh state.
     """
 
     def __init__(self) -> None:
