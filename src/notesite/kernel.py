@@ -353,7 +353,12 @@ def _server() -> None:  # pragma: no cover - the server process
     spare = _spare(baseline)
     for line in sys.stdin.buffer:
         pid, assignment = spare
-        os.write(assignment, line)  # one short line: written whole
+        try:
+            os.write(assignment, line)  # one short line: written whole
+        except BrokenPipeError:  # it ended (killed from outside): a fresh one takes the page
+            os.close(assignment)
+            pid, assignment = _spare(baseline)
+            os.write(assignment, line)
         os.close(assignment)
         sys.stdout.write(f"{pid}\n")
         sys.stdout.flush()
@@ -403,8 +408,11 @@ def _warm_up(baseline: Any) -> None:  # pragma: no cover - in a child
     """
     from notesite import outputs
 
-    with warnings.catch_warnings():
-        outputs.run_block("\npass\n", "", "<warm-up>", {}, None, timeout=60.0)
+    try:
+        with warnings.catch_warnings():
+            outputs.run_block("\npass\n", "", "<warm-up>", {}, None, timeout=60.0)
+    except Exception:  # only a warm-up: the page runs all the same
+        pass
     baseline.restore()
 
 

@@ -197,6 +197,39 @@ def test_what_a_block_s_subprocess_prints_cannot_pass_for_a_page_s_process() -> 
         page.close()
 
 
+def children(pid: int) -> list[int]:
+    """The processes whose parent is ``pid`` (Linux's /proc)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads Linux's /proc")
+def test_a_page_s_process_forked_ahead_and_killed_is_replaced() -> None:
+    PageProcess("docs/a.md").close()  # the server runs, its next page's process forked
+    server = kernel._SHARED._process
+    assert server is not None
+    ahead = [pid for pid in children(server.pid) if os.getpgid(pid) != pid]
+    assert ahead, "expected the next page's process forked ahead"
+    for pid in ahead:
+        os.kill(pid, signal.SIGKILL)
+    time.sleep(0.2)
+    page = PageProcess("docs/b.md")
+    try:
+        reply = page.run(Request("\nprint(1)", "", "b.md", {}, None, 10, "b.md:1"), "block 1")
+        assert reply.stdout == "1\n"
+        assert page.pid not in ahead
+    finally:
+        page.close()
+
+
 def test_a_page_s_process_imports_no_pytest_unless_a_block_needs_it() -> None:
     page = PageProcess("docs/page.md")
     try:
