@@ -57,6 +57,7 @@ def main() -> None:
         f"the blocks bare / import floor = {content / floor:.2f}"
     )
     print("The engine's own cost per block: python benchmarks/engine_cost.py")
+    print("A page's process, per page and per block: python benchmarks/page_cost.py")
 
 
 if __name__ == "__main__":
