@@ -7,6 +7,7 @@ the other page runs and keeps its record, the run ends, and its exit status is n
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import time
@@ -197,6 +198,16 @@ def test_what_a_block_s_subprocess_prints_cannot_pass_for_a_page_s_process() -> 
         page.close()
 
 
+def forked_ahead(server: int) -> list[int]:
+    """The server's children that are no page's yet: not the leaders of their own group."""
+    ahead = []
+    for pid in children(server):
+        with contextlib.suppress(ProcessLookupError):
+            if os.getpgid(pid) != pid:
+                ahead.append(pid)
+    return ahead
+
+
 def children(pid: int) -> list[int]:
     """The processes whose parent is ``pid`` (Linux's /proc)."""
     found = []
@@ -216,7 +227,11 @@ def test_a_page_s_process_forked_ahead_and_killed_is_replaced() -> None:
     PageProcess("docs/a.md").close()  # the server runs, its next page's process forked
     server = kernel._SHARED._process
     assert server is not None
-    ahead = [pid for pid in children(server.pid) if os.getpgid(pid) != pid]
+    for _ in range(100):  # forked right after the server answered
+        ahead = forked_ahead(server.pid)
+        if ahead:
+            break
+        time.sleep(0.02)
     assert ahead, "expected the next page's process forked ahead"
     for pid in ahead:
         os.kill(pid, signal.SIGKILL)
