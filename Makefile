@@ -97,6 +97,7 @@ matrix: install
 bench: install
 	$(BIN)/python benchmarks/bench_docs.py
 	$(BIN)/python benchmarks/engine_cost.py
+	$(BIN)/python benchmarks/page_cost.py
 	$(BIN)/python benchmarks/bench_scale.py
 	$(BIN)/python benchmarks/bench_focal_loss.py
 	$(BIN)/python benchmarks/bench_tests.py

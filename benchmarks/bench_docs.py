@@ -1,12 +1,12 @@
 """How much `pytest docs/` costs over its floors; and the strict build.
 
-Runs each command a few times in a fresh process, on the same machine in one run, and prints
-the median wall times and their ratios to two floors: importing torch and numpy
-(`python -c "import torch, numpy"`), and the content's own cost, every block run bare in one
-process with no pytest (``bare_blocks.py``). The second ratio is what the machinery (pytest,
-pytest-markdown-docs, the records, the gates) adds to running the pages' code. It also times
-the import as the runner makes it (the collector paused, then frozen: ``FROZEN_FLOOR``), which
-the content floor starts from too.
+Runs each command a few times in a fresh process, on the same machine in one run, the
+commands taken in turns (one run of each a round), and prints the median wall times and their
+ratios to two floors: importing torch and numpy (`python -c "import torch, numpy"`), and the
+content's own cost, every block run bare in one process with no pytest (``bare_blocks.py``).
+The second ratio is what the machinery (pytest, pytest-markdown-docs, the records, the gates)
+adds to running the pages' code. It also times the import as the runner makes it (the
+collector paused, then frozen: ``FROZEN_FLOOR``), which the content floor starts from too.
 Run from the repository root: ``python benchmarks/bench_docs.py``.
 """
 
@@ -37,10 +37,15 @@ def main() -> None:
             "pytest docs/": [python, "-m", "pytest", "docs/", "-q", "-p", "no:cacheprovider"],
             "mkdocs build --strict": [python, "-m", "mkdocs", "build", "--strict", "-d", site],
         }
-        medians = {}
-        for name, command in commands.items():
+        for command in commands.values():
             wall_time(command, ROOT)  # warm the file cache
-            medians[name] = statistics.median(wall_time(command, ROOT) for _ in range(args.repeat))
+        # Taken in turns, one run of each command a round: a change of the machine's load
+        # (a shared machine) falls on every command alike, and their ratios hold.
+        times: dict[str, list[float]] = {name: [] for name in commands}
+        for _ in range(args.repeat):
+            for name, command in commands.items():
+                times[name].append(wall_time(command, ROOT))
+        medians = {name: statistics.median(values) for name, values in times.items()}
     floor = medians["import torch, numpy (floor)"]
     content = medians["the blocks bare (content floor)"]
     frozen = medians["the same, frozen (runner's import)"]
@@ -57,6 +62,7 @@ def main() -> None:
         f"the blocks bare / import floor = {content / floor:.2f}"
     )
     print("The engine's own cost per block: python benchmarks/engine_cost.py")
+    print("A page's process, per page and per block: python benchmarks/page_cost.py")
 
 
 if __name__ == "__main__":

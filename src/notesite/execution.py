@@ -212,10 +212,12 @@ def run_cell(
         if not explain_asserts or error.args:
             raise
         # A bare `assert` failed: run the block again with pytest's assertion rewriting
-        # (only now: it costs about a millisecond a block), so that it says what it compared.
+        # (only now: it costs about a millisecond a block, and imports pytest where it is
+        # not imported yet), so that it says what it compared.
         from _pytest.assertion.rewrite import rewrite_asserts
 
         rewrite_asserts(tree, own_code.encode("utf-8"), filename)
+        _explain_comparisons()
         try:
             _execute(tree, last, prefix, filename, namespace, timeout, where)
         except AssertionError:
@@ -223,6 +225,46 @@ def run_cell(
         except BaseException:
             raise error from None  # the second run failed otherwise: the first stands
         raise  # the second run passed: the first failure stands as it was
+
+
+def _explain_comparisons() -> None:
+    """A failing ``assert a == b`` says how they differ, as pytest says it in a test.
+
+    pytest sets its comparison hook around each test. A process with no pytest session (a
+    page's own process) has none: it gets pytest's comparison at its defaults (a private
+    API: where it does not take these arguments, the assertion shows its operands only).
+    """
+    import inspect
+
+    from _pytest.assertion import util
+
+    if util._reprcompare is not None:  # a test's, as pytest set it
+        return
+    defaults: dict[str, Any] = {
+        "verbose": 0,
+        "highlighter": getattr(util, "dummy_highlighter", None),
+        "assertion_text_diff_style": "ndiff",
+    }
+    try:
+        wanted = inspect.signature(util.assertrepr_compare).parameters
+    except (TypeError, ValueError):  # pragma: no cover - another pytest
+        return
+    if any(p.default is p.empty and p.kind is p.KEYWORD_ONLY and n not in defaults
+           for n, p in wanted.items()):  # fmt: skip
+        return  # pragma: no cover - another pytest
+    options: dict[str, Any] = {name: value for name, value in defaults.items() if name in wanted}
+    compare: Any = util.assertrepr_compare
+
+    def explain(op: str, left: object, right: object) -> str | None:
+        try:
+            lines = list(compare(op, left, right, **options) or [])
+        except Exception:
+            return None
+        if not lines:
+            return None
+        return "\n~".join(line.replace("\n", "\\n") for line in lines).replace("%", "%%")
+
+    util._reprcompare = explain
 
 
 def _execute(

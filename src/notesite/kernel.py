@@ -2,7 +2,8 @@
 
 ``pytest docs/`` runs each page's blocks in a process of the page's own (Jupyter's model: a
 kernel per notebook), forked from a warm server that has imported torch
-(:class:`_Server`), so that starting one costs milliseconds. Whatever a block does to its
+(:class:`_Server`), which forks the next page's process ahead of its page, so that
+starting one costs a millisecond or two. Whatever a block does to its
 process (``os._exit``, ``os.fork``, a thread left running, a signal handler or timer
 changed, ``builtins.print`` replaced) stays there: that page's block fails, naming it, and
 every other page runs in a process of its own.
@@ -215,11 +216,10 @@ def _serve(
     os.chdir(scratch)
     from notesite import outputs
     from notesite.isolation import Baseline
-    from notesite.runner.probes import perturbed_generators, shifted_clock
+    from notesite.runner.probes import perturbed_generators, refused_network, shifted_clock
     from notesite.verdicts import classify
 
     baseline = baseline or Baseline.take()
-    _explain_comparisons()
     while True:
         try:
             request: Request = connection.recv()
@@ -232,7 +232,7 @@ def _serve(
             with warnings.catch_warnings():
                 warnings.filters[:] = request.filters  # type: ignore[index]
                 with (
-                    _offline(request.offline),
+                    refused_network() if request.offline else contextlib.nullcontext(),
                     perturbed_generators(request.perturbed),
                     shifted_clock(request.clock),
                 ):
@@ -262,71 +262,14 @@ def _serve(
             connection.send(Reply(error=pickle.dumps(BlockError("the block's output"))))
 
 
-def _explain_comparisons() -> None:  # pragma: no cover - in a child
-    """A failing ``assert a == b`` says how they differ, as pytest says it in a test.
-
-    pytest sets its comparison hook around each test; the page's process has no pytest
-    session, so it calls pytest's comparison at its defaults (a private API: where it does
-    not take these arguments, the assertion shows its operands only).
-    """
-    import inspect
-
-    from _pytest.assertion import util
-
-    defaults: dict[str, Any] = {
-        "verbose": 0,
-        "highlighter": getattr(util, "dummy_highlighter", None),
-        "assertion_text_diff_style": "ndiff",
-    }
-    try:
-        wanted = inspect.signature(util.assertrepr_compare).parameters
-    except (TypeError, ValueError):
-        return
-    if any(p.default is p.empty and p.kind is p.KEYWORD_ONLY and n not in defaults
-           for n, p in wanted.items()):  # fmt: skip
-        return
-    options: dict[str, Any] = {name: value for name, value in defaults.items() if name in wanted}
-    compare: Any = util.assertrepr_compare
-
-    def explain(op: str, left: object, right: object) -> str | None:
-        try:
-            lines = list(compare(op, left, right, **options) or [])
-        except Exception:
-            return None
-        if not lines:
-            return None
-        return "\n~".join(line.replace("\n", "\\n") for line in lines).replace("%", "%%")
-
-    util._reprcompare = explain
-
-
-class _offline:
-    """No network while a block runs: pytest-socket's guard (Unix sockets stay allowed)."""
-
-    def __init__(self, active: bool) -> None:
-        self.active = active
-
-    def __enter__(self) -> None:
-        if self.active:
-            from pytest_socket import disable_socket
-
-            disable_socket(allow_unix_socket=True)
-            warnings.filterwarnings("ignore", "A test tried to use socket", UserWarning)
-
-    def __exit__(self, *exc: object) -> None:
-        if self.active:
-            from pytest_socket import enable_socket
-
-            enable_socket()
-
-
 class _Server:
     """The warm server: a process that imported torch and forks a page's process on demand.
 
-    It is started once per test process (``python -m notesite.kernel``) and reads one
-    request a line on its stdin: a scratch folder and the address of a Unix socket on which
-    the test process waits; it forks, and the child connects there and serves the page.
-    It never runs a block itself, so every fork starts from the same fresh state.
+    It is started once per test process (:data:`SERVER`) and reads one request a line on
+    its stdin: a scratch folder and the address of a Unix socket on which the test process
+    waits; the page's process it forked ahead (:func:`_spare`) connects there and serves the
+    page, and it answers with that process's id. It never runs a block itself, so every
+    fork starts from the same fresh state.
     """
 
     def __init__(self) -> None:
@@ -339,7 +282,7 @@ class _Server:
         if process is None or process.poll() is not None:
             env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
             process = self._process = subprocess.Popen(
-                [sys.executable, "-m", "notesite.kernel"],
+                [sys.executable, "-c", SERVER],
                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env, cwd=tempfile.gettempdir(),
             )  # fmt: skip
             atexit.register(_ended, process)
@@ -386,42 +329,91 @@ def warm_up() -> None:
     _SHARED.start()
 
 
+#: The server's program (``python -c``): this module imported once, as its pages use it.
+SERVER = "from notesite.kernel import _server; _server()"
+
+
 def _server() -> None:  # pragma: no cover - the server process
-    """``python -m notesite.kernel``: import torch, then fork a page's process per request."""
+    """The warm server (:data:`SERVER`): import torch, then fork a page's process per request.
+
+    Before its first fork it imports what every page's process uses, once for all of them
+    (a module a page's process imports itself is imported again in every page's).
+    """
     from notesite import outputs
 
     outputs.import_torch()
-    import pytest_socket  # noqa: F401 - loaded once, for every fork
-
-    from notesite import execution, verdicts  # noqa: F401
+    from notesite import bounded, execution, verdicts  # noqa: F401
     from notesite.isolation import Baseline
+    from notesite.runner import probes  # noqa: F401
 
     baseline = Baseline.take()  # a fresh interpreter's state, torch imported
-    # The module as its page processes import it (this one is __main__): imported once here.
-    import notesite.kernel  # noqa: F401
-
     gc.freeze()  # what the forks share: no collection in a page's process walks it
 
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the page processes are reaped at once
+    spare = _spare(baseline)
     for line in sys.stdin.buffer:
-        scratch, address, key, memory = json.loads(line)
-        pid = os.fork()
-        if pid == 0:
-            sys.stdin.close()
-            signal.signal(signal.SIGCHLD, signal.SIG_DFL)
-            try:
-                memory_limit(memory)
-                # This module's own copy, not __main__'s: its classes travel by their names.
-                from notesite.kernel import _serve as serve
-
-                client = Client(address, family="AF_UNIX", authkey=bytes.fromhex(key))
-                serve(client, scratch, baseline, memory)
-            except BaseException:
-                traceback.print_exc()
-            finally:
-                os._exit(0)
+        pid, assignment = spare
+        try:
+            os.write(assignment, line)  # one short line: written whole
+        except BrokenPipeError:  # it ended (killed from outside): a fresh one takes the page
+            os.close(assignment)
+            pid, assignment = _spare(baseline)
+            os.write(assignment, line)
+        os.close(assignment)
         sys.stdout.write(f"{pid}\n")
         sys.stdout.flush()
+        spare = _spare(baseline)
+
+
+def _spare(baseline: Any) -> tuple[int, int]:  # pragma: no cover - the server process
+    """Fork the next page's process ahead of its page; return its id and its assignment's pipe.
+
+    It warms up (:func:`_warm_up`) while the page before runs, then waits for its page's
+    request (scratch folder, socket address, key, memory limit: one line on the pipe), and
+    serves it. It ends, having served nothing, when the server ends.
+    """
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid:
+        os.close(read)
+        return pid, write
+    os.close(write)
+    sys.stdin.close()
+    # Its output goes to the terminal, never into the server's answers to the test process
+    # (a block's subprocess writes to the standard output it inherits).
+    os.dup2(2, 1)
+    signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+    try:
+        _warm_up(baseline)
+        with os.fdopen(read, "rb") as pipe:
+            line = pipe.readline()
+        if line:
+            scratch, address, key, memory = json.loads(line)
+            memory_limit(memory)
+            client = Client(address, family="AF_UNIX", authkey=bytes.fromhex(key))
+            _serve(client, scratch, baseline, memory)
+    except BaseException:
+        traceback.print_exc()
+    finally:
+        os._exit(0)
+
+
+def _warm_up(baseline: Any) -> None:  # pragma: no cover - in a child
+    """Run an empty cell, then go back to the fresh state: a page's first block runs faster.
+
+    A forked process copies each page of memory it first writes; the empty cell makes it copy
+    those the machinery of every block writes (about half of a first block's extra time)
+    before its page needs it. Nothing of the cell stays: every block starts from
+    ``baseline``, restored before it.
+    """
+    from notesite import outputs
+
+    try:
+        with warnings.catch_warnings():
+            outputs.run_block("\npass\n", "", "<warm-up>", {}, None, timeout=60.0)
+    except Exception:  # only a warm-up: the page runs all the same
+        pass
+    baseline.restore()
 
 
 class PageProcess:
@@ -503,11 +495,8 @@ class PageProcess:
                 connection.close()
         pid = getattr(self, "pid", None)
         if pid is not None:
-            # Its group: what its blocks forked goes too.
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.killpg(pid, signal.SIGKILL)
+            # Its group: what its blocks forked goes too (and itself, if not yet its group's).
+            for kill in (os.killpg, os.kill):
+                with contextlib.suppress(ProcessLookupError, PermissionError):
+                    kill(pid, signal.SIGKILL)
         shutil.rmtree(self.scratch, ignore_errors=True)
-
-
-if __name__ == "__main__":  # pragma: no cover - the server process
-    _server()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import os
+import shlex
 from collections.abc import Generator
 
 import pytest
@@ -28,8 +29,13 @@ def _gib(text: str) -> float:
     return value
 
 
-def pytest_addoption(parser: pytest.Parser) -> None:
-    """Add notesite's options (``--notesite``, ``--update-outputs``, ``--memory-limit``, …)."""
+def pytest_addoption(parser: pytest.Parser, pluginmanager: pytest.PytestPluginManager) -> None:
+    """Add notesite's options (``--notesite``, ``--update-outputs``, ``--memory-limit``, …).
+
+    pytest calls this as it registers the plugin, before it loads the plugins after it: a
+    run that surely runs pages here starts the pages' warm server now
+    (:func:`_surely_runs_pages`), so that its import of torch overlaps theirs.
+    """
     group = parser.getgroup("notesite")
     group.addoption(
         "--notesite",
@@ -63,6 +69,49 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         metavar="GIB",
         help="the most memory a page's process may take, in GiB (0: no limit; default: half "
         "of the machine's); a block that allocates past it fails naming the limit",
+    )
+    if _surely_runs_pages(parser, pluginmanager):
+        from notesite.kernel import warm_up
+
+        warm_up()
+
+
+#: pytest-xdist's options that may hand the tests to workers, read before xdist adds them.
+DISTRIBUTING = ("-n", "--numprocesses", "--dist", "-d", "--tx")
+
+
+def _surely_runs_pages(parser: pytest.Parser, pluginmanager: pytest.PytestPluginManager) -> bool:
+    """Whether this run surely runs pages in this process, read as the plugin is registered.
+
+    The command line as pytest reads it (``addopts`` of the ini file, ``PYTEST_ADDOPTS``,
+    then the arguments): ``--notesite``, and neither ``--collect-only`` nor an option of
+    pytest-xdist's that may make this process its controller, nor ``--help`` or ``--version``.
+    Where it cannot tell yet (an xdist worker, the arguments not readable), False:
+    :func:`pytest_load_initial_conftests` decides, once every plugin has added its options.
+    """
+    config = pluginmanager.get_plugin("pytestconfig")
+    if config is None or "PYTEST_XDIST_WORKER" in os.environ:
+        return False
+    try:
+        args = [
+            *config.getini("addopts"),
+            *shlex.split(os.environ.get("PYTEST_ADDOPTS", "")),
+            *map(str, config.invocation_params.args),
+        ]
+        known, unknown = parser.parse_known_and_unknown_args(args)
+    except (AttributeError, ValueError, pytest.UsageError):
+        return False
+    if not getattr(known, "notesite", False):
+        return False
+    if any(getattr(known, name, False) for name in ("collectonly", "help", "version")):
+        return False
+    if getattr(known, "numprocesses", None) or getattr(known, "tx", None):
+        return False
+    if getattr(known, "dist", "no") != "no":
+        return False
+    return not any(
+        arg.split("=", 1)[0] in DISTRIBUTING or (arg.startswith("-n") and arg[2:3] != "-")
+        for arg in unknown
     )
 
 

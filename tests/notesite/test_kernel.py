@@ -7,6 +7,7 @@ the other page runs and keeps its record, the run ends, and its exit status is n
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import time
@@ -16,6 +17,7 @@ import pytest
 
 from notesite import kernel, outputs
 from notesite.kernel import PageProcess, PageProcessError, Request
+from notesite.verdicts import Verdict
 
 ADDOPTS = "--markdown-docs --markdown-docs-syntax=superfences -p no:randomly -p no:cacheprovider"
 PLAIN = "# Plain\n\n```python\nprint('plain')\n```\n\n```python\nprint(len('abc'))\n```\n"
@@ -176,6 +178,95 @@ def test_a_page_process_kills_what_its_blocks_started() -> None:
     page.ended = "closed"
     with pytest.raises(PageProcessError, match="not run"):
         page.run(Request("\nprint(1)", "", "page.md", {}, None, 10, "page.md:1"), "block 2")
+
+
+def test_what_a_block_s_subprocess_prints_cannot_pass_for_a_page_s_process() -> None:
+    # Its output goes to the terminal, not into the server's answers (a process id each).
+    page = PageProcess("docs/a.md")
+    try:
+        code = "\nimport os\n\nos.system('echo 999999999')\nprint('done')"
+        reply = page.run(Request(code, "", "a.md", {}, None, 10, "a.md:1"), "block 1")
+        assert reply.stdout == "done\n"
+        other = PageProcess("docs/b.md")
+        try:
+            code = "\nimport os\n\nprint(os.getpid())"
+            reply = other.run(Request(code, "", "b.md", {}, None, 10, "b.md:1"), "block 1")
+            assert int(reply.stdout) == other.pid
+        finally:
+            other.close()
+    finally:
+        page.close()
+
+
+def forked_ahead(server: int) -> list[int]:
+    """The server's children that are no page's yet: not the leaders of their own group."""
+    ahead = []
+    for pid in children(server):
+        with contextlib.suppress(ProcessLookupError):
+            if os.getpgid(pid) != pid:
+                ahead.append(pid)
+    return ahead
+
+
+def children(pid: int) -> list[int]:
+    """The processes whose parent is ``pid`` (Linux's /proc)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads Linux's /proc")
+def test_a_page_s_process_forked_ahead_and_killed_is_replaced() -> None:
+    PageProcess("docs/a.md").close()  # the server runs, its next page's process forked
+    server = kernel._SHARED._process
+    assert server is not None
+    for _ in range(100):  # forked right after the server answered
+        ahead = forked_ahead(server.pid)
+        if ahead:
+            break
+        time.sleep(0.02)
+    assert ahead, "expected the next page's process forked ahead"
+    for pid in ahead:
+        os.kill(pid, signal.SIGKILL)
+    time.sleep(0.2)
+    page = PageProcess("docs/b.md")
+    try:
+        reply = page.run(Request("\nprint(1)", "", "b.md", {}, None, 10, "b.md:1"), "block 1")
+        assert reply.stdout == "1\n"
+        assert page.pid not in ahead
+    finally:
+        page.close()
+
+
+def test_a_page_s_process_imports_no_pytest_unless_a_block_needs_it() -> None:
+    page = PageProcess("docs/page.md")
+    try:
+        seen = (
+            "\nimport sys\n\n"
+            "print([m for m in ('pytest', '_pytest', 'pytest_socket') if m in sys.modules])"
+        )
+        reply = page.run(Request(seen, "", "page.md", {}, None, 10, "page.md:1"), "block 1")
+        assert reply.stdout == "[]\n"
+        # The network is still refused, with pytest-socket's error and verdict.
+        code = "\nimport socket\n\nsocket.create_connection(('127.0.0.1', 9))"
+        reply = page.run(Request(code, "", "page.md", {}, None, 10, "page.md:1"), "block 2")
+        assert reply.error_text.startswith("pytest_socket.SocketBlockedError: A test tried to use")
+        assert reply.outcome.verdict is Verdict.NEEDS_NETWORK
+        unix = (
+            "\nimport socket\n\na, b = socket.socketpair()\n"
+            "print(a.family.name)\na.close()\nb.close()"
+        )
+        reply = page.run(Request(unix, "", "page.md", {}, None, 10, "page.md:1"), "block 3")
+        assert reply.stdout == "AF_UNIX\n"
+    finally:
+        page.close()
 
 
 # --- memory ---

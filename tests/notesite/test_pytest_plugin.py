@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -305,6 +306,67 @@ def test_the_pages_server_starts_before_the_conftests_only_where_pages_run(
     assert started == ([True] if starts else [])
     with pytest.raises(StopIteration):
         hook.send(None)
+
+
+@pytest.mark.parametrize(
+    ("args", "starts"),
+    [
+        (["docs"], True),  # pytest docs/
+        (["docs", "--co"], False),  # --collect-only runs nothing
+        (["docs", "--collect-only"], False),
+        (["docs", "-p", "no:xdist", "--version"], False),
+    ],
+)
+def test_the_pages_server_starts_as_the_plugin_registers_where_pages_surely_run(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, args: list[str], starts: bool
+) -> None:
+    from notesite import kernel
+
+    setup(pytester)
+    hooks: list[str] = []
+    # Which hook starts it: as the plugin registers, before the plugins after it load.
+    monkeypatch.setattr(kernel, "warm_up", lambda: hooks.append(sys._getframe(1).f_code.co_name))
+    monkeypatch.delenv("PYTEST_XDIST_WORKER", raising=False)
+    monkeypatch.delenv("PYTEST_ADDOPTS", raising=False)
+    pytester.runpytest_inprocess(*args)
+    assert hooks[:1] == (["pytest_addoption"] if starts else [])
+
+
+@pytest.mark.parametrize(
+    ("known", "unknown", "worker", "starts"),
+    [
+        ({"notesite": True}, [], False, True),
+        ({"notesite": False}, [], False, False),  # a project without --notesite
+        ({"notesite": True}, [], True, False),  # an xdist worker: its hook decides
+        ({"notesite": True, "collectonly": True}, [], False, False),
+        ({"notesite": True, "numprocesses": 2}, [], False, False),  # xdist added -n already
+        ({"notesite": True, "dist": "load"}, [], False, False),
+        ({"notesite": True}, ["-n"], False, False),  # -n 2, xdist not yet loaded
+        ({"notesite": True}, ["-n2"], False, False),
+        ({"notesite": True}, ["--numprocesses=auto"], False, False),
+        ({"notesite": True}, ["--tx", "--dist=load"], False, False),
+        ({"notesite": True}, ["--randomly-seed=1", "--nf"], False, True),  # others' options
+    ],
+)
+def test_the_early_start_waits_for_the_hook_wherever_it_cannot_tell(
+    monkeypatch: pytest.MonkeyPatch,
+    known: dict[str, object],
+    unknown: list[str],
+    worker: bool,
+    starts: bool,
+) -> None:
+    from notesite import pytest_plugin
+
+    if worker:
+        monkeypatch.setenv("PYTEST_XDIST_WORKER", "gw0")
+    else:
+        monkeypatch.delenv("PYTEST_XDIST_WORKER", raising=False)
+    config = SimpleNamespace(getini=lambda name: [], invocation_params=SimpleNamespace(args=()))
+    parser = SimpleNamespace(
+        parse_known_and_unknown_args=lambda args: (SimpleNamespace(**known), unknown)
+    )
+    manager = SimpleNamespace(get_plugin=lambda name: config)
+    assert pytest_plugin._surely_runs_pages(parser, manager) is starts  # type: ignore[arg-type]
 
 
 def test_cuda_is_asked_of_torch_only_where_a_gpu_driver_is_there(

@@ -10,27 +10,57 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+import socket
 import warnings
 from collections.abc import Iterator
+from typing import Any, NoReturn
+
+
+def _refused(what: str) -> NoReturn:
+    """Raise pytest-socket's error for ``what`` (imported only now: it imports all of pytest)."""
+    from pytest_socket import SocketBlockedError
+
+    raise SocketBlockedError(f"A test tried to use {what}.")
+
+
+class _GuardedSocket(socket.socket):
+    """A socket that only a Unix socket may be (pytest-socket's ``GuardedSocket``)."""
+
+    def __new__(cls, family: int = -1, *args: Any, **kwargs: Any) -> _GuardedSocket:
+        if family == getattr(socket, "AF_UNIX", None):
+            return super().__new__(cls, family, *args, **kwargs)  # type: ignore[call-arg]
+        _refused("socket.socket")
+
+
+def _no_getaddrinfo(*args: Any, **kwargs: Any) -> NoReturn:
+    _refused("socket.getaddrinfo")
+
+
+def _no_gethostbyname(*args: Any, **kwargs: Any) -> NoReturn:
+    _refused("socket.gethostbyname")
 
 
 @contextlib.contextmanager
 def refused_network() -> Iterator[None]:
     """No network while a block runs: a connection attempt raises, it never waits.
 
-    pytest-socket's guard (Unix sockets stay allowed: pytest-xdist and multiprocessing use
-    them); its error is reported as :attr:`Verdict.NEEDS_NETWORK`.
+    pytest-socket's guard, as its ``disable_socket(allow_unix_socket=True)`` sets it (Unix
+    sockets stay allowed: pytest-xdist and multiprocessing use them), with its error,
+    reported as :attr:`Verdict.NEEDS_NETWORK`; pytest-socket itself, and pytest with it, is
+    imported only when a block tries (a page's process imports neither for a block that
+    does not). What it replaced is put back afterwards.
     """
-    from pytest_socket import disable_socket, enable_socket
-
-    disable_socket(allow_unix_socket=True)
+    saved = socket.socket, socket.getaddrinfo, socket.gethostbyname
+    socket.socket = _GuardedSocket  # type: ignore[misc]
+    socket.getaddrinfo = _no_getaddrinfo
+    socket.gethostbyname = _no_gethostbyname
     try:
         with warnings.catch_warnings():
             # Its error says it all; its warning would be an error of its own under -W error.
             warnings.filterwarnings("ignore", "A test tried to use socket", UserWarning)
             yield
     finally:
-        enable_socket()
+        socket.socket, socket.getaddrinfo, socket.gethostbyname = saved  # type: ignore[misc]
 
 
 @contextlib.contextmanager

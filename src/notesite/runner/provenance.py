@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import functools
 import os
 import sys
 
@@ -30,6 +31,12 @@ def torch_version() -> str:
     torch = sys.modules.get("torch")
     if torch is not None:
         return str(torch.__version__)
+    return _installed_torch()
+
+
+@functools.cache
+def _installed_torch() -> str:
+    """The installed torch's version, from its metadata (read once: a few ms a read)."""
     from importlib.metadata import version
 
     return version("torch")

@@ -31,3 +31,20 @@ def test_an_error_raised_here_has_no_frames_of_a_page_s_process(tmp_path: Path) 
     with pytest.raises(ZeroDivisionError) as raised:
         processes.execute(None, None, request("1 / 0\n", tmp_path))
     assert processes.frames(raised.value) is None
+
+
+def test_the_network_guard_puts_back_what_it_replaced() -> None:
+    import socket
+
+    from notesite.runner.probes import refused_network
+
+    before = socket.socket, socket.getaddrinfo, socket.gethostbyname
+    with refused_network():
+        with pytest.raises(RuntimeError, match=r"A test tried to use socket\.getaddrinfo"):
+            socket.getaddrinfo("localhost", 80)
+        with pytest.raises(RuntimeError, match=r"A test tried to use socket\.socket"):
+            socket.socket(socket.AF_INET)
+        with pytest.raises(RuntimeError, match=r"A test tried to use socket\.gethostbyname"):
+            socket.gethostbyname("localhost")
+        socket.socket(socket.AF_UNIX).close()  # Unix sockets stay allowed
+    assert (socket.socket, socket.getaddrinfo, socket.gethostbyname) == before
