@@ -325,12 +325,20 @@ def run_session(
     return report.getvalue() if runner.failures else ""
 
 
-def script(setup: str, code: str, path: str) -> None:  # pragma: no cover - in a subprocess
+def script(
+    setup: str, code: str, path: str, timeout: float | None = None
+) -> None:  # pragma: no cover - in a subprocess
     """Run a block in this process as :func:`run_cell` does, printing what it prints.
 
-    The sync's report runs each new block in a process of its own through this.
+    The sync's report runs each new block in a process of its own through this. As in the
+    pages' processes of ``pytest docs/``, torch is imported before the block's time starts
+    (where the block names it): the time limit is the block's own, whatever the load.
     """
-    stdout, result = run_cell(code, setup, path, {}, timeout=None)
+    if "torch" in setup + code:
+        from notesite.outputs import import_torch
+
+        import_torch()
+    stdout, result = run_cell(code, setup, path, {}, timeout=timeout)
     sys.stdout.write(stdout + (result + "\n" if result is not None else ""))
 
 
@@ -346,8 +354,11 @@ def _main(argv: Sequence[str]) -> None:  # pragma: no cover - in a subprocess
         sys.stderr.flush()
         os.write(1, token.encode())  # fd 1 itself: whatever the session did to sys.stdout
         sys.exit(1 if failed else 0)
-    setup, code, path = argv
-    script(setup, code, str(Path(path)))
+    # The token, written once the block is through, says it did not end on the way.
+    setup, code, path, token, limit = argv
+    script(setup, code, str(Path(path)), float(limit))
+    sys.stdout.flush()
+    os.write(1, token.encode())
 
 
 if __name__ == "__main__":  # pragma: no cover - python -m notesite.execution

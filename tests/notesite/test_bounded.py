@@ -112,3 +112,16 @@ def test_pytest_docs_cuts_a_deep_failure_report(
         "FAILED docs/page.md::[CodeFence#1][line:3] - "
         "RecursionError: maximum recursion depth exceeded"
     ]
+
+
+def test_the_sync_s_run_of_a_block_that_exits_fails() -> None:
+    """An exit of status 0 in the middle of a block once passed as if the block had run."""
+    run = run_block(page("import os\n\nos._exit(0)\nprint('never')"), 1, timeout=30)  # type: ignore[arg-type]
+    assert run.result == FAILS
+    assert "a block cannot exit" in run.detail
+
+
+def test_the_sync_s_time_limit_is_the_block_s_own_not_torch_s_import() -> None:
+    """torch is imported before the block's time starts, as in the pages' processes."""
+    run = run_block(page("import torch\n\nprint(torch.ones(2).sum())"), 1, timeout=0.5)  # type: ignore[arg-type]
+    assert run.result == PASSES, run.detail

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import secrets
 import sys
 import tempfile
 import time
@@ -27,6 +28,8 @@ from notesite.sync.merge import Plan
 from notesite.verdicts import Verdict, undefined_names
 
 TIMEOUT = 60.0
+#: What the parent waits past a block's own time limit (the interpreter's start).
+GRACE = 30.0
 
 
 # The verdicts of the report: the site's one vocabulary (notesite.verdicts), and the sync's
@@ -75,22 +78,28 @@ def run_block(
     start = time.perf_counter()
     env = {**os.environ, "PYTHONHASHSEED": "0", "PYTHONDONTWRITEBYTECODE": "1"}
     shown = block.code.strip().splitlines()[0] if block.code.strip() else ""
+    token = secrets.token_hex(16)
     with tempfile.TemporaryDirectory() as folder:
-        # The code goes on stdin, never in argv; the output is read as it comes, capped.
+        # The code goes on stdin, never in argv; the output is read as it comes, capped. The
+        # block's own time limit is kept in the child; the parent waits a grace longer (the
+        # interpreter's start), then kills it and all it started.
         done = run_child(
             [sys.executable, *warnings, "-m", "notesite.execution", "--stdin"],
-            json.dumps([setup, code, path]), cwd=folder, env=env, timeout=timeout,
+            json.dumps([setup, code, path, token, timeout]), cwd=folder, env=env,
+            timeout=timeout + GRACE,
         )  # fmt: skip
-        if done.timed_out:
-            return BlockRun(
-                page.src_uri, block.line, shown, TIMED_OUT, f"after {timeout:g} s",
-                time.perf_counter() - start,
-            )  # fmt: skip
     seconds = time.perf_counter() - start
-    if done.returncode == 0:
+    if done.timed_out or "BlockTimeout: " in done.stderr:
+        return BlockRun(page.src_uri, block.line, shown, TIMED_OUT, f"after {timeout:g} s", seconds)
+    if done.returncode == 0 and done.stdout.endswith(token):
         return BlockRun(page.src_uri, block.line, shown, PASSES, "", seconds)
     err = done.stderr.strip().splitlines()
     last = err[-1] if err else f"exit status {done.returncode}"
+    if done.returncode == 0:  # it ended before its end: an exit, say
+        return BlockRun(
+            page.src_uri, block.line, shown, FAILS,
+            f"its process ended before the block did ({last}): a block cannot exit", seconds,
+        )  # fmt: skip
     lines = re.findall(rf'File "{re.escape(path)}", line (\d+)', done.stderr)
     where = f" (page line {lines[-1]})" if lines else ""
     if missing := re.match(r"ModuleNotFoundError: No module named '(?P<name>[\w.]+)'", last):
