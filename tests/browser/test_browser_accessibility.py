@@ -87,9 +87,7 @@ def axe_script() -> str:
 
 def context(browse: Callable[..., Browsing], scheme: str, device: str) -> Browsing:
     """A new context of ``scheme`` and ``device``, with axe in every page it loads."""
-    browsing = browse(color_scheme=scheme, **DEVICES[device])
-    browsing.context.add_init_script(axe_script())
-    return browsing
+    return browse(color_scheme=scheme, init_script=axe_script(), **DEVICES[device])
 
 
 def tab(browse: Callable[..., Browsing], scheme: str, device: str) -> Page:
