@@ -23,7 +23,6 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from subprocess import CompletedProcess
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
 
 import pytest
 from fixture_posts import POSTS
@@ -31,11 +30,14 @@ from sitebrowser import (
     ARTIFACTS,
     CHROMIUM,
     CHROMIUM_ARGS,
-    TIMEOUT_MS,
     Browsing,
+    Lent,
     Site,
     Traffic,
+    clear_lent,
     fake_cuda_run,
+    open_lent,
+    options_key,
     screenshot,
     serve,
 )
@@ -46,7 +48,7 @@ except ImportError:  # the `test` extra installs it; without it the browser test
     sync_playwright = None  # type: ignore[assignment]
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, BrowserContext, Page, Playwright
+    from playwright.sync_api import Browser, Page, Playwright
 
 PAGES_KEY = pytest.StashKey[list["Page"]]()
 
@@ -136,44 +138,62 @@ def request_log() -> Iterator[list[str]]:
         (ARTIFACTS / "requests.log").write_text("\n".join(log) + "\n", encoding="utf-8")
 
 
+@pytest.fixture(scope="session")
+def context_pool(browser: Browser, request_log: list[str]) -> Iterator[dict[str, Lent]]:
+    """The session's browser contexts, one per set of options: a context costs time to open,
+    so tests with the same options take turns with one (``browse`` clears it after each)."""
+    pool: dict[str, Lent] = {}
+    yield pool
+    for pooled in pool.values():
+        pooled.context.close()
+
+
 @pytest.fixture
 def browse(
-    browser: Browser, site: Site, request: pytest.FixtureRequest, request_log: list[str]
+    browser: Browser,
+    site: Site,
+    request: pytest.FixtureRequest,
+    request_log: list[str],
+    context_pool: dict[str, Lent],
 ) -> Iterator[Callable[..., Browsing]]:
-    """Opens browser contexts for this test: ``browse(color_scheme="dark")``."""
-    contexts: list[BrowserContext] = []
+    """Lends browser contexts to this test: ``browse(color_scheme="dark")``.
+
+    Each is as a new context is (no tab, cookie, storage, permission or cache left by another
+    test), with traffic of this test only. A test that asks twice for the same options gets
+    two contexts.
+    """
+    held: list[Lent] = []
+    extra: list[Lent] = []
     pages = request.node.stash.setdefault(PAGES_KEY, [])
 
     def open_context(**options: Any) -> Browsing:
         options.setdefault("viewport", {"width": 1280, "height": 900})
-        context = browser.new_context(**options)
-        context.set_default_timeout(TIMEOUT_MS)
-        traffic = Traffic()
-
-        def on_request(req: Any) -> None:
-            traffic.requests.append(req.url)
-            request_log.append(f"{urlsplit(req.url).hostname}\t{req.method} {req.url}")
-
-        def on_response(resp: Any) -> None:
-            if resp.status >= 400:
-                traffic.bad_status.append(f"{resp.status} {resp.url}")
-
-        def on_console(msg: Any) -> None:
-            if msg.type == "error":
-                traffic.console_errors.append(f"{msg.text} ({msg.location.get('url')})")
-
-        context.on("request", on_request)
-        context.on("response", on_response)
-        context.on("requestfailed", lambda req: traffic.failed.append(f"{req.url}: {req.failure}"))
-        context.on("console", on_console)
-        context.on("weberror", lambda err: traffic.page_errors.append(str(err.error)))
-        context.on("page", lambda new_page: pages.append(new_page))
-        contexts.append(context)
-        return Browsing(context, traffic)
+        key = options_key(options)
+        pooled = context_pool.get(key)
+        if pooled is None or pooled in held:
+            pooled = open_lent(browser, request_log, dict(options))
+            if key in context_pool:
+                extra.append(pooled)
+            else:
+                context_pool[key] = pooled
+        held.append(pooled)
+        pooled.traffic = Traffic()
+        pooled.pages = pages
+        return Browsing(pooled.context, pooled.traffic)
 
     yield open_context
-    for context in contexts:
-        context.close()
+    for pooled in held:
+        if pooled in extra:
+            pooled.context.close()
+            continue
+        try:
+            clear_lent(pooled)
+        except Exception:  # a context that cannot be cleared is not lent again
+            context_pool.pop(next(k for k, v in context_pool.items() if v is pooled), None)
+            pooled.context.close()
+            raise
+        pooled.pages = []
+        pooled.traffic = Traffic()
 
 
 @pytest.fixture

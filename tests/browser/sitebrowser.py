@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import http.server
+import json
 import os
 import re
 import threading
@@ -28,7 +29,7 @@ from notesite.project import Project
 from notesite.render.lists import ERRATA_MARKER, VERIFICATION_MARKER
 
 if TYPE_CHECKING:
-    from playwright.sync_api import BrowserContext, Page
+    from playwright.sync_api import Browser, BrowserContext, Page
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"
@@ -338,6 +339,82 @@ class Browsing:
 
     def new_page(self) -> Page:
         return self.context.new_page()
+
+
+@dataclass(eq=False)
+class Lent:
+    """A browser context kept for the session, lent to one test at a time.
+
+    Its listeners report to the test that holds it: ``traffic`` and ``pages`` are that test's.
+    ``keeper`` is a blank tab that the context keeps between tests, through which its storage
+    and cache are cleared.
+    """
+
+    context: BrowserContext
+    keeper: Page
+    traffic: Traffic = field(default_factory=Traffic)
+    pages: list[Page] = field(default_factory=list)
+    origins: set[str] = field(default_factory=set)
+
+
+def options_key(options: dict[str, Any]) -> str:
+    """The options of a context, as a key of the contexts kept for the session."""
+    return json.dumps(options, sort_keys=True, default=str)
+
+
+def open_lent(browser: Browser, request_log: list[str], options: dict[str, Any]) -> Lent:
+    """A new context of ``browser`` with ``options`` (``init_script``: a script run in every
+    page it loads), its listeners reporting to whichever test holds it (``Lent.traffic``,
+    ``Lent.pages``), every request logged in ``request_log``."""
+    init_script = options.pop("init_script", None)
+    context = browser.new_context(**options)
+    context.set_default_timeout(TIMEOUT_MS)
+    if init_script is not None:
+        context.add_init_script(init_script)
+    pooled = Lent(context, context.new_page())
+
+    def on_request(req: Any) -> None:
+        pooled.traffic.requests.append(req.url)
+        parts = urlsplit(req.url)
+        if parts.scheme in {"http", "https"}:
+            pooled.origins.add(f"{parts.scheme}://{parts.netloc}")
+        request_log.append(f"{parts.hostname}\t{req.method} {req.url}")
+
+    def on_response(resp: Any) -> None:
+        if resp.status >= 400:
+            pooled.traffic.bad_status.append(f"{resp.status} {resp.url}")
+
+    def on_console(msg: Any) -> None:
+        if msg.type == "error":
+            pooled.traffic.console_errors.append(f"{msg.text} ({msg.location.get('url')})")
+
+    context.on("request", on_request)
+    context.on("response", on_response)
+    context.on(
+        "requestfailed", lambda req: pooled.traffic.failed.append(f"{req.url}: {req.failure}")
+    )
+    context.on("console", on_console)
+    context.on("weberror", lambda err: pooled.traffic.page_errors.append(str(err.error)))
+    context.on("page", lambda new_page: pooled.pages.append(new_page))
+    return pooled
+
+
+def clear_lent(pooled: Lent) -> None:
+    """Leave the context as a new one is: no tab of the test's, no cookie, no storage of any
+    origin its pages loaded, no permission granted, nothing in its HTTP cache."""
+    for open_page in pooled.pages:
+        if not open_page.is_closed():
+            open_page.close()
+    pooled.context.clear_cookies()
+    pooled.context.clear_permissions()
+    cdp = pooled.context.new_cdp_session(pooled.keeper)
+    try:
+        for origin in sorted(pooled.origins):
+            cdp.send("Storage.clearDataForOrigin", {"origin": origin, "storageTypes": "all"})
+        cdp.send("Network.clearBrowserCache")
+    finally:
+        cdp.detach()
+    pooled.origins.clear()
 
 
 def artifact_name(text: str) -> str:

@@ -1,4 +1,5 @@
-"""The 404 page, a browser kept to 127.0.0.1, and a nav that reaches every page.
+"""The 404 page, a browser kept to 127.0.0.1, a nav that reaches every page, and a browser
+context lent to the next test as a new one.
 
 That a page of each kind loads cleanly (its title, no error, no other host, its edit link) is
 checked by the accessibility walks (``test_browser_accessibility.py``); what needs no browser
@@ -8,7 +9,8 @@ is checked on every page by ``test_static_pages.py``.
 from __future__ import annotations
 
 from collections.abc import Callable
-from urllib.parse import urljoin
+from typing import TYPE_CHECKING
+from urllib.parse import urljoin, urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
@@ -17,11 +19,13 @@ from sitebrowser import (
     Browsing,
     Site,
     Traffic,
+    clear_lent,
     click_nav_link,
     edit_base,
     goto,
     markdown_pages,
     nav_pages,
+    open_lent,
     page_kinds,
     page_url,
     shows_its_page,
@@ -29,6 +33,9 @@ from sitebrowser import (
 )
 
 from notesite.project import Project
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
 
 pytestmark = pytest.mark.browser
 
@@ -126,3 +133,46 @@ def test_the_nav_reaches_every_note_and_every_api_page(
         heading.wait_for()
         assert heading.inner_text().replace("¶", "").strip() == built_title(site, src)
     assert browsing.traffic.problems() == []
+
+
+def test_a_lent_context_comes_back_as_a_new_one(browser: Browser, site: Site) -> None:
+    """What a test leaves in a context of the session (``conftest.browse``), the next one
+    does not find: its tabs, cookies, storage (the reader's colour scheme, As written) and
+    permissions are gone."""
+    log: list[str] = []
+    lent = open_lent(browser, log, {"color_scheme": "light", "init_script": "window.__x = 1"})
+    try:
+        page = lent.context.new_page()
+        goto(page, site())
+        assert page.evaluate("window.__x") == 1
+        page.locator('label[title="Switch to dark mode"]').click()
+        page.wait_for_function("document.body.dataset.mdColorScheme === 'slate'")
+        page.evaluate("localStorage.setItem('ptnotes.as-written', 'on')")
+        lent.context.add_cookies([{"name": "left", "value": "over", "url": site()}])
+        origin = "{0.scheme}://{0.netloc}".format(urlsplit(site()))
+        lent.context.grant_permissions(["clipboard-read"], origin=origin)
+        assert lent.pages == [page]
+        assert lent.traffic.requests
+        assert log
+
+        clear_lent(lent)
+
+        assert page.is_closed()
+        again = lent.context.new_page()
+        goto(again, site())
+        stored = "Object.entries(localStorage).sort()"
+        assert "ptnotes.as-written" not in dict(again.evaluate(stored))
+        new = browser.new_context(color_scheme="light")
+        try:
+            fresh = new.new_page()
+            goto(fresh, site())
+            assert again.evaluate(stored) == fresh.evaluate(stored)  # as a new context's
+        finally:
+            new.close()
+        assert again.locator("body").get_attribute("data-md-color-scheme") == "default"
+        assert lent.context.cookies() == []
+        state = "navigator.permissions.query({name: 'clipboard-read'}).then(s => s.state)"
+        assert again.evaluate(state) == "prompt"
+        assert again.evaluate("window.__x") == 1  # its options stay
+    finally:
+        lent.context.close()

@@ -95,11 +95,16 @@ def test_the_verification_page_reads_on_a_phone(
     assert "#" in target  # each claim links to its anchor on its page
 
 
-def test_outputs_come_open_and_a_chip_opens_its_check(page: object, site: Site) -> None:
-    from playwright.sync_api import Page
+def a_chip_opens_its_check(page: Page) -> None:
+    """A check with a precise note folded in: one chip, which opens to both."""
+    chip = page.locator("article details.success:has(details.info)").first
+    assert chip.locator(":scope > summary").inner_text().endswith("· Precisely")
+    chip.locator(":scope > summary").click()
+    assert chip.locator(":scope > .highlight, :scope > div.language-python").first.is_visible()
+    assert chip.locator("details.info > summary").is_visible()
 
-    assert isinstance(page, Page)
-    goto(page, site(page_url("notes/misc.md")))
+
+def outputs_come_open(page: Page) -> None:
     output = page.locator(
         "xpath=//div[contains(@class, 'ptn-proof')][not(ancestor::details)]"
         "//details[contains(@class, 'ptn-output')]"
@@ -110,20 +115,9 @@ def test_outputs_come_open_and_a_chip_opens_its_check(page: object, site: Site) 
     assert size >= 13
     line = output.locator(".ptn-line").first
     assert line.evaluate("e => parseFloat(getComputedStyle(e).textIndent)") < 0
-    # A check with a precise note folded in: one chip, which opens to both.
-    goto(page, site(page_url("notes/data-type-conversions.md")))
-    chip = page.locator("article details.success:has(details.info)").first
-    assert chip.locator(":scope > summary").inner_text().endswith("· Precisely")
-    chip.locator(":scope > summary").click()
-    assert chip.locator(":scope > .highlight, :scope > div.language-python").first.is_visible()
-    assert chip.locator("details.info > summary").is_visible()
 
 
-def test_code_stays_clear_of_its_copy_button(page: object, site: Site) -> None:
-    from playwright.sync_api import Page
-
-    assert isinstance(page, Page)
-    goto(page, site(page_url("notes/misc.md")))
+def code_stays_clear_of_its_copy_button(page: Page) -> None:
     block = page.locator("article li > div.highlight").first
     block.scroll_into_view_if_needed()  # the theme sets up a copy button once in view
     button = block.locator(".md-code__button")
@@ -142,11 +136,7 @@ def test_code_stays_clear_of_its_copy_button(page: object, site: Site) -> None:
     assert colour == "rgb(232, 232, 232)"  # light on the dark console
 
 
-def test_on_paper_every_box_prints_open(page: object, site: Site) -> None:
-    from playwright.sync_api import Page
-
-    assert isinstance(page, Page)
-    goto(page, site(page_url("notes/misc.md")))
+def on_paper_every_box_prints_open(page: Page) -> None:
     closed = "document.querySelectorAll('article > * details:not([open])').length"
     assert page.evaluate(closed) > 0
     page.evaluate("window.dispatchEvent(new Event('beforeprint'))")
@@ -161,16 +151,25 @@ def test_on_paper_every_box_prints_open(page: object, site: Site) -> None:
     assert page.evaluate(closed) > 0
 
 
-def test_on_paper_a_long_output_prints_whole(page: object, site: Site) -> None:
-    from playwright.sync_api import Page
-
-    assert isinstance(page, Page)
-    goto(page, site(page_url("notes/misc.md")))
+def on_paper_a_long_output_prints_whole(page: Page) -> None:
+    """Leaves the page emulating print."""
     long = page.locator(".ptn-output--long").first
     assert long.locator("pre").evaluate("e => getComputedStyle(e).maxHeight") != "none"
     page.emulate_media(media="print")
     assert long.locator("pre").evaluate("e => getComputedStyle(e).maxHeight") == "none"
     assert long.locator(".ptn-show-all").is_hidden()
+
+
+def test_a_note_page_on_screen_and_on_paper(page: Page, site: Site) -> None:
+    """A chip opens its check; on one load of a note page, outputs come open, code stays
+    clear of its copy button, every box prints open, and a long output prints whole."""
+    goto(page, site(page_url("notes/data-type-conversions.md")))
+    a_chip_opens_its_check(page)
+    goto(page, site(page_url("notes/misc.md")))
+    outputs_come_open(page)
+    code_stays_clear_of_its_copy_button(page)
+    on_paper_every_box_prints_open(page)
+    on_paper_a_long_output_prints_whole(page)  # last: it leaves the page as printed
 
 
 def test_a_link_to_a_check_shows_it_whatever_the_view(
