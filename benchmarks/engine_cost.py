@@ -20,7 +20,8 @@ import time
 from pathlib import Path
 
 from notesite.isolation import Baseline
-from notesite.outputs import import_torch, run_block
+from notesite.kernel import Request
+from notesite.outputs import import_torch
 from notesite.project import Project
 
 
@@ -55,7 +56,7 @@ def main() -> None:
 
     def engine() -> None:
         for prefix, own, name, namespace in jobs:
-            run_block(own, prefix, name, namespace, project.root, timeout=60.0)
+            Request(own, prefix, name, namespace, project.root, 60.0, name).run()
             baseline.restore()
 
     def restore_only() -> None:

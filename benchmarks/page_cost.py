@@ -5,7 +5,7 @@ pages in turn, opens a page's process, runs a small block twice in it (a tensor 
 printed, as the notes' blocks do), and closes it, with a pause between pages as the blocks of
 a page give the server (the next page's process is forked ahead meanwhile). Prints the median
 of each step beside the same block run in this process by the same engine
-(:func:`notesite.outputs.run_block`): the process model's cost per page is the opening, the
+(:meth:`notesite.kernel.Request.run`): the process model's cost per page is the opening, the
 first block's extra and the closing; its cost per block, a block's round trip's extra.
 
 Run from the repository root: ``python benchmarks/page_cost.py [--pages 20]``.
@@ -20,7 +20,7 @@ import time
 import warnings
 
 from notesite.kernel import PageProcess, Request, warm_up
-from notesite.outputs import import_torch, run_block
+from notesite.outputs import import_torch
 
 BLOCK = "\nimport torch\n\nx = torch.tensor([[1, 2], [3, 4]])\nprint(x.sum(dim=0), x.dtype)\n"
 
@@ -59,7 +59,7 @@ def main() -> None:
     here = []
     for _ in range(args.pages):
         start = time.perf_counter()
-        run_block(BLOCK, "", "page.md", {}, None, timeout=60.0, explain_asserts=True)
+        Request(BLOCK, "", "page.md", {}, None, 60.0, "page.md", explain_asserts=True).run()
         here.append(time.perf_counter() - start)
     medians = {name: statistics.median(values) * 1e3 for name, values in steps.items()}
     bare = statistics.median(here) * 1e3

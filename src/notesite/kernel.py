@@ -157,7 +157,7 @@ def _over_memory(error: BaseException, limit: int | None, where: str) -> BaseExc
 
 @dataclass
 class Request:
-    """One block to run in the page's process (see :func:`notesite.outputs.run_block`)."""
+    """One block to run: in the page's process, or in the test process (:meth:`run`)."""
 
     own: str
     prefix: str
@@ -177,6 +177,26 @@ class Request:
     filters: list[Any] = field(default_factory=list)
     #: Whether a CUDA GPU is present, for the verdict.
     cuda: bool = False
+
+    def run(self) -> tuple[str, str | None]:
+        """Run the block in this process as a Jupyter cell (:func:`~notesite.execution.run_cell`).
+
+        Returns:
+            What it printed and the repr of its last value, as a record keeps them
+            (:func:`notesite.outputs.kept`).
+
+        Raises:
+            BaseException: Whatever the block raised (:class:`~notesite.execution.BlockTimeout`
+                past its time limit).
+        """
+        from notesite import outputs
+        from notesite.execution import run_cell
+
+        stdout, result = run_cell(
+            self.own, self.prefix, self.filename, dict(self.namespace), timeout=self.timeout,
+            where=self.where, explain_asserts=self.explain_asserts,
+        )  # fmt: skip
+        return outputs.kept(stdout, result, self.root)
 
 
 @dataclass
@@ -214,7 +234,6 @@ def _serve(
     """
     os.setsid()  # its own process group: closing the page kills what its blocks started
     os.chdir(scratch)
-    from notesite import outputs
     from notesite.isolation import Baseline
     from notesite.runner.probes import perturbed_generators, refused_network, shifted_clock
     from notesite.verdicts import classify
@@ -236,11 +255,7 @@ def _serve(
                     perturbed_generators(request.perturbed),
                     shifted_clock(request.clock),
                 ):
-                    stdout, result = outputs.run_block(
-                        request.own, request.prefix, request.filename, request.namespace,
-                        request.root, timeout=request.timeout, where=request.where,
-                        explain_asserts=request.explain_asserts,
-                    )  # fmt: skip
+                    stdout, result = request.run()
             reply.stdout, reply.result = stdout[:OUTPUT_LIMIT], result
         except BaseException as raised:
             error = _over_memory(raised, memory, request.where) or as_block_error(raised, True)
@@ -406,11 +421,9 @@ def _warm_up(baseline: Any) -> None:  # pragma: no cover - in a child
     before its page needs it. Nothing of the cell stays: every block starts from
     ``baseline``, restored before it.
     """
-    from notesite import outputs
-
     try:
         with warnings.catch_warnings():
-            outputs.run_block("\npass\n", "", "<warm-up>", {}, None, timeout=60.0)
+            Request("\npass\n", "", "<warm-up>", {}, None, 60.0, "<warm-up>").run()
     except Exception:  # only a warm-up: the page runs all the same
         pass
     baseline.restore()

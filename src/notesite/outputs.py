@@ -312,46 +312,21 @@ def import_torch() -> None:
             gc.enable()
 
 
-def run_block(
-    own_code: str,
-    prefix: str,
-    filename: str,
-    namespace: dict[str, object],
-    root: Path | None = None,
-    *,
-    timeout: float | None = None,
-    where: str = "",
-    explain_asserts: bool = False,
-) -> tuple[str, str | None]:
-    """Run a block as a Jupyter cell (:func:`notesite.execution.run_cell`), output normalised.
+def kept(stdout: str, result: str | None, root: Path | None) -> tuple[str, str | None]:
+    """What a block's run gave, as its record keeps it: its paths as ``<repo>``, each capped.
+
+    Each is kept up to a cap (the record says how much was cut).
 
     Args:
-        own_code: The block's code, preceded by newlines so line numbers match the page.
-        prefix: The code of the blocks it continues from (may be empty).
-        filename: The page's path, for tracebacks.
-        namespace: What the block's globals start with.
-        root: The project root, written ``<repo>`` in the output.
-        timeout: The block's time limit in seconds (None: none).
-        where: The page and line, for the time limit's message.
-        explain_asserts: Whether a failing ``assert`` says what it compared.
+        stdout: What the block printed.
+        result: The repr of its last expression's value (None: none).
+        root: The project root, written ``<repo>``.
 
     Returns:
-        The normalised stdout and the repr of the last expression (or None).
+        The printed text and the repr, normalised and capped.
     """
-    from notesite.execution import run_cell
-
-    stdout, result = run_cell(
-        own_code,
-        prefix,
-        filename,
-        dict(namespace),
-        timeout=timeout,
-        where=where,
-        explain_asserts=explain_asserts,
-    )
     from notesite.bounded import cap
 
-    # Kept up to a cap, each: the record says how much was cut.
     shown = cap(machine_free(stdout, root))
     return shown, cap(machine_free(result, root)) if result is not None else None
 

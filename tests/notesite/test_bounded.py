@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from notesite import outputs
 from notesite.bounded import MAX_OUTPUT, MAX_REPORT, Capped, cap, cap_middle, run_child
+from notesite.kernel import Request
 from notesite.model import parse_page
 from notesite.sync.run import FAILS, PASSES, TIMED_OUT, run_block
 
@@ -45,7 +45,7 @@ def test_the_buffer_of_a_block_keeps_at_most_the_cap() -> None:
 
 def test_a_record_says_how_much_output_was_cut() -> None:
     code = "\n\nfor k in range(100_000):\n    print('line', k)\n"
-    stdout, _ = outputs.run_block(code, "", "docs/notes/p.md", {})
+    stdout, _ = Request(code, "", "docs/notes/p.md", {}, None, None, "p.md:1").run()
     assert len(stdout.encode("utf-8")) <= MAX_OUTPUT + 64
     assert stdout.startswith("line 0\nline 1\n")
     assert stdout.endswith(" more bytes cut)\n")

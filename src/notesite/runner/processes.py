@@ -14,7 +14,6 @@ import pickle
 import warnings
 
 from notesite import model
-from notesite import outputs as _outputs
 from notesite.kernel import PageProcess, PageProcessError, Request, as_block_error
 from notesite.runner.probes import perturbed_generators, refused_network, shifted_clock
 from notesite.runner.state import PAGE_PROCESSES, PageRun
@@ -108,11 +107,7 @@ def here(request: Request) -> tuple[str, str | None]:
             perturbed_generators(request.perturbed),
             shifted_clock(request.clock),
         ):
-            return _outputs.run_block(
-                request.own, request.prefix, request.filename, request.namespace,
-                request.root, timeout=request.timeout, where=request.where,
-                explain_asserts=request.explain_asserts,
-            )  # fmt: skip
+            return request.run()
     except BaseException as error:
         # Ctrl-C here may be the reader's own: it stops the run, as it always does.
         raise as_block_error(error, interrupt=False) from None
