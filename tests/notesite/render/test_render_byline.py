@@ -43,9 +43,14 @@ def test_a_note_page_offers_its_notebook_colab_source_and_the_author_s_section(
     author = soup.select_one("section.ptn-as-written[hidden]")
     assert author is not None
     assert not author.find(id=True), "the author's section adds no anchors"
-    words = " ".join(" ".join(rebuild_page(project.page(src_uri))).split())
+    rebuilt = rebuild_page(project.page(src_uri))
+    words = " ".join(" ".join(rebuilt).split())
     shown = " ".join(author.get_text(" ").split())
     for word in ["Checked", "Setup for the next snippet", "Precisely"]:
         assert word not in shown
-    assert project.page(src_uri).title in shown
+    # Its headings as the author wrote them (a post's one page has its title from the front
+    # matter, which is not in the body): every one of them is there.
+    headings = [" ".join(line.lstrip("#").split()) for line in rebuilt if line.startswith("#")]
+    assert headings
+    assert all(heading in shown for heading in headings)
     assert len(shown) > len(words) / 3
