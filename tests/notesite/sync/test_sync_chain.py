@@ -53,8 +53,8 @@ def test_the_page_says_continuation_on_the_fences_that_need_it() -> None:
 def test_a_new_post_s_blocks_run_as_its_reader_runs_them(fixture: Fixture) -> None:
     post = fixture.scratch / "2022-05-01-chain.md"
     post.write_text(
-        "---\ntitle: Chain\ndate: 2022-05-01\n---\n\n## Part\n\n```python\nimport torch\n\n"
-        "x = torch.ones(2)\n```\n\nThen:\n\n```python\nprint(x.sum())\n```\n\n"
+        "---\ntitle: Chain\ndate: 2022-05-01\n---\n\n## Part\n\n```python\nimport math\n\n"
+        "x = [1.0, 2.0]\n```\n\nThen:\n\n```python\nprint(math.fsum(x))\n```\n\n"
         "It prints:\n\n```python\nGradients:\ndW: [[-1.9]]\n```\n\n"
         "```python\nprint(x * 2)\n```\n\n"
         "```python\nprint(model)\n```\n",
