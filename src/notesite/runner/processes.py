@@ -70,7 +70,6 @@ class BlockProcesses:
         error = reply.exception()
         if error is None:
             return reply.stdout, reply.result
-        error = as_block_error(error, interrupt=True)
         self._frames[id(error)] = reply.frames
         if reply.outcome is not None:
             with contextlib.suppress(AttributeError):
