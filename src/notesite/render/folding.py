@@ -47,7 +47,9 @@ class FoldNotes(Treeprocessor):
     def _gather_helpers(root: Element) -> None:
         """One "In ptnotes" chip per section, at its end, holding each pointer of the section.
 
-        A section runs from a top-level heading to the next one of its level or higher.
+        A section runs from a top-level heading to the next one of its level or higher. The
+        chip goes to the section's end even where it stands alone: an author's words added
+        after it in a new version of the post come before it.
         """
         parents = {child: parent for parent in root.iter() for child in parent}
         top = list(root)
@@ -60,7 +62,7 @@ class FoldNotes(Treeprocessor):
                 for tip in element.iter("details")
                 if "tip" in tip.get("class", "").split()
             ]
-            if len(tips) < 2 and not (tips and parents[tips[0]] is not root):
+            if not tips:
                 continue
             keep = tips[0]
             for tip in tips[1:]:

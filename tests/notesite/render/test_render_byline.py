@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import posixpath
+import re
 
 from sitepages import render
 
@@ -48,9 +49,13 @@ def test_a_note_page_offers_its_notebook_colab_source_and_the_author_s_section(
     shown = " ".join(author.get_text(" ").split())
     for word in ["Checked", "Setup for the next snippet", "Precisely"]:
         assert word not in shown
-    # Its headings as the author wrote them (a post's one page has its title from the front
-    # matter, which is not in the body): every one of them is there.
-    headings = [" ".join(line.lstrip("#").split()) for line in rebuilt if line.startswith("#")]
+    # Its headings as the author wrote them, as words (a post's one page has its title from
+    # the front matter, which is not in the body): every one of them is there.
+    written = parse_page("\n".join(rebuilt), src_uri)  # its headings, as the model reads them
+    headings = [
+        " ".join(re.sub(r"[`*_]", "", written.lines[line].lstrip("#")).split())
+        for line, _ in written.headings
+    ]
     assert headings
     assert all(heading in shown for heading in headings)
     assert len(shown) > len(words) / 3
