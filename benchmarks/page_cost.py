@@ -1,6 +1,6 @@
 """The cost of a page's own process: what ``pytest docs/`` pays per page for its isolation.
 
-Starts the warm server of page processes (:mod:`notesite.kernel`), then, for ``--pages``
+Starts the warm server of page processes (:mod:`notesite.server`), then, for ``--pages``
 pages in turn, opens a page's process, runs a small block twice in it (a tensor made and
 printed, as the notes' blocks do), and closes it, with a pause between pages as the blocks of
 a page give the server (the next page's process is forked ahead meanwhile). Prints the median
@@ -19,8 +19,9 @@ import sys
 import time
 import warnings
 
-from notesite.kernel import PageProcess, Request, warm_up
+from notesite.kernel import Request
 from notesite.outputs import import_torch
+from notesite.server import PageProcess, warm_up
 
 BLOCK = "\nimport torch\n\nx = torch.tensor([[1, 2], [3, 4]])\nprint(x.sum(dim=0), x.dtype)\n"
 

@@ -7,7 +7,8 @@
 * :mod:`notesite.pytest_plugin`: the pytest plugin (``--notesite``) that runs the pages'
   blocks with recorded outputs;
 * :mod:`notesite.fidelity` and :mod:`notesite.parity`: the gates;
-* :mod:`notesite.kernel`: each page's blocks in a process of the page's own;
+* :mod:`notesite.kernel`, :mod:`notesite.server` and :mod:`notesite.memory`: each page's
+  blocks in a process of the page's own, forked from a warm server, its memory limited;
 * :mod:`notesite.verdicts`, :mod:`notesite.progress` and :mod:`notesite.status`: what each
   block gives, how far each post is verified;
 * :mod:`notesite.errors`: the one exception base, :class:`NotesiteError`.

@@ -71,7 +71,7 @@ def pytest_addoption(parser: pytest.Parser, pluginmanager: pytest.PytestPluginMa
         "of the machine's); a block that allocates past it fails naming the limit",
     )
     if _surely_runs_pages(parser, pluginmanager):
-        from notesite.kernel import warm_up
+        from notesite.server import warm_up
 
         warm_up()
 
@@ -130,7 +130,7 @@ def pytest_load_initial_conftests(early_config: pytest.Config) -> Generator[None
     controller = getattr(options, "numprocesses", None) and "PYTEST_XDIST_WORKER" not in os.environ
     runs = not (controller or getattr(options, "collectonly", False))
     if getattr(options, "notesite", False) and runs:
-        from notesite.kernel import warm_up
+        from notesite.server import warm_up
 
         warm_up()
     return (yield)

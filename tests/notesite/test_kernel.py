@@ -15,8 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from notesite import kernel, outputs
-from notesite.kernel import PageProcess, PageProcessError, Request
+from notesite import memory, outputs, server
+from notesite.kernel import PageProcessError, Request
+from notesite.server import PageProcess
 from notesite.verdicts import Verdict
 
 ADDOPTS = "--markdown-docs --markdown-docs-syntax=superfences -p no:randomly -p no:cacheprovider"
@@ -134,7 +135,7 @@ def test_builtins_patched_on_one_page_do_not_reach_another_page_s_record(
 def test_a_block_that_escapes_its_time_limit_is_stopped(
     pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(kernel, "GRACE", 1.0)  # the parent's wait past the limit, shortened
+    monkeypatch.setattr(server, "GRACE", 1.0)  # the parent's wait past the limit, shortened
     escape = (
         "import signal\nimport time\n\nsignal.setitimer(signal.ITIMER_REAL, 0)\n"
         "signal.signal(signal.SIGALRM, signal.SIG_IGN)\ntime.sleep(600)"
@@ -225,10 +226,10 @@ def children(pid: int) -> list[int]:
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads Linux's /proc")
 def test_a_page_s_process_forked_ahead_and_killed_is_replaced() -> None:
     PageProcess("docs/a.md").close()  # the server runs, its next page's process forked
-    server = kernel._SHARED._process
-    assert server is not None
+    process = server._SHARED._process
+    assert process is not None
     for _ in range(100):  # forked right after the server answered
-        ahead = forked_ahead(server.pid)
+        ahead = forked_ahead(process.pid)
         if ahead:
             break
         time.sleep(0.02)
@@ -323,7 +324,7 @@ def test_a_bad_memory_limit_is_one_line_naming_the_option(
 
 
 def test_the_default_memory_limit_is_half_the_machine_s() -> None:
-    limit = kernel.default_memory_limit()
+    limit = memory.default_memory_limit()
     assert limit is not None
     total = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
     assert limit == total // 2
@@ -335,8 +336,8 @@ def test_a_run_of_pages_starts_the_server_first_and_imports_torch_only_there(
     project(pytester, "print('a page')")
     # The conftest is imported after the server started; it reports at the session's end.
     pytester.makeconftest(
-        "import sys\n\nfrom notesite import kernel\n\n"
-        "STARTED = kernel._SHARED._process is not None\n\n\n"
+        "import sys\n\nfrom notesite import server\n\n"
+        "STARTED = server._SHARED._process is not None\n\n\n"
         "def pytest_sessionfinish(session):\n"
         "    print(f'server started before the conftest: {STARTED}')\n"
         "    print(f'torch in the test process: {\"torch\" in sys.modules}')\n"

@@ -292,10 +292,10 @@ def test_only_xdist_s_controller_skips_importing_torch(
 def test_the_pages_server_starts_before_the_conftests_only_where_pages_run(
     monkeypatch: pytest.MonkeyPatch, options: dict[str, object], worker: bool, starts: bool
 ) -> None:
-    from notesite import kernel, pytest_plugin
+    from notesite import pytest_plugin, server
 
     started: list[bool] = []
-    monkeypatch.setattr(kernel, "warm_up", lambda: started.append(True))
+    monkeypatch.setattr(server, "warm_up", lambda: started.append(True))
     if worker:
         monkeypatch.setenv("PYTEST_XDIST_WORKER", "gw0")
     else:
@@ -320,12 +320,12 @@ def test_the_pages_server_starts_before_the_conftests_only_where_pages_run(
 def test_the_pages_server_starts_as_the_plugin_registers_where_pages_surely_run(
     pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, args: list[str], starts: bool
 ) -> None:
-    from notesite import kernel
+    from notesite import server
 
     setup(pytester)
     hooks: list[str] = []
     # Which hook starts it: as the plugin registers, before the plugins after it load.
-    monkeypatch.setattr(kernel, "warm_up", lambda: hooks.append(sys._getframe(1).f_code.co_name))
+    monkeypatch.setattr(server, "warm_up", lambda: hooks.append(sys._getframe(1).f_code.co_name))
     monkeypatch.delenv("PYTEST_XDIST_WORKER", raising=False)
     monkeypatch.delenv("PYTEST_ADDOPTS", raising=False)
     pytester.runpytest_inprocess(*args)

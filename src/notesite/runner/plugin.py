@@ -31,9 +31,9 @@ DEVICES = [
 def _memory_limit(gib: float | None) -> int | None:
     """A page process's memory limit in bytes: ``--memory-limit`` GiB (0: none), or the default.
 
-    The default is :func:`notesite.kernel.default_memory_limit` (half the machine's memory).
+    The default is :func:`notesite.memory.default_memory_limit` (half the machine's memory).
     """
-    from notesite.kernel import default_memory_limit
+    from notesite.memory import default_memory_limit
 
     if gib is None:
         return default_memory_limit()
@@ -52,7 +52,7 @@ class NotesitePlugin:
     def __init__(self, config: pytest.Config) -> None:
         """Set up the session's state in ``config.stash``."""
         if not (hands_out_tests(config) or config.option.collectonly):  # runs no test
-            from notesite.kernel import warm_up
+            from notesite.server import warm_up
 
             warm_up()  # the pages' server imports torch while this process starts
         root = find_root(Path(str(config.rootpath)))

@@ -14,9 +14,10 @@ import pickle
 import warnings
 
 from notesite import model
-from notesite.kernel import PageProcess, PageProcessError, Request, as_block_error
+from notesite.kernel import PageProcessError, Request, as_block_error
 from notesite.runner.probes import perturbed_generators, refused_network, shifted_clock
 from notesite.runner.state import PAGE_PROCESSES, PageRun
+from notesite.server import PageProcess
 
 #: A frame of an error's traceback: ``(file, line, function, code)``.
 Frame = tuple[str, int, str, str]
