@@ -82,7 +82,7 @@ def shown(cell: Any, root: Path) -> str:
 
 #: Before each notebook, the shared kernel is made a fresh one: no names, torch's defaults.
 FRESH_KERNEL = """%reset -f
-from notesite.session import reset_torch_state
+from notesite.isolation import reset_torch_state
 reset_torch_state()
 del reset_torch_state"""
 

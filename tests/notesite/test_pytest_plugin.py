@@ -9,7 +9,7 @@ from types import SimpleNamespace
 import pytest
 import torch
 
-from notesite import outputs, session
+from notesite import isolation, outputs
 from notesite.runner import plugin, provenance
 
 ADDOPTS = "--markdown-docs --markdown-docs-syntax=superfences -p no:randomly -p no:cacheprovider"
@@ -256,7 +256,7 @@ def test_without_the_plugin_the_planted_leak_fails(pytester: pytest.Pytester) ->
     try:
         result = pytester.runpytest_inprocess()
     finally:
-        session.reset_torch_state()  # the planted leak ran in this process
+        isolation.reset_torch_state()  # the planted leak ran in this process
     result.assert_outcomes(passed=1, failed=1)
     result.stdout.fnmatch_lines(["*print options leaked*"])
 

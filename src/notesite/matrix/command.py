@@ -1,6 +1,6 @@
-"""The claim x release matrix: every block and test of the project on each PyTorch release.
+"""The matrix's command, ``python -m notesite matrix``: each admitted release run in turn.
 
-``python -m notesite matrix`` takes each minor release of PyTorch that the project admits
+It takes each minor release of PyTorch that the project admits
 (``torch>=X`` in ``pyproject.toml``, up to the newest on the package index; the newest patch
 of each), makes an isolated environment with it (``uv``), and runs ``pytest docs/`` and the
 ``ptnotes`` tests there with ``--release-results``: one result per test (passed, failed with
