@@ -274,6 +274,41 @@ SETTINGS = {
         "warnings.warn('still an error')",
         None,
     ),
+    # logging.basicConfig does nothing where the root logger has a handler already.
+    "logging": (
+        "import logging; logging.basicConfig(level=logging.WARNING)",
+        "import logging\nlogging.basicConfig(stream=sys.stdout, level=logging.INFO)\n"
+        "logging.info('two')",
+        "INFO:root:two",
+    ),
+    "a logger's handler": (
+        "import logging\nlogging.getLogger('probe').addHandler(logging.StreamHandler(sys.stdout))",
+        "import logging\nprint(len(logging.getLogger('probe').handlers))",
+        "0",
+    ),
+    "global module hooks": (
+        "torch.nn.modules.module.register_module_forward_hook(lambda *a: print('hooked'))",
+        "print(torch.nn.Identity()(torch.ones(1)))",
+        "tensor([1.])",
+    ),
+    "cudnn switches": (
+        "torch.backends.cudnn.deterministic = True",
+        "print(torch.backends.cudnn.deterministic)",
+        "False",
+    ),
+    "builtins": (
+        "import builtins; builtins.DEBUG = True",
+        "import builtins; print(hasattr(builtins, 'DEBUG'))",
+        "False",
+    ),
+    "sys.argv": ('sys.argv[:] = ["train.py", "--lr", "0.1"]', "print('--lr' in sys.argv)", "False"),
+    "int digits": ("sys.set_int_max_str_digits(1000)", "print(len(str(10**2000)))", "2001"),
+    "umask": ("os.umask(0o077)", "m = os.umask(0); os.umask(m); print(m != 0o077)", "True"),
+    "socket timeout": (
+        "import socket; socket.setdefaulttimeout(3)",
+        "import socket; print(socket.getdefaulttimeout())",
+        "None",
+    ),
 }
 
 
