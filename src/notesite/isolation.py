@@ -143,10 +143,10 @@ class Baseline:
                 torch.set_num_threads(self.threads)
             if torch.get_float32_matmul_precision() != self.matmul_precision:
                 torch.set_float32_matmul_precision(self.matmul_precision)
-            for name, value in self.torch_flags.items():
+            for name, switch in self.torch_flags.items():
                 owner, attribute = _flag(torch, name)
-                if getattr(owner, attribute) != value:
-                    setattr(owner, attribute, value)
+                if getattr(owner, attribute) != switch:
+                    setattr(owner, attribute, switch)
         if sys.getrecursionlimit() != self.recursion_limit:
             sys.setrecursionlimit(self.recursion_limit)
         if not gc.isenabled():
