@@ -467,6 +467,39 @@ def test_a_nondeterministic_block_is_told_to_seed_not_to_re_record(
     assert [e.block for e in record(pytester)] == [2]  # nothing recorded for the first
 
 
+@pytest.mark.skipif(
+    os.environ.get("PYTHONHASHSEED", "random") != "random",
+    reason="PYTHONHASHSEED is fixed here: every interpreter orders a set of strings alike",
+)
+def test_a_block_that_prints_a_set_of_strings_is_told_to_sort_it(
+    pytester: pytest.Pytester,
+) -> None:
+    # Its order is the same in one process, another in the next one (string hashes are
+    # salted per interpreter): recorded, it would fail the next run, told to re-record.
+    setup(pytester)
+    words = ", ".join(repr(f"word{k}") for k in range(20))
+    page(pytester, f"print({{{words}}})", f"print(sorted({{{words}}})[:2])")
+    result = pytester.runpytest_inprocess("--update-outputs")
+    result.assert_outcomes(failed=1, passed=1)
+    result.stdout.fnmatch_lines(
+        ["*expected block 1 of page.md to print the same*another Python process*sorted*"]
+    )
+    result.stdout.no_fnmatch_line("*Seed it*")
+    assert [e.block for e in record(pytester)] == [2]  # nothing recorded for the first
+
+
+def test_a_path_in_the_block_s_working_directory_is_recorded_alike_on_every_run(
+    pytester: pytest.Pytester,
+) -> None:
+    setup(pytester)
+    page(pytester, 'import os\nprint(os.path.abspath("model.pt"))')
+    pytester.runpytest_inprocess("--update-outputs").assert_outcomes(passed=1)
+    (entry,) = record(pytester)
+    assert entry.normalised
+    assert entry.stdout == "<tmp>/notesite-page-…/model.pt\n"
+    pytester.runpytest_inprocess().assert_outcomes(passed=1)
+
+
 def test_a_block_that_prints_the_time_is_told_so_not_to_seed(pytester: pytest.Pytester) -> None:
     setup(pytester)
     page(pytester, "import time\nprint(time.perf_counter_ns())")
