@@ -6,8 +6,9 @@ content floor). A block runs the way IPython runs a cell:
 * in a module named ``__main__``, registered in :data:`sys.modules` while it runs, so that
   ``if __name__ == "__main__":`` runs, and a class the block defines can be pickled
   (``torch.save(model)``) and found by whatever looks its module up;
-* the repr of a bare last expression is its result, unless the cell ends with ``;``
-  (IPython's own rule, :meth:`IPython.core.displayhook.DisplayHook.semicolon_at_end_of_expression`);
+* the value of a bare last expression is its result, shown as IPython shows it
+  (:func:`shown`), unless the cell ends with ``;`` (IPython's own rule,
+  :meth:`IPython.core.displayhook.DisplayHook.semicolon_at_end_of_expression`);
 * top-level ``await`` runs (IPython's autoawait), on an event loop of its own;
 * within a time limit (:data:`TIMEOUT` seconds, or the fence option ``timeout=N``): past it,
   the block stops with :class:`BlockTimeout`, naming its page and line, and the run goes on.
@@ -108,6 +109,37 @@ def main_module(namespace: dict[str, Any]) -> Iterator[dict[str, Any]]:
             sys.modules.pop("__main__", None)
 
 
+class _NoInput(io.TextIOBase):
+    """The standard input of a block: nobody types there, and reading it says so."""
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int | None = -1) -> str:
+        raise EOFError(
+            "expected a block to read no input (input(), sys.stdin), got a read: a block "
+            "runs with nobody to type; write the value into the code"
+        )
+
+    def readline(self, size: int | None = -1) -> str:  # type: ignore[override]
+        return self.read()
+
+
+@contextlib.contextmanager
+def no_input() -> Iterator[None]:
+    """A block's ``input()`` or read of :data:`sys.stdin` fails at once, saying why.
+
+    As ``python`` run with no input fails (``EOFError``), and never waits for a reader who
+    is not there (a page's process has no terminal, the test process may have one).
+    """
+    previous = sys.stdin
+    sys.stdin = _NoInput()
+    try:
+        yield
+    finally:
+        sys.stdin = previous
+
+
 def quiet(code: str) -> bool:
     """Whether a cell ends with ``;``, which silences its last value (IPython's rule).
 
@@ -126,6 +158,53 @@ def quiet(code: str) -> bool:
             continue
         return token.type == tokenize.OP and token.string == ";"
     return False
+
+
+#: Types whose value IPython shows as its ``repr`` (no printer of its own, no line breaks).
+_AS_REPR = (int, float, complex, bool, str, bytes)
+#: The classes outside :mod:`builtins` that IPython's pretty printer shows its own way (its
+#: ``_type_pprinters`` and ``_deferred_type_pprinters``), named without importing IPython.
+_PRINTED = {
+    ("re", "Pattern"),
+    ("types", "SimpleNamespace"),
+    ("datetime", "datetime"),
+    ("datetime", "timedelta"),
+    ("os", "_Environ"),
+    ("collections", "deque"),
+    ("collections", "UserList"),
+}
+#: The ``__repr__`` of a class that has none of its own.
+_OBJECT_REPR: Any = object.__repr__
+
+
+def shown(value: Any) -> str:
+    """What Jupyter shows for a cell's value: its ``text/plain``, as IPython formats it.
+
+    IPython's pretty printer, not ``repr``: a class shows as ``torch.Tensor`` (not ``<class
+    'torch.Tensor'>``), a set sorted, a list or dict over 79 characters one item a line, a
+    function with its signature, an object without a ``__repr__`` of its own without the word
+    "object". IPython is imported only for a value it may show otherwise than ``repr`` (one
+    of a built-in class or of a class it prints its own way: importing it costs a page's
+    process about 0.15 s); a tensor, an array or a module is its ``repr``. Without IPython,
+    the ``repr``.
+    """
+    kind = type(value)
+    if kind in _AS_REPR or (
+        kind.__repr__ is not _OBJECT_REPR
+        and not hasattr(kind, "_repr_pretty_")
+        and not any(
+            (c.__module__, c.__qualname__) in _PRINTED or c.__module__ == "builtins"
+            for c in kind.__mro__[:-1]  # object: every class's
+        )
+    ):
+        return repr(value)
+    try:
+        from IPython.core.formatters import PlainTextFormatter
+    except ImportError:  # pragma: no cover - IPython comes with the test extra
+        return repr(value)
+    with contextlib.redirect_stderr(io.StringIO()):  # a broken printer's report
+        text = PlainTextFormatter()(value)
+    return text if isinstance(text, str) else repr(value)
 
 
 def _run(code: types.CodeType, scope: dict[str, Any]) -> Any:
@@ -283,6 +362,7 @@ def _execute(
     result = None
     with (
         main_module(namespace) as scope,
+        no_input(),
         time_limit(timeout, where or filename),
     ):
         if prefix.strip():
@@ -293,7 +373,7 @@ def _execute(
             if last is not None:
                 value = _run(compile(last, filename, "eval", _FLAGS, dont_inherit=True), scope)
                 if value is not None:
-                    result = repr(value)
+                    result = shown(value)
     sys.stdout.flush()
     return buffer.text(), result
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from notesite import outputs
-from notesite.execution import BlockTimeout, quiet, run_cell
+from notesite.execution import BlockTimeout, quiet, run_cell, shown
 
 ADDOPTS = "--markdown-docs --markdown-docs-syntax=superfences -p no:randomly -p no:cacheprovider"
 
@@ -78,6 +78,64 @@ def test_a_trailing_semicolon_shows_nothing_as_in_jupyter(pytester: pytest.Pytes
     page(pytester, "x = 3\nx + 1;", "x = 3\nx + 1  # shown", "x = 3\nx + 1;  # not shown")
     pytester.runpytest_inprocess("--update-outputs").assert_outcomes(passed=3)
     assert [e.result for e in record(pytester)] == [None, "4", None]
+
+
+def test_the_last_value_is_shown_as_jupyter_shows_it(pytester: pytest.Pytester) -> None:
+    setup(pytester)
+    page(pytester, "type(3)", '{"pear", "apple", "fig"}', "list(range(30))", "3 + 4")
+    pytester.runpytest_inprocess("--update-outputs").assert_outcomes(passed=4)
+    assert [e.result for e in record(pytester)] == [
+        "int",  # not <class 'int'>
+        "{'apple', 'fig', 'pear'}",  # sorted: the same in every interpreter
+        "[" + ",\n ".join(map(str, range(30))) + "]",  # over 79 characters: one a line
+        "7",
+    ]
+    pytester.runpytest_inprocess().assert_outcomes(passed=4)
+
+
+class _Plain:
+    pass
+
+
+def _function(x: int) -> int:
+    return x
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        3, 2.5, "a\nb", b"x", True, int, _Plain, _Plain(), _function, print, len, ValueError("x"),
+        {"b": 1, "a": 2}, {"pear", "apple"}, frozenset({"b", "a"}), list(range(40)),
+        tuple(range(40)), {k: [k] * 20 for k in range(3)}, range(3), {}.keys(),
+        __import__("collections").Counter("abca"), __import__("re").compile("a"),
+        __import__("collections").deque(range(40)), __import__("datetime").timedelta(1),
+    ],
+    ids=repr,
+)  # fmt: skip
+def test_shown_is_ipython_s_text(value: object) -> None:
+    from IPython.core.formatters import PlainTextFormatter
+
+    assert shown(value) == PlainTextFormatter()(value)
+
+
+def test_shown_leaves_a_tensor_to_its_repr_without_ipython() -> None:
+    import torch
+
+    tensor = torch.arange(3)
+    assert shown(tensor) == repr(tensor)
+    assert shown(torch.nn.Linear(2, 1)).startswith("Linear(")
+
+
+def test_a_block_that_reads_input_fails_at_once_saying_why(pytester: pytest.Pytester) -> None:
+    setup(pytester)
+    page(pytester, 'name = input("name? ")\nprint(name)', "import sys\nsys.stdin.read()")
+    result = pytester.runpytest_inprocess("--update-outputs")
+    result.assert_outcomes(failed=2)
+    result.stdout.fnmatch_lines(["*EOFError: expected a block to read no input*nobody to type*"])
+    before = sys.stdin
+    with pytest.raises(EOFError, match="nobody to type"):
+        run_cell("input()", "", "page.md", {})
+    assert sys.stdin is before  # put back
 
 
 def test_top_level_await_runs_as_in_jupyter(pytester: pytest.Pytester) -> None:
