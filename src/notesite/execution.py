@@ -356,9 +356,7 @@ def _execute(
     where: str,
 ) -> tuple[str, str | None]:
     """:func:`run_cell`'s run of a parsed block (its output kept up to a cap)."""
-    from notesite.bounded import Capped
-
-    buffer = Capped()
+    buffer = _block_output()
     result = None
     with (
         main_module(namespace) as scope,
@@ -376,6 +374,32 @@ def _execute(
                     result = shown(value)
     sys.stdout.flush()
     return buffer.text(), result
+
+
+def _block_output() -> Any:
+    """The buffer of a block's output: what it and the threads it starts print.
+
+    A thread that an earlier block started and left running prints to the process's own
+    output (a terminal), never into this block's record: in Jupyter, its output goes to the
+    cell that started it, not to the cell that happens to run.
+    """
+    from notesite.bounded import Capped
+
+    class BlockOutput(Capped):
+        def __init__(self) -> None:
+            super().__init__()
+            self.elsewhere = sys.stdout
+            main = threading.main_thread()
+            self.earlier = {t for t in threading.enumerate() if t is not main}
+
+        def write(self, text: str) -> int:
+            if self.earlier and threading.current_thread() in self.earlier:
+                with contextlib.suppress(Exception):
+                    self.elsewhere.write(text)
+                return len(text)
+            return super().write(text)
+
+    return BlockOutput()
 
 
 def run_session(

@@ -388,6 +388,21 @@ def test_a_global_setting_does_not_reach_the_next_block(
     assert os.getcwd() == str(pytester.path)
 
 
+def test_a_thread_an_earlier_block_left_running_prints_into_no_later_record(
+    pytester: pytest.Pytester,
+) -> None:
+    setup(pytester)
+    # The thread prints once the second block has begun (it made the file "go").
+    start = (
+        "import os\nimport threading\nimport time\n\ndef later():\n"
+        "    while not os.path.exists('go'):\n        time.sleep(0.01)\n"
+        "    print('from the thread')\n\nthreading.Thread(target=later, daemon=True).start()"
+    )
+    page(pytester, start, "import time\nopen('go', 'w').close()\ntime.sleep(0.3)\nprint('second')")
+    pytester.runpytest_inprocess("--update-outputs").assert_outcomes(passed=2)
+    assert [e.stdout for e in record(pytester)] == [None, "second\n"]
+
+
 @pytest.mark.parametrize(
     "seed", ["random.seed(3)", "numpy.random.seed(3)", "torch.manual_seed(3); torch.rand(2)"]
 )
