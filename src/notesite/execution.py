@@ -366,7 +366,7 @@ def _execute(
         if prefix.strip():
             with contextlib.redirect_stdout(io.StringIO()):
                 _run(compile(prefix, filename, "exec", _FLAGS, dont_inherit=True), scope)
-        with contextlib.redirect_stdout(buffer):
+        with contextlib.redirect_stdout(buffer), buffer.descriptor():
             _run(compile(tree, filename, "exec", _FLAGS, dont_inherit=True), scope)
             if last is not None:
                 value = _run(compile(last, filename, "eval", _FLAGS, dont_inherit=True), scope)
@@ -377,12 +377,17 @@ def _execute(
 
 
 def _block_output() -> Any:
-    """The buffer of a block's output: what it and the threads it starts print.
+    """The buffer of a block's output: what it, the threads it starts and its subprocesses print.
 
     A thread that an earlier block started and left running prints to the process's own
     output (a terminal), never into this block's record: in Jupyter, its output goes to the
-    cell that started it, not to the cell that happens to run.
+    cell that started it, not to the cell that happens to run. What is written to the file
+    descriptor 1 while the block runs (a subprocess, ``os.system``, C code) is the block's
+    output too, as ``python`` and Jupyter show it, in its place among what it prints.
     """
+    import codecs
+    import tempfile
+
     from notesite.bounded import Capped
 
     class BlockOutput(Capped):
@@ -391,13 +396,51 @@ def _block_output() -> Any:
             self.elsewhere = sys.stdout
             main = threading.main_thread()
             self.earlier = {t for t in threading.enumerate() if t is not main}
+            self.captured: int | None = None
+            self.offset = 0
+            self.decoder = codecs.getincrementaldecoder("utf-8")("replace")
 
         def write(self, text: str) -> int:
             if self.earlier and threading.current_thread() in self.earlier:
                 with contextlib.suppress(Exception):
                     self.elsewhere.write(text)
                 return len(text)
+            self.drain()
             return super().write(text)
+
+        def drain(self, final: bool = False) -> None:
+            """Take in what was written to the descriptor since the last time."""
+            if self.captured is None:
+                return
+            while chunk := os.pread(self.captured, 65536, self.offset):
+                self.offset += len(chunk)
+                if text := self.decoder.decode(chunk):
+                    super().write(text)
+            if final and (text := self.decoder.decode(b"", final=True)):
+                super().write(text)
+
+        @contextlib.contextmanager
+        def descriptor(self) -> Iterator[None]:
+            """The file descriptor 1 written into this output while the block runs."""
+            try:
+                saved = os.dup(1)
+            except OSError:  # no descriptor 1: nothing to take in
+                yield
+                return
+            with contextlib.suppress(Exception):
+                sys.__stdout__.flush()  # type: ignore[union-attr]
+            with tempfile.TemporaryFile() as capture:
+                os.dup2(capture.fileno(), 1)
+                self.captured = capture.fileno()
+                try:
+                    yield
+                finally:
+                    with contextlib.suppress(Exception):
+                        sys.__stdout__.flush()  # type: ignore[union-attr]
+                    os.dup2(saved, 1)
+                    os.close(saved)
+                    self.drain(final=True)
+                    self.captured = None
 
     return BlockOutput()
 

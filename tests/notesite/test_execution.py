@@ -126,6 +126,27 @@ def test_shown_leaves_a_tensor_to_its_repr_without_ipython() -> None:
     assert shown(torch.nn.Linear(2, 1)).startswith("Linear(")
 
 
+SUBPROCESS = """
+import subprocess
+import sys
+
+print("a")
+subprocess.run([sys.executable, "-c", "print('b')"], check=True)
+print("c", end="")
+"""
+
+
+def test_what_a_subprocess_prints_is_the_block_s_output_in_its_place(
+    pytester: pytest.Pytester,
+) -> None:
+    # As python and Jupyter show it: written to the descriptor 1, not through sys.stdout.
+    assert run_cell(SUBPROCESS, "", "page.md", {}) == ("a\nb\nc", None)
+    setup(pytester)
+    page(pytester, SUBPROCESS)
+    pytester.runpytest_inprocess("--update-outputs").assert_outcomes(passed=1)
+    assert [e.stdout for e in record(pytester)] == ["a\nb\nc"]
+
+
 def test_a_block_that_reads_input_fails_at_once_saying_why(pytester: pytest.Pytester) -> None:
     setup(pytester)
     page(pytester, 'name = input("name? ")\nprint(name)', "import sys\nsys.stdin.read()")
