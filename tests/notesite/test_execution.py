@@ -730,6 +730,20 @@ def again(x: float) -> float:
         ```
     """
     return 2 * x
+
+
+def tabs(text: str) -> list[str]:
+    """Split at tabs (the docstring is not raw: its escapes are read).
+
+    !!! example
+        ```python
+        from docmod import tabs
+
+        assert tabs("a\\\\tb") == ["a", "b"]
+        assert tabs("a\\\\tc") == ["a", "b"]
+        ```
+    """
+    return text.split("\\t")
 '''
 
 
@@ -738,12 +752,13 @@ def test_a_docstring_example_fails_at_its_line(pytester: pytest.Pytester) -> Non
     path = pytester.path / "docmod.py"
     path.write_text(DOCSTRINGS, encoding="utf-8")
     result = pytester.runpytest_inprocess("docmod.py")
-    result.assert_outcomes(failed=3)
+    result.assert_outcomes(failed=4)
     lines = DOCSTRINGS.split("\n")
     plain_line = lines.index("        assert plain(3) == 7") + 1
     raw_lines = [k + 1 for k, line in enumerate(lines) if line == "        assert raw(3) == 8"]
+    tabs_line = lines.index('        assert tabs("a\\\\tc") == ["a", "b"]') + 1
     text = result.stdout.str()
-    for line in (plain_line, *raw_lines):
+    for line in (plain_line, *raw_lines, tabs_line):
         assert f'File "{path}", line {line}, in <module>' in text, line
         assert f'File "{path}", line {line + 1}, in <module>' not in text, line
     result.stdout.fnmatch_lines_random(
