@@ -379,8 +379,8 @@ def _execute(
 def _block_output() -> Any:
     """The buffer of a block's output: what it, the threads it starts and its subprocesses print.
 
-    A thread that an earlier block started and left running prints to the process's own
-    output (a terminal), never into this block's record: in Jupyter, its output goes to the
+    A thread that an earlier block started and left running prints to the process's
+    standard error (a terminal), never into this block's record: in Jupyter, its output goes to the
     cell that started it, not to the cell that happens to run. What is written to the file
     descriptor 1 while the block runs (a subprocess, ``os.system``, C code) is the block's
     output too, as ``python`` and Jupyter show it, in its place among what it prints.
@@ -393,7 +393,6 @@ def _block_output() -> Any:
     class BlockOutput(Capped):
         def __init__(self) -> None:
             super().__init__()
-            self.elsewhere = sys.stdout
             main = threading.main_thread()
             self.earlier = {t for t in threading.enumerate() if t is not main}
             self.captured: int | None = None
@@ -402,8 +401,8 @@ def _block_output() -> Any:
 
         def write(self, text: str) -> int:
             if self.earlier and threading.current_thread() in self.earlier:
-                with contextlib.suppress(Exception):
-                    self.elsewhere.write(text)
+                with contextlib.suppress(Exception):  # the terminal, not the descriptor 1
+                    sys.__stderr__.write(text)  # type: ignore[union-attr]
                 return len(text)
             self.drain()
             return super().write(text)
