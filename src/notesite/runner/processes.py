@@ -78,10 +78,14 @@ class BlockProcesses:
         raise error
 
     def cold(
-        self, run: PageRun, block: model.Block | None, request: Request
+        self, run: PageRun, block: model.Block | None, request: Request, *, other: bool = True
     ) -> tuple[str, str | None] | None:
-        """The block run again in a process of another interpreter (None if it fails there)."""
-        page = PageProcess(run.page.src_uri, cold=True, memory=self.memory)
+        """The block run again in a process of another interpreter (None if it fails there).
+
+        ``other=False``: in a fresh process of the pages' own interpreter instead (the one
+        its page's process was forked from), that no earlier block of the page ran in.
+        """
+        page = PageProcess(run.page.src_uri, cold=other, memory=self.memory)
         try:
             reply = page.run(
                 dataclasses.replace(request, explain_asserts=False, filters=list(warnings.filters)),
