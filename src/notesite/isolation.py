@@ -16,8 +16,9 @@ plugin takes a :class:`Baseline` when the session starts (torch imported) and ca
   timeout, :data:`sys.argv`, the names a block added to or replaced in :mod:`builtins`,
   the environment variables (pytest's own ``PYTEST_…`` left to it), :data:`sys.path`, the
   modules a block added to :data:`sys.modules` from outside the installed packages (its
-  own, or a file it wrote), and :mod:`logging`'s configuration (``logging.basicConfig``
-  in one block does not keep the next one's from configuring, nor its handlers printing).
+  own, or a file it wrote) and those it replaced or removed there, and :mod:`logging`'s
+  configuration (``logging.basicConfig`` in one block does not keep the next one's from
+  configuring, nor its handlers printing).
 
 The warnings filters are pytest's to restore: it runs each test inside its own
 :func:`warnings.catch_warnings`, with the project's ``filterwarnings`` applied.
@@ -80,6 +81,9 @@ class Baseline:
         default_factory=lambda: getattr(sys, "get_int_max_str_digits", lambda: None)()
     )
     builtins: dict[str, Any] | None = field(default_factory=lambda: dict(vars(builtins)))
+    #: The module each name of :data:`sys.modules` held: one a block replaced or removed
+    #: (``sys.modules["json"] = fake``) is put back.
+    module_objects: dict[str, Any] = field(default_factory=lambda: dict(sys.modules))
     logging: dict[str, Any] | None = field(default_factory=lambda: _logging_state())
 
     @classmethod
@@ -167,7 +171,11 @@ class Baseline:
                     os.environ[key] = value
         if sys.path != self.path:
             sys.path[:] = self.path
-        if len(sys.modules) != len(self.modules) or sys.modules.keys() != self.modules:
+        modules = sys.modules
+        for name, module in self.module_objects.items():
+            if modules.get(name) is not module:
+                modules[name] = module
+        if len(modules) != len(self.modules) or modules.keys() != self.modules:
             self._forget_added_modules()
         random.setstate(self.random_state)  # type: ignore[arg-type]
         numpy = sys.modules.get("numpy")
@@ -210,6 +218,7 @@ class Baseline:
             del sys.modules[name]
         # The installed modules imported since are kept for good: no need to look again.
         self.modules = frozenset(sys.modules)
+        self.module_objects = dict(sys.modules)
 
 
 #: torch's backend switches a block may set, as ``module.attribute`` under ``torch.backends``.

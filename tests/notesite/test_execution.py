@@ -322,6 +322,16 @@ SETTINGS = {
         "print('probe_module' in sys.modules)",
         "False",
     ),
+    "a module replaced in sys.modules": (
+        'sys.modules["json"] = type(sys)("json")',
+        "import json\nprint(json.dumps([1]))",
+        "[1]",
+    ),
+    "a module removed from sys.modules": (
+        'import math\ndel sys.modules["math"]',
+        "print('math' in sys.modules)",
+        "True",
+    ),
     "flush denormal": (
         "torch.set_flush_denormal(True)",
         "print(torch.tensor([1e-40]))",
