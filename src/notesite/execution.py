@@ -140,6 +140,37 @@ def no_input() -> Iterator[None]:
         sys.stdin = previous
 
 
+def display(*objects: Any, **options: Any) -> None:
+    """Jupyter's ``display()``, a builtin in a notebook: each object as the notebook shows it.
+
+    In a block, each object's text (:func:`shown`, its ``text/plain``) is printed, a line
+    each, in its place in the block's output. The notebook's other options (``display_id``,
+    ``clear``) change nothing here.
+    """
+    for value in objects:
+        print(shown(value))
+
+
+@contextlib.contextmanager
+def notebook_builtins() -> Iterator[None]:
+    """The names a notebook's kernel adds to the builtins (``display``), while a block runs.
+
+    A block that calls ``display(x)`` runs as in Jupyter, where it needs no import; the
+    name is taken away after it (every block starts as in a fresh interpreter).
+    """
+    import builtins
+
+    if hasattr(builtins, "display"):  # someone's own: left as it is
+        yield
+        return
+    builtins.display = display  # type: ignore[attr-defined]
+    try:
+        yield
+    finally:
+        with contextlib.suppress(AttributeError):
+            del builtins.display  # type: ignore[attr-defined]
+
+
 def quiet(code: str) -> bool:
     """Whether a cell ends with ``;``, which silences its last value (IPython's rule).
 
@@ -361,6 +392,7 @@ def _execute(
     with (
         main_module(namespace) as scope,
         no_input(),
+        notebook_builtins(),
         time_limit(timeout, where or filename),
     ):
         if prefix.strip():

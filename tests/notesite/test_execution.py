@@ -93,6 +93,18 @@ def test_the_last_value_is_shown_as_jupyter_shows_it(pytester: pytest.Pytester) 
     pytester.runpytest_inprocess().assert_outcomes(passed=4)
 
 
+def test_display_shows_each_object_as_jupyter_does(pytester: pytest.Pytester) -> None:
+    # display() needs no import in a notebook: a builtin of its kernel.
+    setup(pytester)
+    page(pytester, 'print("a")\ndisplay(type(3), {"b", "a"})\nprint("c")')
+    pytester.runpytest_inprocess("--update-outputs").assert_outcomes(passed=1)
+    assert [e.stdout for e in record(pytester)] == ["a\nint\n{'a', 'b'}\nc\n"]
+    import builtins
+
+    assert run_cell("display(3)", "", "page.md", {}) == ("3\n", None)
+    assert not hasattr(builtins, "display")  # only while a block runs
+
+
 class _Plain:
     pass
 
