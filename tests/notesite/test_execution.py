@@ -604,21 +604,6 @@ def test_a_block_that_prints_a_set_of_strings_is_told_to_sort_it(
     assert [e.block for e in record(pytester)] == [2]  # nothing recorded for the first
 
 
-def test_a_block_that_reads_what_an_earlier_block_patched_is_told_so(
-    pytester: pytest.Pytester,
-) -> None:
-    # A fresh interpreter prints 3.141592653589793: the patch of the first block is what
-    # the second one would record (a module's attribute is not put back between blocks).
-    setup(pytester)
-    page(pytester, "import math\nmath.pi = 3", "import math\nprint(math.pi)")
-    result = pytester.runpytest_inprocess("--update-outputs")
-    result.assert_outcomes(failed=1, passed=1)
-    result.stdout.fnmatch_lines(
-        ["*expected block 2 of page.md to print the same*what an earlier block left*"]
-    )
-    assert [e.block for e in record(pytester)] == [1]
-
-
 def test_a_path_in_the_block_s_working_directory_is_recorded_alike_on_every_run(
     pytester: pytest.Pytester,
 ) -> None:

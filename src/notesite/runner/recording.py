@@ -281,9 +281,7 @@ class RecordingRunner:  # a pytest_markdown_docs._runners._Runner
         that changes on its own between runs (``"clock"``: a fine clock, a process id).
         Before all, once more seeded otherwise and the clock ahead in the page's own process:
         the first output again says that only another interpreter prints else
-        (``"interpreter"``: the order of a set of strings, ``hash()``, ``id()``), unless a
-        fresh process of the page's own interpreter prints else too: then what the page's
-        earlier blocks left in its process does (``"earlier blocks"``: ``math.pi = 3``).
+        (``"interpreter"``: the order of a set of strings, ``hash()``, ``id()``).
         """
 
         def again(**changes: Any) -> tuple[str, str | None] | None:
@@ -295,15 +293,7 @@ class RecordingRunner:  # a pytest_markdown_docs._runners._Runner
                 return None
 
         if again(perturbed=True, clock=True) == first:
-            # Alike in the page's process: else in another one. A fresh process of the same
-            # interpreter prints the first output too: the interpreter makes the difference;
-            # else what the page's earlier blocks left in its process does.
-            if run is None:
-                return "interpreter"
-            fresh = self.processes.cold(
-                run, block, dataclasses.replace(request, perturbed=True, clock=True), other=False
-            )
-            return "interpreter" if fresh is None or fresh == first else "earlier blocks"
+            return "interpreter"  # alike in the page's process: else in another one
         if again(clock=True) == first:
             return "random"
         return "date" if again() == first else "clock"
@@ -377,13 +367,6 @@ def _varies_message(block: model.Block, name: str, cause: list[str] | None = Non
             "from one: string hashes are salted per process; hash(), id()). Print it sorted "
             "(sorted(...)) or print something that does not change, then record it"
         )
-    if cause == ["earlier blocks"]:
-        return (
-            f"{expected}another output in a fresh process than after its page's earlier "
-            "blocks: it depends on what an earlier block left in the process (an attribute it "
-            "set on a module or a class: math.pi = 3, torch.Tensor.method = ...). Set it in "
-            "this block, or in a setup block it continues from, then record it"
-        )
     if cause == ["clock"]:
         return (
             f"{expected}another output on a second run with the same seeds: it prints something "
@@ -405,8 +388,6 @@ def _varies_outcome(cause: list[str]) -> Outcome:
         detail = f"prints the date or time: another output with the clock set {_shift()} ahead"
     elif cause == ["interpreter"]:
         detail = "prints what each interpreter orders its own way (a set of strings, hash())"
-    elif cause == ["earlier blocks"]:
-        detail = "depends on what an earlier block left in the process (a module's attribute)"
     elif cause == ["clock"]:
         detail = "prints something that changes between runs (a clock, a process id)"
     else:
