@@ -280,11 +280,13 @@ def run_cell(
     where: str = "",
     explain_asserts: bool = False,
 ) -> tuple[str, str | None]:
-    """Run a block as a Jupyter cell; return what it printed and the repr of its last value.
+    """Run a block as a Jupyter cell; return what it printed and the text of its last value.
 
     The prefix (the code of the blocks it continues from) runs first with its output
-    discarded; then the block's own code, whose stdout is captured. If the block ends with
-    a bare expression whose value is not None, and not with ``;``, its repr is the result.
+    discarded; then the block's own code, whose stdout is captured. If the block ends with a
+    bare expression whose value is not None, and not with ``;``, its text as Jupyter shows it
+    (:func:`shown`) is the result. What the block (or its prefix) assigns on a module or
+    class it imports is put back after it (:func:`notesite.isolation.attributes_put_back`).
 
     Args:
         own_code: The block's code, preceded by newlines so that line numbers match the page.
@@ -316,6 +318,25 @@ def run_cell(
             last = ast.fix_missing_locations(ast.Expression(name))
         else:
             last = ast.Expression(final.value)
+    from notesite.isolation import attributes_put_back
+
+    with attributes_put_back(prefix, own_code):
+        return _explained(tree, last, own_code, prefix, filename, namespace, timeout, where,
+                          explain_asserts)  # fmt: skip
+
+
+def _explained(
+    tree: ast.Module,
+    last: ast.Expression | None,
+    own_code: str,
+    prefix: str,
+    filename: str,
+    namespace: dict[str, Any],
+    timeout: float | None,
+    where: str,
+    explain_asserts: bool,
+) -> tuple[str, str | None]:
+    """:func:`run_cell`'s run of a parsed block, run again to explain a bare assert's failure."""
     try:
         return _execute(tree, last, prefix, filename, namespace, timeout, where)
     except AssertionError as error:

@@ -26,7 +26,9 @@ The warnings filters are pytest's to restore: it runs each test inside its own
 
 from __future__ import annotations
 
+import ast
 import builtins
+import contextlib
 import gc
 import logging
 import os
@@ -34,6 +36,7 @@ import random
 import socket
 import sys
 import sysconfig
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -327,3 +330,82 @@ def reset_torch_state() -> None:
     torch.default_generator.manual_seed(TORCH_DEFAULT_SEED)
     if torch.cuda.is_available():
         torch.cuda.manual_seed_all(TORCH_DEFAULT_SEED)
+
+
+_MISSING = object()
+
+
+def assigned_attributes(tree: ast.AST) -> list[tuple[str, tuple[str, ...]]]:
+    """The attributes code sets or deletes on what it imports, as (module, attribute path).
+
+    ``import math; math.pi = 3`` gives ``("math", ("pi",))``; ``import torch;
+    torch.Tensor.double = f`` gives ``("torch", ("Tensor", "double"))``; ``from torch import
+    nn; nn.functional.relu = f`` gives ``("torch", ("nn", "functional", "relu"))``.
+    """
+    imported: dict[str, tuple[str, tuple[str, ...]]] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                root, *rest = alias.name.split(".")
+                if alias.asname:
+                    imported[alias.asname] = (root, tuple(rest))
+                else:
+                    imported[root] = (root, ())
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            root, *rest = node.module.split(".")
+            for alias in node.names:
+                imported[alias.asname or alias.name] = (root, (*rest, alias.name))
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign | ast.Delete):
+            targets = node.targets
+        elif isinstance(node, ast.AugAssign | ast.AnnAssign):
+            targets = [node.target]
+        else:
+            continue
+        for target in targets:
+            path: list[str] = []
+            while isinstance(target, ast.Attribute):
+                path.insert(0, target.attr)
+                target = target.value
+            if path and isinstance(target, ast.Name) and target.id in imported:
+                root, within = imported[target.id]
+                found.append((root, (*within, *path)))
+    return found
+
+
+@contextlib.contextmanager
+def attributes_put_back(*codes: str) -> Iterator[None]:
+    """What code sets on a module or class it imports is put back after it (``math.pi = 3``).
+
+    Only what the code assigns or deletes by name (:func:`assigned_attributes`) on a module
+    loaded before it runs (an installed module stays loaded from block to block): the next
+    block finds it as a fresh interpreter has it. ``setattr`` and a patch made inside a
+    function are not seen.
+    """
+    saved: list[tuple[Any, str, Any]] = []
+    for code in codes:
+        try:
+            tree = ast.parse(code)
+        except (SyntaxError, ValueError):
+            continue
+        for root, path in assigned_attributes(tree):
+            holder: Any = sys.modules.get(root)
+            for name in path[:-1]:
+                holder = getattr(holder, name, None)
+            try:
+                own = vars(holder)
+            except TypeError:  # None (not loaded), or no __dict__
+                continue
+            saved.append((holder, path[-1], own.get(path[-1], _MISSING)))
+    try:
+        yield
+    finally:
+        for holder, name, value in reversed(saved):
+            if vars(holder).get(name, _MISSING) is value:
+                continue
+            with contextlib.suppress(Exception):
+                if value is _MISSING:
+                    delattr(holder, name)
+                else:
+                    setattr(holder, name, value)

@@ -339,6 +339,17 @@ SETTINGS = {
         "import json\nprint(json.dumps([1]))",
         "[1]",
     ),
+    "a module's attribute": ("math.pi = 3", "print(math.pi)", "3.141592653589793"),
+    "a class's attribute": (
+        "torch.Tensor.double_it = lambda self: self * 2",
+        "print(hasattr(torch.Tensor, 'double_it'))",
+        "False",
+    ),
+    "a submodule's function": (
+        "from torch import nn\nnn.functional.relu = abs",
+        "print(torch.nn.functional.relu(torch.tensor([-1.0])))",
+        "tensor([0.])",
+    ),
     "a module removed from sys.modules": (
         'import math\ndel sys.modules["math"]',
         "print('math' in sys.modules)",
@@ -419,7 +430,7 @@ def test_a_global_setting_does_not_reach_the_next_block(
 ) -> None:
     setup(pytester)
     change, read, fresh = SETTINGS[setting]
-    imports = "import os, random, sys, warnings\n\nimport numpy\nimport torch\n"
+    imports = "import math, os, random, sys, warnings\n\nimport numpy\nimport torch\n"
     page(pytester, imports + change, imports + read)
     result = pytester.runpytest_inprocess("--update-outputs")
     if fresh is None:  # the warnings filters: pytest's own, so the warning is an error again
