@@ -122,7 +122,7 @@ def _function(x: int) -> int:
         __import__("collections").Counter("abca"), __import__("re").compile("a"),
         __import__("collections").deque(range(40)), __import__("datetime").timedelta(1),
     ],
-    ids=repr,
+    ids=lambda value: type(value).__name__,  # the same in every worker: no address
 )  # fmt: skip
 def test_shown_is_ipython_s_text(value: object) -> None:
     from IPython.core.formatters import PlainTextFormatter
