@@ -615,6 +615,27 @@ def test_a_block_that_prints_a_set_of_strings_is_told_to_sort_it(
     assert [e.block for e in record(pytester)] == [2]  # nothing recorded for the first
 
 
+@pytest.mark.parametrize(
+    ("code", "stdout", "expected"),
+    [
+        ("words = {'b', 'a'}", "", True),
+        ("print({w for w in 'ab'})", "", True),
+        ("print(list(set('ab')))", "", True),
+        ("print(hash('a'))", "", True),
+        ("print(a.union(b))", "", True),
+        ("print(sorted(['b', 'a']))", "['a', 'b']\n", False),
+        ("print(torch.ones(2))", "tensor([1., 1.])\n", False),
+        ("print(x)", "{'a', 'b'}\n", True),  # a set made elsewhere, shown
+    ],
+)
+def test_only_a_block_that_may_order_by_hashes_runs_in_another_interpreter(
+    code: str, stdout: str, expected: bool
+) -> None:
+    from notesite.runner.recording import hashed
+
+    assert hashed(code, stdout, None) is expected
+
+
 def test_a_path_in_the_block_s_working_directory_is_recorded_alike_on_every_run(
     pytester: pytest.Pytester,
 ) -> None:

@@ -6,6 +6,7 @@ page's own process, or here) is :mod:`notesite.runner.processes`.
 
 from __future__ import annotations
 
+import ast
 import dataclasses
 import difflib
 from pathlib import Path
@@ -153,24 +154,33 @@ class RecordingRunner:  # a pytest_markdown_docs._runners._Runner
         def varies() -> bool:
             """Whether a second run, seeded otherwise and its clock set ahead, prints else.
 
-            The second run is in another interpreter (the cold server's process): its own
-            salt of string hashes (the order of a set of strings) and memory layout
-            (addresses). Else than addresses and temporary paths, that is: where only those
-            differ, the second run is kept (``again``) and the output is recorded
-            normalised. Where it varies, ``cause`` names why (see :func:`_varies_message`).
+            Where the block's code or output may order strings by their hashes (a set,
+            :func:`hashed`), the second run is in another interpreter (the cold server's
+            process): its own salt of string hashes (the order of a set of strings). Else it
+            is in the page's process, and again in the other interpreter where only
+            addresses or temporary paths appear (its own memory layout). Else than those,
+            that is: where only those differ, the second run is kept (``again``) and the
+            output is recorded normalised. Where it varies, ``cause`` names why (see
+            :func:`_varies_message`).
             """
             if state.baseline is not None:
                 state.baseline.restore()  # what the first run changed, undone
             probe = dataclasses.replace(request, explain_asserts=False)
             perturbed = dataclasses.replace(probe, perturbed=True, clock=True)
-            second = self.processes.cold(run, block, perturbed) if run is not None else None
-            if second is None:  # it fails there (it reads what an earlier block wrote, say)
+            second = None
+            if run is not None and hashed(prefix + "\n" + own, stdout, result):
+                second = self.processes.cold(run, block, perturbed)
+            if second is None:  # none yet, or it fails there (it reads an earlier block's file)
                 try:
                     second = self.processes.execute(run, block, perturbed)
                 except AssertionError:
                     return True  # it holds only with a fresh interpreter's seeds (or today)
                 except Exception:
                     return False  # a side effect of the first run (a folder it made, say)
+                if second == (stdout, result) and _normalised(second) != second and run:
+                    # It prints an address or a temporary path: does a new interpreter print
+                    # it alike? (A page's processes share one memory layout.)
+                    second = self.processes.cold(run, block, perturbed) or second
             if second == (stdout, result):
                 return False
             again.append(second)
@@ -331,6 +341,36 @@ class RecordingRunner:  # a pytest_markdown_docs._runners._Runner
             f"now it gives '{outcome}'; if the change is right, run "
             "`pytest docs/ --update-outputs`"
         )
+
+
+#: Calls whose result may come in the order of its strings' hashes (or be a hash).
+_HASHED_CALLS = frozenset(
+    {"set", "frozenset", "hash", "union", "intersection", "difference", "symmetric_difference"}
+)
+
+
+def hashed(code: str, stdout: str, result: str | None) -> bool:
+    """Whether a block may show strings in the order of their hashes, salted per interpreter.
+
+    Its code makes a set (``{...}``, a set comprehension, ``set()``, ``frozenset()``, a set
+    operation) or a hash (``hash()``), or its output shows a set: only then is a second
+    interpreter needed to see whether it prints alike.
+    """
+    if any(mark in stdout + (result or "") for mark in ("set(", "frozenset(", "{'", '{"')):
+        return True
+    try:
+        tree = ast.parse(code)
+    except (SyntaxError, ValueError):
+        return False
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Set | ast.SetComp):
+            return True
+        if isinstance(node, ast.Call):
+            function = node.func
+            name = function.id if isinstance(function, ast.Name) else getattr(function, "attr", "")
+            if name in _HASHED_CALLS:
+                return True
+    return False
 
 
 def _normalised(output: tuple[str, str | None]) -> tuple[str, str | None]:
