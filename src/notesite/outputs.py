@@ -92,11 +92,21 @@ class Entry:
 def normalise(text: str, root: Path | None = None) -> str:
     """Output as it reads on any machine: addresses and temporary paths written alike.
 
+    A page's scratch folder, the working directory of its blocks, is written
+    ``<tmp>/notesite-page-…``.
+
     Applied only to a block whose runs showed them to vary (its record says ``normalised``);
     see :func:`machine_free` for what every output gets.
     """
     text = re.sub(r"0x[0-9a-fA-F]{6,}", "0x…", machine_free(text, root))
-    return text.replace(tempfile.gettempdir(), "<tmp>")
+    text = text.replace(tempfile.gettempdir(), "<tmp>")
+    # A page's scratch working directory (notesite.server.PageProcess): a name of its own
+    # each run, where a block's relative paths lead.
+    return _SCRATCH.sub(r"\g<1>…", text)
+
+
+#: The name of a page's scratch folder, made by ``tempfile.mkdtemp(prefix=...)``.
+_SCRATCH = re.compile(r"(notesite-page-)[a-z0-9_]{8}\b")
 
 
 def machine_free(text: str, root: Path | None = None) -> str:

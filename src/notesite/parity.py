@@ -6,7 +6,8 @@ Three readings of each page must agree:
 * the blocks pytest-markdown-docs collected (their own code: the code of the blocks they
   continue from left out), passed in by the caller from a real collection;
 * the highlighted Python blocks of the built page (``div.language-python``, ``-py``,
-  ``-python3`` and ``-pycon``, from ``pymdownx.highlight``'s ``pygments_lang_class``;
+  ``-python3``, ``-py3``, ``-pycon`` and ``-python-console``, in any case, from
+  ``pymdownx.highlight``'s ``pygments_lang_class``;
   mkdocstrings' signatures, ``div.doc-signature``, are not examples).
 
 A console session (```` ```pycon ````) counts as a Python block: the plugin runs it as a
@@ -31,8 +32,20 @@ from notesite.model import DOCTEST_LANGS, PYTHON_LANGS, Page, notebook_only
 from notesite.project import Project
 
 DIRECTIVE = re.compile(r"^::: +(?P<module>[\w.]+)\s*$", re.M)
-#: The blocks the site shows as Python, whatever their spelling (``pycon``: a doctest).
-SHOWN_AS_PYTHON = ", ".join(f".language-{lang}" for lang in (*PYTHON_LANGS, *DOCTEST_LANGS))
+#: The blocks the site shows as Python, whatever their spelling (``pycon``: a doctest), in
+#: lower case: ``Python`` is shown as ``python`` is. ``py3`` and ``python-console`` are
+#: Pygments' names of Python and of a console session too: shown highlighted as Python,
+#: they must be run (the gate names such a block when nothing runs it).
+SHOWN_AS_PYTHON = frozenset((*PYTHON_LANGS, *DOCTEST_LANGS, "py3", "python-console"))
+
+
+def shown_as_python(classes: Sequence[str]) -> bool:
+    """Whether a highlighted block's classes say the site shows it as Python (any case)."""
+    return any(
+        name.lower().removeprefix("language-") in SHOWN_AS_PYTHON
+        for name in classes
+        if name.lower().startswith("language-")
+    )
 
 
 def own_code(source: str, start_line: int) -> str:
@@ -47,7 +60,9 @@ def rendered_blocks(html_file: Path) -> list[str]:
     blocks = []
     for author in article.select(".ptn-as-written"):  # the author's section, not run as is
         author.decompose()
-    for div in article.select(f"div.highlight:is({SHOWN_AS_PYTHON}):not(.doc-signature)"):
+    for div in article.select("div.highlight:not(.doc-signature)"):
+        if not shown_as_python(div.get("class") or []):
+            continue
         code = div.find("code")
         text = code.get_text() if code else div.get_text()
         blocks.append(text.rstrip("\n"))

@@ -103,6 +103,11 @@ class Outcome:
         raise VerdictError(f"{where}expected a verdict starting with one of {kinds}, got {text!r}")
 
 
+#: The names a notebook's kernel adds to the builtins, which a block may use as in Jupyter
+#: (:func:`notesite.execution.notebook_builtins`).
+NOTEBOOK_BUILTINS = ("display",)
+
+
 def undefined_names(code: str) -> list[str]:
     """The names a block reads and never binds (nor are they builtins), in reading order.
 
@@ -113,7 +118,7 @@ def undefined_names(code: str) -> list[str]:
         tree = ast.parse(code)
     except (SyntaxError, ValueError):
         return []
-    bound: set[str] = set(dir(builtins))
+    bound: set[str] = set(dir(builtins)) | set(NOTEBOOK_BUILTINS)
     first_bound: dict[str, tuple[int, int]] = {}
     read: list[str] = []
     updated: list[tuple[str, tuple[int, int]]] = []

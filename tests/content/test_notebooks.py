@@ -70,12 +70,14 @@ def as_read(notebook: dict[str, Any]) -> Any:
 
 
 def shown(cell: Any, root: Path) -> str:
-    """What a code cell showed: what it printed, then the repr of its last expression."""
-    text = "".join(o.get("text", "") for o in cell.outputs if o.output_type == "stream")
+    """What a code cell showed: what it printed and displayed, then its last value's text."""
+    text = ""
     for output in cell.outputs:
         if output.output_type == "error":
             return f"error: {output.ename}: {output.evalue}"
-        if output.output_type == "execute_result":
+        if output.output_type == "stream":
+            text += output.get("text", "")
+        elif output.output_type in ("display_data", "execute_result"):
             text += output.data["text/plain"] + "\n"
     return outputs.normalise(text, root)
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from notesite import outputs
-from notesite.execution import BlockTimeout, quiet, run_cell
+from notesite.execution import BlockTimeout, quiet, run_cell, shown
 
 ADDOPTS = "--markdown-docs --markdown-docs-syntax=superfences -p no:randomly -p no:cacheprovider"
 
@@ -78,6 +78,97 @@ def test_a_trailing_semicolon_shows_nothing_as_in_jupyter(pytester: pytest.Pytes
     page(pytester, "x = 3\nx + 1;", "x = 3\nx + 1  # shown", "x = 3\nx + 1;  # not shown")
     pytester.runpytest_inprocess("--update-outputs").assert_outcomes(passed=3)
     assert [e.result for e in record(pytester)] == [None, "4", None]
+
+
+def test_the_last_value_is_shown_as_jupyter_shows_it(pytester: pytest.Pytester) -> None:
+    setup(pytester)
+    page(pytester, "type(3)", '{"pear", "apple", "fig"}', "list(range(30))", "3 + 4")
+    pytester.runpytest_inprocess("--update-outputs").assert_outcomes(passed=4)
+    assert [e.result for e in record(pytester)] == [
+        "int",  # not <class 'int'>
+        "{'apple', 'fig', 'pear'}",  # sorted: the same in every interpreter
+        "[" + ",\n ".join(map(str, range(30))) + "]",  # over 79 characters: one a line
+        "7",
+    ]
+    pytester.runpytest_inprocess().assert_outcomes(passed=4)
+
+
+def test_display_shows_each_object_as_jupyter_does(pytester: pytest.Pytester) -> None:
+    # display() needs no import in a notebook: a builtin of its kernel.
+    setup(pytester)
+    page(pytester, 'print("a")\ndisplay(type(3), {"b", "a"})\nprint("c")')
+    pytester.runpytest_inprocess("--update-outputs").assert_outcomes(passed=1)
+    assert [e.stdout for e in record(pytester)] == ["a\nint\n{'a', 'b'}\nc\n"]
+    import builtins
+
+    assert run_cell("display(3)", "", "page.md", {}) == ("3\n", None)
+    assert not hasattr(builtins, "display")  # only while a block runs
+
+
+class _Plain:
+    pass
+
+
+def _function(x: int) -> int:
+    return x
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        3, 2.5, "a\nb", b"x", True, int, _Plain, _Plain(), _function, print, len, ValueError("x"),
+        {"b": 1, "a": 2}, {"pear", "apple"}, frozenset({"b", "a"}), list(range(40)),
+        tuple(range(40)), {k: [k] * 20 for k in range(3)}, range(3), {}.keys(),
+        __import__("collections").Counter("abca"), __import__("re").compile("a"),
+        __import__("collections").deque(range(40)), __import__("datetime").timedelta(1),
+    ],
+    ids=lambda value: type(value).__name__,  # the same in every worker: no address
+)  # fmt: skip
+def test_shown_is_ipython_s_text(value: object) -> None:
+    from IPython.core.formatters import PlainTextFormatter
+
+    assert shown(value) == PlainTextFormatter()(value)
+
+
+def test_shown_leaves_a_tensor_to_its_repr_without_ipython() -> None:
+    import torch
+
+    tensor = torch.arange(3)
+    assert shown(tensor) == repr(tensor)
+    assert shown(torch.nn.Linear(2, 1)).startswith("Linear(")
+
+
+SUBPROCESS = """
+import subprocess
+import sys
+
+print("a")
+subprocess.run([sys.executable, "-c", "print('b')"], check=True)
+print("c", end="")
+"""
+
+
+def test_what_a_subprocess_prints_is_the_block_s_output_in_its_place(
+    pytester: pytest.Pytester,
+) -> None:
+    # As python and Jupyter show it: written to the descriptor 1, not through sys.stdout.
+    assert run_cell(SUBPROCESS, "", "page.md", {}) == ("a\nb\nc", None)
+    setup(pytester)
+    page(pytester, SUBPROCESS)
+    pytester.runpytest_inprocess("--update-outputs").assert_outcomes(passed=1)
+    assert [e.stdout for e in record(pytester)] == ["a\nb\nc"]
+
+
+def test_a_block_that_reads_input_fails_at_once_saying_why(pytester: pytest.Pytester) -> None:
+    setup(pytester)
+    page(pytester, 'name = input("name? ")\nprint(name)', "import sys\nsys.stdin.read()")
+    result = pytester.runpytest_inprocess("--update-outputs")
+    result.assert_outcomes(failed=2)
+    result.stdout.fnmatch_lines(["*EOFError: expected a block to read no input*nobody to type*"])
+    before = sys.stdin
+    with pytest.raises(EOFError, match="nobody to type"):
+        run_cell("input()", "", "page.md", {})
+    assert sys.stdin is before  # put back
 
 
 def test_top_level_await_runs_as_in_jupyter(pytester: pytest.Pytester) -> None:
@@ -243,6 +334,27 @@ SETTINGS = {
         "print('probe_module' in sys.modules)",
         "False",
     ),
+    "a module replaced in sys.modules": (
+        'sys.modules["json"] = type(sys)("json")',
+        "import json\nprint(json.dumps([1]))",
+        "[1]",
+    ),
+    "a module's attribute": ("math.pi = 3", "print(math.pi)", "3.141592653589793"),
+    "a class's attribute": (
+        "torch.Tensor.double_it = lambda self: self * 2",
+        "print(hasattr(torch.Tensor, 'double_it'))",
+        "False",
+    ),
+    "a submodule's function": (
+        "from torch import nn\nnn.functional.relu = abs",
+        "print(torch.nn.functional.relu(torch.tensor([-1.0])))",
+        "tensor([0.])",
+    ),
+    "a module removed from sys.modules": (
+        'import math\ndel sys.modules["math"]',
+        "print('math' in sys.modules)",
+        "True",
+    ),
     "flush denormal": (
         "torch.set_flush_denormal(True)",
         "print(torch.tensor([1e-40]))",
@@ -274,6 +386,41 @@ SETTINGS = {
         "warnings.warn('still an error')",
         None,
     ),
+    # logging.basicConfig does nothing where the root logger has a handler already.
+    "logging": (
+        "import logging; logging.basicConfig(level=logging.WARNING)",
+        "import logging\nlogging.basicConfig(stream=sys.stdout, level=logging.INFO)\n"
+        "logging.info('two')",
+        "INFO:root:two",
+    ),
+    "a logger's handler": (
+        "import logging\nlogging.getLogger('probe').addHandler(logging.StreamHandler(sys.stdout))",
+        "import logging\nprint(len(logging.getLogger('probe').handlers))",
+        "0",
+    ),
+    "global module hooks": (
+        "torch.nn.modules.module.register_module_forward_hook(lambda *a: print('hooked'))",
+        "print(torch.nn.Identity()(torch.ones(1)))",
+        "tensor([1.])",
+    ),
+    "cudnn switches": (
+        "torch.backends.cudnn.deterministic = True",
+        "print(torch.backends.cudnn.deterministic)",
+        "False",
+    ),
+    "builtins": (
+        "import builtins; builtins.DEBUG = True",
+        "import builtins; print(hasattr(builtins, 'DEBUG'))",
+        "False",
+    ),
+    "sys.argv": ('sys.argv[:] = ["train.py", "--lr", "0.1"]', "print('--lr' in sys.argv)", "False"),
+    "int digits": ("sys.set_int_max_str_digits(1000)", "print(len(str(10**2000)))", "2001"),
+    "umask": ("os.umask(0o077)", "m = os.umask(0); os.umask(m); print(m != 0o077)", "True"),
+    "socket timeout": (
+        "import socket; socket.setdefaulttimeout(3)",
+        "import socket; print(socket.getdefaulttimeout())",
+        "None",
+    ),
 }
 
 
@@ -283,7 +430,7 @@ def test_a_global_setting_does_not_reach_the_next_block(
 ) -> None:
     setup(pytester)
     change, read, fresh = SETTINGS[setting]
-    imports = "import os, random, sys, warnings\n\nimport numpy\nimport torch\n"
+    imports = "import math, os, random, sys, warnings\n\nimport numpy\nimport torch\n"
     page(pytester, imports + change, imports + read)
     result = pytester.runpytest_inprocess("--update-outputs")
     if fresh is None:  # the warnings filters: pytest's own, so the warning is an error again
@@ -293,6 +440,21 @@ def test_a_global_setting_does_not_reach_the_next_block(
     result.assert_outcomes(passed=2)
     assert record(pytester)[-1].stdout == fresh + "\n"
     assert os.getcwd() == str(pytester.path)
+
+
+def test_a_thread_an_earlier_block_left_running_prints_into_no_later_record(
+    pytester: pytest.Pytester,
+) -> None:
+    setup(pytester)
+    # The thread prints once the second block has begun (it made the file "go").
+    start = (
+        "import os\nimport threading\nimport time\n\ndef later():\n"
+        "    while not os.path.exists('go'):\n        time.sleep(0.01)\n"
+        "    print('from the thread')\n\nthreading.Thread(target=later, daemon=True).start()"
+    )
+    page(pytester, start, "import time\nopen('go', 'w').close()\ntime.sleep(0.3)\nprint('second')")
+    pytester.runpytest_inprocess("--update-outputs").assert_outcomes(passed=2)
+    assert [e.stdout for e in record(pytester)] == [None, "second\n"]
 
 
 @pytest.mark.parametrize(
@@ -432,6 +594,60 @@ def test_a_nondeterministic_block_is_told_to_seed_not_to_re_record(
     assert [e.block for e in record(pytester)] == [2]  # nothing recorded for the first
 
 
+@pytest.mark.skipif(
+    os.environ.get("PYTHONHASHSEED", "random") != "random",
+    reason="PYTHONHASHSEED is fixed here: every interpreter orders a set of strings alike",
+)
+def test_a_block_that_prints_a_set_of_strings_is_told_to_sort_it(
+    pytester: pytest.Pytester,
+) -> None:
+    # Its order is the same in one process, another in the next one (string hashes are
+    # salted per interpreter): recorded, it would fail the next run, told to re-record.
+    setup(pytester)
+    words = ", ".join(repr(f"word{k}") for k in range(20))
+    page(pytester, f"print({{{words}}})", f"print(sorted({{{words}}})[:2])")
+    result = pytester.runpytest_inprocess("--update-outputs")
+    result.assert_outcomes(failed=1, passed=1)
+    result.stdout.fnmatch_lines(
+        ["*expected block 1 of page.md to print the same*another Python process*sorted*"]
+    )
+    result.stdout.no_fnmatch_line("*Seed it*")
+    assert [e.block for e in record(pytester)] == [2]  # nothing recorded for the first
+
+
+@pytest.mark.parametrize(
+    ("code", "stdout", "expected"),
+    [
+        ("words = {'b', 'a'}", "", True),
+        ("print({w for w in 'ab'})", "", True),
+        ("print(list(set('ab')))", "", True),
+        ("print(hash('a'))", "", True),
+        ("print(a.union(b))", "", True),
+        ("print(sorted(['b', 'a']))", "['a', 'b']\n", False),
+        ("print(torch.ones(2))", "tensor([1., 1.])\n", False),
+        ("print(x)", "{'a', 'b'}\n", True),  # a set made elsewhere, shown
+    ],
+)
+def test_only_a_block_that_may_order_by_hashes_runs_in_another_interpreter(
+    code: str, stdout: str, expected: bool
+) -> None:
+    from notesite.runner.recording import hashed
+
+    assert hashed(code, stdout, None) is expected
+
+
+def test_a_path_in_the_block_s_working_directory_is_recorded_alike_on_every_run(
+    pytester: pytest.Pytester,
+) -> None:
+    setup(pytester)
+    page(pytester, 'import os\nprint(os.path.abspath("model.pt"))')
+    pytester.runpytest_inprocess("--update-outputs").assert_outcomes(passed=1)
+    (entry,) = record(pytester)
+    assert entry.normalised
+    assert entry.stdout == "<tmp>/notesite-page-…/model.pt\n"
+    pytester.runpytest_inprocess().assert_outcomes(passed=1)
+
+
 def test_a_block_that_prints_the_time_is_told_so_not_to_seed(pytester: pytest.Pytester) -> None:
     setup(pytester)
     page(pytester, "import time\nprint(time.perf_counter_ns())")
@@ -568,6 +784,20 @@ def again(x: float) -> float:
         ```
     """
     return 2 * x
+
+
+def tabs(text: str) -> list[str]:
+    """Split at tabs (the docstring is not raw: its escapes are read).
+
+    !!! example
+        ```python
+        from docmod import tabs
+
+        assert tabs("a\\\\tb") == ["a", "b"]
+        assert tabs("a\\\\tc") == ["a", "b"]
+        ```
+    """
+    return text.split("\\t")
 '''
 
 
@@ -576,12 +806,13 @@ def test_a_docstring_example_fails_at_its_line(pytester: pytest.Pytester) -> Non
     path = pytester.path / "docmod.py"
     path.write_text(DOCSTRINGS, encoding="utf-8")
     result = pytester.runpytest_inprocess("docmod.py")
-    result.assert_outcomes(failed=3)
+    result.assert_outcomes(failed=4)
     lines = DOCSTRINGS.split("\n")
     plain_line = lines.index("        assert plain(3) == 7") + 1
     raw_lines = [k + 1 for k, line in enumerate(lines) if line == "        assert raw(3) == 8"]
+    tabs_line = lines.index('        assert tabs("a\\\\tc") == ["a", "b"]') + 1
     text = result.stdout.str()
-    for line in (plain_line, *raw_lines):
+    for line in (plain_line, *raw_lines, tabs_line):
         assert f'File "{path}", line {line}, in <module>' in text, line
         assert f'File "{path}", line {line + 1}, in <module>' not in text, line
     result.stdout.fnmatch_lines_random(

@@ -103,12 +103,22 @@ def test_a_block_changed_between_page_and_test_is_caught(
     assert "first difference at block 2" in problem
 
 
-@pytest.mark.parametrize("lang", ["py", "python3"])
+@pytest.mark.parametrize("lang", ["py", "python3", "Python", "PY"])
 def test_every_spelling_of_python_is_counted_once(
     pytester: pytest.Pytester, tmp_path: Path, lang: str
 ) -> None:
     page = f"# Page\n\n```{lang}\nx = 1\n```\n"
     assert check(pytester, small_site(tmp_path, page)) == []
+
+
+@pytest.mark.parametrize(("lang", "body"), [("py3", "x = 1"), ("python-console", ">>> 1 + 1\n3")])
+def test_a_block_shown_as_python_that_nothing_runs_is_caught(
+    pytester: pytest.Pytester, tmp_path: Path, lang: str, body: str
+) -> None:
+    # Pygments highlights both as Python (a console session): shown, never run.
+    page = f"# Page\n\n```{lang}\n{body}\n```\n"
+    (problem,) = check(pytester, small_site(tmp_path, page))
+    assert "Python blocks: model 0, pytest 0, site 1" in problem
 
 
 def test_a_console_session_is_shown_and_run_as_a_doctest(

@@ -40,12 +40,13 @@ def test_a_page_process_kills_what_its_blocks_started() -> None:
 
 
 def test_what_a_block_s_subprocess_prints_cannot_pass_for_a_page_s_process() -> None:
-    # Its output goes to the terminal, not into the server's answers (a process id each).
+    # Its output is the block's (as python and Jupyter show it), never in the server's
+    # answers (a process id each).
     page = PageProcess("docs/a.md")
     try:
         code = "\nimport os\n\nos.system('echo 999999999')\nprint('done')"
         reply = page.run(Request(code, "", "a.md", {}, None, 10, "a.md:1"), "block 1")
-        assert reply.stdout == "done\n"
+        assert reply.stdout == "999999999\ndone\n"
         other = PageProcess("docs/b.md")
         try:
             code = "\nimport os\n\nprint(os.getpid())"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +14,9 @@ def located(test: Any) -> Any:
 
     pytest-markdown-docs places a docstring's code one line too low, and a raw (``r\"\"\"``)
     docstring's anywhere; the code is found in the file itself instead (the occurrence
-    nearest to where pytest-markdown-docs put it). A page's blocks are left as they are.
+    nearest to where pytest-markdown-docs put it; a line of a docstring that is not raw
+    matches as Python reads its escapes: a doubled backslash in the file is one in the
+    example). A page's blocks are left as they are.
     """
     path = Path(test.source_path)
     if path.suffix != ".py":
@@ -30,7 +33,7 @@ def located(test: Any) -> Any:
     matches = [
         start
         for start in range(len(text))
-        if all(start + k < len(text) and text[start + k].strip() == own[k].strip() for k in filled)
+        if all(start + k < len(text) and _same(text[start + k], own[k]) for k in filled)
     ]
     if not matches:
         return test
@@ -45,6 +48,22 @@ def located(test: Any) -> Any:
         else prefix + [""] * (start - len(prefix))
     )
     return dataclasses.replace(test, source="\n".join([*prefix, *own]), start_line=start)
+
+
+def _same(written: str, code: str) -> bool:
+    """Whether a line of the file is a line of the example, escapes read or not."""
+    written, code = written.strip(), code.strip()
+    if written == code:
+        return True
+    if "\\" not in written:
+        return False
+    try:  # non-ASCII kept: only the escapes are read
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # an invalid escape (raw text): no match
+            read = written.encode("latin-1", "backslashreplace").decode("unicode_escape")
+    except (UnicodeDecodeError, DeprecationWarning, SyntaxWarning):
+        return False
+    return read == code
 
 
 @functools.lru_cache(maxsize=64)

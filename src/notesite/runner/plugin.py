@@ -67,7 +67,7 @@ class NotesitePlugin:
         self._replaced: Any = None
         self._runner: RecordingRunner | None = None
         #: A fresh interpreter's global state (torch imported), restored around every test.
-        self.baseline = Baseline.take()
+        self.baseline = Baseline.take(pytest_process=True)
         self.state.baseline = self.baseline
 
     @property
@@ -178,7 +178,7 @@ class NotesitePlugin:
         terminal summary imports all of Hypothesis (about 0.8 s), which would otherwise be
         the largest cost of ``pytest docs/`` after importing torch.
         """
-        self.baseline = Baseline.take()
+        self.baseline = Baseline.take(pytest_process=True)
         self.state.baseline = self.baseline
         plugin = session.config.pluginmanager.get_plugin("hypothesispytest")
         if plugin is None:

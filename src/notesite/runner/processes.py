@@ -34,6 +34,8 @@ class BlockProcesses:
         self.memory = memory
         #: Each page's process, by page, the one used most recently last.
         self._pages: dict[str, PageProcess] = {}
+        #: Each page's process in the other interpreter (:meth:`cold`), the same way.
+        self._cold: dict[str, PageProcess] = {}
         #: The frames of the errors raised from a page's process, by the error's id.
         self._frames: dict[int, list[Frame]] = {}
 
@@ -80,23 +82,35 @@ class BlockProcesses:
     def cold(
         self, run: PageRun, block: model.Block | None, request: Request
     ) -> tuple[str, str | None] | None:
-        """The block run again in a process of another interpreter (None if it fails there)."""
-        page = PageProcess(run.page.src_uri, cold=True, memory=self.memory)
+        """The block run again in a process of another interpreter (None if it fails there).
+
+        That process is its page's in the other interpreter, kept for the page's next blocks
+        (a process of its own for each block would pay, block after block, what a first
+        block costs).
+        """
+        request = dataclasses.replace(
+            request, explain_asserts=False, filters=list(warnings.filters)
+        )
+        pages = self._cold
+        page = pages.pop(run.page.src_uri, None)
+        if page is None:
+            while len(pages) >= PAGE_PROCESSES:
+                pages.pop(next(iter(pages))).close()
+            page = PageProcess(run.page.src_uri, cold=True, memory=self.memory)
         try:
-            reply = page.run(
-                dataclasses.replace(request, explain_asserts=False, filters=list(warnings.filters)),
-                f"block {block.number if block else '?'}",
-            )
-        except PageProcessError:
-            return None
-        finally:
+            reply = page.run(request, f"block {block.number if block else '?'}")
+        except PageProcessError:  # it ended: the page's next block gets a new one
             page.close()
+            return None
+        pages[run.page.src_uri] = page
         return None if reply.error is not None else (reply.stdout, reply.result)
 
     def close(self) -> None:
         """Stop the pages' processes (and every process they started)."""
         while self._pages:
             self._pages.popitem()[1].close()
+        while self._cold:
+            self._cold.popitem()[1].close()
 
 
 def here(request: Request) -> tuple[str, str | None]:

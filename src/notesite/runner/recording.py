@@ -6,6 +6,7 @@ page's own process, or here) is :mod:`notesite.runner.processes`.
 
 from __future__ import annotations
 
+import ast
 import dataclasses
 import difflib
 from pathlib import Path
@@ -153,25 +154,33 @@ class RecordingRunner:  # a pytest_markdown_docs._runners._Runner
         def varies() -> bool:
             """Whether a second run, seeded otherwise and its clock set ahead, prints else.
 
-            Else than addresses and temporary paths, that is: where only those differ, the
-            second run is kept (``again``) and the output is recorded normalised. Where it
-            varies, ``cause`` names why (see :func:`_varies_message`).
+            Where the block's code or output may order strings by their hashes (a set,
+            :func:`hashed`), the second run is in another interpreter (the cold server's
+            process): its own salt of string hashes (the order of a set of strings). Else it
+            is in the page's process, and again in the other interpreter where only
+            addresses or temporary paths appear (its own memory layout). Else than those,
+            that is: where only those differ, the second run is kept (``again``) and the
+            output is recorded normalised. Where it varies, ``cause`` names why (see
+            :func:`_varies_message`).
             """
             if state.baseline is not None:
                 state.baseline.restore()  # what the first run changed, undone
             probe = dataclasses.replace(request, explain_asserts=False)
-            try:
-                second = self.processes.execute(
-                    run, block, dataclasses.replace(probe, perturbed=True, clock=True)
-                )
-            except AssertionError:
-                return True  # it holds only with a fresh interpreter's seeds (or today)
-            except Exception:
-                return False  # a side effect of the first run (a folder it made, say)
-            if second == (stdout, result) and _normalised(second) != second and run is not None:
-                # It prints an address or a temporary path: does a new interpreter print it
-                # alike? (A page's processes share one memory layout: the cold run has its own.)
-                second = self.processes.cold(run, block, request) or second
+            perturbed = dataclasses.replace(probe, perturbed=True, clock=True)
+            second = None
+            if run is not None and hashed(prefix + "\n" + own, stdout, result):
+                second = self.processes.cold(run, block, perturbed)
+            if second is None:  # none yet, or it fails there (it reads an earlier block's file)
+                try:
+                    second = self.processes.execute(run, block, perturbed)
+                except AssertionError:
+                    return True  # it holds only with a fresh interpreter's seeds (or today)
+                except Exception:
+                    return False  # a side effect of the first run (a folder it made, say)
+                if second == (stdout, result) and _normalised(second) != second and run:
+                    # It prints an address or a temporary path: does a new interpreter print
+                    # it alike? (A page's processes share one memory layout.)
+                    second = self.processes.cold(run, block, perturbed) or second
             if second == (stdout, result):
                 return False
             again.append(second)
@@ -280,6 +289,9 @@ class RecordingRunner:  # a pytest_markdown_docs._runners._Runner
         more on today's clock, the first output again says the shift made the difference,
         the block prints the date or the time (``"date"``); another still says something
         that changes on its own between runs (``"clock"``: a fine clock, a process id).
+        Before all, once more seeded otherwise and the clock ahead in the page's own process:
+        the first output again says that only another interpreter prints else
+        (``"interpreter"``: the order of a set of strings, ``hash()``, ``id()``).
         """
 
         def again(**changes: Any) -> tuple[str, str | None] | None:
@@ -290,6 +302,8 @@ class RecordingRunner:  # a pytest_markdown_docs._runners._Runner
             except Exception:
                 return None
 
+        if again(perturbed=True, clock=True) == first:
+            return "interpreter"  # alike in the page's process: else in another one
         if again(clock=True) == first:
             return "random"
         return "date" if again() == first else "clock"
@@ -329,6 +343,36 @@ class RecordingRunner:  # a pytest_markdown_docs._runners._Runner
         )
 
 
+#: Calls whose result may come in the order of its strings' hashes (or be a hash).
+_HASHED_CALLS = frozenset(
+    {"set", "frozenset", "hash", "union", "intersection", "difference", "symmetric_difference"}
+)
+
+
+def hashed(code: str, stdout: str, result: str | None) -> bool:
+    """Whether a block may show strings in the order of their hashes, salted per interpreter.
+
+    Its code makes a set (``{...}``, a set comprehension, ``set()``, ``frozenset()``, a set
+    operation) or a hash (``hash()``), or its output shows a set: only then is a second
+    interpreter needed to see whether it prints alike.
+    """
+    if any(mark in stdout + (result or "") for mark in ("set(", "frozenset(", "{'", '{"')):
+        return True
+    try:
+        tree = ast.parse(code)
+    except (SyntaxError, ValueError):
+        return False
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Set | ast.SetComp):
+            return True
+        if isinstance(node, ast.Call):
+            function = node.func
+            name = function.id if isinstance(function, ast.Name) else getattr(function, "attr", "")
+            if name in _HASHED_CALLS:
+                return True
+    return False
+
+
 def _normalised(output: tuple[str, str | None]) -> tuple[str, str | None]:
     """A block's output and result with addresses and temporary paths written alike."""
     stdout, result = output
@@ -356,12 +400,20 @@ def _varies_message(block: model.Block, name: str, cause: list[str] | None = Non
             "time.strftime()), and would fail once the day is over. Print something that does "
             "not change (a duration rounded, a fixed date), then record it"
         )
+    if cause == ["interpreter"]:
+        return (
+            f"{expected}another output in another Python process: it prints what each "
+            "interpreter orders its own way (the order of a set of strings or of a dict built "
+            "from one: string hashes are salted per process; hash(), id()). Print it sorted "
+            "(sorted(...)) or print something that does not change, then record it"
+        )
     if cause == ["clock"]:
         return (
             f"{expected}another output on a second run with the same seeds: it prints something "
-            "that changes between runs (a clock, a date, a process id, an address). Print "
-            "something that does not change (a duration rounded, a shape, a comparison), then "
-            "record it"
+            "that changes between runs (a clock, a date, a process id, an address, random "
+            "numbers the operating system seeds: numpy.random.default_rng(), torch.seed()). "
+            "Print something that does not change (a duration rounded, a shape, a comparison, "
+            "numbers from a seeded generator), then record it"
         )
     return (
         f"{expected}another output when its random generators were seeded otherwise: it prints "
@@ -374,6 +426,8 @@ def _varies_outcome(cause: list[str]) -> Outcome:
     """The verdict of a block that varies, its detail naming the cause."""
     if cause == ["date"]:
         detail = f"prints the date or time: another output with the clock set {_shift()} ahead"
+    elif cause == ["interpreter"]:
+        detail = "prints what each interpreter orders its own way (a set of strings, hash())"
     elif cause == ["clock"]:
         detail = "prints something that changes between runs (a clock, a process id)"
     else:
