@@ -46,17 +46,20 @@ _VOID = frozenset({"embed", "frame", "base", "meta", "link"})
 #: SVG's animations, which can set an attribute (``attributeName=href``) to a link.
 _ANIMATIONS = frozenset({"animate", "set", "animatemotion", "animatetransform", "animatecolor"})
 _SCHEME = re.compile(r"^([a-z][a-z0-9+.\-]*):")
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]{}()|~<>])")
+#: What Markdown (and the math of ``pymdownx.arithmatex``: ``$x$``) would read as markup. A
+#: parenthesis only after ``]`` (``\]\(``, no link in any reader): ``\(1\)`` would be math.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]{}|~<>$])")
 
 
 def markdown_text(text: str) -> str:
     r"""Text as Markdown shows it literally: no link, emphasis, code or HTML it could make.
 
-    >>> print(markdown_text("Notes](javascript:alert(1)) [x <b>"))
-    Notes\]\(javascript:alert\(1\)\) \[x &lt;b&gt;
+    >>> print(markdown_text("Notes](javascript:alert(1)) [x <b> (part 1) $5"))
+    Notes\]\(javascript:alert(1)) \[x &lt;b&gt; (part 1) \$5
     """
     escaped = html.escape(text, quote=False)
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", escaped).replace("\n", " ")
+    marked = _MARKDOWN_SPECIAL.sub(r"\\\1", escaped).replace("\\](", "\\]\\(")
+    return marked.replace("\n", " ")
 
 
 def link_words(title: str) -> str:

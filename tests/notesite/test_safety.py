@@ -285,3 +285,16 @@ def test_markdown_text_makes_no_markup() -> None:
 def test_raw_html_a_browser_reads_otherwise_runs_nothing(raw: str, cleaned: str) -> None:
     """Each of these once kept an ``onerror`` that Chromium ran (or a refresh, a link)."""
     assert clean_html(raw) == cleaned
+
+
+def test_a_title_with_parentheses_or_dollars_is_text_not_math() -> None:
+    """``\\(`` (a parenthesis escaped) once made a title's "(1)" KaTeX's inline math."""
+    import markdown
+
+    title = "Optimizations (part 1): $x$ costs $$y$$ [a](b)"
+    rendered = markdown.markdown(
+        f"# {markdown_text(title)}",
+        extensions=["pymdownx.arithmatex"],
+        extension_configs={"pymdownx.arithmatex": {"generic": True}},
+    )
+    assert rendered == f"<h1>{title}</h1>"
