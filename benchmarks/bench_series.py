@@ -11,15 +11,23 @@ table:
 - blocks by verdict (from the sync's table: each new block run alone);
 - claims by status (checked, corrected, not a claim, not yet checked);
 - sync seconds per post (mean and max);
-- ``mkdocs build`` seconds, in all and per page, and its warnings;
+- sync seconds in all;
+- with ``--record``, ``pytest docs/ --update-outputs`` seconds (each block's verdict
+  recorded, as ``make update-outputs`` does) and its outcome;
+- ``mkdocs build --strict`` seconds, in all and per page, and its warnings;
 - HTML KB per note page (max and median), as built, before compression, the most of it
-  that the navigation takes, and the pages over 100 KB (the largest named);
-- ``pytest docs/`` seconds (and its outcome; stopped after ``--pytest-limit`` seconds).
+  that the navigation takes, and the pages over 100 KB (the largest named); and one page of
+  today's site in both (its HTML and navigation KB must not grow with the posts);
+- ``pytest docs/`` seconds (and its outcome; stopped after ``--pytest-limit`` seconds), with
+  ``--workers N`` pytest-xdist workers;
+- the posts ``status --json`` shows verified, and of those the ones that no run proved (a
+  block that does not run, a claim not checked): honest, it is 0.
 
 Run from the repository root: ``python benchmarks/bench_series.py DIR`` (or ``make
 bench-series DIR=...``). ``--project`` measures another project than this repository;
 ``--twice`` brings each post in twice, the second time as a post of the next day (its file
-name's and front matter's date), for a site of twice as many posts.
+name's and front matter's date) with its title ending in "(again)", for a site of twice as
+many posts.
 """
 
 from __future__ import annotations
@@ -65,6 +73,14 @@ class Measure:
     nav_kb: list[float] = field(default_factory=list)
     pytest_seconds: float = 0.0
     pytest_outcome: str = ""
+    sync_total: float = 0.0
+    record_seconds: float = 0.0
+    record_outcome: str = ""
+    page: str = ""
+    page_kb: float = 0.0
+    page_nav_kb: float = 0.0
+    shown_verified: int = 0
+    verified_unproved: list[str] = field(default_factory=list)
 
 
 def copy_project(source: Path, dest: Path) -> None:
@@ -99,7 +115,7 @@ def bring_in(measure: Measure, root: Path, posts: list[Path]) -> None:
     """Sync every post into the project at ``root`` with the command; read its table."""
     command = [sys.executable, "-m", "notesite", "sync", *map(str, posts)]
     command += ["--new", "--timeout", "5", "--root", str(root)]
-    _, status, output = run(command, root)
+    measure.sync_total, status, output = run(command, root)
     report = (root / "sync-report.md").read_text(encoding="utf-8") if status in (0, 2) else ""
     if not report:
         sys.exit(f"the sync did not write its report (exit {status}):\n{output[-3000:]}")
@@ -119,8 +135,16 @@ def bring_in(measure: Measure, root: Path, posts: list[Path]) -> None:
             break
 
 
-def measure_site(measure: Measure, root: Path, expected_posts: int, pytest_limit: float) -> None:
-    """The gate, pages, claims, build and ``pytest docs/`` of the project at ``root``."""
+def measure_site(
+    measure: Measure,
+    root: Path,
+    expected_posts: int,
+    pytest_limit: float,
+    workers: int = 0,
+    record: bool = False,
+    page: str = "",
+) -> None:
+    """The gate, pages, claims, build, status and ``pytest docs/`` of the project at ``root``."""
     code = (
         "import json, sys\n"
         "from collections import Counter\n"
@@ -143,9 +167,14 @@ def measure_site(measure: Measure, root: Path, expected_posts: int, pytest_limit
     measure.claims.update(read["claims"])
     pages: list[str] = read["pages"]
     measure.pages = len(pages)
+    if record:  # what make update-outputs does: each block's verdict recorded
+        command = [sys.executable, "-m", "pytest", "docs/", "--update-outputs", "-q"]
+        command += ["-p", "no:cacheprovider", "-p", "no:randomly", "-n", "0"]
+        measure.record_seconds, status, output = run(command, root, pytest_limit)
+        measure.record_outcome = _last_line(output, status, pytest_limit)
     site = root / "site"
     seconds, status, output = run(
-        [sys.executable, "-m", "mkdocs", "build", "--site-dir", str(site)], root
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site)], root
     )
     measure.build_seconds = seconds
     measure.build_warnings = len(re.findall(r"^WARNING", output, re.MULTILINE))
@@ -153,6 +182,7 @@ def measure_site(measure: Measure, root: Path, expected_posts: int, pytest_limit
         measure.build_warnings += 1
         print(f"{measure.name}: mkdocs build failed:\n{output[-2000:]}", file=sys.stderr)
     measure.build_pages = sum(1 for _ in site.rglob("*.html")) if site.is_dir() else 0
+    measure.page = page or next((p for p in pages if not p.endswith("index.md")), "")
     for src in pages:
         stem = src.removesuffix(".md")
         built = site / (stem.removesuffix("index") if stem.endswith("index") else stem + "/")
@@ -162,15 +192,47 @@ def measure_site(measure: Measure, root: Path, expected_posts: int, pytest_limit
             if measure.html_kb[-1] == max(measure.html_kb):
                 measure.largest = src
             measure.nav_kb.append(_nav_kb(html))
+            if src == measure.page:
+                measure.page_kb, measure.page_nav_kb = measure.html_kb[-1], measure.nav_kb[-1]
+    read_status(measure, root)
     command = [sys.executable, "-m", "pytest", "docs/", "-q", "-p", "no:cacheprovider"]
-    command += ["-p", "no:randomly", "-n", "0"]
+    command += ["-p", "no:randomly", "-n", str(workers)]
     seconds, status, output = run(command, root, pytest_limit)
     measure.pytest_seconds = seconds
+    measure.pytest_outcome = _last_line(output, status, pytest_limit)
+
+
+def _last_line(output: str, status: int, limit: float) -> str:
+    """The summary line of pytest (or that it was stopped at ``limit``)."""
     if status == -1:
-        measure.pytest_outcome = f"stopped after {pytest_limit:g} s"
-    else:
-        last = output.strip().splitlines()[-1] if output.strip() else f"exit {status}"
-        measure.pytest_outcome = last.strip("= ")
+        return f"stopped after {limit:g} s"
+    last = output.strip().splitlines()[-1] if output.strip() else f"exit {status}"
+    return last.strip("= ")
+
+
+#: The verdicts of a block that a verified post may show: it ran (or only a GPU can run it).
+PROVED = frozenset({"runs", "needs a CUDA GPU"})
+
+
+def read_status(measure: Measure, root: Path) -> None:
+    """The posts ``status --json`` shows verified, and those of them no run proved.
+
+    A post shown verified is proved when each of its blocks has a recorded verdict that
+    ran (:data:`PROVED`) and no claim of it is still to check.
+    """
+    import json
+
+    command = [sys.executable, "-m", "notesite", "status", "--json", "--root", str(root)]
+    _, status, output = run(command, root)
+    if status != 0:
+        sys.exit(f"status failed on {root}:\n{output[-3000:]}")
+    for post in json.loads(output[: output.rindex("]") + 1]):
+        if not post["verified"]:
+            continue
+        measure.shown_verified += 1
+        unproved = set(post["blocks"]) - PROVED or "not yet checked" in post["claims"]
+        if unproved:
+            measure.verified_unproved.append(post["post"])
 
 
 def _nav_kb(html: Path) -> float:
@@ -196,11 +258,24 @@ def _over(measure: Measure) -> str:
     return str(sum(1 for kb in measure.html_kb if kb > PAGE_LIMIT_KB))
 
 
+def retitled(text: str) -> str:
+    r"""A post's text with ``(again)`` at the end of its front matter's title, if it has one.
+
+    >>> print(retitled("---\ntitle: 'Basics'\n---\n"), end="")
+    ---
+    title: 'Basics (again)'
+    ---
+    """
+    return re.sub(r"^(title:[ \t]*)(['\"]?)(.*?)\2[ \t]*$", r"\g<1>\g<2>\g<3> (again)\g<2>",
+                  text, count=1, flags=re.MULTILINE)  # fmt: skip
+
+
 def twice(posts: list[Path], folder: Path) -> list[Path]:
     """Each post, and a copy of it as a post of the next day, in ``folder``.
 
     The copy's file name and front matter (``date:``) carry the next day, where they have a
-    date; a post without one is copied under the name ``<stem>-again``.
+    date, and its title ends in ``(again)`` (:func:`retitled`); a post without a date is
+    copied under the name ``<stem>-again``.
     """
     out = []
     for post in posts:
@@ -214,6 +289,7 @@ def twice(posts: list[Path], folder: Path) -> list[Path]:
                           count=1, flags=re.MULTILINE)  # fmt: skip
         else:
             name = f"{post.stem}-again{post.suffix}"
+        text = retitled(text)
         shutil.copy2(post, folder / post.name)
         (folder / name).write_text(text, encoding="utf-8")
         out += [folder / post.name, folder / name]
@@ -241,7 +317,12 @@ def table(today: Measure, series: Measure) -> str:
         *((f"blocks: {v}", str(today.verdicts[v]), str(series.verdicts[v])) for v in verdicts),
         *((f"claims: {c}", str(today.claims[c]), str(series.claims[c])) for c in claims),
         ("sync s per post (mean, max)", per_post(today), per_post(series)),
-        ("mkdocs build s", f"{today.build_seconds:.1f}", f"{series.build_seconds:.1f}"),
+        ("sync s in all", "-", f"{series.sync_total:.0f}"),
+        ("pytest docs/ --update-outputs s", f"{today.record_seconds:.1f}",
+         f"{series.record_seconds:.1f}"),
+        ("pytest docs/ --update-outputs outcome", today.record_outcome or "-",
+         series.record_outcome or "-"),
+        ("mkdocs build --strict s", f"{today.build_seconds:.1f}", f"{series.build_seconds:.1f}"),
         ("HTML pages built", str(today.build_pages), str(series.build_pages)),
         ("build s per HTML page", per_page(today), per_page(series)),
         ("build warnings", str(today.build_warnings), str(series.build_warnings)),
@@ -249,15 +330,24 @@ def table(today: Measure, series: Measure) -> str:
         ("HTML KB per note page, median", _kb(today.html_kb, "median"),
          _kb(series.html_kb, "median")),
         ("of which navigation, KB, max", _kb(today.nav_kb, "max"), _kb(series.nav_kb, "max")),
+        (f"one page ({today.page}): HTML KB", f"{today.page_kb:.1f}", f"{series.page_kb:.1f}"),
+        (f"one page ({today.page}): navigation KB", f"{today.page_nav_kb:.1f}",
+         f"{series.page_nav_kb:.1f}"),
         ("note pages over 100 KB", _over(today), _over(series)),
         ("the largest note page", today.largest or "-", series.largest or "-"),
         ("pytest docs/ s", f"{today.pytest_seconds:.1f}", f"{series.pytest_seconds:.1f}"),
         ("pytest docs/ outcome", today.pytest_outcome, series.pytest_outcome),
+        ("status: posts shown verified", str(today.shown_verified), str(series.shown_verified)),
+        ("of which no run proved (must be 0)", str(len(today.verified_unproved)),
+         str(len(series.verified_unproved))),
     ]  # fmt: skip
     out = ["| measure | today's site | with the series |", "| --- | ---: | ---: |"]
     out += [f"| {a} | {b.replace('|', '/')} | {c.replace('|', '/')} |" for a, b, c in rows]
     if series.refused:
         out += ["", "Refused: " + ", ".join(series.refused)]
+    for m in (today, series):
+        if m.verified_unproved:
+            out += ["", f"Shown verified, not proved ({m.name}): " + ", ".join(m.verified_unproved)]
     return "\n".join(out) + "\n"
 
 
@@ -268,6 +358,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--pytest-limit", type=float, default=600, help="seconds pytest docs/ may run on each"
     )
+    parser.add_argument(
+        "--workers", type=int, default=0, help="pytest-xdist workers of pytest docs/ (-n)"
+    )
+    parser.add_argument(
+        "--record", action="store_true",
+        help="record each block's verdict (pytest docs/ --update-outputs) before the build",
+    )  # fmt: skip
     parser.add_argument(
         "--twice", action="store_true", help="each post twice: also as a post of the next day"
     )
@@ -296,7 +393,9 @@ def main(argv: list[str] | None = None) -> int:
             if measure is series:
                 bring_in(series, root, posts)
             expected = before + (len(posts) if measure is series else 0)
-            measure_site(measure, root, expected, args.pytest_limit)
+            measure_site(
+                measure, root, expected, args.pytest_limit, args.workers, args.record, today.page
+            )
             print(f"measured {measure.name}", file=sys.stderr)
     print(f"{len(posts)} posts of {args.dir.name}/ brought into a copy of the project\n")
     print(table(today, series))

@@ -8,6 +8,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 from notesite.files import project_lock, write_whole
+from notesite.model import PageError
 from notesite.project import CONFIG, ConfigError, Project, ProjectError, find_root
 from notesite.sync import TIMEOUT, SyncError, sync
 from notesite.sync.guard import check_report, positive_seconds
@@ -109,7 +110,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             # file name, say) is a sync of that post, as in a series: never a second copy.
             new_post = args.new and not kept_already(project, path)
             outcome = sync(project, path, new_post=new_post, timeout=args.timeout)
-        except (SyncError, ConfigError, ProjectError) as error:
+        except (SyncError, ConfigError, ProjectError, PageError) as error:
             print(f"error: {error}\nNothing was written.", file=sys.stderr)
             return 2
         try:

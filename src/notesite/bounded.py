@@ -17,6 +17,7 @@ import re
 import selectors
 import signal
 import subprocess
+import sys
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -142,6 +143,20 @@ class _Kept:
         return f"{head}\n… ({cut} more bytes cut)\n{tail}"
 
 
+#: The parent of a child of :func:`run_child`: it starts the child (same input, output,
+#: folder and environment), waits, and ends as the child ended: its exit status, or the
+#: signal that killed it.
+SHIM = """\
+import os, signal, sys
+pid = os.posix_spawnp(sys.argv[1], sys.argv[1:], os.environ)
+code = os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
+if code < 0:
+    signal.signal(-code, signal.SIG_DFL)
+    os.kill(os.getpid(), -code)
+sys.exit(code)
+"""
+
+
 def run_child(
     argv: Sequence[str],
     stdin: str,
@@ -154,10 +169,11 @@ def run_child(
     """Run ``argv`` with ``stdin`` as input; keep ``limit`` bytes of each stream's head and tail.
 
     The child runs in a session of its own: at the time limit, it and every process it
-    started are killed.
+    started are killed. It runs under a parent of its own (:data:`SHIM`), so that what it
+    does to its parent (``os.kill(os.getppid(), 9)``) ends that parent, never this process.
     """
     child = subprocess.Popen(
-        list(argv),
+        [sys.executable, "-I", "-S", "-c", SHIM, *argv],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,

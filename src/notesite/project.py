@@ -115,15 +115,22 @@ def read_config(root: Path) -> dict[str, Any]:
     Raises:
         ConfigError: If it is not YAML.
     """
+    return config_data((root / CONFIG).read_text(encoding="utf-8"), root / CONFIG)
+
+
+def config_data(text: str, path: Path) -> dict[str, Any]:
+    """The text of a ``mkdocs.yml`` (at ``path``, for messages), as data.
+
+    Raises:
+        ConfigError: If it is not YAML.
+    """
     try:
-        loaded = yaml.load((root / CONFIG).read_text(encoding="utf-8"), Loader=_Loader)
+        loaded = yaml.load(text, Loader=_Loader)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = f":{mark.line + 1}" if mark is not None else ""
         problem = getattr(error, "problem", None) or str(error).splitlines()[0]
-        raise ConfigError(
-            f"{root / CONFIG}{line}: expected YAML, got text that is not: {problem}"
-        ) from None
+        raise ConfigError(f"{path}{line}: expected YAML, got text that is not: {problem}") from None
     return loaded if isinstance(loaded, dict) else {}
 
 

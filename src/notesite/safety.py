@@ -6,7 +6,8 @@ The post's body is the author's Markdown and stays so, but what it renders to is
 the HTML tree (:class:`SafeHtml`, registered by the ``notesite`` extension): a link or image
 whose address is not ``http``, ``https``, ``mailto``, relative or an anchor is shown as text,
 an ``on…`` attribute is dropped, and raw HTML (the post's, and the "As written" view's) keeps
-no ``<script>``, ``<iframe>``, ``<object>``, ``<embed>`` or handler.
+no ``<script>``, ``<iframe>``, ``<object>``, ``<embed>``, ``<style>``, handler, nor any element
+or comment that a browser would end elsewhere than Python's parser does (:data:`DROPPED`).
 """
 
 from __future__ import annotations
@@ -29,20 +30,36 @@ SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
 URL_ATTRIBUTES = frozenset(
     {"href", "src", "action", "formaction", "xlink:href", "poster", "background", "data", "cite"}
 )
-#: Elements dropped with their content: they run or embed code.
-DROPPED = frozenset({"script", "iframe", "object", "embed", "frame", "frameset", "base", "applet"})
+#: Elements dropped with their content: they run or embed code, or a browser reads their
+#: content as text where Python's parser reads tags (or the other way round), so that markup
+#: hidden in it (``<noscript><p title="</noscript><img onerror=…>">``) would come alive;
+#: ``style``, ``meta`` and ``link`` restyle, refresh or redirect the whole page.
+DROPPED = frozenset(
+    {
+        *("script", "iframe", "object", "embed", "frame", "frameset", "base", "applet"),
+        *("noscript", "noembed", "noframes", "xmp", "plaintext", "textarea", "title", "style"),
+        *("meta", "link"),
+    }
+)
+#: Elements without content or end tag (of those dropped): nothing after them is theirs.
+_VOID = frozenset({"embed", "frame", "base", "meta", "link"})
+#: SVG's animations, which can set an attribute (``attributeName=href``) to a link.
+_ANIMATIONS = frozenset({"animate", "set", "animatemotion", "animatetransform", "animatecolor"})
 _SCHEME = re.compile(r"^([a-z][a-z0-9+.\-]*):")
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]{}()|~<>])")
+#: What Markdown (and the math of ``pymdownx.arithmatex``: ``$x$``) would read as markup. A
+#: parenthesis only after ``]`` (``\]\(``, no link in any reader): ``\(1\)`` would be math.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]{}|~<>$])")
 
 
 def markdown_text(text: str) -> str:
     r"""Text as Markdown shows it literally: no link, emphasis, code or HTML it could make.
 
-    >>> print(markdown_text("Notes](javascript:alert(1)) [x <b>"))
-    Notes\]\(javascript:alert\(1\)\) \[x &lt;b&gt;
+    >>> print(markdown_text("Notes](javascript:alert(1)) [x <b> (part 1) $5"))
+    Notes\]\(javascript:alert(1)) \[x &lt;b&gt; (part 1) \$5
     """
     escaped = html.escape(text, quote=False)
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", escaped).replace("\n", " ")
+    marked = _MARKDOWN_SPECIAL.sub(r"\\\1", escaped).replace("\\](", "\\]\\(")
+    return marked.replace("\n", " ")
 
 
 def link_words(title: str) -> str:
@@ -81,6 +98,14 @@ def _attribute_safe(name: str, value: str | None) -> bool:
     return True
 
 
+def _animates_unsafely(tag: str, attrs: list[tuple[str, str | None]]) -> bool:
+    """Whether ``tag`` is an SVG animation of a link or handler (it sets ``href``, ``on…``)."""
+    if tag not in _ANIMATIONS:
+        return False
+    target = next((v or "" for k, v in attrs if k == "attributename"), "").strip().lower()
+    return target.endswith("href") or target.startswith("on")
+
+
 def _written_back(form: str) -> Any:
     """A handler of :class:`_Cleaner`'s that keeps what the parser read, in ``form`` again.
 
@@ -112,8 +137,8 @@ class _Cleaner(HTMLParser):
     ) -> None:
         if self.dropping:
             return
-        if tag in DROPPED:
-            if not closed:
+        if tag in DROPPED or _animates_unsafely(tag, attrs):
+            if not closed and tag not in _VOID and tag not in _ANIMATIONS:
                 self.dropping.append(tag)
             return
         if all(_attribute_safe(name, value) for name, value in attrs):
@@ -139,14 +164,24 @@ class _Cleaner(HTMLParser):
         if not self.dropping:
             self.out.append(text)
 
-    # Everything but a tag, written back as the parser read it (see _written_back).
+    def handle_comment(self, data: str) -> None:
+        """Keep a comment that a browser ends where Python's parser does; drop any other.
+
+        A browser ends ``<!-->`` and ``<!--->`` at once, and ``<!-- … --!>`` there: what
+        Python's parser reads as the comment's words would be markup.
+        """
+        if not data.startswith((">", "->")) and "--!>" not in data:
+            self.keep(f"<!--{data}-->")
+
+    def unknown_decl(self, data: str) -> None:
+        """Drop ``<![CDATA[…]]>``: a browser ends it at its first ``>``, not at ``]]>``."""
+
+    # Everything else, written back as the parser read it (see _written_back).
     handle_data = _written_back("{}")
     handle_entityref = _written_back("&{};")
     handle_charref = _written_back("&#{};")
-    handle_comment = _written_back("<!--{}-->")
     handle_decl = _written_back("<!{}>")
     handle_pi = _written_back("<?{}>")
-    unknown_decl = _written_back("<![{}]>")
 
 
 def clean_html(fragment: str) -> str:

@@ -29,11 +29,19 @@ class PostStatus:
 
     post: str
     date: str
+    #: Marked verified (:func:`notesite.progress.is_verified`) and proved by its records:
+    #: every block runs (or needs a CUDA GPU) and no claim is waiting for a check.
     verified: bool
     pages: list[str]
     claims: dict[str, int]
     blocks: dict[str, int]
     next: list[str] = field(default_factory=list)
+    #: Marked verified (in ``mkdocs.yml`` or its original's front matter), proved or not.
+    marked: bool = False
+
+
+#: The verdicts of a verified post's blocks: it ran, or only a CUDA GPU can run it.
+PROVED = frozenset({Verdict.RUNS.value, Verdict.NEEDS_GPU.value})
 
 
 def _next_steps(project: Project, pages: list[model.Page], verified: bool) -> list[str]:
@@ -94,9 +102,19 @@ def post_statuses(project: Project) -> list[PostStatus]:
         first = pages[0]
         post = first.meta.get("post")
         post = post if isinstance(post, dict) else {}
-        verified = is_verified(project, first)
+        marked = is_verified(project, first)
         claims = Counter(c.status for p in pages for c in p.claims if not c.snippet)
         blocks = Counter(v for p in pages for v in block_verdicts(project, p))
+        unproved = sum(n for v, n in blocks.items() if v not in PROVED)
+        verified = marked and not unproved and not claims[model.UNCHECKED]
+        steps = _next_steps(project, pages, marked)
+        if marked and not verified:
+            steps.insert(
+                0,
+                f"marked verified, not yet proved: {unproved} block(s) that do not run and "
+                f"{claims[model.UNCHECKED]} claim(s) not yet checked; `pytest docs/` and the "
+                "strict build fail until every block runs and every claim has a status",
+            )
         found.append(
             PostStatus(
                 str(post.get("title") or first.title),
@@ -105,7 +123,8 @@ def post_statuses(project: Project) -> list[PostStatus]:
                 [f"docs/{p.src_uri}" for p in pages],
                 {status: claims[status] for status in model.STATUSES if claims[status]},
                 {v: blocks[v] for v in [*(k.value for k in Verdict), NOT_YET_RUN] if blocks[v]},
-                _next_steps(project, pages, verified),
+                steps,
+                marked,
             )
         )
     return found

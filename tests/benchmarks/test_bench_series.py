@@ -35,7 +35,7 @@ def test_the_benchmark_prints_both_sites_side_by_side(tmp_path: Path) -> None:
         (posts / f"2022-03-0{day}-{title.lower()}.markdown").write_text(text, encoding="utf-8")
     done = subprocess.run(
         [sys.executable, str(SCRIPT), str(posts), "--project", str(project),
-         "--pytest-limit", "60", "--twice"],
+         "--pytest-limit", "60", "--twice", "--record"],
         cwd=tmp_path, capture_output=True, text=True, timeout=300,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
@@ -54,3 +54,8 @@ def test_the_benchmark_prints_both_sites_side_by_side(tmp_path: Path) -> None:
     assert rows["the largest note page"][1].startswith("notes/")
     assert rows["build warnings"] == ["0", "0"]
     assert "pytest docs/ s" in rows
+    assert rows["of which no run proved (must be 0)"] == ["0", "0"]
+    (page,) = [key for key in rows if key.startswith("one page (") and "navigation" in key]
+    today, series = map(float, rows[page])
+    assert series <= today + 0.2, "the nav of a page grew with the posts of other months"
+    assert rows["pytest docs/ --update-outputs outcome"][1].endswith(("passed", "s"))

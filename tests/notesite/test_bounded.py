@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import resource
+import subprocess
 import sys
 from pathlib import Path
 
@@ -125,3 +126,34 @@ def test_the_sync_s_time_limit_is_the_block_s_own_not_torch_s_import() -> None:
     """torch is imported before the block's time starts, as in the pages' processes."""
     run = run_block(page("import torch\n\nprint(torch.ones(2).sum())"), 1, timeout=0.5)  # type: ignore[arg-type]
     assert run.result == PASSES, run.detail
+
+
+def test_a_child_that_kills_its_parent_ends_its_own_parent_only(tmp_path: Path) -> None:
+    """``os.kill(os.getppid(), 9)`` in a block once killed the sync that ran it.
+
+    Run in a process of its own: without the fix, it is that process that dies.
+    """
+    caller = (
+        "import os, sys\n"
+        "from notesite.bounded import run_child\n"
+        "code = 'import os\\nos.kill(os.getppid(), 9)\\nprint(\"after\")'\n"
+        "done = run_child([sys.executable, '-c', code], '', cwd='.', env=dict(os.environ),"
+        " timeout=60)\n"
+        "print(repr((done.returncode, done.stdout.strip())))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", caller], cwd=tmp_path, capture_output=True, text=True, timeout=120
+    )
+    assert (done.returncode, done.stdout.strip()) == (0, "(-9, 'after')"), done.stderr
+
+
+@pytest.mark.parametrize(
+    ("code", "status"),
+    [("import sys; sys.exit(3)", 3), ("import os; os.kill(os.getpid(), 11)", -11), ("", 0)],
+)
+def test_a_child_ends_as_its_code_ended(tmp_path: Path, code: str, status: int) -> None:
+    """The child's parent of its own passes on its exit status, and the signal that ended it."""
+    done = run_child(
+        [sys.executable, "-c", code], "", cwd=tmp_path, env=dict(os.environ), timeout=60
+    )
+    assert done.returncode == status

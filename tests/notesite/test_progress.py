@@ -348,3 +348,26 @@ def test_addresses_are_normalised_only_where_runs_show_them_to_vary(
     assert (real.stdout, real.normalised) == ("0x100000000\n", False)
     assert (address.stdout, address.normalised) == ("0x…\n", True)
     pytester.runpytest_inprocess("docs/notes/plain.md").assert_outcomes(passed=3)
+
+
+def test_status_shows_verified_only_a_post_its_records_prove(tmp_path: Path) -> None:
+    """A post marked verified (``verified: true`` in its front matter, as a post may arrive)
+    once showed as verified with a block not yet run and a claim not yet checked."""
+    from notesite.status import post_statuses
+
+    site = series(tmp_path)
+    kept = site.docs_dir / "notes" / "kept.md"
+    marked = kept.read_text(encoding="utf-8").replace(
+        "- A claim about tensors.\n", "- A claim about tensors.\n\n    <!-- not a claim: x -->\n"
+    )
+    kept.write_text(marked, encoding="utf-8")
+    (tmp_path / "notes-original" / "imported.md").write_text(
+        "---\ntitle: T\nverified: true\n---\n\n- x\n", encoding="utf-8"
+    )
+    shown = {s.pages[0]: s for s in post_statuses(Project.at(tmp_path))}
+    proved, unproved = shown["docs/notes/kept.md"], shown["docs/notes/imported.md"]
+    assert (proved.marked, proved.verified) == (True, True)
+    assert (unproved.marked, unproved.verified) == (True, False)
+    assert unproved.next[0].startswith(
+        "marked verified, not yet proved: 1 block(s) that do not run and 1 claim(s) not yet"
+    )

@@ -252,3 +252,49 @@ def test_markdown_text_makes_no_markup() -> None:
     assert findings(rendered) == []
     assert rendered.count("<a ") == 1
     assert "<img" not in rendered
+
+
+@pytest.mark.parametrize(
+    ("raw", "cleaned"),
+    [
+        # A browser reads these elements' content as text, Python's parser as tags (or the
+        # other way round): an attribute of the one hides a live tag of the other.
+        ('<noscript><p title="</noscript><img src=x onerror=alert(1)>"></noscript>.', "."),
+        ('<noembed><img title="</noembed><img src=x onerror=alert(1)>"></noembed>.', "."),
+        ('<textarea><p title="</textarea><img src=x onerror=alert(1)>"></textarea>.', "."),
+        ('<title><p title="</title><img src=x onerror=alert(1)>"></title>.', "."),
+        ("<svg><style><img src=x onerror=alert(1)></style></svg>", "<svg></svg>"),
+        # A browser ends <!--> and <!---> at once, <!-- --!> at --!>, <![CDATA[ at its >.
+        ("<!--><img src=x onerror=alert(1)>-->.", "."),
+        ("<!---><img src=x onerror=alert(1)>-->.", "."),
+        ("<!-- a --!><img src=x onerror=alert(1)>-->.", "."),
+        ("<![CDATA[ x > <img src=x onerror=alert(1)> ]]>.", "."),
+        ("<!-- not a claim: it introduces -->", "<!-- not a claim: it introduces -->"),
+        # An SVG animation that sets a link; one that moves a shape stays.
+        (
+            "<svg><a><animate attributeName=href values=javascript:alert(1) /><text>c</text>"
+            "</a></svg>",
+            "<svg><a><text>c</text></a></svg>",
+        ),
+        ("<svg><set attributeName=onclick to=alert(1) /></svg>", "<svg></svg>"),
+        ("<svg><animate attributeName=x /></svg>", "<svg><animate attributeName=x /></svg>"),
+        # A page's head, from a post: no refresh, no stylesheet; what follows them stays.
+        ('<meta http-equiv="refresh" content="0;url=https://e.org/">a <link href=x>b', "a b"),
+    ],
+)  # fmt: skip
+def test_raw_html_a_browser_reads_otherwise_runs_nothing(raw: str, cleaned: str) -> None:
+    """Each of these once kept an ``onerror`` that Chromium ran (or a refresh, a link)."""
+    assert clean_html(raw) == cleaned
+
+
+def test_a_title_with_parentheses_or_dollars_is_text_not_math() -> None:
+    """``\\(`` (a parenthesis escaped) once made a title's "(1)" KaTeX's inline math."""
+    import markdown
+
+    title = "Optimizations (part 1): $x$ costs $$y$$ [a](b)"
+    rendered = markdown.markdown(
+        f"# {markdown_text(title)}",
+        extensions=["pymdownx.arithmatex"],
+        extension_configs={"pymdownx.arithmatex": {"generic": True}},
+    )
+    assert rendered == f"<h1>{title}</h1>"

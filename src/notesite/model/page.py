@@ -206,7 +206,7 @@ def parse_page(text: str, src_uri: str, *, note: bool | None = None, page: bool 
         elif token.type == "list_item_close" and depth == 0:
             items -= 1
         if token.type == "front_matter" and token.map:
-            loaded = yaml.safe_load(token.content) or {}
+            loaded = _yaml_front_matter(token.content, src_uri) or {}
             if not isinstance(loaded, dict):
                 raise PageError(
                     f"{src_uri}:1: expected the front matter to be a mapping, got {loaded!r}"
@@ -271,6 +271,94 @@ def parse_page(text: str, src_uri: str, *, note: bool | None = None, page: bool 
         markers,
         attached,
     )
+
+
+#: The most values a page's front matter may hold, each repeat of an alias counted.
+FRONT_MATTER_VALUES = 10_000
+#: The deepest its lists and mappings may nest.
+FRONT_MATTER_DEPTH = 16
+
+
+def _too_big(root: yaml.Node) -> str:
+    """What makes a composed front matter too big to build ("" if nothing): depth or size.
+
+    Aliases are walked each time they are used, as building the data repeats them, so a
+    "billion laughs" (an anchor used nine times in one used nine times in ...) is counted
+    as what it expands to; the walk stops at the first bound it passes.
+    """
+    count = 0
+    stack: list[tuple[yaml.Node, int]] = [(root, 1)]
+    while stack:
+        node, depth = stack.pop()
+        count += 1
+        if count > FRONT_MATTER_VALUES:
+            return f"more than {FRONT_MATTER_VALUES} values (its aliases repeated)"
+        if depth > FRONT_MATTER_DEPTH:
+            return f"lists or mappings nested more than {FRONT_MATTER_DEPTH} deep"
+        if isinstance(node, yaml.SequenceNode):
+            stack += [(item, depth + 1) for item in node.value]
+        elif isinstance(node, yaml.MappingNode):
+            stack += [(part, depth + 1) for pair in node.value for part in pair]
+    return ""
+
+
+def _yaml_front_matter(content: str, src_uri: str) -> Any:
+    """A page's YAML front matter as data, bounded, every failure a :class:`PageError`.
+
+    A value YAML parses but cannot build (``date: 2022-13-45``, ``!!timestamp x``, an
+    integer of 5,000 digits) names its line; so does front matter nested too deep or
+    holding too many values (:data:`FRONT_MATTER_VALUES`: aliases that expand to a billion).
+    Text that is not YAML at all raises :class:`yaml.YAMLError`, with its mark.
+
+    Raises:
+        PageError: If the front matter is too big, or holds a value YAML cannot build.
+        yaml.YAMLError: If it is not YAML.
+    """
+    loader = yaml.SafeLoader(content)
+    try:
+        try:
+            node = loader.get_single_node()
+        except RecursionError:
+            node = None
+            problem, line = f"lists or mappings nested more than {FRONT_MATTER_DEPTH} deep", 0
+        else:
+            if node is None:
+                return None
+            problem, line = _too_big(node), node.start_mark.line
+        if problem:
+            raise PageError(f"{src_uri}:{line + 2}: expected front matter of a post, got {problem}")
+        assert node is not None
+        try:
+            return loader.construct_document(node)
+        except (ValueError, TypeError, AttributeError, OverflowError, RecursionError) as error:
+            bad = _unbuildable(node) or node
+            value = bad.value if isinstance(bad, yaml.ScalarNode) else bad.tag
+            raise PageError(
+                f"{src_uri}:{bad.start_mark.line + 2}: expected front matter values that YAML "
+                f"can build, got {str(value)[:80]!r} ({type(error).__name__}: "
+                f"{str(error)[:200]})"
+            ) from None
+    finally:
+        loader.dispose()
+
+
+def _unbuildable(node: yaml.Node) -> yaml.Node | None:
+    """The first scalar under ``node`` (depth first) that YAML cannot build alone, if any."""
+    if isinstance(node, yaml.ScalarNode):
+        try:
+            yaml.SafeLoader("").construct_object(node, deep=True)
+        except Exception:  # any failure of a constructor names this value
+            return node
+        return None
+    parts: list[yaml.Node] = []
+    if isinstance(node, yaml.SequenceNode):
+        parts = list(node.value)
+    elif isinstance(node, yaml.MappingNode):
+        parts = [part for pair in node.value for part in pair]
+    for part in parts:
+        if (found := _unbuildable(part)) is not None:
+            return found
+    return None
 
 
 def _toml_front_matter(lines: list[str], src_uri: str) -> tuple[dict[str, Any], int] | None:

@@ -116,7 +116,7 @@ def _short(text: str, limit: int) -> str:
 def _markdown_text(text: str) -> str:
     """Text (an error's last line, say) as Markdown shows it literally: nothing it marks up."""
     escaped = html.escape(text, quote=False)
-    return re.sub(r"([\\`*_\[\]{}|#+!~])", r"\\\1", escaped)
+    return re.sub(r"([\\`*_\[\]{}|#+!~$])", r"\\\1", escaped)
 
 
 def verification_table(pages: list[Page], project: Project) -> str:

@@ -17,7 +17,7 @@ from notesite.model import (
     read_markdown,
 )
 from notesite.notebook import notebook_path
-from notesite.project import CONFIG, Project
+from notesite.project import CONFIG, ConfigError, Project, config_data
 from notesite.sync.guard import read_post_file
 from notesite.sync.merge import Flag, plan_sync
 from notesite.sync.post import SyncError, read_post
@@ -107,6 +107,11 @@ def _sync(
             parse_page(page_text, src)
         except PageError as error:
             raise SyncError(f"docs/{error}; nothing was written") from None
+    if plan.config_text is not None:  # and so must the configuration, with its new nav
+        try:
+            config_data(plan.config_text, project.root / CONFIG)
+        except ConfigError as error:
+            raise SyncError(f"{error} (the nav the sync made); nothing was written") from None
     written: list[str] = []
     removed: list[str] = []
     # Every file is staged first, then all are renamed at once (a crash: all or none).

@@ -27,14 +27,30 @@ from notesite.sync.post import Post, SyncError
 NAV_ENTRY = re.compile(r"^(?P<indent>\s*)-\s+(?:(?P<title>.+?):\s+)?(?P<path>\S+\.md)\s*$")
 
 
+#: A width no line of YAML reaches: a value is dumped on one line.
+ONE_LINE = 2**30
+
+
 def front_matter_lines(meta: dict[str, Any], post: Post, source: str) -> list[str]:
     """A page's front matter: the post's source (its original), title, subtitle, date, tags."""
 
     def scalar(value: Any) -> str:
-        if isinstance(value, str) and (value[:1].isdigit() or ": " in value or "#" in value):
+        """``value`` as YAML on one line (never wrapped: a title may be 5,000 characters)."""
+        if (
+            isinstance(value, str)
+            and value.isprintable()
+            and (value[:1].isdigit() or ": " in value or "#" in value)
+        ):
             return "'" + value.replace("'", "''") + "'"
-        dumped = yaml.safe_dump(value, default_flow_style=True, width=1000, allow_unicode=True)
-        return str(dumped).strip().removesuffix("...").strip()
+        for style in (None, '"'):  # double quotes write a line break as \n
+            dumped = yaml.safe_dump(
+                value, default_flow_style=True, default_style=style, width=ONE_LINE,
+                allow_unicode=True,
+            )  # fmt: skip
+            text = str(dumped).strip().removesuffix("...").strip()
+            if "\n" not in text:
+                break
+        return text
 
     out = ["---"]
     rest = {k: v for k, v in meta.items() if k not in ("post", "tags")}
@@ -168,14 +184,25 @@ def retitle_nav_entry(config: str, page: str, label: str) -> str | None:
     return None
 
 
+#: The most characters of a post's title that its nav entry shows.
+NAV_TITLE_LIMIT = 160
+
+
 def nav_title(title: str) -> str:
     """A nav section's title as YAML reads it back: quoted, each character as itself (🚀).
 
     The theme puts a nav title into its HTML as it is, and into a page's ``<title>``
     through ``striptags`` (which turns ``&lt;`` back into ``<``): angle brackets become
     single angle quotation marks (U+2039, U+203A) and ``&`` is escaped, so that it shows
-    as the post wrote it and runs nothing.
+    as the post wrote it and runs nothing. A title of over :data:`NAV_TITLE_LIMIT`
+    characters is cut there (ending in "…"): YAML reads no key of over 1024 characters, and
+    a nav shows a title on one or two lines; the page's own heading keeps it whole.
+
+    >>> nav_title("a" * 5000) == "'" + "a" * (NAV_TITLE_LIMIT - 1) + "…'"
+    True
     """
+    if len(title) > NAV_TITLE_LIMIT:
+        title = title[: NAV_TITLE_LIMIT - 1].rstrip() + "\u2026"
     title = html.escape(title, quote=False).replace("&lt;", "\u2039").replace("&gt;", "\u203a")
     if title.isprintable():  # single-quoted: every character as itself, ' doubled
         return "'" + title.replace("'", "''") + "'"
@@ -194,7 +221,9 @@ def rename_nav_section(config: str, old: str, new: str) -> str | None:
             title = yaml.safe_load(match["title"])
         except yaml.YAMLError:
             continue
-        if isinstance(title, str) and html.unescape(title) == old:
+        if isinstance(title, str) and (
+            html.unescape(title) == old or match["title"] == nav_title(old)
+        ):
             lines[i] = f"{match['indent']}- {nav_title(new)}:\n"
             return "".join(lines)
     return None
