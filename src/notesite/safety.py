@@ -32,17 +32,21 @@ URL_ATTRIBUTES = frozenset(
 #: Elements dropped with their content: they run or embed code.
 DROPPED = frozenset({"script", "iframe", "object", "embed", "frame", "frameset", "base", "applet"})
 _SCHEME = re.compile(r"^([a-z][a-z0-9+.\-]*):")
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]{}()|~<>])")
+#: What Markdown (and the site's math, ``$…$``) reads as markup in a text. Not ``(`` nor
+#: ``)`` (but a ``(`` right after ``]``): with ``[`` and ``]`` escaped no link can form, and
+#: ``\(`` … ``\)`` is the math extension's inline math (``RNN \(GRU\)`` would be typeset).
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]{}|~<>$#])")
 
 
 def markdown_text(text: str) -> str:
     r"""Text as Markdown shows it literally: no link, emphasis, code or HTML it could make.
 
-    >>> print(markdown_text("Notes](javascript:alert(1)) [x <b>"))
-    Notes\]\(javascript:alert\(1\)\) \[x &lt;b&gt;
+    >>> print(markdown_text("Notes](javascript:alert(1)) [x <b> (FCN) $x$ #"))
+    Notes\]\(javascript:alert(1)) \[x &lt;b&gt; (FCN) \$x\$ \#
     """
     escaped = html.escape(text, quote=False)
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", escaped).replace("\n", " ")
+    escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", escaped).replace("\\](", "\\]\\(")
+    return escaped.replace("\n", " ")
 
 
 def link_words(title: str) -> str:

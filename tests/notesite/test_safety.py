@@ -8,6 +8,7 @@ every HTML file and every notebook's Markdown cells are parsed: no script from t
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import shutil
@@ -252,3 +253,24 @@ def test_markdown_text_makes_no_markup() -> None:
     assert findings(rendered) == []
     assert rendered.count("<a ") == 1
     assert "<img" not in rendered
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Encoder-Decoder, Fully-Convolutional Networks (FCN), U-Net",
+        "Prices $x$ and $$y$$",
+        "C# notes #",
+    ],
+)
+def test_a_title_is_shown_as_written_not_as_math(title: str) -> None:
+    # The site typesets math (pymdownx.arithmatex): `\(…\)` and `$…$` in a title are text.
+    import markdown
+
+    md = markdown.Markdown(
+        extensions=["pymdownx.arithmatex", "toc"],
+        extension_configs={"pymdownx.arithmatex": {"generic": True}},
+    )
+    rendered = md.convert(f"# {markdown_text(title)}\n\n*{markdown_text(title)}*")
+    assert "arithmatex" not in rendered
+    assert rendered.count(html.escape(title, quote=False)) == 2, rendered
