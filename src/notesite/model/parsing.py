@@ -175,6 +175,22 @@ class PageParser(MarkdownIt):
         return self._cache[key]
 
 
+def atx_heading(line: str) -> tuple[int, str] | None:
+    r"""A line's ATX heading (``## Words``): its level and words as Markdown (None: not one).
+
+    As CommonMark reads it: a tab may follow the ``#`` (``##\tWords``), a closing sequence
+    of ``#`` is not words (``## Words ##``), and an empty heading (``##``) has none. A setext
+    heading (``Words`` over ``---``) is two lines, never one.
+
+    >>> atx_heading("##\tWords ##"), atx_heading("   #"), atx_heading("#hashtag")
+    ((2, 'Words'), (1, ''), None)
+    """
+    tokens = parser().parse(line.removeprefix(BOM).rstrip("\r\n") + "\n")
+    if len(tokens) < 2 or tokens[0].type != "heading_open" or not tokens[0].markup.startswith("#"):
+        return None
+    return int(tokens[0].tag[1]), tokens[1].content
+
+
 #: A link's (or image's) ``meta``: where it is in its inline token's content, where its words.
 LINK_SPAN = "notesite_span"
 LINK_WORDS = "notesite_words"

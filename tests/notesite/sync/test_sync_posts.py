@@ -19,6 +19,7 @@ from conftest import Fixture
 from notesite.model import parse_page
 from notesite.render.lists import posts_list
 from notesite.sync import FAILS, NEEDS_PACKAGE, NEEDS_SETUP, PASSES, Outcome, SyncError
+from notesite.sync.paging import section_titles
 
 POSTS = Path(__file__).parent / "posts"
 Check = Callable[[Fixture, Outcome], None]
@@ -431,3 +432,62 @@ def test_a_post_whose_title_changed_is_the_same_post(fixture: Fixture) -> None:
     )
     assert "mkdocs.yml" in outcome.written
     assert fixture.sync(post).written == []
+
+
+# Found by a review that tried variants of the cases' kinds (posts/), as authors write them.
+
+
+def test_a_section_heading_is_read_as_commonmark_reads_it(fixture: Fixture) -> None:
+    # A tab after the ##, a closing ##, an indent, no words at all: each opens a section.
+    fixture.split("post.md")
+    new_post(
+        fixture,
+        "---\ntitle: T\n---\n\n## First ##\n\nOne.\n\n##\tTabbed\n\nTwo.\n\n"
+        "   ## Indented\n\nThree.\n\n##\n\nFour.\n\nSetext, not a section\n---\n\nFive.\n",
+    )
+    fixture.gate()
+    assert fixture.project.note_pages[-4:] == [
+        "notes/post/first.md",
+        "notes/post/tabbed.md",
+        "notes/post/indented.md",
+        "notes/post/section.md",
+    ]
+    assert body(page_of(fixture, "post", "first.md")) == "\n# First ##\n\nOne.\n"
+    assert body(page_of(fixture, "post", "tabbed.md")) == "\n#\tTabbed\n\nTwo.\n"
+    assert "Setext, not a section\n---\n\nFive.\n" in page_of(fixture, "post", "section.md")
+    assert fixture.sync(fixture.scratch / "post.md").written == []
+
+
+@pytest.mark.parametrize("split", [False, True], ids=["one-page", "split"])
+def test_a_changed_heading_keeps_how_the_author_wrote_it(fixture: Fixture, split: bool) -> None:
+    if split:
+        fixture.split("post.md")
+    new_post(
+        fixture, "---\ntitle: T\n---\n\n## A\n\nOne.\n\nSub head\n--------\n\n### B ###\n\nTwo.\n"
+    )
+    post = fixture.scratch / "post.md"
+    post.write_text(
+        "---\ntitle: T\n---\n\n## A\n\nOne.\n\nSub heading\n--------\n\n###\tC ###\n\nTwo.\n",
+        encoding="utf-8",
+    )
+    outcome = fixture.sync(post)
+    fixture.gate()
+    text = page_of(fixture, "post", "a.md") if split else one_page(fixture, "post")
+    level = "##" if split else "###"
+    assert text.endswith(f"One.\n\nSub heading\n--------\n\n{level}\tC ###\n\nTwo.\n")
+    assert outcome.written
+    assert fixture.sync(fixture.scratch / "post.md").written == []
+
+
+@pytest.mark.parametrize("split", [False, True], ids=["one-page", "split"])
+def test_the_pages_show_the_post_s_sections_not_its_setext_headings(
+    fixture: Fixture, split: bool
+) -> None:
+    if split:
+        fixture.split("post.md")
+    new_post(
+        fixture,
+        "---\ntitle: T\n---\n\n## First ##\n\nOne.\n\nA setext heading\n---\n\nTwo.\n\n"
+        "##\tSecond\n\nThree.\n",
+    )
+    assert section_titles(fixture.project, "post.md") == (["First", "Second"],) * 2
