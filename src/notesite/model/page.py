@@ -299,6 +299,9 @@ def _toml_front_matter(lines: list[str], src_uri: str) -> tuple[dict[str, Any], 
             if where:
                 line = int(where[1]) + 1
                 problem = f"{problem[: where.start()].rstrip()} (column {where[2]})"
+            elif problem.endswith("(at end of document)"):
+                line = end  # the front matter's last line
+                problem = problem.removesuffix("(at end of document)") + "at its end"
             raise PageError(
                 f"{src_uri}:{line}: expected TOML front matter, got {problem}"
             ) from None
