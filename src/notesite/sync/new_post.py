@@ -11,6 +11,7 @@ from notesite.fidelity import (
 )
 from notesite.model import (
     PAGES_MARKER,
+    PageError,
     parse_page,
     slugify,
 )
@@ -153,7 +154,14 @@ def _chained(texts: dict[str, str]) -> dict[str, str]:
     """
     from notesite.sync.chain import with_continuations
 
-    return {src: with_continuations(text, parse_page(text, src)) for src, text in texts.items()}
+    chained = {}
+    for src, text in texts.items():
+        try:
+            page = parse_page(text, src)
+        except PageError as error:
+            raise SyncError(f"conflict: docs/{error} (in the page the sync made)") from None
+        chained[src] = with_continuations(text, page)
+    return chained
 
 
 def _plan_new_sections(project: Project, new: Post, source: str, slug: str) -> Plan:

@@ -145,6 +145,8 @@ def read_post(text: str, name: str, *, whole: bool = False) -> Post:
     sections: list[list[int]] = []
     for unit in page.units:
         raw = tuple(page.lines[unit.start : unit.end])
+        if unit.kind == CODE and raw[0].lstrip(" \t").startswith(("```", "~~~")):
+            raw = fence_in_spaces(raw)
         if unit.kind == HEADING and unit.end - unit.start == 1 and _level(raw[0]) == 2:
             sections.append([])
         if not sections:
@@ -175,6 +177,41 @@ def read_post(text: str, name: str, *, whole: bool = False) -> Post:
             [], title_from, whole=True,
         )  # fmt: skip
     return Post(name, text, meta, page.lines, page.body_start, units, sections, intro, title_from)
+
+
+#: CommonMark's tab stop: a tab in a line's indent takes it to the next multiple of 4 columns.
+TAB_STOP = 4
+
+
+def _without_columns(line: str, columns: int) -> tuple[int, str]:
+    """``line`` less up to ``columns`` columns of its indent: (the columns taken, the rest).
+
+    A tab that reaches past ``columns`` leaves its remaining columns as spaces.
+    """
+    column = 0
+    for i, char in enumerate(line):
+        if column >= columns or char not in " \t":
+            return column, line[i:]
+        width = 1 if char == " " else TAB_STOP - column % TAB_STOP
+        if column + width > columns:
+            return columns, " " * (column + width - columns) + line[i + 1 :]
+        column += width
+    return column, ""
+
+
+def fence_in_spaces(raw: Sequence[str]) -> tuple[str, ...]:
+    r"""A fenced block's lines with the fence's indent in spaces (as CommonMark counts a tab).
+
+    A post may indent a fence with tabs (``\t```python`` under ``-\tan item``); the site's
+    pages indent by spaces. The fence's own indent, on each line, becomes that many spaces;
+    what is beyond it (a tab that indents the Python inside) stays as written.
+    """
+    indent = _without_columns(raw[0], len(raw[0]))[0]
+    out = []
+    for line in raw:
+        taken, rest = _without_columns(line, indent)
+        out.append(" " * taken + rest if line.strip() else line)
+    return tuple(out)
 
 
 def _level(line: str) -> int:

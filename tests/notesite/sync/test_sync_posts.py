@@ -491,3 +491,42 @@ def test_the_pages_show_the_post_s_sections_not_its_setext_headings(
         "##\tSecond\n\nThree.\n",
     )
     assert section_titles(fixture.project, "post.md") == (["First", "Second"],) * 2
+
+
+def test_a_list_indented_with_tabs_comes_in_with_its_fence_in_spaces(fixture: Fixture) -> None:
+    text = (
+        "---\ntitle: T\n---\n\n## A\n\n-\tItem with code:\n\n\t```python\n\tdef f():\n"
+        "\t\treturn 1\n\tprint(f())\n\t```\n\n-\tItem two\n\t-\tNested\n"
+    )
+    outcome = new_post(fixture, text, run_blocks=True)
+    fixture.gate()
+    page = one_page(fixture, "post")
+    # The fence's indent in spaces, the tab that indents the Python inside kept.
+    assert "-\tItem with code:\n\n    ```python\n    def f():\n    \treturn 1\n" in page
+    assert verdicts(outcome) == [(PASSES, "")]
+    assert fixture.sync(fixture.scratch / "post.md").written == []
+    changed = text.replace("return 1", "return 2")
+    (fixture.scratch / "post.md").write_text(changed, encoding="utf-8")
+    fixture.sync(fixture.scratch / "post.md")
+    fixture.gate()
+    assert "    def f():\n    \treturn 2\n    print(f())\n    ```\n" in one_page(fixture, "post")
+
+
+def test_a_page_the_sync_cannot_read_is_a_one_line_error_not_a_traceback(
+    fixture: Fixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from notesite.model import PageError
+    from notesite.sync import command
+
+    def unreadable(*args: object) -> Outcome:
+        raise PageError("notes/post.md:19: expected the fence opened here to be closed, got …")
+
+    monkeypatch.setattr(command, "_sync", unreadable)
+    before = fixture.tree()
+    with pytest.raises(SyncError) as caught:
+        new_post(fixture, "---\ntitle: T\n---\n\n## A\n\nText.\n")
+    assert str(caught.value) == (
+        "docs/notes/post.md:19: expected the fence opened here to be closed, got …; "
+        "nothing was written"
+    )
+    assert fixture.tree() == before
