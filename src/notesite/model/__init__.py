@@ -53,6 +53,7 @@ from notesite.model.options import (
     fence_options,
     is_site_option,
     parse_options,
+    shown_info,
 )
 from notesite.model.page import Page, parse_page
 from notesite.model.parsing import (
@@ -181,5 +182,6 @@ __all__ = [
     "post_meta",
     "post_tags",
     "read_markdown",
+    "shown_info",
     "slugify",
 ]

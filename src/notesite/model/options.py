@@ -60,6 +60,25 @@ def fence_options(info: str) -> list[str]:
     return parts
 
 
+def shown_info(info: str) -> str:
+    """A fence's info string as the site's renderer must read it to show the fence's language.
+
+    The renderer (``pymdownx.superfences``) reads a language in braces only after a dot
+    (``{.python}``); R Markdown's ``{python}``, which :func:`fence_options` (as pytest does)
+    reads as Python, is shown as ``{.python}``. Any other info string is as written.
+
+    >>> shown_info("{python echo=FALSE}"), shown_info("{.python}"), shown_info("python {x=1}")
+    ('{.python echo=FALSE}', '{.python}', 'python {x=1}')
+    """
+    stripped = info.strip()
+    words = fence_options(stripped)
+    if not stripped.startswith("{") or not words or words[0].startswith("."):
+        return info
+    if any(word.startswith(".") for word in _WORD.findall(stripped.strip("{}"))):
+        return info
+    return "{." + stripped[1:].lstrip()
+
+
 def is_site_option(word: str) -> bool:
     """Whether a word of an info string is the site's option, not the author's.
 

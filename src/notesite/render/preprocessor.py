@@ -12,7 +12,7 @@ from markdown import Markdown
 from markdown.preprocessors import Preprocessor
 
 from notesite import matrix
-from notesite.model import Check, Note, Page, PageError
+from notesite.model import Check, Note, Page, PageError, shown_info
 from notesite.outputs import RecordError
 from notesite.project import Project
 from notesite.render.as_written import as_written_html
@@ -116,6 +116,13 @@ class NotesitePreprocessor(Preprocessor):
             indent = " " * fence.indent
             inserts.append((fence.start - offset, [indent + self._stash(shown), _DROP]))
             inserts += [(line - offset, [_DROP]) for line in range(fence.start + 1, fence.end)]
+        for fence in page.fences:
+            # A fence pytest runs is shown in its language, however the author put it.
+            opening, info = lines[fence.start], fence.info.strip()
+            shown = shown_info(info)
+            if shown != info and fence.options.runs and opening.rstrip().endswith(info):
+                cut = len(opening.rstrip()) - len(info)
+                inserts.append((fence.start - offset, [opening[:cut] + shown, _DROP]))
         for marker in page.markers:
             # The not-a-claim markers are for the gate and the Verification page, not the reader.
             inserts += [(line - offset, [_DROP]) for line in range(marker.start, marker.end)]
