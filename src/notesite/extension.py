@@ -42,7 +42,7 @@ from notesite.render.code import CompactCode
 from notesite.render.folding import FoldNotes
 from notesite.render.links import PostLinks
 from notesite.render.locate import PageHandOff
-from notesite.render.math import DOUBLE_DOLLAR_INLINE, DoubleDollarMath
+from notesite.render.math import read_double_dollars
 from notesite.render.preprocessor import NotesitePreprocessor
 from notesite.safety import SafeHtml, SafeTitle
 
@@ -105,10 +105,7 @@ class NotesiteExtension(Extension):
         # engines show it; before the reference links (170) read it as "[1][Author (2017)]".
         md.inlinePatterns.register(CitationNumber(CITATION_NUMBER, md), "notesite-citation", 175)
         # kramdown's inline $$…$$, where the math extension reads $…$ inline (189.9): before it.
-        if "arithmatex-inline" in md.inlinePatterns:
-            md.inlinePatterns.register(
-                DoubleDollarMath(DOUBLE_DOLLAR_INLINE, md), "notesite-double-dollar", 190
-            )
+        read_double_dollars(md)
         # Before MkDocs reads the title (1) and the links (0): no unsafe link, script or handler.
         md.treeprocessors.register(SafeHtml(md), "notesite-safe-html", 1.5)
         md.treeprocessors.register(SafeTitle(md), "notesite-safe-title", 0.9)

@@ -18,6 +18,7 @@ from markdown.treeprocessors import Treeprocessor
 from notesite.highlight import compact
 from notesite.model import Page, parse_page
 from notesite.project import Project
+from notesite.render.math import read_double_dollars
 
 #: The switch between the page and the section as its author wrote it (see as-written.js).
 AS_WRITTEN_SWITCH = (
@@ -150,3 +151,4 @@ class AuthorsView(Extension):
     def extendMarkdown(self, md: Markdown) -> None:
         """Register :class:`AuthorsTree` last: the tree is whole, its escapes read (0)."""
         md.treeprocessors.register(AuthorsTree(md), "notesite-as-written", -1)
+        read_double_dollars(md)  # inline $$…$$ as the page reads it

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as etree
 
+from markdown import Markdown
 from markdown.inlinepatterns import InlineProcessor
 from markdown.util import AtomicString
 
@@ -26,3 +27,15 @@ class DoubleDollarMath(InlineProcessor):
         element = etree.Element("span", {"class": "arithmatex"})
         element.text = AtomicString(f"\\({m.group(1).strip()}\\)")
         return element, m.start(0), m.end(0)
+
+
+def read_double_dollars(md: Markdown) -> None:
+    """Have ``md`` read inline ``$$…$$`` (:class:`DoubleDollarMath`) where it typesets math.
+
+    A converter without ``pymdownx.arithmatex`` (which reads ``$…$`` inline, at 189.9) is
+    left as it is; one with it reads ``$$…$$`` first.
+    """
+    if "arithmatex-inline" in md.inlinePatterns:
+        md.inlinePatterns.register(
+            DoubleDollarMath(DOUBLE_DOLLAR_INLINE, md), "notesite-double-dollar", 190
+        )

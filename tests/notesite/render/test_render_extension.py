@@ -41,3 +41,17 @@ def test_double_dollars_in_a_sentence_are_inline_math_as_kramdown_reads_them() -
     display = soup.select_one("div.arithmatex")
     assert display is not None
     assert display.get_text() == "\\[ z = 1\\]"
+
+
+def test_the_as_written_view_reads_double_dollars_as_the_page_does() -> None:
+    import markdown
+
+    from notesite.render.as_written import AuthorsView
+
+    md = markdown.Markdown(
+        extensions=["pymdownx.arithmatex", AuthorsView()],
+        extension_configs={"pymdownx.arithmatex": {"generic": True}},
+    )
+    soup = BeautifulSoup(md.convert("Inline $$a*b$$ here."), "html.parser")
+    assert [span.get_text() for span in soup.select("span.arithmatex")] == ["\\(a*b\\)"]
+    assert "$" not in soup.get_text()
