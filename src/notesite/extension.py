@@ -44,6 +44,8 @@ from notesite.render.links import PostLinks
 from notesite.render.locate import PageHandOff
 from notesite.render.math import read_double_dollars
 from notesite.render.preprocessor import NotesitePreprocessor
+from notesite.render.references import PRIORITY as REFERENCES_PRIORITY
+from notesite.render.references import AuthorsReferences
 from notesite.safety import SafeHtml, SafeTitle
 
 #: Runs after Python-Markdown's whitespace normalisation (30), before fences are read (25).
@@ -101,6 +103,10 @@ class NotesiteExtension(Extension):
             # After the headings get their ids (toc, 5), before MkDocs checks the links (0).
             md.treeprocessors.register(PostLinks(md, project, hand_off), "notesite-links", 1)
             md.treeprocessors.register(FoldNotes(md), "notesite-fold-notes", 2)
+            # The author's undefined reference links as text; no footnote's dead link back.
+            md.treeprocessors.register(
+                AuthorsReferences(md, hand_off), "notesite-references", REFERENCES_PRIORITY
+            )
         # A citation's number before its link ("[1] [Author (2017)](url)") is text, as blog
         # engines show it; before the reference links (170) read it as "[1][Author (2017)]".
         md.inlinePatterns.register(CitationNumber(CITATION_NUMBER, md), "notesite-citation", 175)

@@ -19,6 +19,8 @@ from notesite.highlight import compact
 from notesite.model import Page, parse_page
 from notesite.project import Project
 from notesite.render.math import read_double_dollars
+from notesite.render.references import PRIORITY as REFERENCES_PRIORITY
+from notesite.render.references import AuthorsReferences
 
 #: The switch between the page and the section as its author wrote it (see as-written.js).
 AS_WRITTEN_SWITCH = (
@@ -152,3 +154,6 @@ class AuthorsView(Extension):
         """Register :class:`AuthorsTree` last: the tree is whole, its escapes read (0)."""
         md.treeprocessors.register(AuthorsTree(md), "notesite-as-written", -1)
         read_double_dollars(md)  # inline $$…$$ as the page reads it
+        md.treeprocessors.register(
+            AuthorsReferences(md), "notesite-references", REFERENCES_PRIORITY
+        )
