@@ -108,7 +108,8 @@ def section_titles(project: Project, name: str) -> tuple[list[str], list[str]]:
     ]
     pages = post_pages(project, name)
     shown: list[str] = []
-    split = project.paging(name, post.meta) == SECTIONS
+    # A post without a `##` section is one page, whatever its paging says.
+    split = not post.whole and project.paging(name, post.meta) == SECTIONS
     for page in pages:
         for k, (line, _level) in enumerate(page.headings):
             atx = atx_heading(page.lines[line])

@@ -530,3 +530,11 @@ def test_a_page_the_sync_cannot_read_is_a_one_line_error_not_a_traceback(
         "nothing was written"
     )
     assert fixture.tree() == before
+
+
+def test_a_post_split_by_sections_that_has_none_shows_no_section(fixture: Fixture) -> None:
+    fixture.split("post.md")
+    new_post(fixture, "---\ntitle: T\n---\n\nOnly an introduction.\n\n### A small heading\n")
+    fixture.gate()
+    assert fixture.project.note_pages[-1] == "notes/post.md"
+    assert section_titles(fixture.project, "post.md") == ([], [])
