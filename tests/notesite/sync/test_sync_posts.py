@@ -538,3 +538,22 @@ def test_a_post_split_by_sections_that_has_none_shows_no_section(fixture: Fixtur
     fixture.gate()
     assert fixture.project.note_pages[-1] == "notes/post.md"
     assert section_titles(fixture.project, "post.md") == ([], [])
+
+
+def test_a_post_dated_by_its_file_name_or_an_iso_date_keeps_the_nav_in_date_order(
+    fixture: Fixture,
+) -> None:
+    new_post(fixture, "---\ntitle: B\n---\n\n## S\n\nb\n", name="2021-03-05-b.md")
+    new_post(fixture, "---\ntitle: C\ndate: '2021-03-04T10:00:00+01:00'\n---\n\n## S\n\nc\n")
+    new_post(fixture, "---\ntitle: A\ndate: 2021-03-03\n---\n\n## S\n\na\n", name="a.md")
+    nav = yaml.safe_load((fixture.root / "mkdocs.yml").read_text(encoding="utf-8"))["nav"]
+    (year,) = [entry for entry in nav[0]["Notes"] if isinstance(entry, dict) and "2021" in entry]
+    assert year["2021"] == [
+        {
+            "March": [
+                {"A (2021-03-03)": "notes/a.md"},
+                {"C (2021-03-04)": "notes/post.md"},
+                {"B (2021-03-05)": "notes/b.md"},
+            ]
+        }
+    ]
