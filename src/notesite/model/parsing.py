@@ -84,6 +84,18 @@ def _tab(state: StateBlock, start_line: int, end_line: int, silent: bool) -> boo
     return True
 
 
+def _opens_at_a_prompt(code: str) -> bool:
+    """Whether code is a console session: its first line of code is at a prompt (``>>>``).
+
+    Comment lines before it are the session's words (doctest reads them so).
+    """
+    for line in code.splitlines():
+        stripped = line.strip()
+        if stripped and not stripped.startswith("#"):
+            return stripped.startswith(">>>")
+    return False
+
+
 def _sessions(state: StateCore) -> None:
     """A Python fence that is not Python for pytest gets the language it is written in.
 
@@ -102,7 +114,7 @@ def _sessions(state: StateCore) -> None:
             language = rf"(^|\.){re.escape(options[0])}(?=\s|$|}})"
             token.info = re.sub(language, rf"\g<1>{options[0].lower()}", token.info, count=1)
             options = fence_options(token.info)
-        if token.content.lstrip().startswith(">>>"):
+        if _opens_at_a_prompt(token.content):
             lang = DOCTEST_LANGS[0]
         elif notebook_only(token.content) is not None:
             lang = NOTEBOOK_LANGS[0]

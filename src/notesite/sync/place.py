@@ -19,8 +19,10 @@ from notesite.fidelity import (
 from notesite.model import (
     CODE,
     HELPER,
+    PYTHON_ALIASES,
     Page,
     PageError,
+    fence_options,
 )
 from notesite.sync.post import (
     Post,
@@ -137,12 +139,20 @@ def place(post: Post, pages: Sequence[Page]) -> Placement:
 
 
 def python_without_language(unit: PostUnit) -> bool:
-    """Whether a unit is a block without a language (bare fence, indented) that reads as Python."""
+    """Whether a unit is a block that reads as Python but that no test runs.
+
+    A block without a language (a bare fence, an indented block) whose code is Python, or a
+    fence in another name of Python or of its console (``py3``, ``python-repl``:
+    :data:`PYTHON_ALIASES`).
+    """
     opening = unit.raw[0].strip() if unit.raw else ""
     if unit.kind != CODE:
         return False
     if opening.startswith(("```", "~~~")):
-        if opening.strip("`~ "):
+        words = fence_options(opening.lstrip("`~"))
+        if words and words[0].lower() in PYTHON_ALIASES:
+            return True
+        if words:
             return False
         code = "\n".join(textwrap.dedent("\n".join(unit.raw[1:-1])).splitlines())
     else:  # an indented block
