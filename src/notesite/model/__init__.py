@@ -67,6 +67,7 @@ from notesite.model.parsing import (
     highlight_as_fence,
     inline_links,
     link_addresses,
+    link_definitions,
     parser,
     read_markdown,
 )
@@ -175,6 +176,7 @@ __all__ = [
     "is_site_option",
     "item_lines",
     "link_addresses",
+    "link_definitions",
     "nav_pages",
     "notebook_only",
     "parse_error",

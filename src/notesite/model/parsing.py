@@ -187,6 +187,24 @@ class PageParser(MarkdownIt):
         return self._cache[key]
 
 
+def link_definitions(text: str) -> dict[str, tuple[str, str | None]]:
+    r"""The link reference definitions of a text (``[label]: address "title"``), by label.
+
+    Labels in lower case, as Python-Markdown keys them; the address as CommonMark reads it. A
+    footnote's definition (``[^1]: …``) is none.
+
+    >>> link_definitions('See [a].\n\n[A]: https://x.org "The X"\n')
+    {'a': ('https://x.org', 'The X')}
+    """
+    env: dict[str, Any] = {}
+    parser().parse(text.removeprefix(BOM), env)
+    return {
+        label.lower(): (str(found["href"]), found.get("title") or None)
+        for label, found in env.get("references", {}).items()
+        if not label.startswith("^")
+    }
+
+
 def atx_heading(line: str) -> tuple[int, str] | None:
     r"""A line's ATX heading (``## Words``): its level and words as Markdown (None: not one).
 

@@ -29,6 +29,7 @@ from notesite.render.lists import (
     verification_table,
 )
 from notesite.render.locate import PageHandOff, find_page
+from notesite.render.references import post_references
 from notesite.render.totals import SUMMARY_MARKER, totals, totals_table
 
 #: Marks an insert that replaces the line it stands before.
@@ -62,6 +63,7 @@ class NotesitePreprocessor(Preprocessor):
         inserts: list[tuple[int, list[str]]] = []  # (index to insert before, lines)
         if found is not None:
             page, offset = found
+            post_references(self.md, self.project, page)
             inserts = self._page_inserts(page, offset)
         # From the bottom up; at one place, a replaced line first, then what goes before it.
         for at, new in sorted(

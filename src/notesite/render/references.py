@@ -20,7 +20,30 @@ from xml.etree.ElementTree import Element
 from markdown import Markdown
 from markdown.treeprocessors import Treeprocessor
 
+from notesite.fidelity import post_source
+from notesite.model import Page, PageError, link_definitions, read_markdown
+from notesite.project import Project
 from notesite.render.locate import PageHandOff
+
+
+def post_references(md: Markdown, project: Project, page: Page) -> None:
+    """Give ``md`` the link definitions of the post ``page`` is a page of, before it reads it.
+
+    A post split by its sections may define a label on one page (``[guide]: …`` at its end)
+    and use it on another (``[the guide][guide]``); each page links as the post does. The
+    page's own definitions, read after these, are its own.
+    """
+    source = post_source(page)
+    if source is None:
+        return
+    path = project.originals_dir / source
+    try:
+        text = read_markdown(path, source)
+    except (OSError, PageError):
+        return  # the fidelity gate names a page whose post is missing or unreadable
+    for label, (href, title) in link_definitions(text).items():
+        md.references.setdefault(label, (href, title))
+
 
 #: After the footnotes' own tree work (their duplicates, 15) and the inline patterns (20).
 PRIORITY = 14

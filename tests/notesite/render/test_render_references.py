@@ -59,3 +59,17 @@ def test_a_footnote_never_referenced_keeps_its_words_without_a_dead_link_back(
     assert backrefs
     assert all(href.removeprefix("#") in ids for href in backrefs)
     assert "A note whose reference was edited out." in soup.get_text()
+
+
+def test_each_page_of_a_split_post_links_by_the_labels_its_post_defines(scratch: Path) -> None:
+    add_post(
+        scratch,
+        "---\ntitle: Split notes\npages: sections\n---\n\nIntro [ref][g].\n\n"
+        "## First\n\nSee the [guide][G].\n\n## Second\n\nMore.\n\n"
+        '[g]: https://example.org/g "The Guide"\n',
+    )
+    for src in ("notes/post/index.md", "notes/post/first.md"):
+        soup = render_with_autorefs(scratch, src)
+        links = [(a.get_text(), a["href"]) for a in soup.select("article > p a, p a")]
+        assert ("guide" if "first" in src else "ref", "https://example.org/g") in links, src
+        assert not soup.select("autoref")
