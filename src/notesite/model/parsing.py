@@ -18,6 +18,7 @@ from markdown_it.rules_inline import image as _image
 from markdown_it.rules_inline import link as _link
 from markdown_it.token import Token
 from mdit_py_plugins.admon import admon_plugin
+from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 
 from notesite.model.ipython import notebook_only
@@ -203,6 +204,46 @@ def link_definitions(text: str) -> dict[str, tuple[str, str | None]]:
         for label, found in env.get("references", {}).items()
         if not label.startswith("^")
     }
+
+
+@functools.cache
+def _with_footnotes() -> MarkdownIt:
+    """CommonMark with footnotes (``[^1]``), as the site's Markdown reads them."""
+    return MarkdownIt("commonmark").use(footnote_plugin)
+
+
+def footnotes(text: str) -> tuple[dict[str, list[str]], list[str]]:
+    r"""A text's footnote definitions (each label's lines, as written) and the labels it cites.
+
+    A citation (``[^1]``) counts only where the text defines its label, as CommonMark with
+    footnotes reads it; a definition's lines run from its ``[^1]:`` to its last line.
+
+    >>> footnotes("A[^a] b[^c].\n\n[^a]: The note,\n    continued.\n")
+    ({'a': ['[^a]: The note,', '    continued.']}, ['a'])
+    """
+    env: dict[str, Any] = {}
+    tokens = _with_footnotes().parse(text.removeprefix(BOM), env)
+    lines = text.removeprefix(BOM).splitlines()
+    found: dict[str, list[str]] = {}
+    cited: list[str] = []
+    label = None
+    spans: list[int] = []
+    for token in tokens:
+        if token.type == "footnote_open":
+            label, spans = str(token.meta["label"]), []
+        elif token.type == "footnote_close" and label is not None:
+            if spans:
+                block = lines[min(spans) : max(spans)]
+                while block and not block[-1].strip():
+                    block.pop()
+                found[label] = block
+            label = None
+        elif label is not None and token.map:
+            spans += token.map
+        for child in token.children or []:
+            if child.type == "footnote_ref" and label is None:
+                cited.append(str(child.meta["label"]))
+    return found, cited
 
 
 def atx_heading(line: str) -> tuple[int, str] | None:

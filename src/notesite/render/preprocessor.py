@@ -29,7 +29,7 @@ from notesite.render.lists import (
     verification_table,
 )
 from notesite.render.locate import PageHandOff, find_page
-from notesite.render.references import post_references
+from notesite.render.references import post_footnotes, post_references
 from notesite.render.totals import SUMMARY_MARKER, totals, totals_table
 
 #: Marks an insert that replaces the line it stands before.
@@ -74,6 +74,7 @@ class NotesitePreprocessor(Preprocessor):
             else:
                 lines[at:at] = new
         if found is not None:
+            lines += post_footnotes(self.project, found[0])  # cited here, defined elsewhere
             lines = post_pages(self.project, found[0], lines)
         return self._markers(lines, found[0] if found is not None else None)
 

@@ -21,9 +21,20 @@ from markdown import Markdown
 from markdown.treeprocessors import Treeprocessor
 
 from notesite.fidelity import post_source
-from notesite.model import Page, PageError, link_definitions, read_markdown
+from notesite.model import Page, PageError, footnotes, link_definitions, read_markdown
 from notesite.project import Project
 from notesite.render.locate import PageHandOff
+
+
+def _post_text(project: Project, page: Page) -> str | None:
+    """The original of the post ``page`` is a page of (None: no post, or none readable)."""
+    source = post_source(page)
+    if source is None:
+        return None
+    try:
+        return read_markdown(project.originals_dir / source, source)
+    except (OSError, PageError):
+        return None  # the fidelity gate names a page whose post is missing or unreadable
 
 
 def post_references(md: Markdown, project: Project, page: Page) -> None:
@@ -33,16 +44,32 @@ def post_references(md: Markdown, project: Project, page: Page) -> None:
     and use it on another (``[the guide][guide]``); each page links as the post does. The
     page's own definitions, read after these, are its own.
     """
-    source = post_source(page)
-    if source is None:
-        return
-    path = project.originals_dir / source
-    try:
-        text = read_markdown(path, source)
-    except (OSError, PageError):
-        return  # the fidelity gate names a page whose post is missing or unreadable
-    for label, (href, title) in link_definitions(text).items():
+    text = _post_text(project, page)
+    for label, (href, title) in link_definitions(text or "").items():
         md.references.setdefault(label, (href, title))
+
+
+def post_footnotes(project: Project, page: Page) -> list[str]:
+    """The footnote definitions ``page`` cites that its post defines on another page.
+
+    Lines to append to the page's Markdown as it is rendered (the page's file is unchanged):
+    each page of a post split by its sections shows the notes it cites, as the post does.
+    """
+    text = _post_text(project, page)
+    if text is None:
+        return []
+    own = "\n".join(page.lines)
+    defined, _ = footnotes(own)
+    elsewhere = {k: v for k, v in footnotes(text)[0].items() if k not in defined}
+    if not elsewhere:
+        return []
+    joined = "\n\n".join("\n".join(lines) for lines in elsewhere.values())
+    _, cited = footnotes(f"{own}\n\n{joined}\n")
+    out: list[str] = []
+    for label, lines in elsewhere.items():
+        if label in cited:
+            out += ["", *lines]
+    return out
 
 
 #: After the footnotes' own tree work (their duplicates, 15) and the inline patterns (20).

@@ -73,3 +73,18 @@ def test_each_page_of_a_split_post_links_by_the_labels_its_post_defines(scratch:
         links = [(a.get_text(), a["href"]) for a in soup.select("article > p a, p a")]
         assert ("guide" if "first" in src else "ref", "https://example.org/g") in links, src
         assert not soup.select("autoref")
+
+
+def test_each_page_of_a_split_post_shows_the_footnotes_it_cites(scratch: Path) -> None:
+    add_post(
+        scratch,
+        "---\ntitle: Split notes\npages: sections\n---\n\n## First\n\nA note[^n] here.\n\n"
+        "## Second\n\nMore.\n\n[^n]: The note,\n    on two lines.\n",
+    )
+    first = render_with_autorefs(scratch, "notes/post/first.md")
+    assert first.select("sup#fnref\\:n")
+    (note,) = first.select("div.footnote li")
+    assert " ".join(note.get_text().split()).startswith("The note, on two lines.")
+    second = render_with_autorefs(scratch, "notes/post/second.md")
+    assert "The note," in second.get_text()  # its words stay where the post has them
+    assert not second.select("a.footnote-backref")  # no link back to a citation elsewhere
