@@ -36,6 +36,9 @@ SITE_OPTIONS = "continuation, notest, fixture:NAME, runner:NAME, retry:N or time
 _WORD = re.compile(r"""(?:[^\s"']+|"[^"]*"|'[^']*')+""")
 _NAME = re.compile(r"[A-Za-z_]\w*")
 _SECONDS = re.compile(r"\d+(?:\.\d+)?")
+#: Bare words of the author's that blog engines' highlighters read (``python linenos``, as
+#: a Jekyll post's ``{% highlight python linenos %}`` is written as a fence): kept as written.
+AUTHOR_FLAGS = frozenset({"linenos", "linenums"})
 #: A bare word, as a misspelt option of the site would be.
 _BARE = re.compile(r"[\w-]+(?::[\w-]*)?")
 
@@ -167,7 +170,7 @@ def parse_options(info: str) -> FenceOptions:
                 once("timeout", float(value), word)
             else:
                 problems.append(f"expected timeout=N (N seconds, a number), got {word!r}")
-        elif strict and _BARE.fullmatch(word):
+        elif strict and _BARE.fullmatch(word) and word not in AUTHOR_FLAGS:
             problems.append(
                 f"expected a fence option of the site ({SITE_OPTIONS}) or the author's "
                 f"(key=value), got {word!r}"

@@ -574,3 +574,16 @@ def test_a_session_after_a_comment_runs_and_other_names_of_python_are_reported(
     assert "- line 19: ` >>> 2 + 2 … ` reads as Python, but no test runs it" in outcome.report
     assert "- line 24: ` print(5) ` reads as Python, but no test runs it" in outcome.report
     assert "\nT, next:\n" in outcome.report  # a post without a date: no "()" after its title
+
+
+def test_a_highlighter_s_bare_word_on_a_fence_is_the_author_s(fixture: Fixture) -> None:
+    outcome = new_post(
+        fixture,
+        "---\ntitle: T\n---\n\n## A\n\n``` python linenos\nprint(6)\n```\n",
+        run_blocks=True,
+    )
+    fixture.gate()
+    assert "``` python linenos\nprint(6)\n```\n" in one_page(fixture, "post")
+    assert verdicts(outcome) == [(PASSES, "")]
+    with pytest.raises(SyncError, match=r"post\.md:7: .*got 'continuaton'"):
+        new_post(fixture, "---\ntitle: U\n---\n\n## A\n\n```python continuaton\nx = 1\n```\n")
