@@ -388,6 +388,11 @@ def test_the_author_s_fence_options_and_quoted_fences_are_kept(fixture: Fixture)
             id="unclosed-highlight",
         ),
         pytest.param(
+            "---\ndate: 2021-01-01\ntitle: [Deep, Learning]\n---\n\n## A\n",
+            "post.md:3: expected the title as text, got a list: ['Deep', 'Learning'] (quote it:",
+            id="title-a-list",
+        ),
+        pytest.param(
             "---\ndate: 2021-01-01\ntitle: A: B: C\n---\n\n## A\n",
             "post.md:3: expected a post, got front matter that is not YAML: mapping values are "
             "not allowed here",
