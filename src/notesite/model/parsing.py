@@ -133,7 +133,7 @@ HIGHLIGHT_OPEN = re.compile(
     r"|\{\{[<%]\s*highlight\s+(?P<hugo>[\w+-]+)[^}]*[>%]\}\})\s*$"
 )
 HIGHLIGHT_CLOSE = re.compile(
-    r"^(?P<indent>\s*)(?:\{%-?\s*endhighlight\s*-?%\}|\{\{[<%]\s*/highlight\s*[>%]\}\})\s*$"
+    r"^(?P<indent>\s*)(?:\{%-?\s*endhighlight\s*-?%\}|\{\{[<%]\s*/\s*highlight\s*[>%]\}\})\s*$"
 )
 
 

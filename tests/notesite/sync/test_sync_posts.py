@@ -592,3 +592,19 @@ def test_a_highlighter_s_bare_word_on_a_fence_is_the_author_s(fixture: Fixture) 
     assert verdicts(outcome) == [(PASSES, "")]
     with pytest.raises(SyncError, match=r"post\.md:7: .*got 'continuaton'"):
         new_post(fixture, "---\ntitle: U\n---\n\n## A\n\n```python continuaton\nx = 1\n```\n")
+
+
+def test_highlight_tags_in_the_spacing_blog_engines_allow_are_blocks(fixture: Fixture) -> None:
+    outcome = new_post(
+        fixture,
+        '---\ntitle: T\n---\n\n## A\n\n{{< highlight py "linenos=table" >}}\nprint(1)\n'
+        "{{< / highlight >}}\n\n{%- highlight python -%}\nprint(2)\n{%- endhighlight -%}\n",
+        run_blocks=True,
+    )
+    fixture.gate()
+    assert [block.code for block in fixture.project.page("notes/post.md").blocks] == [
+        "print(1)\n",
+        "print(2)\n",
+    ]
+    assert verdicts(outcome) == [(PASSES, ""), (PASSES, "")]
+    assert fixture.sync(fixture.scratch / "post.md").written == []
