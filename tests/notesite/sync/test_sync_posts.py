@@ -570,7 +570,8 @@ def test_a_session_after_a_comment_runs_and_other_names_of_python_are_reported(
     outcome = new_post(
         fixture,
         "---\ntitle: T\n---\n\n## A\n\n```python\n# the sum\n>>> 3 + 3\n6\n```\n\n"
-        "```python-repl\n>>> 2 + 2\n4\n```\n\n```py3\nprint(5)\n```\n",
+        "```python-repl\n>>> 2 + 2\n4\n```\n\n```py3\nprint(5)\n```\n\n"
+        "```python:train.py\nprint(7)\n```\n",
         run_blocks=True,
     )
     fixture.gate()
@@ -578,6 +579,8 @@ def test_a_session_after_a_comment_runs_and_other_names_of_python_are_reported(
     assert len(fixture.project.page("notes/post.md").doctests) == 1
     assert "- line 19: ` >>> 2 + 2 … ` reads as Python, but no test runs it" in outcome.report
     assert "- line 24: ` print(5) ` reads as Python, but no test runs it" in outcome.report
+    assert "- line 28: ` print(7) ` reads as Python, but no test runs it" in outcome.report
+    assert outcome.report.count("reads as Python, but no test runs it") == 3
     assert "\nT, next:\n" in outcome.report  # a post without a date: no "()" after its title
 
 
