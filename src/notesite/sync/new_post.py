@@ -30,6 +30,7 @@ from notesite.sync.post import (
     read_post,
     render_unit,
     render_units,
+    section_title,
     tight,
     unit_words,
 )
@@ -179,7 +180,7 @@ def _plan_new_sections(project: Project, new: Post, source: str, slug: str) -> P
     nav = [index]
     taken: set[str] = set()
     for section in new.sections:
-        src = section_page(project, folder, new.units[section[0]].heading_text, taken)
+        src = section_page(project, folder, section_title(new, section), taken)
         taken.add(src)
         nav.append(src)
         page_events = events.setdefault(src, [])

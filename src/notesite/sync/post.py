@@ -214,6 +214,21 @@ def fence_in_spaces(raw: Sequence[str]) -> tuple[str, ...]:
     return tuple(out)
 
 
+def section_title(post: Post, section: list[int]) -> str:
+    """The title of a section's own page: the words of the ``##`` heading that opens it.
+
+    Raises:
+        SyncError: If the heading has none (``##`` alone): a page needs a title.
+    """
+    opening = post.units[section[0]]
+    if not opening.heading_text.strip():
+        raise SyncError(
+            f"{post.name}:{opening.start + 1}: expected a ## heading with words (the title of "
+            f"its section's page, as the post is split by its sections), got {opening.raw[0]!r}"
+        )
+    return opening.heading_text
+
+
 def _level(line: str) -> int:
     """The level of the ATX heading on ``line`` (0 if it holds none)."""
     atx = atx_heading(line)
@@ -275,13 +290,14 @@ def render_unit(unit: PostUnit, *, section: bool = True) -> list[str]:
 def heading_lines(unit: PostUnit, *, section: bool = True) -> list[str]:
     r"""A heading's lines as the site writes them (see :func:`render_unit`).
 
-    In a section's page an ATX heading of level 2 or more loses one ``#`` and nothing else
-    (its spacing and closing ``#`` stay the author's: ``##\tWords ##`` is ``#\tWords ##``);
-    a ``#`` heading, a setext heading and any heading outside a section are as written.
+    In a section's page an ATX heading of level 2 or more loses one ``#``, and its words
+    follow one space (its closing ``#`` stay: ``##\tWords ##`` is ``# Words ##``); a ``#``
+    heading, a setext heading and any heading outside a section are as written.
     """
     raw = [line.strip() for line in unit.raw]
-    if section and unit.heading_level >= 2:
-        return [raw[0][1:]]
+    level = unit.heading_level
+    if section and level >= 2:
+        return [f"{'#' * (level - 1)} {raw[0][level:].strip()}".rstrip()]
     return raw
 
 

@@ -443,24 +443,27 @@ def test_a_post_whose_title_changed_is_the_same_post(fixture: Fixture) -> None:
 
 
 def test_a_section_heading_is_read_as_commonmark_reads_it(fixture: Fixture) -> None:
-    # A tab after the ##, a closing ##, an indent, no words at all: each opens a section.
+    # A tab after the ##, a closing ##, an indent: each opens a section; a setext heading not.
     fixture.split("post.md")
-    new_post(
-        fixture,
+    text = (
         "---\ntitle: T\n---\n\n## First ##\n\nOne.\n\n##\tTabbed\n\nTwo.\n\n"
-        "   ## Indented\n\nThree.\n\n##\n\nFour.\n\nSetext, not a section\n---\n\nFive.\n",
+        "   ## Indented\n\nThree.\n\nSetext, not a section\n---\n\nFour.\n"
     )
+    new_post(fixture, text)
     fixture.gate()
-    assert fixture.project.note_pages[-4:] == [
+    assert fixture.project.note_pages[-3:] == [
         "notes/post/first.md",
         "notes/post/tabbed.md",
         "notes/post/indented.md",
-        "notes/post/section.md",
     ]
     assert body(page_of(fixture, "post", "first.md")) == "\n# First ##\n\nOne.\n"
-    assert body(page_of(fixture, "post", "tabbed.md")) == "\n#\tTabbed\n\nTwo.\n"
-    assert "Setext, not a section\n---\n\nFive.\n" in page_of(fixture, "post", "section.md")
+    assert body(page_of(fixture, "post", "tabbed.md")) == "\n# Tabbed\n\nTwo.\n"
+    assert "Setext, not a section\n---\n\nFour.\n" in page_of(fixture, "post", "indented.md")
     assert fixture.sync(fixture.scratch / "post.md").written == []
+    # A section without a title has no title for its page: refused at its line.
+    (fixture.scratch / "post.md").write_text(text + "\n##\n\nFive.\n", encoding="utf-8")
+    with pytest.raises(SyncError, match=r"post\.md:22: expected a ## heading with words"):
+        fixture.sync(fixture.scratch / "post.md")
 
 
 @pytest.mark.parametrize("split", [False, True], ids=["one-page", "split"])
@@ -478,8 +481,8 @@ def test_a_changed_heading_keeps_how_the_author_wrote_it(fixture: Fixture, split
     outcome = fixture.sync(post)
     fixture.gate()
     text = page_of(fixture, "post", "a.md") if split else one_page(fixture, "post")
-    level = "##" if split else "###"
-    assert text.endswith(f"One.\n\nSub heading\n--------\n\n{level}\tC ###\n\nTwo.\n")
+    level = "## " if split else "###\t"
+    assert text.endswith(f"One.\n\nSub heading\n--------\n\n{level}C ###\n\nTwo.\n")
     assert outcome.written
     assert fixture.sync(fixture.scratch / "post.md").written == []
 
