@@ -6,8 +6,9 @@ reads (``--markdown-docs-syntax=superfences``): ```` ```python continuation fixt
 
 * **the site's** (pytest-markdown-docs' and notesite's): ``continuation``, ``notest``,
   ``fixture:NAME``, ``runner:NAME``, ``retry:N`` and ``timeout=N`` (seconds);
-* **the author's**: ``key=value`` (``title="x.py"``, ``linenums="1"``) and attribute lists
-  (``{linenos=true}``), kept as written and never read by the site.
+* **the author's**: ``key=value`` (``title="x.py"``, ``linenums="1"``), attribute lists
+  (``{linenos=true}``) and a highlighter's bare ``linenos`` or ``linenums``, kept as written
+  and never read by the site.
 
 Anything else on a fence that runs (Python, a console session) is a mistake, such as a
 misspelt ``continuaton`` or a ``timeout=soon``: :attr:`FenceOptions.problems` says what was
