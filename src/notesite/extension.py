@@ -42,7 +42,10 @@ from notesite.render.code import CompactCode
 from notesite.render.folding import FoldNotes
 from notesite.render.links import PostLinks
 from notesite.render.locate import PageHandOff
+from notesite.render.math import read_double_dollars
 from notesite.render.preprocessor import NotesitePreprocessor
+from notesite.render.references import PRIORITY as REFERENCES_PRIORITY
+from notesite.render.references import AuthorsReferences
 from notesite.safety import SafeHtml, SafeTitle
 
 #: Runs after Python-Markdown's whitespace normalisation (30), before fences are read (25).
@@ -100,9 +103,15 @@ class NotesiteExtension(Extension):
             # After the headings get their ids (toc, 5), before MkDocs checks the links (0).
             md.treeprocessors.register(PostLinks(md, project, hand_off), "notesite-links", 1)
             md.treeprocessors.register(FoldNotes(md), "notesite-fold-notes", 2)
+            # The author's undefined reference links as text; no footnote's dead link back.
+            md.treeprocessors.register(
+                AuthorsReferences(md, hand_off), "notesite-references", REFERENCES_PRIORITY
+            )
         # A citation's number before its link ("[1] [Author (2017)](url)") is text, as blog
         # engines show it; before the reference links (170) read it as "[1][Author (2017)]".
         md.inlinePatterns.register(CitationNumber(CITATION_NUMBER, md), "notesite-citation", 175)
+        # kramdown's inline $$…$$, where the math extension reads $…$ inline (189.9): before it.
+        read_double_dollars(md)
         # Before MkDocs reads the title (1) and the links (0): no unsafe link, script or handler.
         md.treeprocessors.register(SafeHtml(md), "notesite-safe-html", 1.5)
         md.treeprocessors.register(SafeTitle(md), "notesite-safe-title", 0.9)

@@ -46,20 +46,21 @@ _VOID = frozenset({"embed", "frame", "base", "meta", "link"})
 #: SVG's animations, which can set an attribute (``attributeName=href``) to a link.
 _ANIMATIONS = frozenset({"animate", "set", "animatemotion", "animatetransform", "animatecolor"})
 _SCHEME = re.compile(r"^([a-z][a-z0-9+.\-]*):")
-#: What Markdown (and the math of ``pymdownx.arithmatex``: ``$x$``) would read as markup. A
-#: parenthesis only after ``]`` (``\]\(``, no link in any reader): ``\(1\)`` would be math.
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]{}|~<>$])")
+#: What Markdown (and the site's math, ``$…$``) reads as markup in a text. Not ``(`` nor
+#: ``)`` (but a ``(`` right after ``]``): with ``[`` and ``]`` escaped no link can form, and
+#: ``\(`` … ``\)`` is the math extension's inline math (``RNN \(GRU\)`` would be typeset).
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]{}|~<>$#])")
 
 
 def markdown_text(text: str) -> str:
     r"""Text as Markdown shows it literally: no link, emphasis, code or HTML it could make.
 
-    >>> print(markdown_text("Notes](javascript:alert(1)) [x <b> (part 1) $5"))
-    Notes\]\(javascript:alert(1)) \[x &lt;b&gt; (part 1) \$5
+    >>> print(markdown_text("Notes](javascript:alert(1)) [x <b> (FCN) $x$ #"))
+    Notes\]\(javascript:alert(1)) \[x &lt;b&gt; (FCN) \$x\$ \#
     """
     escaped = html.escape(text, quote=False)
-    marked = _MARKDOWN_SPECIAL.sub(r"\\\1", escaped).replace("\\](", "\\]\\(")
-    return marked.replace("\n", " ")
+    escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", escaped).replace("\\](", "\\]\\(")
+    return escaped.replace("\n", " ")
 
 
 def link_words(title: str) -> str:

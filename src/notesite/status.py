@@ -149,7 +149,8 @@ def status_table(statuses: Sequence[PostStatus]) -> str:
     lines.insert(1, "  ".join("-" * width for width in widths))
     for s in statuses:
         if s.next:
-            lines += ["", f"{s.post} ({s.date}), next:"]
+            dated = f" ({s.date})" if s.date else ""
+            lines += ["", f"{s.post}{dated}, next:"]
             lines += [f"  - {step}" for step in s.next[:5]]
     return "\n".join(line.rstrip() for line in lines) + "\n"
 

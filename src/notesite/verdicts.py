@@ -124,7 +124,7 @@ def undefined_names(code: str) -> list[str]:
     updated: list[tuple[str, tuple[int, int]]] = []
     for node in ast.walk(tree):
         if isinstance(node, ast.Name):
-            if isinstance(node.ctx, ast.Load):
+            if isinstance(node.ctx, ast.Load | ast.Del):  # `del model` needs a model
                 read.append(node.id)
             else:
                 bound.add(node.id)
@@ -140,6 +140,10 @@ def undefined_names(code: str) -> list[str]:
             bound.add(node.arg)
         elif isinstance(node, ast.ExceptHandler) and node.name:
             bound.add(node.name)
+        elif isinstance(node, ast.MatchAs | ast.MatchStar) and node.name:
+            bound.add(node.name)  # a `case` pattern's capture
+        elif isinstance(node, ast.MatchMapping) and node.rest:
+            bound.add(node.rest)
     for name, at in sorted(updated, key=lambda pair: pair[1]):
         if name in dir(builtins):
             continue

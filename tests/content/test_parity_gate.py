@@ -29,8 +29,9 @@ def test_every_page_shows_exactly_the_blocks_pytest_runs(
     collected = collect(pytester, project, project.docs_dir, project.root / "src" / "ptnotes")
     docs = project.docs_dir.resolve()
     on_pages = sum(len(codes) for path, codes in collected.items() if path.is_relative_to(docs))
-    # pytest collects every block of the model's pages, and the helpers' docstring examples.
-    assert on_pages == sum(len(page.blocks) for page in project.pages()) > 0
+    # pytest collects every block of the model's pages (a console session as a doctest), and
+    # the helpers' docstring examples.
+    assert on_pages == sum(len(page.blocks) + len(page.doctests) for page in project.pages()) > 0
     assert any(not path.is_relative_to(docs) for path in collected), "no docstring example"
     mismatches = compare_site(project, built_site, collected)
     assert not mismatches, "\n".join(m.describe() for m in mismatches)

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from notesite.fidelity import check_project, originals, post_pages, rebuild_page
-from notesite.model import PageError, parse_page, read_markdown
+from notesite.fidelity import check_project, originals, rebuild_page
+from notesite.model import PageError, parse_page
 from notesite.project import Project
 from notesite.sync import sync
-from notesite.sync.post import read_post
+from notesite.sync.paging import section_titles
 
 #: The planted faults go into a copy of the sync's fixture project, never the live notes.
 FIXTURE = Path(__file__).parent / "sync" / "project"
@@ -35,17 +35,7 @@ def edit(repo: Path, page: str, old: str, new: str) -> None:
 def section_order(root: Path) -> dict[str, tuple[list[str], list[str]]]:
     """Per post of a project: its ``##`` sections, and its note pages' titles in nav order."""
     project = Project.at(root)
-    found = {}
-    for name in originals(project):
-        path = project.originals_dir / name
-        post = read_post(read_markdown(path, name), name)
-        sections = [post.units[section[0]].heading_text for section in post.sections]
-        titles = [
-            page.lines[page.headings[0][0]].strip().lstrip("#").strip()
-            for page in post_pages(project, name)
-        ]
-        found[name] = (sections, titles)
-    return found
+    return {name: section_titles(project, name) for name in originals(project)}
 
 
 def test_every_section_of_the_notes_has_its_page_in_nav_order() -> None:
@@ -68,12 +58,12 @@ def test_nav_order_holds_for_each_post_whatever_its_front_matter(repo_copy: Path
     )
     sync(Project.at(repo_copy), post, new_post=True, run_blocks=False)
     found = section_order(repo_copy)
-    assert found["kettle.md"] == (["Water ##", "Lids"], ["Water ##", "Lids"])
+    assert found["kettle.md"] == (["Water", "Lids"], ["Water", "Lids"])
     config = repo_copy / "mkdocs.yml"
     text = config.read_text(encoding="utf-8")
     water, lids = "notes/kettle/water.md", "notes/kettle/lids.md"
     config.write_text(text.replace(water, "@").replace(lids, water).replace("@", lids))
-    assert section_order(repo_copy)["kettle.md"][1] == ["Lids", "Water ##"]
+    assert section_order(repo_copy)["kettle.md"][1] == ["Lids", "Water"]
 
 
 def test_the_fixture_holds_its_original(repo_copy: Path) -> None:

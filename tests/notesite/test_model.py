@@ -312,5 +312,12 @@ def test_toml_front_matter_is_read_and_named_when_broken() -> None:
     assert [u.text for u in page.units] == ["## S", "Text."]
     with pytest.raises(PageError, match=r"post.md:1: expected the TOML front matter closed"):
         parse_page("+++\ntitle = 1\n\n## S\n", "post.md", note=False, page=False)
-    with pytest.raises(PageError, match=r"post.md:1: expected TOML front matter, got"):
+    with pytest.raises(PageError, match=r"post.md:2: expected TOML front matter, got"):
         parse_page("+++\ntitle = \n+++\n", "post.md", note=False, page=False)
+    # The line of the post where TOML found the fault, not the front matter's own.
+    broken = '+++\ntitle = "T"\ndate = 2021-03-04\nx = = 1\n+++\n\n## S\n'
+    with pytest.raises(PageError) as caught:
+        parse_page(broken, "post.md", note=False, page=False)
+    assert (
+        str(caught.value) == "post.md:4: expected TOML front matter, got Invalid value (column 5)"
+    )

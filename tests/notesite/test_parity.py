@@ -125,7 +125,13 @@ def test_a_console_session_is_shown_and_run_as_a_doctest(
     pytester: pytest.Pytester, tmp_path: Path
 ) -> None:
     page = "# Page\n\n```pycon\n>>> 1 + 1\n2\n```\n\n```python\nx = 1\n```\n"
-    assert check(pytester, small_site(tmp_path, page)) == []
+    site = small_site(tmp_path, page)
+    assert check(pytester, site) == []
+    # What pytest runs of a page: its blocks and its console sessions (the content gate's sum).
+    (model,) = site.pages()
+    runs = collect(pytester, site.root, site.docs_dir)
+    assert [len(codes) for codes in runs.values()] == [len(model.blocks) + len(model.doctests)]
+    assert len(model.doctests) == 1
     notest = "# Page\n\n```pycon notest\n>>> 1 + 1\n3\n```\n"
     (problem,) = check(pytester, small_site(tmp_path / "notest", notest))
     assert "Python blocks: model 0, pytest 0, site 1" in problem

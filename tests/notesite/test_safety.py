@@ -8,6 +8,7 @@ every HTML file and every notebook's Markdown cells are parsed: no script from t
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import shutil
@@ -298,3 +299,24 @@ def test_a_title_with_parentheses_or_dollars_is_text_not_math() -> None:
         extension_configs={"pymdownx.arithmatex": {"generic": True}},
     )
     assert rendered == f"<h1>{title}</h1>"
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Encoder-Decoder, Fully-Convolutional Networks (FCN), U-Net",
+        "Prices $x$ and $$y$$",
+        "C# notes #",
+    ],
+)
+def test_a_title_is_shown_as_written_not_as_math(title: str) -> None:
+    # The site typesets math (pymdownx.arithmatex): `\(…\)` and `$…$` in a title are text.
+    import markdown
+
+    md = markdown.Markdown(
+        extensions=["pymdownx.arithmatex", "toc"],
+        extension_configs={"pymdownx.arithmatex": {"generic": True}},
+    )
+    rendered = md.convert(f"# {markdown_text(title)}\n\n*{markdown_text(title)}*")
+    assert "arithmatex" not in rendered
+    assert rendered.count(html.escape(title, quote=False)) == 2, rendered

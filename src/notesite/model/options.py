@@ -6,8 +6,9 @@ reads (``--markdown-docs-syntax=superfences``): ```` ```python continuation fixt
 
 * **the site's** (pytest-markdown-docs' and notesite's): ``continuation``, ``notest``,
   ``fixture:NAME``, ``runner:NAME``, ``retry:N`` and ``timeout=N`` (seconds);
-* **the author's**: ``key=value`` (``title="x.py"``, ``linenums="1"``) and attribute lists
-  (``{linenos=true}``), kept as written and never read by the site.
+* **the author's**: ``key=value`` (``title="x.py"``, ``linenums="1"``), attribute lists
+  (``{linenos=true}``) and a highlighter's bare ``linenos`` or ``linenums``, kept as written
+  and never read by the site.
 
 Anything else on a fence that runs (Python, a console session) is a mistake, such as a
 misspelt ``continuaton`` or a ``timeout=soon``: :attr:`FenceOptions.problems` says what was
@@ -36,6 +37,9 @@ SITE_OPTIONS = "continuation, notest, fixture:NAME, runner:NAME, retry:N or time
 _WORD = re.compile(r"""(?:[^\s"']+|"[^"]*"|'[^']*')+""")
 _NAME = re.compile(r"[A-Za-z_]\w*")
 _SECONDS = re.compile(r"\d+(?:\.\d+)?")
+#: Bare words of the author's that blog engines' highlighters read (``python linenos``, as
+#: a Jekyll post's ``{% highlight python linenos %}`` is written as a fence): kept as written.
+AUTHOR_FLAGS = frozenset({"linenos", "linenums"})
 #: A bare word, as a misspelt option of the site would be.
 _BARE = re.compile(r"[\w-]+(?::[\w-]*)?")
 
@@ -58,6 +62,25 @@ def fence_options(info: str) -> list[str]:
         parts.remove(lang)
         parts.insert(0, lang[1:])
     return parts
+
+
+def shown_info(info: str) -> str:
+    """A fence's info string as the site's renderer must read it to show the fence's language.
+
+    The renderer (``pymdownx.superfences``) reads a language in braces only after a dot
+    (``{.python}``); R Markdown's ``{python}``, which :func:`fence_options` (as pytest does)
+    reads as Python, is shown as ``{.python}``. Any other info string is as written.
+
+    >>> shown_info("{python echo=FALSE}"), shown_info("{.python}"), shown_info("python {x=1}")
+    ('{.python echo=FALSE}', '{.python}', 'python {x=1}')
+    """
+    stripped = info.strip()
+    words = fence_options(stripped)
+    if not stripped.startswith("{") or not words or words[0].startswith("."):
+        return info
+    if any(word.startswith(".") for word in _WORD.findall(stripped.strip("{}"))):
+        return info
+    return "{." + stripped[1:].lstrip()
 
 
 def is_site_option(word: str) -> bool:
@@ -148,7 +171,7 @@ def parse_options(info: str) -> FenceOptions:
                 once("timeout", float(value), word)
             else:
                 problems.append(f"expected timeout=N (N seconds, a number), got {word!r}")
-        elif strict and _BARE.fullmatch(word):
+        elif strict and _BARE.fullmatch(word) and word not in AUTHOR_FLAGS:
             problems.append(
                 f"expected a fence option of the site ({SITE_OPTIONS}) or the author's "
                 f"(key=value), got {word!r}"

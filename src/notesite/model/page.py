@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from dataclasses import dataclass, field
 from typing import Any
@@ -380,5 +381,16 @@ def _toml_front_matter(lines: list[str], src_uri: str) -> tuple[dict[str, Any], 
         try:
             loaded = tomllib.loads("\n".join(lines[1:end]))
         except tomllib.TOMLDecodeError as error:
-            raise PageError(f"{src_uri}:1: expected TOML front matter, got {error}") from None
+            # "… (at line 2, column 7)": a line of the front matter, which starts on line 2.
+            where = re.search(r"\(at line (\d+), column (\d+)\)$", str(error))
+            line, problem = 1, str(error)
+            if where:
+                line = int(where[1]) + 1
+                problem = f"{problem[: where.start()].rstrip()} (column {where[2]})"
+            elif problem.endswith("(at end of document)"):
+                line = end  # the front matter's last line
+                problem = problem.removesuffix("(at end of document)") + "at its end"
+            raise PageError(
+                f"{src_uri}:{line}: expected TOML front matter, got {problem}"
+            ) from None
         return loaded, end + 1

@@ -18,6 +18,7 @@ from markdown_it.rules_inline import image as _image
 from markdown_it.rules_inline import link as _link
 from markdown_it.token import Token
 from mdit_py_plugins.admon import admon_plugin
+from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 
 from notesite.model.ipython import notebook_only
@@ -84,6 +85,18 @@ def _tab(state: StateBlock, start_line: int, end_line: int, silent: bool) -> boo
     return True
 
 
+def _opens_at_a_prompt(code: str) -> bool:
+    """Whether code is a console session: its first line of code is at a prompt (``>>>``).
+
+    Comment lines before it are the session's words (doctest reads them so).
+    """
+    for line in code.splitlines():
+        stripped = line.strip()
+        if stripped and not stripped.startswith("#"):
+            return stripped.startswith(">>>")
+    return False
+
+
 def _sessions(state: StateCore) -> None:
     """A Python fence that is not Python for pytest gets the language it is written in.
 
@@ -102,7 +115,7 @@ def _sessions(state: StateCore) -> None:
             language = rf"(^|\.){re.escape(options[0])}(?=\s|$|}})"
             token.info = re.sub(language, rf"\g<1>{options[0].lower()}", token.info, count=1)
             options = fence_options(token.info)
-        if token.content.lstrip().startswith(">>>"):
+        if _opens_at_a_prompt(token.content):
             lang = DOCTEST_LANGS[0]
         elif notebook_only(token.content) is not None:
             lang = NOTEBOOK_LANGS[0]
@@ -120,7 +133,7 @@ HIGHLIGHT_OPEN = re.compile(
     r"|\{\{[<%]\s*highlight\s+(?P<hugo>[\w+-]+)[^}]*[>%]\}\})\s*$"
 )
 HIGHLIGHT_CLOSE = re.compile(
-    r"^(?P<indent>\s*)(?:\{%-?\s*endhighlight\s*-?%\}|\{\{[<%]\s*/highlight\s*[>%]\}\})\s*$"
+    r"^(?P<indent>\s*)(?:\{%-?\s*endhighlight\s*-?%\}|\{\{[<%]\s*/\s*highlight\s*[>%]\}\})\s*$"
 )
 
 
@@ -173,6 +186,80 @@ class PageParser(MarkdownIt):
                 self._cache.clear()
             self._cache[key] = super().parse(src)
         return self._cache[key]
+
+
+def link_definitions(text: str) -> dict[str, tuple[str, str | None]]:
+    r"""The link reference definitions of a text (``[label]: address "title"``), by label.
+
+    Labels in lower case, as Python-Markdown keys them; the address as CommonMark reads it. A
+    footnote's definition (``[^1]: …``) is none.
+
+    >>> link_definitions('See [a].\n\n[A]: https://x.org "The X"\n')
+    {'a': ('https://x.org', 'The X')}
+    """
+    env: dict[str, Any] = {}
+    parser().parse(text.removeprefix(BOM), env)
+    return {
+        label.lower(): (str(found["href"]), found.get("title") or None)
+        for label, found in env.get("references", {}).items()
+        if not label.startswith("^")
+    }
+
+
+@functools.cache
+def _with_footnotes() -> MarkdownIt:
+    """CommonMark with footnotes (``[^1]``), as the site's Markdown reads them."""
+    return MarkdownIt("commonmark").use(footnote_plugin)
+
+
+def footnotes(text: str) -> tuple[dict[str, list[str]], list[str]]:
+    r"""A text's footnote definitions (each label's lines, as written) and the labels it cites.
+
+    A citation (``[^1]``) counts only where the text defines its label, as CommonMark with
+    footnotes reads it; a definition's lines run from its ``[^1]:`` to its last line.
+
+    >>> footnotes("A[^a] b[^c].\n\n[^a]: The note,\n    continued.\n")
+    ({'a': ['[^a]: The note,', '    continued.']}, ['a'])
+    """
+    env: dict[str, Any] = {}
+    tokens = _with_footnotes().parse(text.removeprefix(BOM), env)
+    lines = text.removeprefix(BOM).splitlines()
+    found: dict[str, list[str]] = {}
+    cited: list[str] = []
+    label = None
+    spans: list[int] = []
+    for token in tokens:
+        if token.type == "footnote_open":
+            label, spans = str(token.meta["label"]), []
+        elif token.type == "footnote_close" and label is not None:
+            if spans:
+                block = lines[min(spans) : max(spans)]
+                while block and not block[-1].strip():
+                    block.pop()
+                found[label] = block
+            label = None
+        elif label is not None and token.map:
+            spans += token.map
+        for child in token.children or []:
+            if child.type == "footnote_ref" and label is None:
+                cited.append(str(child.meta["label"]))
+    return found, cited
+
+
+def atx_heading(line: str) -> tuple[int, str] | None:
+    r"""A line's ATX heading (``## Words``): its level and words as Markdown (None: not one).
+
+    As CommonMark reads it: a tab may follow the ``#`` (``##\tWords``), a closing sequence
+    of ``#`` is not words (``## Words ##``), and an empty heading (``##``) has none. A setext
+    heading (``Words`` over ``---``) is two lines, never one.
+
+    >>> atx_heading("##\tWords ##"), atx_heading("   #"), atx_heading("#hashtag")
+    ((2, 'Words'), (1, ''), None)
+    """
+    tokens = parser().parse(line.removeprefix(BOM).rstrip("\r\n") + "\n")
+    if len(tokens) < 2 or tokens[0].type != "heading_open" or not tokens[0].markup.startswith("#"):
+        return None
+    return int(tokens[0].tag[1]), tokens[1].content
 
 
 #: A link's (or image's) ``meta``: where it is in its inline token's content, where its words.

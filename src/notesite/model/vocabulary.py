@@ -36,6 +36,9 @@ NOTE_PREFIX = "Precisely:"
 PYTHON_LANGS = ("py", "python", "python3")
 #: The languages of a console session (``>>>`` prompts), run as a doctest.
 DOCTEST_LANGS = ("pycon",)
+#: Other names authors give Python or a Python console on a fence, which no test runs (the
+#: sync reports each such block: its author may name it ``python`` or ``pycon``).
+PYTHON_ALIASES = ("py3", "python-repl", "python-console", "pycon3")
 #: The languages of blocks that run in a notebook only (IPython's magics, shell commands).
 NOTEBOOK_LANGS = ("ipython", "ipython3")
 #: The longest anchor slug, in characters; a longer one is cut at a word boundary.

@@ -18,6 +18,9 @@ from markdown.treeprocessors import Treeprocessor
 from notesite.highlight import compact
 from notesite.model import Page, parse_page
 from notesite.project import Project
+from notesite.render.math import read_double_dollars
+from notesite.render.references import PRIORITY as REFERENCES_PRIORITY
+from notesite.render.references import AuthorsReferences, post_references
 
 #: The switch between the page and the section as its author wrote it (see as-written.js).
 AS_WRITTEN_SWITCH = (
@@ -85,6 +88,7 @@ def as_written_html(page: Page, project: Project) -> str:
 
     names, configs = markdown_settings(read_config(project.root), NOT_FOR_THE_AUTHOR)
     converter = markdown.Markdown(extensions=[*names, AuthorsView()], extension_configs=configs)
+    post_references(converter, project, page)  # a label its post defines on another page
     body = converter.convert("\n".join(_in_author_form(rebuild_page(page), page, project)))
     body = compact(body)  # as the page's own blocks (the extension is not run here)
     banner = (
@@ -150,3 +154,7 @@ class AuthorsView(Extension):
     def extendMarkdown(self, md: Markdown) -> None:
         """Register :class:`AuthorsTree` last: the tree is whole, its escapes read (0)."""
         md.treeprocessors.register(AuthorsTree(md), "notesite-as-written", -1)
+        read_double_dollars(md)  # inline $$…$$ as the page reads it
+        md.treeprocessors.register(
+            AuthorsReferences(md), "notesite-references", REFERENCES_PRIORITY
+        )

@@ -12,7 +12,7 @@ from markdown import Markdown
 from markdown.preprocessors import Preprocessor
 
 from notesite import matrix
-from notesite.model import Check, Note, Page, PageError
+from notesite.model import Check, Note, Page, PageError, shown_info
 from notesite.outputs import RecordError
 from notesite.project import Project
 from notesite.render.as_written import as_written_html
@@ -29,6 +29,7 @@ from notesite.render.lists import (
     verification_table,
 )
 from notesite.render.locate import PageHandOff, find_page
+from notesite.render.references import post_footnotes, post_references
 from notesite.render.totals import SUMMARY_MARKER, totals, totals_table
 
 #: Marks an insert that replaces the line it stands before.
@@ -62,6 +63,7 @@ class NotesitePreprocessor(Preprocessor):
         inserts: list[tuple[int, list[str]]] = []  # (index to insert before, lines)
         if found is not None:
             page, offset = found
+            post_references(self.md, self.project, page)
             inserts = self._page_inserts(page, offset)
         # From the bottom up; at one place, a replaced line first, then what goes before it.
         for at, new in sorted(
@@ -72,6 +74,7 @@ class NotesitePreprocessor(Preprocessor):
             else:
                 lines[at:at] = new
         if found is not None:
+            lines += post_footnotes(self.project, found[0])  # cited here, defined elsewhere
             lines = post_pages(self.project, found[0], lines)
         return self._markers(lines, found[0] if found is not None else None)
 
@@ -116,6 +119,13 @@ class NotesitePreprocessor(Preprocessor):
             indent = " " * fence.indent
             inserts.append((fence.start - offset, [indent + self._stash(shown), _DROP]))
             inserts += [(line - offset, [_DROP]) for line in range(fence.start + 1, fence.end)]
+        for fence in page.fences:
+            # A fence pytest runs is shown in its language, however the author put it.
+            opening, info = lines[fence.start], fence.info.strip()
+            shown = shown_info(info)
+            if shown != info and fence.options.runs and opening.rstrip().endswith(info):
+                cut = len(opening.rstrip()) - len(info)
+                inserts.append((fence.start - offset, [opening[:cut] + shown, _DROP]))
         for marker in page.markers:
             # The not-a-claim markers are for the gate and the Verification page, not the reader.
             inserts += [(line - offset, [_DROP]) for line in range(marker.start, marker.end)]

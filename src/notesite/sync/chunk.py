@@ -35,6 +35,7 @@ from notesite.sync.plan import Flag
 from notesite.sync.post import (
     Post,
     PostUnit,
+    heading_lines,
     shifted_lines,
 )
 
@@ -142,9 +143,8 @@ def chunk_lines(
         entries += [(i, text) for text in reverted.get(i, [lines[i]])]
     if new.kind == HEADING:
         # A whole post's page writes its headings as written; a section's page a level up.
-        level = new.heading_level if placed.page.whole_post else new.heading_level - 1
-        new_lines = ["#" * level + " " + new.heading_text]
-        new_norm = [normalise(new_lines[0])]
+        new_lines = heading_lines(new, section=not placed.page.whole_post)
+        new_norm = [normalise(line) for line in new_lines]
     pieces: dict[int, list[str]] = {i: [] for i in own}
     tail: list[str] = []  # new blocks after the last of the unit's text and its boxes
     old_texts = [normalise(text) for _, text in entries]

@@ -68,7 +68,10 @@ def sync(
         finish_interrupted(project.root)
         # Read again under the lock: a sync that ran meanwhile may have changed it.
         project = Project.at(project.root)
-        return _sync(project, path, new_post, timeout, run_blocks, start)
+        try:
+            return _sync(project, path, new_post, timeout, run_blocks, start)
+        except PageError as error:  # a page (the project's, or one the merge made) unread
+            raise SyncError(f"docs/{error}; nothing was written") from None
 
 
 def finish_interrupted(root: Path) -> bool:

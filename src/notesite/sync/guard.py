@@ -62,8 +62,17 @@ def check_renderable(page: Page, meta: dict[str, Any], name: str) -> None:
     """Refuse front matter and nesting the site cannot render.
 
     Raises:
-        SyncError: If the tags are not a list of words, or a list is nested too deep.
+        SyncError: If the title, subtitle or date is not text (a list, a mapping), the
+            tags are not a list of words, or a list is nested too deep.
     """
+    for key in ("title", "subtitle", "date"):
+        value = page.meta.get(key)
+        if isinstance(value, list | dict):
+            raise SyncError(
+                f"{name}:{_line_of(page, key)}: expected the {key} as text, got a "
+                f"{'list' if isinstance(value, list) else 'mapping'}: {value!r} (quote it: "
+                f'{key}: "…")'
+            )
     tags = meta.get("tags")
     if tags:
         listed = tags if isinstance(tags, list) else [tags]

@@ -11,6 +11,7 @@ from notesite.fidelity import (
 )
 from notesite.model import (
     PAGES_MARKER,
+    PageError,
     parse_page,
     slugify,
 )
@@ -29,6 +30,7 @@ from notesite.sync.post import (
     read_post,
     render_unit,
     render_units,
+    section_title,
     tight,
     unit_words,
 )
@@ -153,7 +155,14 @@ def _chained(texts: dict[str, str]) -> dict[str, str]:
     """
     from notesite.sync.chain import with_continuations
 
-    return {src: with_continuations(text, parse_page(text, src)) for src, text in texts.items()}
+    chained = {}
+    for src, text in texts.items():
+        try:
+            page = parse_page(text, src)
+        except PageError as error:
+            raise SyncError(f"conflict: docs/{error} (in the page the sync made)") from None
+        chained[src] = with_continuations(text, page)
+    return chained
 
 
 def _plan_new_sections(project: Project, new: Post, source: str, slug: str) -> Plan:
@@ -171,7 +180,7 @@ def _plan_new_sections(project: Project, new: Post, source: str, slug: str) -> P
     nav = [index]
     taken: set[str] = set()
     for section in new.sections:
-        src = section_page(project, folder, new.units[section[0]].heading_text, taken)
+        src = section_page(project, folder, section_title(new, section), taken)
         taken.add(src)
         nav.append(src)
         page_events = events.setdefault(src, [])

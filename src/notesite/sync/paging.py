@@ -87,3 +87,32 @@ def whole_header(meta: dict[str, Any], post: Post, source: str) -> list[str]:
     """The lines of a whole post's page above the post: front matter, title, marker."""
     title = [] if has_own_title(post) else [f"# {markdown_text(post.title)}", ""]
     return [*front_matter_lines(meta, post, source), *title, POST_MARKER, ""]
+
+
+def section_titles(project: Project, name: str) -> tuple[list[str], list[str]]:
+    """A post's ``##`` sections' headings, and the section headings its pages show, in order.
+
+    The words of each heading as Markdown (an ATX heading's without its ``#``): the post's
+    sections are opened by its ``##`` ATX headings (a setext heading opens none); its pages
+    show each as the title of its page (a post split by its sections) or as a ``##`` ATX
+    heading of its one page. The two lists are equal when the pages follow the post.
+    """
+    from notesite.fidelity import post_pages
+    from notesite.model import atx_heading
+
+    post = read_original(project, name)
+    sections = [
+        post.units[section[0]].heading_text
+        for section in post.sections
+        if post.units[section[0]].heading_level == 2
+    ]
+    pages = post_pages(project, name)
+    shown: list[str] = []
+    # A post without a `##` section is one page, whatever its paging says.
+    split = not post.whole and project.paging(name, post.meta) == SECTIONS
+    for page in pages:
+        for k, (line, _level) in enumerate(page.headings):
+            atx = atx_heading(page.lines[line])
+            if atx is not None and (k == 0 if split else atx[0] == 2):
+                shown.append(atx[1])
+    return sections, shown

@@ -19,8 +19,11 @@ from notesite.fidelity import (
 from notesite.model import (
     CODE,
     HELPER,
+    PYTHON_ALIASES,
+    PYTHON_LANGS,
     Page,
     PageError,
+    fence_options,
 )
 from notesite.sync.post import (
     Post,
@@ -137,12 +140,21 @@ def place(post: Post, pages: Sequence[Page]) -> Placement:
 
 
 def python_without_language(unit: PostUnit) -> bool:
-    """Whether a unit is a block without a language (bare fence, indented) that reads as Python."""
+    """Whether a unit is a block that reads as Python but that no test runs.
+
+    A block without a language (a bare fence, an indented block) whose code is Python, or a
+    fence in another name of Python or of its console (``py3``, ``python-repl``:
+    :data:`PYTHON_ALIASES`), or with a file's name after a colon (``python:train.py``).
+    """
     opening = unit.raw[0].strip() if unit.raw else ""
     if unit.kind != CODE:
         return False
     if opening.startswith(("```", "~~~")):
-        if opening.strip("`~ "):
+        words = fence_options(opening.lstrip("`~"))
+        lang = words[0].lower() if words else ""
+        if lang in PYTHON_ALIASES or (":" in lang and lang.partition(":")[0] in PYTHON_LANGS):
+            return True  # py3, python-repl, or Qiita's python:train.py (a file's name)
+        if words:
             return False
         code = "\n".join(textwrap.dedent("\n".join(unit.raw[1:-1])).splitlines())
     else:  # an indented block

@@ -14,6 +14,7 @@ from notesite.model import (
     HEADING,
     PROSE,
     PageError,
+    atx_heading,
     parse_page,
     post_meta,
 )
@@ -49,15 +50,17 @@ class PostUnit:
 
     @property
     def heading_level(self) -> int:
-        """The number of ``#`` of a heading (0 for another unit)."""
-        if self.kind != HEADING:
+        """The number of ``#`` of an ATX heading (0 for a setext heading or another unit)."""
+        if self.kind != HEADING or len(self.raw) != 1:
             return 0
-        return len(self.raw[0].strip()) - len(self.raw[0].strip().lstrip("#"))
+        atx = atx_heading(self.raw[0])
+        return atx[0] if atx else 0
 
     @property
     def heading_text(self) -> str:
-        """A heading's words."""
-        return self.raw[0].strip().lstrip("#").strip()
+        """A heading's words (an ATX heading's without its ``#``, before and after them)."""
+        atx = atx_heading(self.raw[0]) if self.heading_level else None
+        return atx[1] if atx else self.raw[0].strip()
 
 
 @dataclass
@@ -142,7 +145,9 @@ def read_post(text: str, name: str, *, whole: bool = False) -> Post:
     sections: list[list[int]] = []
     for unit in page.units:
         raw = tuple(page.lines[unit.start : unit.end])
-        if unit.kind == HEADING and raw[0].lstrip().startswith("## "):
+        if unit.kind == CODE and raw[0].lstrip(" \t").startswith(("```", "~~~")):
+            raw = fence_in_spaces(raw)
+        if unit.kind == HEADING and unit.end - unit.start == 1 and _level(raw[0]) == 2:
             sections.append([])
         if not sections:
             intro.append(
@@ -172,6 +177,62 @@ def read_post(text: str, name: str, *, whole: bool = False) -> Post:
             [], title_from, whole=True,
         )  # fmt: skip
     return Post(name, text, meta, page.lines, page.body_start, units, sections, intro, title_from)
+
+
+#: CommonMark's tab stop: a tab in a line's indent takes it to the next multiple of 4 columns.
+TAB_STOP = 4
+
+
+def _without_columns(line: str, columns: int) -> tuple[int, str]:
+    """``line`` less up to ``columns`` columns of its indent: (the columns taken, the rest).
+
+    A tab that reaches past ``columns`` leaves its remaining columns as spaces.
+    """
+    column = 0
+    for i, char in enumerate(line):
+        if column >= columns or char not in " \t":
+            return column, line[i:]
+        width = 1 if char == " " else TAB_STOP - column % TAB_STOP
+        if column + width > columns:
+            return columns, " " * (column + width - columns) + line[i + 1 :]
+        column += width
+    return column, ""
+
+
+def fence_in_spaces(raw: Sequence[str]) -> tuple[str, ...]:
+    r"""A fenced block's lines with the fence's indent in spaces (as CommonMark counts a tab).
+
+    A post may indent a fence with tabs (``\t```python`` under ``-\tan item``); the site's
+    pages indent by spaces. The fence's own indent, on each line, becomes that many spaces;
+    what is beyond it (a tab that indents the Python inside) stays as written.
+    """
+    indent = _without_columns(raw[0], len(raw[0]))[0]
+    out = []
+    for line in raw:
+        taken, rest = _without_columns(line, indent)
+        out.append(" " * taken + rest if line.strip() else line)
+    return tuple(out)
+
+
+def section_title(post: Post, section: list[int]) -> str:
+    """The title of a section's own page: the words of the ``##`` heading that opens it.
+
+    Raises:
+        SyncError: If the heading has none (``##`` alone): a page needs a title.
+    """
+    opening = post.units[section[0]]
+    if not opening.heading_text.strip():
+        raise SyncError(
+            f"{post.name}:{opening.start + 1}: expected a ## heading with words (the title of "
+            f"its section's page, as the post is split by its sections), got {opening.raw[0]!r}"
+        )
+    return opening.heading_text
+
+
+def _level(line: str) -> int:
+    """The level of the ATX heading on ``line`` (0 if it holds none)."""
+    atx = atx_heading(line)
+    return atx[0] if atx else 0
 
 
 def shifted_lines(lines: list[str], by: int, boxes: Collection[int] = ()) -> list[str]:
@@ -210,10 +271,7 @@ def render_unit(unit: PostUnit, *, section: bool = True) -> list[str]:
     """
     raw = list(unit.raw)
     if unit.kind == HEADING:
-        if not section or not raw[0].lstrip().startswith("#"):
-            return [line.strip() for line in raw]
-        level = max(unit.heading_level - 1, 1)
-        return ["#" * level + " " + unit.heading_text]
+        return heading_lines(unit, section=section)
     if unit.kind == CODE:
         if not raw[0].lstrip().startswith(("```", "~~~")):
             return raw  # an indented code block, as written
@@ -227,6 +285,20 @@ def render_unit(unit: PostUnit, *, section: bool = True) -> list[str]:
     indent = 4 * (unit.level - 1) if unit.item and unit.level else 4 * unit.level
     inner = indent + len(unit.item)
     return [" " * indent + first] + [" " * inner + line.strip() for line in raw[1:]]
+
+
+def heading_lines(unit: PostUnit, *, section: bool = True) -> list[str]:
+    r"""A heading's lines as the site writes them (see :func:`render_unit`).
+
+    In a section's page an ATX heading of level 2 or more loses one ``#``, and its words
+    follow one space (its closing ``#`` stay: ``##\tWords ##`` is ``# Words ##``); a ``#``
+    heading, a setext heading and any heading outside a section are as written.
+    """
+    raw = [line.strip() for line in unit.raw]
+    level = unit.heading_level
+    if section and level >= 2:
+        return [f"{'#' * (level - 1)} {raw[0][level:].strip()}".rstrip()]
+    return raw
 
 
 def tight(before: PostUnit, unit: PostUnit) -> bool:

@@ -97,7 +97,12 @@ def report(plan: Plan, runs: list[BlockRun], unchecked: list[str], seconds: floa
                 cell = f"{r.result}{detail}".replace("|", "\\|")
                 out.append(f"| {r.line} | {_quote(r.code)} | {cell} |")
         if page_unrun:
-            out += ["", "**Not run** (a block without a language: shown as text)", ""]
+            out += [
+                "",
+                "**Not run** (no language the tests run: name it `python`, or `pycon` for a "
+                "console session)",
+                "",
+            ]
             out += [
                 f"- line {e.line}: {_quote(e.text)} reads as Python, but no test runs it"
                 for e in page_unrun

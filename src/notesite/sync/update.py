@@ -55,6 +55,7 @@ from notesite.sync.post import (
     SyncError,
     read_post,
     render_unit,
+    section_title,
     unit_words,
 )
 from notesite.sync.verify import OWNED_KINDS, verify
@@ -199,7 +200,7 @@ def plan_sync(project: Project, new: Post, *, new_post: bool = False) -> Plan:
             elif meta_changed:
                 header = front_matter_lines(page.meta, new, name)
         else:
-            src = section_page(project, folder, new.units[section[0]].heading_text, taken)
+            src = section_page(project, folder, section_title(new, section), taken)
             taken.add(src)
             header = front_matter_lines({}, new, name)
         nav.append(src)

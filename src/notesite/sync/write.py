@@ -21,7 +21,7 @@ from notesite.model import (
     slugify,
 )
 from notesite.project import CONFIG, Project
-from notesite.sync.nav import place_in_notes
+from notesite.sync.nav import place_in_notes, post_date
 from notesite.sync.post import Post, SyncError
 
 NAV_ENTRY = re.compile(r"^(?P<indent>\s*)-\s+(?:(?P<title>.+?):\s+)?(?P<path>\S+\.md)\s*$")
@@ -159,9 +159,13 @@ def add_nav(config: str, title: str, pages: list[str], day: Date | None = None) 
 
 
 def nav_label(post: Post) -> str:
-    """A post's title in the nav: its title and date, so two posts of one title differ."""
-    date = str(post.meta.get("date") or "").split(" ")[0]
-    return f"{post.title} ({date})" if date else post.title
+    """A post's title in the nav: its title and date, so two posts of one title differ.
+
+    The date is the one the nav orders the post by (:func:`post_date`: its front matter's,
+    else its file name's), as ``YYYY-MM-DD`` whatever its form (``2021-03-04T10:00:00Z``).
+    """
+    day = post_date(post)
+    return f"{post.title} ({day.isoformat()})" if day is not None else post.title
 
 
 def add_nav_entry(config: str, label: str, page: str, day: Date | None = None) -> str:

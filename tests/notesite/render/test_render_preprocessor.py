@@ -5,11 +5,13 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+import markdown
 import pytest
+from bs4 import BeautifulSoup
 from mkdocs.exceptions import PluginError
-from sitepages import render
+from sitepages import ROOT, one_page, render
 
-from notesite.project import Project
+from notesite.project import Project, markdown_settings, read_config
 from notesite.render.lists import verification_table
 
 
@@ -72,3 +74,19 @@ def test_a_block_not_yet_recorded_previews_with_a_warning(
         soup = render("notes/misc.md", scratch)
     assert "notes/misc.md: expected a recorded output for block" in caplog.text
     assert "Not yet run" in soup.get_text()
+
+
+def test_a_block_pytest_runs_is_shown_in_its_language_however_its_fence_writes_it(
+    tmp_path: Path,
+) -> None:
+    # R Markdown's ```{python}: pytest runs it as Python, so the site shows it as Python.
+    page = "# P\n\n```{python}\nprint(1)\n```\n\n```{python title=x}\nprint(2)\n```\n"
+    page += "\n```{.python}\nprint(3)\n```\n\n```{r}\nprint(4)\n```\n"
+    project = one_page(tmp_path, page, None)
+    names, configs = markdown_settings(read_config(ROOT))
+    configs.setdefault("notesite", {})["root"] = str(project.root)
+    html = markdown.Markdown(extensions=names, extension_configs=configs).convert(page)
+    soup = BeautifulSoup(html, "html.parser")
+    shown = [node.get_text().strip() for node in soup.select(".language-python code")]
+    assert shown == ["print(1)", "print(2)", "print(3)"]
+    assert len(project.page("page.md").blocks) == 3

@@ -317,3 +317,26 @@ def test_a_post_without_subtitle_gets_a_byline_without_one() -> None:
         '<time datetime="2021-03-04">2021-03-04</time>.</p>'
     )
     assert "()" not in byline({"title": "Gardening notes"})
+
+
+def test_a_name_deleted_is_needed_and_a_case_pattern_binds() -> None:
+    assert undefined_names("del model\n") == ["model"]
+    assert undefined_names("model = 1\ndel model\n") == []
+    match = (
+        "match cmd:\n    case [a, *rest]:\n        print(a, rest)\n"
+        "    case {**others}:\n        pass\n"
+    )
+    assert undefined_names(match) == ["cmd"]
+
+
+def test_a_block_that_deletes_what_a_block_above_made_continues_it(fixture: Fixture) -> None:
+    post = fixture.scratch / "memory.md"
+    post.write_text(
+        "---\ntitle: Memory\n---\n\n## Freeing\n\n```python\nmodel = [1, 2]\n```\n\n"
+        '```python\ndel model\nprint("freed")\n```\n',
+        encoding="utf-8",
+    )
+    outcome = fixture.sync(post, new_post=True, run_blocks=True, timeout=30)
+    fixture.gate()
+    assert "```python continuation\ndel model\n" in fixture.page("memory.md")
+    assert [run.result for run in outcome.runs] == [PASSES, PASSES]

@@ -126,7 +126,7 @@ def test_a_fence_with_no_language_is_shown_and_not_run(fixture: Fixture, replace
     assert shown.lang == ""
     assert all("def count" not in b.code for b in page.blocks)
     assert outcome.runs == []
-    assert "**Not run** (a block without a language: shown as text)" in outcome.report
+    assert "**Not run** (no language the tests run: name it `python`" in outcome.report
     assert "` def count(t): … ` reads as Python, but no test runs it" in outcome.report
 
 

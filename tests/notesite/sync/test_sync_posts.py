@@ -19,6 +19,7 @@ from conftest import Fixture
 from notesite.model import parse_page
 from notesite.render.lists import posts_list
 from notesite.sync import FAILS, NEEDS_PACKAGE, NEEDS_SETUP, PASSES, Outcome, SyncError
+from notesite.sync.paging import section_titles
 
 POSTS = Path(__file__).parent / "posts"
 Check = Callable[[Fixture, Outcome], None]
@@ -387,6 +388,11 @@ def test_the_author_s_fence_options_and_quoted_fences_are_kept(fixture: Fixture)
             id="unclosed-highlight",
         ),
         pytest.param(
+            "---\ndate: 2021-01-01\ntitle: [Deep, Learning]\n---\n\n## A\n",
+            "post.md:3: expected the title as text, got a list: ['Deep', 'Learning'] (quote it:",
+            id="title-a-list",
+        ),
+        pytest.param(
             "---\ndate: 2021-01-01\ntitle: A: B: C\n---\n\n## A\n",
             "post.md:3: expected a post, got front matter that is not YAML: mapping values are "
             "not allowed here",
@@ -431,3 +437,180 @@ def test_a_post_whose_title_changed_is_the_same_post(fixture: Fixture) -> None:
     )
     assert "mkdocs.yml" in outcome.written
     assert fixture.sync(post).written == []
+
+
+# Found by a review that tried variants of the cases' kinds (posts/), as authors write them.
+
+
+def test_a_section_heading_is_read_as_commonmark_reads_it(fixture: Fixture) -> None:
+    # A tab after the ##, a closing ##, an indent: each opens a section; a setext heading not.
+    fixture.split("post.md")
+    text = (
+        "---\ntitle: T\n---\n\n## First ##\n\nOne.\n\n##\tTabbed\n\nTwo.\n\n"
+        "   ## Indented\n\nThree.\n\nSetext, not a section\n---\n\nFour.\n"
+    )
+    new_post(fixture, text)
+    fixture.gate()
+    assert fixture.project.note_pages[-3:] == [
+        "notes/post/first.md",
+        "notes/post/tabbed.md",
+        "notes/post/indented.md",
+    ]
+    assert body(page_of(fixture, "post", "first.md")) == "\n# First ##\n\nOne.\n"
+    assert body(page_of(fixture, "post", "tabbed.md")) == "\n# Tabbed\n\nTwo.\n"
+    assert "Setext, not a section\n---\n\nFour.\n" in page_of(fixture, "post", "indented.md")
+    assert fixture.sync(fixture.scratch / "post.md").written == []
+    # A section without a title has no title for its page: refused at its line.
+    (fixture.scratch / "post.md").write_text(text + "\n##\n\nFive.\n", encoding="utf-8")
+    with pytest.raises(SyncError, match=r"post\.md:22: expected a ## heading with words"):
+        fixture.sync(fixture.scratch / "post.md")
+
+
+@pytest.mark.parametrize("split", [False, True], ids=["one-page", "split"])
+def test_a_changed_heading_keeps_how_the_author_wrote_it(fixture: Fixture, split: bool) -> None:
+    if split:
+        fixture.split("post.md")
+    new_post(
+        fixture, "---\ntitle: T\n---\n\n## A\n\nOne.\n\nSub head\n--------\n\n### B ###\n\nTwo.\n"
+    )
+    post = fixture.scratch / "post.md"
+    post.write_text(
+        "---\ntitle: T\n---\n\n## A\n\nOne.\n\nSub heading\n--------\n\n###\tC ###\n\nTwo.\n",
+        encoding="utf-8",
+    )
+    outcome = fixture.sync(post)
+    fixture.gate()
+    text = page_of(fixture, "post", "a.md") if split else one_page(fixture, "post")
+    level = "## " if split else "###\t"
+    assert text.endswith(f"One.\n\nSub heading\n--------\n\n{level}C ###\n\nTwo.\n")
+    assert outcome.written
+    assert fixture.sync(fixture.scratch / "post.md").written == []
+
+
+@pytest.mark.parametrize("split", [False, True], ids=["one-page", "split"])
+def test_the_pages_show_the_post_s_sections_not_its_setext_headings(
+    fixture: Fixture, split: bool
+) -> None:
+    if split:
+        fixture.split("post.md")
+    new_post(
+        fixture,
+        "---\ntitle: T\n---\n\n## First ##\n\nOne.\n\nA setext heading\n---\n\nTwo.\n\n"
+        "##\tSecond\n\nThree.\n",
+    )
+    assert section_titles(fixture.project, "post.md") == (["First", "Second"],) * 2
+
+
+def test_a_list_indented_with_tabs_comes_in_with_its_fence_in_spaces(fixture: Fixture) -> None:
+    text = (
+        "---\ntitle: T\n---\n\n## A\n\n-\tItem with code:\n\n\t```python\n\tdef f():\n"
+        "\t\treturn 1\n\tprint(f())\n\t```\n\n-\tItem two\n\t-\tNested\n"
+    )
+    outcome = new_post(fixture, text, run_blocks=True)
+    fixture.gate()
+    page = one_page(fixture, "post")
+    # The fence's indent in spaces, the tab that indents the Python inside kept.
+    assert "-\tItem with code:\n\n    ```python\n    def f():\n    \treturn 1\n" in page
+    assert verdicts(outcome) == [(PASSES, "")]
+    assert fixture.sync(fixture.scratch / "post.md").written == []
+    changed = text.replace("return 1", "return 2")
+    (fixture.scratch / "post.md").write_text(changed, encoding="utf-8")
+    fixture.sync(fixture.scratch / "post.md")
+    fixture.gate()
+    assert "    def f():\n    \treturn 2\n    print(f())\n    ```\n" in one_page(fixture, "post")
+
+
+def test_a_page_the_sync_cannot_read_is_a_one_line_error_not_a_traceback(
+    fixture: Fixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from notesite.model import PageError
+    from notesite.sync import command
+
+    def unreadable(*args: object) -> Outcome:
+        raise PageError("notes/post.md:19: expected the fence opened here to be closed, got …")
+
+    monkeypatch.setattr(command, "_sync", unreadable)
+    before = fixture.tree()
+    with pytest.raises(SyncError) as caught:
+        new_post(fixture, "---\ntitle: T\n---\n\n## A\n\nText.\n")
+    assert str(caught.value) == (
+        "docs/notes/post.md:19: expected the fence opened here to be closed, got …; "
+        "nothing was written"
+    )
+    assert fixture.tree() == before
+
+
+def test_a_post_split_by_sections_that_has_none_shows_no_section(fixture: Fixture) -> None:
+    fixture.split("post.md")
+    new_post(fixture, "---\ntitle: T\n---\n\nOnly an introduction.\n\n### A small heading\n")
+    fixture.gate()
+    assert fixture.project.note_pages[-1] == "notes/post.md"
+    assert section_titles(fixture.project, "post.md") == ([], [])
+
+
+def test_a_post_dated_by_its_file_name_or_an_iso_date_keeps_the_nav_in_date_order(
+    fixture: Fixture,
+) -> None:
+    new_post(fixture, "---\ntitle: B\n---\n\n## S\n\nb\n", name="2021-03-05-b.md")
+    new_post(fixture, "---\ntitle: C\ndate: '2021-03-04T10:00:00+01:00'\n---\n\n## S\n\nc\n")
+    new_post(fixture, "---\ntitle: A\ndate: 2021-03-03\n---\n\n## S\n\na\n", name="a.md")
+    nav = yaml.safe_load((fixture.root / "mkdocs.yml").read_text(encoding="utf-8"))["nav"]
+    (year,) = [entry for entry in nav[0]["Notes"] if isinstance(entry, dict) and "2021" in entry]
+    assert year["2021"] == [
+        {
+            "March": [
+                {"A (2021-03-03)": "notes/a.md"},
+                {"C (2021-03-04)": "notes/post.md"},
+                {"B (2021-03-05)": "notes/b.md"},
+            ]
+        }
+    ]
+
+
+def test_a_session_after_a_comment_runs_and_other_names_of_python_are_reported(
+    fixture: Fixture,
+) -> None:
+    outcome = new_post(
+        fixture,
+        "---\ntitle: T\n---\n\n## A\n\n```python\n# the sum\n>>> 3 + 3\n6\n```\n\n"
+        "```python-repl\n>>> 2 + 2\n4\n```\n\n```py3\nprint(5)\n```\n\n"
+        "```python:train.py\nprint(7)\n```\n",
+        run_blocks=True,
+    )
+    fixture.gate()
+    assert verdicts(outcome) == [(PASSES, "console session")]
+    assert len(fixture.project.page("notes/post.md").doctests) == 1
+    assert "- line 19: ` >>> 2 + 2 … ` reads as Python, but no test runs it" in outcome.report
+    assert "- line 24: ` print(5) ` reads as Python, but no test runs it" in outcome.report
+    assert "- line 28: ` print(7) ` reads as Python, but no test runs it" in outcome.report
+    assert outcome.report.count("reads as Python, but no test runs it") == 3
+    assert "\nT, next:\n" in outcome.report  # a post without a date: no "()" after its title
+
+
+def test_a_highlighter_s_bare_word_on_a_fence_is_the_author_s(fixture: Fixture) -> None:
+    outcome = new_post(
+        fixture,
+        "---\ntitle: T\n---\n\n## A\n\n``` python linenos\nprint(6)\n```\n",
+        run_blocks=True,
+    )
+    fixture.gate()
+    assert "``` python linenos\nprint(6)\n```\n" in one_page(fixture, "post")
+    assert verdicts(outcome) == [(PASSES, "")]
+    with pytest.raises(SyncError, match=r"post\.md:7: .*got 'continuaton'"):
+        new_post(fixture, "---\ntitle: U\n---\n\n## A\n\n```python continuaton\nx = 1\n```\n")
+
+
+def test_highlight_tags_in_the_spacing_blog_engines_allow_are_blocks(fixture: Fixture) -> None:
+    outcome = new_post(
+        fixture,
+        '---\ntitle: T\n---\n\n## A\n\n{{< highlight py "linenos=table" >}}\nprint(1)\n'
+        "{{< / highlight >}}\n\n{%- highlight python -%}\nprint(2)\n{%- endhighlight -%}\n",
+        run_blocks=True,
+    )
+    fixture.gate()
+    assert [block.code for block in fixture.project.page("notes/post.md").blocks] == [
+        "print(1)\n",
+        "print(2)\n",
+    ]
+    assert verdicts(outcome) == [(PASSES, ""), (PASSES, "")]
+    assert fixture.sync(fixture.scratch / "post.md").written == []
