@@ -314,7 +314,8 @@ def load_page(path: Path, src_uri: str) -> Page:
     try:
         stat = path.stat()
     except OSError as error:
-        raise PageError(f"{src_uri}: expected a readable page, got {error}") from None
+        got = error.strerror or error
+        raise PageError(f"{src_uri}: expected a readable page, got {got}") from None
     key = (str(path.resolve()), src_uri)
     cached = _PAGES.get(key)
     if cached is not None and cached[:2] == (stat.st_mtime_ns, stat.st_size):

@@ -71,7 +71,7 @@ def sync(
         try:
             return _sync(project, path, new_post, timeout, run_blocks, start)
         except PageError as error:  # a page (the project's, or one the merge made) unread
-            raise SyncError(f"docs/{error}; nothing was written") from None
+            raise SyncError(f"docs/{error}") from None
 
 
 def finish_interrupted(root: Path) -> bool:
@@ -109,12 +109,12 @@ def _sync(
         try:
             parse_page(page_text, src)
         except PageError as error:
-            raise SyncError(f"docs/{error}; nothing was written") from None
+            raise SyncError(f"docs/{error}") from None
     if plan.config_text is not None:  # and so must the configuration, with its new nav
         try:
             config_data(plan.config_text, project.root / CONFIG)
         except ConfigError as error:
-            raise SyncError(f"{error} (the nav the sync made); nothing was written") from None
+            raise SyncError(f"{error} (the nav the sync made)") from None
     written: list[str] = []
     removed: list[str] = []
     # Every file is staged first, then all are renamed at once (a crash: all or none).

@@ -79,7 +79,8 @@ def test_a_nav_the_sync_cannot_write_as_yaml_writes_nothing(
     path = fixture.scratch / "2022-02-01-other.markdown"
     path.write_text(post("title: Other"), encoding="utf-8")
     before = fixture.tree()
-    with pytest.raises(SyncError, match=r"mkdocs.yml:\d+: expected YAML.*nothing was written"):
+    made = r"mkdocs.yml:\d+: expected YAML.*\(the nav the sync made\)$"
+    with pytest.raises(SyncError, match=made):
         fixture.sync(path, new_post=True)
     assert fixture.tree() == before
 
@@ -98,5 +99,9 @@ def test_a_nav_entry_of_a_missing_page_is_one_line(
     status = main(["sync", str(path), "--new", "--root", str(fixture.root)])
     err = capsys.readouterr().err
     assert status == 2
-    assert err.startswith("error: notes/gone.md: expected a readable page, got ")
+    assert err.startswith(
+        "error: docs/notes/gone.md: expected a readable page, got No such file or directory\n"
+    )
+    assert err.endswith("\nNothing was written.\n")
+    assert err.lower().count("nothing was written") == 1
     assert "Traceback" not in err
