@@ -234,7 +234,8 @@ BROWSER_TESTS = "tests/browser/"
 
 def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object | None:
     """``make test`` (``--dist loadgroup``): one worker takes the browser tests, the other the
-    rest, one test at a time; the first to finish takes what is left.
+    rest, one test (or one page of the site, whole) at a time; the first to finish takes what
+    is left.
 
     A browser test keeps about two cores busy (Chromium's processes, its driver and the test),
     another test about one: two browser tests at once want four cores of the two, and two
@@ -248,9 +249,12 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object | 
         return None
     from xdist.scheduler import LoadScopeScheduling  # type: ignore[import-untyped]
 
+    from notesite.runner.scheduling import page_scope
+
     class BrowserApart(LoadScopeScheduling):  # type: ignore[misc]
         def _split_scope(self, nodeid: str) -> str:
-            return BROWSER_TESTS if nodeid.startswith(BROWSER_TESTS) else nodeid
+            # A page whole on one worker, as notesite's own scheduler hands it out.
+            return BROWSER_TESTS if nodeid.startswith(BROWSER_TESTS) else page_scope(nodeid)
 
     return BrowserApart(config, log)
 

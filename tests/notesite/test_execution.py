@@ -511,12 +511,18 @@ def test_an_unchanged_record_is_not_rewritten(pytester: pytest.Pytester) -> None
 
 
 @pytest.mark.slow  # two pytest-xdist workers in subprocesses
-def test_update_outputs_under_xdist_keeps_every_block(pytester: pytest.Pytester) -> None:
+def test_under_xdist_a_page_runs_whole_on_one_worker_and_keeps_every_block(
+    pytester: pytest.Pytester,
+) -> None:
+    # As a notebook's cells in one kernel: xdist's default (--dist load) would split them.
     setup(pytester)
-    page(pytester, *[f"print({k})" for k in range(6)])
+    worker = "import os\n\nprint({}, os.environ['PYTEST_XDIST_WORKER'])"
+    page(pytester, *[worker.format(k) for k in range(6)])
     result = pytester.runpytest_subprocess("--update-outputs", "-n", "2")
     result.assert_outcomes(passed=6)
-    assert [e.stdout for e in record(pytester)] == [f"{k}\n" for k in range(6)]
+    printed = [entry.stdout.split() for entry in record(pytester)]
+    assert [int(k) for k, _ in printed] == list(range(6))
+    assert len({name for _, name in printed}) == 1, printed
 
 
 def test_an_unclosed_fence_fails_and_deletes_no_record(pytester: pytest.Pytester) -> None:

@@ -88,6 +88,18 @@ class NotesitePlugin:
         self._runner = RecordingRunner(self.state, self._replaced)
         _runners._default_runner = self._runner  # type: ignore[assignment]
 
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_xdist_make_scheduler(self, config: pytest.Config, log: Any) -> Any:
+        """Under pytest-xdist's ``load`` or ``worksteal``, each page whole on one worker.
+
+        See :mod:`notesite.runner.scheduling`; the other ``--dist`` modes are left as given.
+        """
+        from notesite.runner.scheduling import WHOLE_PAGE_MODES, make_scheduler
+
+        if config.getvalue("dist") not in WHOLE_PAGE_MODES:
+            return None
+        return make_scheduler(config, log)
+
     def pytest_unconfigure(self, config: pytest.Config) -> None:
         """Give pytest-markdown-docs its own runner back."""
         if self._replaced is not None:
