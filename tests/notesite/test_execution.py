@@ -424,22 +424,33 @@ SETTINGS = {
 }
 
 
-@pytest.mark.parametrize("setting", SETTINGS)
-def test_a_global_setting_does_not_reach_the_next_block(
-    pytester: pytest.Pytester, setting: str
-) -> None:
+#: The imports of every block of the settings' page.
+IMPORTS = "import math, os, random, sys, warnings\n\nimport numpy\nimport torch\n"
+
+
+def test_a_global_setting_does_not_reach_the_next_block(pytester: pytest.Pytester) -> None:
+    # One page: each setting's change, then a block that reads it (one run for them all).
     setup(pytester)
-    change, read, fresh = SETTINGS[setting]
-    imports = "import math, os, random, sys, warnings\n\nimport numpy\nimport torch\n"
-    page(pytester, imports + change, imports + read)
+    shown = {name: case for name, case in SETTINGS.items() if case[2] is not None}
+    page(
+        pytester, *[IMPORTS + code for change, read, _ in shown.values() for code in (change, read)]
+    )
     result = pytester.runpytest_inprocess("--update-outputs")
-    if fresh is None:  # the warnings filters: pytest's own, so the warning is an error again
-        result.assert_outcomes(passed=1, failed=1)
-        result.stdout.fnmatch_lines(["*UserWarning: still an error*"])
-        return
-    result.assert_outcomes(passed=2)
-    assert record(pytester)[-1].stdout == fresh + "\n"
+    result.assert_outcomes(passed=2 * len(shown))
+    entries = record(pytester)
+    read = {name: entries[2 * k + 1].stdout for k, name in enumerate(shown)}
+    assert read == {name: fresh + "\n" for name, (_, _, fresh) in shown.items()}
     assert os.getcwd() == str(pytester.path)
+
+
+def test_the_warnings_filters_do_not_reach_the_next_block(pytester: pytest.Pytester) -> None:
+    # pytest's own filters come back, so the warning is an error again.
+    setup(pytester)
+    change, read, _ = SETTINGS["warnings filters"]
+    page(pytester, IMPORTS + change, IMPORTS + read)
+    result = pytester.runpytest_inprocess("--update-outputs")
+    result.assert_outcomes(passed=1, failed=1)
+    result.stdout.fnmatch_lines(["*UserWarning: still an error*"])
 
 
 def test_a_thread_an_earlier_block_left_running_prints_into_no_later_record(
