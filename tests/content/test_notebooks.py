@@ -90,12 +90,16 @@ del reset_torch_state"""
 
 
 @pytest.fixture(scope="module")
-def kernel(root: Path) -> Iterator[Any]:
-    """One IPython kernel for the module's notebooks (each starts from a reset kernel)."""
+def kernel(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """One IPython kernel for the module's notebooks (each starts from a reset kernel).
+
+    It runs in a scratch folder, as a page's blocks do: what a cell writes stays out of the
+    project.
+    """
     from jupyter_client.manager import KernelManager
 
     manager = KernelManager(kernel_name="python3")
-    manager.start_kernel(cwd=str(root))
+    manager.start_kernel(cwd=str(tmp_path_factory.mktemp("notebook-kernel")))
     try:
         yield manager
     finally:
