@@ -7,7 +7,7 @@ content floor). A block runs the way IPython runs a cell:
   ``if __name__ == "__main__":`` runs, and a class the block defines can be pickled
   (``torch.save(model)``) and found by whatever looks its module up;
 * the value of a bare last expression is its result, shown as IPython shows it
-  (:func:`shown`), unless the cell ends with ``;`` (IPython's own rule,
+  (:func:`notesite.shown.shown`), unless the cell ends with ``;`` (IPython's own rule,
   :meth:`IPython.core.displayhook.DisplayHook.semicolon_at_end_of_expression`);
 * top-level ``await`` runs (IPython's autoawait), on an event loop of its own;
 * within a time limit (:data:`TIMEOUT` seconds, or the fence option ``timeout=N``): past it,
@@ -30,6 +30,10 @@ import types
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
+
+from notesite.asserts import explain_comparisons
+from notesite.block_output import BlockOutput
+from notesite.shown import notebook_builtins, quiet, shown
 
 #: How long a block may run, in seconds, unless its fence says ``timeout=N``.
 TIMEOUT = 60.0
@@ -140,104 +144,6 @@ def no_input() -> Iterator[None]:
         sys.stdin = previous
 
 
-def display(*objects: Any, **options: Any) -> None:
-    """Jupyter's ``display()``, a builtin in a notebook: each object as the notebook shows it.
-
-    In a block, each object's text (:func:`shown`, its ``text/plain``) is printed, a line
-    each, in its place in the block's output. The notebook's other options (``display_id``,
-    ``clear``) change nothing here.
-    """
-    for value in objects:
-        print(shown(value))
-
-
-@contextlib.contextmanager
-def notebook_builtins() -> Iterator[None]:
-    """The names a notebook's kernel adds to the builtins (``display``), while a block runs.
-
-    A block that calls ``display(x)`` runs as in Jupyter, where it needs no import; the
-    name is taken away after it (every block starts as in a fresh interpreter).
-    """
-    import builtins
-
-    if hasattr(builtins, "display"):  # someone's own: left as it is
-        yield
-        return
-    builtins.display = display  # type: ignore[attr-defined]
-    try:
-        yield
-    finally:
-        with contextlib.suppress(AttributeError):
-            del builtins.display  # type: ignore[attr-defined]
-
-
-def quiet(code: str) -> bool:
-    """Whether a cell ends with ``;``, which silences its last value (IPython's rule).
-
-    :meth:`IPython.core.displayhook.DisplayHook.semicolon_at_end_of_expression`, written
-    out here with the standard library's tokenizer: importing IPython costs a page's
-    process about 90 ms, and the tests compare the two on the rule's cases.
-    """
-    if ";" not in code:
-        return False  # the cheap answer
-    import tokenize
-
-    skipped = (tokenize.ENDMARKER, tokenize.NL, tokenize.NEWLINE, tokenize.COMMENT)
-    tokens = list(tokenize.generate_tokens(io.StringIO(code).readline))
-    for token in reversed(tokens):
-        if token.type in skipped:
-            continue
-        return token.type == tokenize.OP and token.string == ";"
-    return False
-
-
-#: Types whose value IPython shows as its ``repr`` (no printer of its own, no line breaks).
-_AS_REPR = (int, float, complex, bool, str, bytes)
-#: The classes outside :mod:`builtins` that IPython's pretty printer shows its own way (its
-#: ``_type_pprinters`` and ``_deferred_type_pprinters``), named without importing IPython.
-_PRINTED = {
-    ("re", "Pattern"),
-    ("types", "SimpleNamespace"),
-    ("datetime", "datetime"),
-    ("datetime", "timedelta"),
-    ("os", "_Environ"),
-    ("collections", "deque"),
-    ("collections", "UserList"),
-}
-#: The ``__repr__`` of a class that has none of its own.
-_OBJECT_REPR: Any = object.__repr__
-
-
-def shown(value: Any) -> str:
-    """What Jupyter shows for a cell's value: its ``text/plain``, as IPython formats it.
-
-    IPython's pretty printer, not ``repr``: a class shows as ``torch.Tensor`` (not ``<class
-    'torch.Tensor'>``), a set sorted, a list or dict over 79 characters one item a line, a
-    function with its signature, an object without a ``__repr__`` of its own without the word
-    "object". IPython is imported only for a value it may show otherwise than ``repr`` (one
-    of a built-in class or of a class it prints its own way: importing it costs a page's
-    process about 0.15 s); a tensor, an array or a module is its ``repr``. Without IPython,
-    the ``repr``.
-    """
-    kind = type(value)
-    if kind in _AS_REPR or (
-        kind.__repr__ is not _OBJECT_REPR
-        and not hasattr(kind, "_repr_pretty_")
-        and not any(
-            (c.__module__, c.__qualname__) in _PRINTED or c.__module__ == "builtins"
-            for c in kind.__mro__[:-1]  # object: every class's
-        )
-    ):
-        return repr(value)
-    try:
-        from IPython.core.formatters import PlainTextFormatter
-    except ImportError:  # pragma: no cover - IPython comes with the test extra
-        return repr(value)
-    with contextlib.redirect_stderr(io.StringIO()):  # a broken printer's report
-        text = PlainTextFormatter()(value)
-    return text if isinstance(text, str) else repr(value)
-
-
 def _run(code: types.CodeType, scope: dict[str, Any]) -> Any:
     """Evaluate compiled code; a coroutine (top-level ``await``) runs on a loop of its own."""
     value = eval(code, scope)
@@ -285,8 +191,9 @@ def run_cell(
     The prefix (the code of the blocks it continues from) runs first with its output
     discarded; then the block's own code, whose stdout is captured. If the block ends with a
     bare expression whose value is not None, and not with ``;``, its text as Jupyter shows it
-    (:func:`shown`) is the result. What the block (or its prefix) assigns on a module or
-    class it imports is put back after it (:func:`notesite.isolation.attributes_put_back`).
+    (:func:`notesite.shown.shown`) is the result. What the block (or its prefix) assigns on a
+    module or class it imports is put back after it
+    (:func:`notesite.isolation.attributes_put_back`).
 
     Args:
         own_code: The block's code, preceded by newlines so that line numbers match the page.
@@ -348,7 +255,7 @@ def _explained(
         from _pytest.assertion.rewrite import rewrite_asserts
 
         rewrite_asserts(tree, own_code.encode("utf-8"), filename)
-        _explain_comparisons()
+        explain_comparisons()
         try:
             _execute(tree, last, prefix, filename, namespace, timeout, where)
         except AssertionError:
@@ -356,46 +263,6 @@ def _explained(
         except BaseException:
             raise error from None  # the second run failed otherwise: the first stands
         raise  # the second run passed: the first failure stands as it was
-
-
-def _explain_comparisons() -> None:
-    """A failing ``assert a == b`` says how they differ, as pytest says it in a test.
-
-    pytest sets its comparison hook around each test. A process with no pytest session (a
-    page's own process) has none: it gets pytest's comparison at its defaults (a private
-    API: where it does not take these arguments, the assertion shows its operands only).
-    """
-    import inspect
-
-    from _pytest.assertion import util
-
-    if util._reprcompare is not None:  # a test's, as pytest set it
-        return
-    defaults: dict[str, Any] = {
-        "verbose": 0,
-        "highlighter": getattr(util, "dummy_highlighter", None),
-        "assertion_text_diff_style": "ndiff",
-    }
-    try:
-        wanted = inspect.signature(util.assertrepr_compare).parameters
-    except (TypeError, ValueError):  # pragma: no cover - another pytest
-        return
-    if any(p.default is p.empty and p.kind is p.KEYWORD_ONLY and n not in defaults
-           for n, p in wanted.items()):  # fmt: skip
-        return  # pragma: no cover - another pytest
-    options: dict[str, Any] = {name: value for name, value in defaults.items() if name in wanted}
-    compare: Any = util.assertrepr_compare
-
-    def explain(op: str, left: object, right: object) -> str | None:
-        try:
-            lines = list(compare(op, left, right, **options) or [])
-        except Exception:
-            return None
-        if not lines:
-            return None
-        return "\n~".join(line.replace("\n", "\\n") for line in lines).replace("%", "%%")
-
-    util._reprcompare = explain
 
 
 def _execute(
@@ -408,7 +275,7 @@ def _execute(
     where: str,
 ) -> tuple[str, str | None]:
     """:func:`run_cell`'s run of a parsed block (its output kept up to a cap)."""
-    buffer = _block_output()
+    buffer = BlockOutput()
     result = None
     with (
         main_module(namespace) as scope,
@@ -427,74 +294,6 @@ def _execute(
                     result = shown(value)
     sys.stdout.flush()
     return buffer.text(), result
-
-
-def _block_output() -> Any:
-    """The buffer of a block's output: what it, the threads it starts and its subprocesses print.
-
-    A thread that an earlier block started and left running prints to the process's
-    standard error (a terminal), never into this block's record: in Jupyter, its output goes to the
-    cell that started it, not to the cell that happens to run. What is written to the file
-    descriptor 1 while the block runs (a subprocess, ``os.system``, C code) is the block's
-    output too, as ``python`` and Jupyter show it, in its place among what it prints.
-    """
-    import codecs
-    import tempfile
-
-    from notesite.bounded import Capped
-
-    class BlockOutput(Capped):
-        def __init__(self) -> None:
-            super().__init__()
-            main = threading.main_thread()
-            self.earlier = {t for t in threading.enumerate() if t is not main}
-            self.captured: int | None = None
-            self.offset = 0
-            self.decoder = codecs.getincrementaldecoder("utf-8")("replace")
-
-        def write(self, text: str) -> int:
-            if self.earlier and threading.current_thread() in self.earlier:
-                with contextlib.suppress(Exception):  # the terminal, not the descriptor 1
-                    sys.__stderr__.write(text)  # type: ignore[union-attr]
-                return len(text)
-            self.drain()
-            return super().write(text)
-
-        def drain(self, final: bool = False) -> None:
-            """Take in what was written to the descriptor since the last time."""
-            if self.captured is None:
-                return
-            while chunk := os.pread(self.captured, 65536, self.offset):
-                self.offset += len(chunk)
-                if text := self.decoder.decode(chunk):
-                    super().write(text)
-            if final and (text := self.decoder.decode(b"", final=True)):
-                super().write(text)
-
-        @contextlib.contextmanager
-        def descriptor(self) -> Iterator[None]:
-            """The file descriptor 1 written into this output while the block runs."""
-            try:
-                saved = os.dup(1)
-            except OSError:  # no descriptor 1: nothing to take in
-                yield
-                return
-            with contextlib.suppress(Exception):
-                sys.__stdout__.flush()  # type: ignore[union-attr]
-            with tempfile.TemporaryFile() as capture:
-                os.dup2(capture.fileno(), 1)
-                self.captured = capture.fileno()
-                try:
-                    yield
-                finally:
-                    with contextlib.suppress(Exception):
-                        sys.__stdout__.flush()  # type: ignore[union-attr]
-                    os.dup2(saved, 1)
-                    os.close(saved)
-                    self.drain(final=True)
-                    self.captured = None
-
-    return BlockOutput()
 
 
 def run_session(

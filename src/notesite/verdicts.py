@@ -104,7 +104,7 @@ class Outcome:
 
 
 #: The names a notebook's kernel adds to the builtins, which a block may use as in Jupyter
-#: (:func:`notesite.execution.notebook_builtins`).
+#: (:func:`notesite.shown.notebook_builtins`).
 NOTEBOOK_BUILTINS = ("display",)
 
 
