@@ -593,7 +593,7 @@ def test_a_block_that_prints_a_set_of_strings_is_told_to_sort_it(
 def test_only_a_block_that_may_order_by_hashes_runs_in_another_interpreter(
     code: str, stdout: str, expected: bool
 ) -> None:
-    from notesite.runner.recording import hashed
+    from notesite.runner.varies import hashed
 
     assert hashed(code, stdout, None) is expected
 

@@ -6,7 +6,6 @@ page's own process, or here) is :mod:`notesite.runner.processes`.
 
 from __future__ import annotations
 
-import ast
 import dataclasses
 import difflib
 from pathlib import Path
@@ -20,10 +19,10 @@ from notesite.execution import TIMEOUT, BlockTimeout
 from notesite.kernel import PageProcessError, Request
 from notesite.runner import provenance
 from notesite.runner.located import located
-from notesite.runner.probes import CLOCK_SHIFT
 from notesite.runner.processes import BlockProcesses
 from notesite.runner.report import failure_report
 from notesite.runner.state import OutputMismatch, PageRun, State
+from notesite.runner.varies import hashed, recorded_varies, varies_message, varies_outcome
 from notesite.verdicts import Outcome, Verdict, classify
 
 
@@ -155,13 +154,13 @@ class RecordingRunner:  # a pytest_markdown_docs._runners._Runner
             """Whether a second run, seeded otherwise and its clock set ahead, prints else.
 
             Where the block's code or output may order strings by their hashes (a set,
-            :func:`hashed`), the second run is in another interpreter (the cold server's
-            process): its own salt of string hashes (the order of a set of strings). Else it
-            is in the page's process, and again in the other interpreter where only
-            addresses or temporary paths appear (its own memory layout). Else than those,
+            :func:`~notesite.runner.varies.hashed`), the second run is in another interpreter
+            (the cold server's process): its own salt of string hashes (the order of a set of
+            strings). Else it is in the page's process, and again in the other interpreter
+            where only addresses or temporary paths appear (its own memory layout). Else than those,
             that is: where only those differ, the second run is kept (``again``) and the
             output is recorded normalised. Where it varies, ``cause`` names why (see
-            :func:`_varies_message`).
+            :func:`~notesite.runner.varies.varies_message`).
             """
             if state.baseline is not None:
                 state.baseline.restore()  # what the first run changed, undone
@@ -213,8 +212,8 @@ class RecordingRunner:  # a pytest_markdown_docs._runners._Runner
         if state.update:
             if varies():
                 if strict:
-                    raise OutputMismatch(_varies_message(block, name, cause))
-                self._verdict(run, block, _varies_outcome(cause))
+                    raise OutputMismatch(varies_message(block, name, cause))
+                self._verdict(run, block, varies_outcome(cause))
             if again:  # only addresses or temporary paths varied: recorded normalised
                 shown = _normalised((stdout, result))
                 entry = _outputs.Entry(
@@ -226,7 +225,7 @@ class RecordingRunner:  # a pytest_markdown_docs._runners._Runner
         run.new[block.key] = entry
         recorded = run.entries.get(block.key)
         update = "if the change is right, run `pytest docs/ --update-outputs`"
-        if recorded is not None and _recorded_varies(recorded) and not strict:
+        if recorded is not None and recorded_varies(recorded) and not strict:
             if varies():
                 _skip(f"{recorded.verdict} (as recorded)")
             raise OutputMismatch(
@@ -269,7 +268,7 @@ class RecordingRunner:  # a pytest_markdown_docs._runners._Runner
             return
         if recorded.shown() != entry.shown():
             if varies():
-                raise OutputMismatch(_varies_message(block, name, cause))
+                raise OutputMismatch(varies_message(block, name, cause))
             raise OutputMismatch(
                 f"block {block.number} of {name} printed something else than its record "
                 f"({state.shown(run.record)}); {update}\n" + _diff(recorded.shown(), entry.shown())
@@ -343,36 +342,6 @@ class RecordingRunner:  # a pytest_markdown_docs._runners._Runner
         )
 
 
-#: Calls whose result may come in the order of its strings' hashes (or be a hash).
-_HASHED_CALLS = frozenset(
-    {"set", "frozenset", "hash", "union", "intersection", "difference", "symmetric_difference"}
-)
-
-
-def hashed(code: str, stdout: str, result: str | None) -> bool:
-    """Whether a block may show strings in the order of their hashes, salted per interpreter.
-
-    Its code makes a set (``{...}``, a set comprehension, ``set()``, ``frozenset()``, a set
-    operation) or a hash (``hash()``), or its output shows a set: only then is a second
-    interpreter needed to see whether it prints alike.
-    """
-    if any(mark in stdout + (result or "") for mark in ("set(", "frozenset(", "{'", '{"')):
-        return True
-    try:
-        tree = ast.parse(code)
-    except (SyntaxError, ValueError):
-        return False
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Set | ast.SetComp):
-            return True
-        if isinstance(node, ast.Call):
-            function = node.func
-            name = function.id if isinstance(function, ast.Name) else getattr(function, "attr", "")
-            if name in _HASHED_CALLS:
-                return True
-    return False
-
-
 def _normalised(output: tuple[str, str | None]) -> tuple[str, str | None]:
     """A block's output and result with addresses and temporary paths written alike."""
     stdout, result = output
@@ -388,65 +357,6 @@ def _skip(reason: str) -> NoReturn:
     except TypeError:  # pragma: no cover - a pytest without the option
         pytest.skip(reason)
     raise error
-
-
-def _varies_message(block: model.Block, name: str, cause: list[str] | None = None) -> str:
-    """Why a block prints something else on every run, and what to do: the cause named."""
-    expected = f"expected block {block.number} of {name} to print the same on every run, got "
-    if cause == ["date"]:
-        return (
-            f"{expected}another output with the clock set {_shift()} ahead: it prints the date "
-            "or time (datetime.date.today(), datetime.datetime.now(), time.time(), "
-            "time.strftime()), and would fail once the day is over. Print something that does "
-            "not change (a duration rounded, a fixed date), then record it"
-        )
-    if cause == ["interpreter"]:
-        return (
-            f"{expected}another output in another Python process: it prints what each "
-            "interpreter orders its own way (the order of a set of strings or of a dict built "
-            "from one: string hashes are salted per process; hash(), id()). Print it sorted "
-            "(sorted(...)) or print something that does not change, then record it"
-        )
-    if cause == ["clock"]:
-        return (
-            f"{expected}another output on a second run with the same seeds: it prints something "
-            "that changes between runs (a clock, a date, a process id, an address, random "
-            "numbers the operating system seeds: numpy.random.default_rng(), torch.seed()). "
-            "Print something that does not change (a duration rounded, a shape, a comparison, "
-            "numbers from a seeded generator), then record it"
-        )
-    return (
-        f"{expected}another output when its random generators were seeded otherwise: it prints "
-        "unseeded random numbers. Seed it (torch.manual_seed(0), random.seed(0), "
-        "numpy.random.seed(0)) or print something that does not change, then record it"
-    )
-
-
-def _varies_outcome(cause: list[str]) -> Outcome:
-    """The verdict of a block that varies, its detail naming the cause."""
-    if cause == ["date"]:
-        detail = f"prints the date or time: another output with the clock set {_shift()} ahead"
-    elif cause == ["interpreter"]:
-        detail = "prints what each interpreter orders its own way (a set of strings, hash())"
-    elif cause == ["clock"]:
-        detail = "prints something that changes between runs (a clock, a process id)"
-    else:
-        detail = "another output when its random generators are seeded otherwise"
-    return Outcome(Verdict.VARIES, detail)
-
-
-def _recorded_varies(entry: _outputs.Entry) -> bool:
-    """Whether a record holds the verdict that its block varies, whatever the cause."""
-    try:
-        return Outcome.parse(entry.verdict or "").verdict is Verdict.VARIES
-    except ValueError:
-        return False
-
-
-def _shift() -> str:
-    """:data:`CLOCK_SHIFT` in words: ``397 days and 5:31:07``."""
-    hours, rest = divmod(CLOCK_SHIFT.seconds, 3600)
-    return f"{CLOCK_SHIFT.days} days and {hours}:{rest // 60:02d}:{rest % 60:02d}"
 
 
 def _diff(expected: str, got: str) -> str:
