@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import html
 import posixpath
-import re
 from typing import Any
 
 from notesite.model import (
@@ -113,12 +112,6 @@ def _short(text: str, limit: int) -> str:
     return text[:limit].rsplit(" ", 1)[0] + " …"
 
 
-def _markdown_text(text: str) -> str:
-    """Text (an error's last line, say) as Markdown shows it literally: nothing it marks up."""
-    escaped = html.escape(text, quote=False)
-    return re.sub(r"([\\`*_\[\]{}|#+!~$])", r"\\\1", escaped)
-
-
 def verification_table(pages: list[Page], project: Project) -> str:
     """Every claim of the note pages, grouped by page: its status, boxes and releases.
 
@@ -156,7 +149,7 @@ def verification_table(pages: list[Page], project: Project) -> str:
             # A series: each post under its own heading, with how far it is verified.
             meta = first.meta.get("post")
             post: dict[str, Any] = meta if isinstance(meta, dict) else {}
-            title = _markdown_text(str(post.get("title") or first.title))
+            title = markdown_text(str(post.get("title") or first.title))
             date = html.escape(str(post.get("date") or "").split(" ")[0])
             anchor = "post-" + slugify(first.src_uri.removesuffix(".md").replace("/", "-"))
             counts = progress_line(progress(project, page) for page in group)
@@ -186,7 +179,7 @@ def _page_claims(
     if page.claims:
         level = "####" if several else "###"
         anchor = "claims-" + slugify(page.src_uri.removesuffix(".md").replace("/", "-"))
-        title = _markdown_text(page.title)
+        title = markdown_text(page.title)
         lines += ["", f"{level} [{title}]({page.src_uri}) {{: #{anchor} .ptn-claims-page }}", ""]
         waiting = 0
         for claim in page.claims:
@@ -212,7 +205,7 @@ def _page_claims(
             details = [
                 status,
                 *claim_statuses(claim, page, project),
-                *([_markdown_text(held)] if held else []),
+                *([markdown_text(held)] if held else []),
             ]
             words = claim_text(claim).replace("[", "\\[").replace("]", "\\]")
             lines.append(
