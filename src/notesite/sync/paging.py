@@ -8,6 +8,7 @@ from notesite.model import (
     INTRO_MARKER,
     PAGES_MARKER,
     POST_MARKER,
+    PageError,
     read_markdown,
 )
 from notesite.project import CONFIG, ONE_PAGE, SECTIONS, Project, ProjectError
@@ -24,9 +25,17 @@ from notesite.sync.write import (
 
 
 def read_original(project: Project, name: str, *, whole: bool = False) -> Post:
-    """The original of a post (``originals/<name>``), read into units."""
+    """The original of a post (``originals/<name>``), read into units.
+
+    Raises:
+        SyncError: If the original cannot be read (named by its own path, not a page's).
+    """
     where = f"{project.originals_dir.name}/{name}"
-    return read_post(read_markdown(project.originals_dir / name, where), where, whole=whole)
+    try:
+        text = read_markdown(project.originals_dir / name, where)
+    except PageError as error:
+        raise SyncError(str(error)) from None
+    return read_post(text, where, whole=whole)
 
 
 def intro_lines(post: Post) -> list[str]:

@@ -238,3 +238,13 @@ def test_a_report_that_cannot_be_written_stops_before_anything_is(
     assert main(["sync", str(post), "--root", str(fixture.root), "--report", str(report)]) == 2
     assert "expected --report in an existing folder" in capsys.readouterr().err
     assert fixture.tree() == before
+
+
+def test_an_unreadable_original_is_named_by_its_own_path(fixture: Fixture) -> None:
+    """A page error is named under docs/; an original's error once was too."""
+    original = fixture.root / "notes-original" / "basics.md"
+    post = fixture.version(lambda text: text.replace("## ", "## Now ", 1))
+    original.write_bytes(b"# Basics\n\n\xff\xfe not UTF-8\n")
+    with pytest.raises(SyncError) as caught:
+        fixture.sync(post)
+    assert str(caught.value).startswith("notes-original/basics.md")
